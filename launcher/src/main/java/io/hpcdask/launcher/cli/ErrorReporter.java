@@ -1,0 +1,53 @@
+package io.hpcdask.launcher.cli;
+
+import io.hpcdask.protocol.InvalidValueException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns failures into the exit-code contract: one clear line for bad input (exit 2), the failure verbatim for a
+ * failed command (exit 1 or its own code). Stack traces only with HPC_DASK_DEBUG set.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        cl.getErr().println("hpc-dask: " + ex.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        cl.getErr().flush();
+        return ExitCodes.BAD_INPUT;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
+        if (System.getenv("HPC_DASK_DEBUG") != null) {
+            ex.printStackTrace(cl.getErr());
+        }
+        cl.getErr().println(lineFor(ex));
+        cl.getErr().flush();
+        return exitCodeOf(ex);
+    }
+
+    static String lineFor(Throwable ex) {
+        if (ex instanceof BadInputException || ex instanceof CommandFailedException) {
+            return "hpc-dask: " + ex.getMessage();
+        }
+        if (ex instanceof InvalidValueException) {
+            return "hpc-dask: invalid value: " + ex.getMessage();
+        }
+        return "hpc-dask: internal error: " + ex + " (set HPC_DASK_DEBUG=1 for a stack trace)";
+    }
+
+    static int exitCodeOf(Throwable ex) {
+        if (ex instanceof BadInputException || ex instanceof InvalidValueException || ex instanceof ParameterException) {
+            return ExitCodes.BAD_INPUT;
+        }
+        if (ex instanceof CommandFailedException f) {
+            return f.exitCode();
+        }
+        return ExitCodes.FAILED;
+    }
+}

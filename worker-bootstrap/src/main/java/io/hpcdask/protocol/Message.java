@@ -1,0 +1,78 @@
+package io.hpcdask.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every message on the worker link. Frames are a 4-byte big-endian length followed by one JSON object whose
+ * {@code type} names the record. {@link #VERSION} is checked in the handshake; bump it on any incompatible change.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Message.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = Message.Welcome.class, name = "welcome"),
+    @JsonSubTypes.Type(value = Message.Refused.class, name = "refused"),
+    @JsonSubTypes.Type(value = Message.Heartbeat.class, name = "heartbeat"),
+    @JsonSubTypes.Type(value = Message.StartRun.class, name = "start-run"),
+    @JsonSubTypes.Type(value = Message.RunStarted.class, name = "run-started"),
+    @JsonSubTypes.Type(value = Message.RunOutput.class, name = "run-output"),
+    @JsonSubTypes.Type(value = Message.RunFinished.class, name = "run-finished"),
+    @JsonSubTypes.Type(value = Message.CancelRun.class, name = "cancel-run"),
+    @JsonSubTypes.Type(value = Message.Drain.class, name = "drain"),
+    @JsonSubTypes.Type(value = Message.Draining.class, name = "draining"),
+    @JsonSubTypes.Type(value = Message.Stop.class, name = "stop"),
+})
+public sealed interface Message {
+    int VERSION = 1;
+
+    /**
+     * Worker to server, first frame. {@code resources} holds {@code cores}, {@code memory} (bytes) and every named
+     * resource; {@code gpuIds} are the device ids behind the {@code gpu} amount. {@code heldRuns} are runs the
+     * worker still has from before a reconnect.
+     */
+    record Hello(int version, String token, String name, String host, String jobId, Map<String, Long> resources,
+                 int slots, List<String> gpuIds, long endTimeMillis, List<String> heldRuns) implements Message {
+        @Override
+        public String toString() { // never print the token
+            return "Hello[version=" + version + ", name=" + name + ", host=" + host + ", jobId=" + jobId
+                    + ", resources=" + resources + ", slots=" + slots + ", gpuIds=" + gpuIds
+                    + ", endTimeMillis=" + endTimeMillis + ", heldRuns=" + heldRuns + "]";
+        }
+    }
+
+    /** Server to worker: accepted. The worker registers under {@code name}. */
+    record Welcome(int version, long heartbeatMillis, String name) implements Message {}
+
+    /** Server to worker, then the connection closes: wrong token, wrong version, duplicate name. */
+    record Refused(String reason) implements Message {}
+
+    record Heartbeat(long timeMillis) implements Message {}
+
+    /** Server to worker: run {@code argv} (through {@code bash -c} when {@code shell}) with these resources. */
+    record StartRun(String runId, List<String> argv, boolean shell, String cwd, Map<String, String> env,
+                    Map<String, Long> resources, List<String> gpuIds) implements Message {}
+
+    record RunStarted(String runId, long pid) implements Message {}
+
+    /** A chunk of a run's output; {@code stream} is {@code stdout} or {@code stderr}. */
+    record RunOutput(String runId, String stream, byte[] data) implements Message {}
+
+    /**
+     * The run's process ended. {@code exitCode} is its status (128+N when killed by signal N, as shells report);
+     * {@code terminated} when it was killed by a signal or cancelled; {@code error} when it could not start.
+     */
+    record RunFinished(String runId, int exitCode, boolean terminated, String error) implements Message {}
+
+    record CancelRun(String runId) implements Message {}
+
+    /** Server to worker: take no new runs; exit when the last one ends. */
+    record Drain(String reason) implements Message {}
+
+    /** Worker to server: it takes no new runs (lifetime grace period reached, or told to drain). */
+    record Draining(String reason) implements Message {}
+
+    /** Server to worker: kill any runs and exit now. */
+    record Stop(String reason) implements Message {}
+}
