@@ -1,0 +1,213 @@
+package io.hpcdask.server.api;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client API: {@link SchedulerService} and {@link ClusterControl} over HTTP with JSON, on 127.0.0.1 only.
+ * Every request must carry {@code Authorization: Bearer <cluster token>}; anything else gets 401 before the request
+ * is looked at.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final TypeReference<List<RunRequest>> RUN_REQUESTS = new TypeReference<>() {};
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+    private final SchedulerService service;
+    private final ClusterControl control;
+    private final byte[] expectedAuthorization;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpServer http;
+    private final ExecutorService executor;
+
+    public ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port) throws IOException {
+        this.service = service;
+        this.control = control;
+        this.expectedAuthorization = ("Bearer " + new String(token, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "api-http");
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(executor);
+        http.createContext("/", this::handle);
+    }
+
+    public void start() {
+        http.start();
+        LOG.info("Client API listening on 127.0.0.1:{}", port());
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            if (!authorized(ex)) {
+                drain(ex.getRequestBody());
+                sendError(ex, 401, "missing or wrong cluster token");
+                return;
+            }
+            route(ex);
+        } catch (ApiException e) {
+            sendError(ex, e.status(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            sendError(ex, 400, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("API request {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+            sendError(ex, 500, e.toString());
+        } finally {
+            ex.close(); // after the catch clauses, which still answer on this exchange
+        }
+    }
+
+    private boolean authorized(HttpExchange ex) {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, expectedAuthorization);
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().getPath();
+        Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+        switch (method + " " + path) {
+            case "POST " + ApiPaths.RUNS -> {
+                List<RunRequest> runs = json.readValue(ex.getRequestBody(), RUN_REQUESTS);
+                sendJson(ex, service.stage(runs));
+            }
+            case "GET " + ApiPaths.RUNS -> sendJson(ex, service.runs(query.get("state")));
+            case "GET " + ApiPaths.RUN -> sendJson(ex, findRun(required(query, "id")));
+            case "GET " + ApiPaths.RUN_LOG -> sendLog(ex, required(query, "id"), offset(query));
+            case "GET " + ApiPaths.RUN_LOG_PATH -> sendJson(ex, logPath(required(query, "id")).toString());
+            case "GET " + ApiPaths.WORKERS -> sendJson(ex, service.workers());
+            case "POST " + ApiPaths.CANCEL -> sendJson(ex, service.cancel(json.readValue(ex.getRequestBody(), STRINGS)));
+            case "GET " + ApiPaths.STATUS -> sendJson(ex, control.status());
+            case "POST " + ApiPaths.SHUTDOWN -> {
+                sendJson(ex, "shutting down");
+                control.shutdown();
+            }
+            default -> throw new ApiException(404, "no such API call: " + method + " " + path);
+        }
+    }
+
+    private RunView findRun(String id) {
+        return service.runs(null).stream().filter(r -> r.id().equals(id)).findFirst()
+                .orElseThrow(() -> new ApiException(404, "no run with id " + id));
+    }
+
+    private Path logPath(String id) {
+        Path p = service.runLog(id);
+        if (p == null) {
+            throw new ApiException(404, "no run with id " + id);
+        }
+        return p;
+    }
+
+    private void sendLog(HttpExchange ex, String id, long offset) throws IOException {
+        Path file = logPath(id);
+        byte[] data;
+        long size;
+        try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+            size = ch.size();
+            long from = Math.min(offset, size);
+            int len = (int) Math.min(ApiPaths.MAX_LOG_CHUNK, size - from);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(len);
+            ch.position(from);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // read until the chunk is full or the file ends
+            }
+            data = java.util.Arrays.copyOf(buf.array(), buf.position());
+        } catch (NoSuchFileException e) {
+            size = 0; // the run has produced no output yet
+            data = new byte[0];
+        }
+        sendJson(ex, new RunLogChunk(Math.min(offset, size), size, data));
+    }
+
+    private static long offset(Map<String, String> query) {
+        String v = query.getOrDefault("offset", "0");
+        try {
+            long o = Long.parseLong(v);
+            if (o < 0) {
+                throw new NumberFormatException();
+            }
+            return o;
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "offset must be a whole number >= 0, got '" + v + "'");
+        }
+    }
+
+    private static String required(Map<String, String> query, String key) {
+        String v = query.get(key);
+        if (v == null || v.isEmpty()) {
+            throw new ApiException(400, "missing query parameter '" + key + "'");
+        }
+        return v;
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            String v = eq < 0 ? "" : pair.substring(eq + 1);
+            out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private void sendJson(HttpExchange ex, Object body) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private void sendError(HttpExchange ex, int status, String message) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(Map.of("error", message == null ? "" : message));
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        in.transferTo(OutputStream.nullOutputStream());
+    }
+}
