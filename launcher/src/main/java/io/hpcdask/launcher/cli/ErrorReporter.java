@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.config.ConfigException;
 import io.hpcdask.protocol.InvalidValueException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -32,7 +33,8 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     }
 
     static String lineFor(Throwable ex) {
-        if (ex instanceof BadInputException || ex instanceof CommandFailedException) {
+        if (ex instanceof BadInputException || ex instanceof CommandFailedException || ex instanceof ConfigException
+                || ex instanceof ParameterException) {
             return "hpc-dask: " + ex.getMessage();
         }
         if (ex instanceof InvalidValueException) {
@@ -42,7 +44,8 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     }
 
     static int exitCodeOf(Throwable ex) {
-        if (ex instanceof BadInputException || ex instanceof InvalidValueException || ex instanceof ParameterException) {
+        if (ex instanceof BadInputException || ex instanceof InvalidValueException || ex instanceof ParameterException
+                || ex instanceof ConfigException) {
             return ExitCodes.BAD_INPUT;
         }
         if (ex instanceof CommandFailedException f) {

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "A central scheduler in front of HPC batch systems (SLURM, PBS, or local processes).",
         subcommands = {
-
-
+            PrintCommand.class,
+            ConfigCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -14,18 +14,20 @@ public final class Main {
 
     /** Runs one command line and returns its exit code; tests call this directly. */
     public static int run(String... args) {
-        return newCommandLine().execute(args);
+        return newCommandLine(CliContext.fromSystem()).execute(args);
     }
 
-    public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = newCommandLine();
+    /** Runs in-process with an environment of the caller's choosing and captured output. */
+    public static int run(CliContext context, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = newCommandLine(context);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
-    public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new HpcDaskCommand());
+    public static CommandLine newCommandLine(CliContext context) {
+        CommandLine cl = new CommandLine(HpcDaskCommand.class, new CommandFactory(context));
+        JobOptions.addTo(cl);
         cl.setExecutionExceptionHandler(new ErrorReporter());
         cl.setParameterExceptionHandler(new ErrorReporter());
         cl.setExitCodeExceptionMapper(ErrorReporter::exitCodeOf);

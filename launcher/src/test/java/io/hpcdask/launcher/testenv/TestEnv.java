@@ -80,6 +80,21 @@ public final class TestEnv {
         return user == null ? "root" : user;
     }
 
+    /**
+     * The known_hosts line that pins the loopback sshd's host key ({@code [127.0.0.1]:PORT TYPE KEY}), so SSH
+     * clients in tests can check the host key strictly instead of trusting whatever answers.
+     */
+    public static String hostKeyLine() {
+        String file = get("HPC_DASK_TEST_SSH_HOST_KEY");
+        Path path = Path.of(file == null ? "/etc/ssh/ssh_host_ed25519_key.pub" : file);
+        try {
+            String[] typeAndKey = Files.readString(path).trim().split("\\s+");
+            return "[127.0.0.1]:" + sshPort() + " " + typeAndKey[0] + " " + typeAndKey[1];
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the test sshd's host key " + path, e);
+        }
+    }
+
     /** The partition jobs go to by default. */
     public static String slurmPartition() {
         String p = get("HPC_DASK_TEST_SLURM_PARTITION");

@@ -1,0 +1,37 @@
+package io.hpcdask.launcher.cli;
+
+import io.hpcdask.launcher.config.Settings;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "show", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print each effective setting and where it came from.",
+            "Layers, lowest first: default, site file, user file, profile (site, then user), HPC_DASK_<KEY>, flags."})
+final class ConfigShowCommand implements Callable<Integer>, JobOptions.Command {
+    @Spec
+    CommandSpec spec;
+    private final CliContext context;
+
+    ConfigShowCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        var loader = context.configLoader();
+        Settings settings = JobOptions.settings(spec, context);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("# site file: %s%n# user file: %s%n", loader.siteFile(), loader.userFile());
+        out.printf("%-20s %-28s %s%n", "profile", settings.profile() == null ? "(none)" : settings.profile(),
+                settings.profileSource() == null ? "" : "# " + settings.profileSource().origin());
+        for (Settings.Entry e : settings.entries()) {
+            String value = !e.isSet() ? "(unset)" : e.key().repeatable() ? e.raw().toString() : e.raw().get(0);
+            out.printf("%-20s %-28s # %s%n", e.key().name(), value, e.source().origin());
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

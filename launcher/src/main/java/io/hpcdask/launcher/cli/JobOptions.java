@@ -1,0 +1,82 @@
+package io.hpcdask.launcher.cli;
+
+import io.hpcdask.launcher.config.ConfigKey;
+import io.hpcdask.launcher.config.ConfigKeys;
+import io.hpcdask.launcher.config.ConfigValue;
+import io.hpcdask.launcher.config.Settings;
+import io.hpcdask.launcher.config.Source;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The job options (one flag per config key, same name) and {@code --profile}, added to every command that
+ * implements {@link Command}. Generated from {@link ConfigKeys} so a flag and its config key cannot drift apart.
+ */
+public final class JobOptions {
+    public static final String PROFILE = "--profile";
+
+    /** Marks a command that takes the job options. */
+    public interface Command {
+    }
+
+    private JobOptions() {
+    }
+
+    static void addTo(CommandLine cl) {
+        if (cl.getCommand() instanceof Command) {
+            CommandSpec spec = cl.getCommandSpec();
+            spec.addOption(OptionSpec.builder(PROFILE).paramLabel("NAME").type(String.class)
+                    .description("use the settings of this profile from the config files").build());
+            for (ConfigKey key : ConfigKeys.ALL) {
+                OptionSpec.Builder b = OptionSpec.builder(key.flag()).paramLabel(label(key)).arity("1")
+                        .description(key.description() + (key.defaultValue() == null ? "" : " (default: " + key.defaultValue() + ")"));
+                if (key.repeatable()) {
+                    b.type(List.class).auxiliaryTypes(String.class);
+                } else {
+                    b.type(String.class);
+                }
+                spec.addOption(b.build());
+            }
+        }
+        cl.getSubcommands().values().forEach(JobOptions::addTo);
+    }
+
+    /** The effective settings of a command: config layers with its flags on top. */
+    public static Settings settings(CommandSpec spec, CliContext context) {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        List<ConfigValue> flags = new ArrayList<>();
+        for (ConfigKey key : ConfigKeys.ALL) {
+            OptionSpec option = spec.findOption(key.flag());
+            if (parsed.hasMatchedOption(option)) {
+                Object v = option.getValue();
+                List<String> raw = new ArrayList<>();
+                if (v instanceof List<?> list) {
+                    list.forEach(x -> raw.add(String.valueOf(x)));
+                } else {
+                    raw.add(String.valueOf(v));
+                }
+                flags.add(new ConfigValue(key, raw, Source.flag(key)));
+            }
+        }
+        OptionSpec profile = spec.findOption(PROFILE);
+        return context.configLoader().load(flags, parsed.hasMatchedOption(profile) ? profile.getValue() : null);
+    }
+
+    private static String label(ConfigKey key) {
+        return switch (key.kind()) {
+            case POSITIVE_INT -> "N";
+            case SECONDS -> "SECONDS";
+            case MEMORY -> "SIZE";
+            case WALLTIME -> "TIME";
+            case RESOURCES -> "'NAME=N ...'";
+            case DIRECTIVE_PATH, NODE_PATH, PATH -> "DIR";
+            case SCHEDULER_ADDRESS -> "HOST:PORT";
+            case SYSTEM -> "slurm|pbs|local";
+            default -> "TEXT";
+        };
+    }
+}

@@ -1,0 +1,99 @@
+package io.hpcdask.launcher.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every setting hpc-dask knows, in the order {@code config show} lists them. */
+public final class ConfigKeys {
+    public static final ConfigKey SYSTEM = key("system", ValueKind.SYSTEM, "local", "batch system that runs workers: slurm, pbs or local");
+    public static final ConfigKey TEMPLATE_DIR = key("template-dir", ValueKind.PATH, null,
+            "directory whose job-script.ftl, slurm-header.ftl, pbs-header.ftl or local-header.ftl replace the built-in ones");
+    public static final ConfigKey CORES = key("cores", ValueKind.POSITIVE_INT, null, "cores per worker job");
+    public static final ConfigKey MEMORY = key("memory", ValueKind.MEMORY, null, "memory per worker job, e.g. 8G or 28GB");
+    public static final ConfigKey WALLTIME = key("walltime", ValueKind.WALLTIME, "00:30:00", "time limit of each worker job");
+    public static final ConfigKey QUEUE = key("queue", ValueKind.DIRECTIVE_WORD, null, "queue (SLURM partition)");
+    public static final ConfigKey ACCOUNT = key("account", ValueKind.DIRECTIVE_WORD, null, "account to charge");
+    public static final ConfigKey JOB_NAME = key("job-name", ValueKind.JOB_NAME, "hpc-dask-worker", "name of worker jobs");
+    public static final ConfigKey JOB_EXTRA_DIRECTIVE = list("job-extra-directive", ValueKind.TEXT,
+            "extra header directive, appended after the generated ones and never filtered (repeatable)");
+    public static final ConfigKey DIRECTIVE_SKIP = list("directive-skip", ValueKind.TEXT,
+            "drop generated header lines containing this text (repeatable)");
+    public static final ConfigKey PROLOGUE = list("prologue", ValueKind.TEXT, "shell line run before the worker (repeatable)");
+    public static final ConfigKey EPILOGUE = list("epilogue", ValueKind.TEXT, "shell line run after the worker (repeatable)");
+    public static final ConfigKey LOG_DIRECTORY = key("log-directory", ValueKind.DIRECTIVE_PATH, null,
+            "directory for the jobs' stdout and stderr files");
+    public static final ConfigKey LOCAL_DIRECTORY = key("local-directory", ValueKind.NODE_PATH, null,
+            "worker scratch directory on the node; may name $VARs such as $TMPDIR");
+    public static final ConfigKey JAVA = key("java", ValueKind.TEXT, "java", "java command on the nodes");
+    public static final ConfigKey RESOURCES = key("resources", ValueKind.RESOURCES, null,
+            "what each worker offers beyond cores and memory, e.g. 'gpu=1 foo=5'");
+    public static final ConfigKey SCHEDULER_ADDRESS = key("scheduler-address", ValueKind.SCHEDULER_ADDRESS, null,
+            "HOST:PORT the workers dial");
+    public static final ConfigKey DEATH_TIMEOUT = key("death-timeout", ValueKind.SECONDS, "60",
+            "seconds a worker waits for an unreachable scheduler before it exits");
+    public static final ConfigKey SHEBANG = key("shebang", ValueKind.SHEBANG, "#!/usr/bin/env bash", "first line of job scripts");
+
+    public static final List<ConfigKey> ALL = List.of(SYSTEM, TEMPLATE_DIR, CORES, MEMORY, WALLTIME, QUEUE, ACCOUNT, JOB_NAME,
+            JOB_EXTRA_DIRECTIVE, DIRECTIVE_SKIP, PROLOGUE, EPILOGUE, LOG_DIRECTORY, LOCAL_DIRECTORY, JAVA, RESOURCES,
+            SCHEDULER_ADDRESS, DEATH_TIMEOUT, SHEBANG);
+
+    /** Top-level file keys that are not settings. */
+    public static final String PROFILES = "profiles";
+    public static final String DEFAULT_PROFILE = "default-profile";
+
+    private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        ALL.forEach(k -> BY_NAME.put(k.name(), k));
+    }
+
+    private ConfigKeys() {
+    }
+
+    public static Optional<ConfigKey> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** The known key closest to a misspelt one, for hints. */
+    public static Optional<String> closest(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : BY_NAME.keySet()) {
+            int d = distance(name, candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return bestDistance <= Math.max(2, name.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static ConfigKey key(String name, ValueKind kind, String defaultValue, String description) {
+        return new ConfigKey(name, kind, false, defaultValue, description);
+    }
+
+    private static ConfigKey list(String name, ValueKind kind, String description) {
+        return new ConfigKey(name, kind, true, null, description);
+    }
+}

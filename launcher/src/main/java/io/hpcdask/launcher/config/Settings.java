@@ -1,0 +1,99 @@
+package io.hpcdask.launcher.config;
+
+import io.hpcdask.protocol.Memory;
+import io.hpcdask.protocol.Resources;
+import io.hpcdask.protocol.Walltime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The effective, checked settings for one profile, each with the source it came from. */
+public final class Settings {
+
+    /** One effective value; {@code parsed} is empty when the key is unset. */
+    public record Entry(ConfigKey key, List<String> raw, List<Object> parsed, Source source) {
+        public boolean isSet() {
+            return !parsed.isEmpty();
+        }
+    }
+
+    private final Map<ConfigKey, Entry> entries;
+    private final String profile;
+    private final Source profileSource;
+
+    Settings(Map<ConfigKey, Entry> entries, String profile, Source profileSource) {
+        this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        this.profile = profile;
+        this.profileSource = profileSource;
+    }
+
+    /** The selected profile, or null. */
+    public String profile() {
+        return profile;
+    }
+
+    public Source profileSource() {
+        return profileSource;
+    }
+
+    public Collection<Entry> entries() {
+        return entries.values();
+    }
+
+    public Entry entry(ConfigKey key) {
+        return entries.get(key);
+    }
+
+    public <T> Optional<T> value(ConfigKey key, Class<T> type) {
+        Entry e = entries.get(key);
+        return e == null || e.parsed().isEmpty() ? Optional.empty() : Optional.of(type.cast(e.parsed().get(0)));
+    }
+
+    public Optional<String> string(ConfigKey key) {
+        return value(key, Object.class).map(Object::toString);
+    }
+
+    public List<String> strings(ConfigKey key) {
+        Entry e = entries.get(key);
+        List<String> out = new ArrayList<>();
+        if (e != null) {
+            e.parsed().forEach(v -> out.add(v.toString()));
+        }
+        return out;
+    }
+
+    public String system() {
+        return string(ConfigKeys.SYSTEM).orElse("local");
+    }
+
+    public Optional<Integer> cores() {
+        return value(ConfigKeys.CORES, Integer.class);
+    }
+
+    public Optional<Memory> memory() {
+        return value(ConfigKeys.MEMORY, Memory.class);
+    }
+
+    public Walltime walltime() {
+        return value(ConfigKeys.WALLTIME, Walltime.class).orElseThrow();
+    }
+
+    public Resources resources() {
+        return value(ConfigKeys.RESOURCES, Resources.class).orElse(Resources.NONE);
+    }
+
+    public long deathTimeoutSeconds() {
+        return value(ConfigKeys.DEATH_TIMEOUT, Long.class).orElseThrow();
+    }
+
+    /** A copy with one key replaced, e.g. the scheduler address of a running cluster. */
+    public Settings with(ConfigKey key, String raw, Source source) {
+        Map<ConfigKey, Entry> copy = new LinkedHashMap<>(entries);
+        copy.put(key, ConfigLoader.check(new ConfigValue(key, List.of(raw), source)));
+        return new Settings(copy, profile, profileSource);
+    }
+}

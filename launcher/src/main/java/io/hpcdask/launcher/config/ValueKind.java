@@ -1,0 +1,121 @@
+package io.hpcdask.launcher.config;
+
+import io.hpcdask.protocol.InvalidValueException;
+import io.hpcdask.protocol.Memory;
+import io.hpcdask.protocol.Resources;
+import io.hpcdask.protocol.Walltime;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * How one config value is checked and what it becomes. Every value, from any layer, goes through here, so a bad
+ * value is caught before anything is rendered, written or submitted.
+ */
+public enum ValueKind {
+    SYSTEM("one of slurm, pbs, local", raw -> {
+        if (!raw.equals("slurm") && !raw.equals("pbs") && !raw.equals("local")) {
+            throw new InvalidValueException("'" + raw + "' is not one of slurm, pbs, local");
+        }
+        return raw;
+    }),
+    POSITIVE_INT("a whole number >= 1, e.g. 2", raw -> {
+        if (!raw.matches("\\d{1,9}") || Integer.parseInt(raw) < 1) {
+            throw new InvalidValueException("'" + raw + "' is not a whole number >= 1, e.g. 2");
+        }
+        return Integer.parseInt(raw);
+    }),
+    SECONDS("a whole number of seconds >= 1, e.g. 60 or 60s", raw -> {
+        String digits = raw.endsWith("s") ? raw.substring(0, raw.length() - 1) : raw;
+        if (!digits.matches("\\d{1,9}") || Long.parseLong(digits) < 1) {
+            throw new InvalidValueException("'" + raw + "' is not a whole number of seconds >= 1, e.g. 60 or 60s");
+        }
+        return Long.parseLong(digits);
+    }),
+    MEMORY(Memory.ACCEPTED_FORM, Memory::parse),
+    WALLTIME(Walltime.ACCEPTED_FORM, Walltime::parse),
+    RESOURCES(Resources.ACCEPTED_FORM, raw -> {
+        Resources r = Resources.parse(raw);
+        for (String reserved : new String[] {"cores", "memory"}) {
+            if (r.has(reserved)) {
+                throw new InvalidValueException("'" + reserved + "' is set by --" + reserved + ", not in resources; expected "
+                        + Resources.ACCEPTED_FORM);
+            }
+        }
+        return r;
+    }),
+    /** Goes into a batch directive unquoted, so only characters no shell or batch parser treats specially. */
+    JOB_NAME("letters, digits, '_', '.' and '-', starting with a letter or digit, e.g. hpc-dask-worker",
+            pattern("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}",
+                    "letters, digits, '_', '.' and '-', starting with a letter or digit, e.g. hpc-dask-worker")),
+    /** Queue (partition) and account names: SLURM allows a comma-separated list, PBS queue@server. */
+    DIRECTIVE_WORD("letters, digits and '_' '.' ',' '@' '+' '-', e.g. debug",
+            pattern("[A-Za-z0-9_][A-Za-z0-9_.,@+-]{0,127}", "letters, digits and '_' '.' ',' '@' '+' '-', e.g. debug")),
+    /** A directory written into #SBATCH/#PBS lines, where quoting is not reliable: no spaces or shell characters. */
+    DIRECTIVE_PATH("a path of letters, digits and '_' '.' '/' '-' '+' '@' ',' '=' ':' (no spaces), e.g. /scratch/logs",
+            pattern("[A-Za-z0-9_./+@,=:-]{1,4096}",
+                    "a path of letters, digits and '_' '.' '/' '-' '+' '@' ',' '=' ':' (no spaces), e.g. /scratch/logs")),
+    /** A path expanded on the node: $VAR and ${VAR} allowed, command substitution never. */
+    NODE_PATH("a path that may name $VAR or ${VAR} (expanded on the node) but no command substitution, e.g. $TMPDIR/dask",
+            ValueKind::nodePath),
+    SCHEDULER_ADDRESS("HOST:PORT, e.g. 10.0.0.5:8786", pattern("(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):\\d{1,5}",
+            "HOST:PORT, e.g. 10.0.0.5:8786")),
+    SHEBANG("a line starting with #!, e.g. #!/usr/bin/env bash", raw -> {
+        if (!raw.startsWith("#!")) {
+            throw new InvalidValueException("'" + raw + "' does not start with #!; expected e.g. #!/usr/bin/env bash");
+        }
+        return raw;
+    }),
+    /** Free text of one line: shell lines and extra directives are the user's own, by design. */
+    TEXT("one line of text", raw -> raw),
+    PATH("a path", raw -> {
+        if (raw.isEmpty()) {
+            throw new InvalidValueException("empty path");
+        }
+        return raw;
+    });
+
+    private static final Pattern VAR_REFERENCE = Pattern.compile("\\$(?:[A-Za-z_][A-Za-z0-9_]*|\\{[A-Za-z_][A-Za-z0-9_]*\\})");
+
+    private final String acceptedForm;
+    private final Function<String, Object> parser;
+
+    ValueKind(String acceptedForm, Function<String, Object> parser) {
+        this.acceptedForm = acceptedForm;
+        this.parser = parser;
+    }
+
+    public String acceptedForm() {
+        return acceptedForm;
+    }
+
+    /** Parses one raw value; throws {@link InvalidValueException} naming the accepted form. */
+    public Object parse(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\0') {
+                throw new InvalidValueException("contains a " + (c == '\0' ? "NUL character" : "line break")
+                        + "; expected " + acceptedForm + " on one line");
+            }
+        }
+        return parser.apply(raw);
+    }
+
+    private static Function<String, Object> pattern(String regex, String form) {
+        Pattern p = Pattern.compile(regex);
+        return raw -> {
+            if (!p.matcher(raw).matches()) {
+                throw new InvalidValueException("'" + raw + "' is not valid; expected " + form);
+            }
+            return raw;
+        };
+    }
+
+    private static Object nodePath(String raw) {
+        String withoutVars = VAR_REFERENCE.matcher(raw).replaceAll("");
+        if (raw.isEmpty() || withoutVars.contains("$") || raw.contains("`")) {
+            throw new InvalidValueException("'" + raw + "' is not valid; expected "
+                    + "a path that may name $VAR or ${VAR} (expanded on the node) but no command substitution, e.g. $TMPDIR/dask");
+        }
+        return raw;
+    }
+}

@@ -1,0 +1,129 @@
+package io.hpcdask.launcher.script;
+
+import freemarker.cache.ClassTemplateLoader;
+import freemarker.cache.FileTemplateLoader;
+import freemarker.cache.MultiTemplateLoader;
+import freemarker.cache.TemplateLoader;
+import freemarker.template.Configuration;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import freemarker.template.TemplateNotFoundException;
+import io.hpcdask.launcher.config.ConfigException;
+import io.hpcdask.launcher.config.ConfigKeys;
+import io.hpcdask.launcher.config.Settings;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders a worker job script from the skeleton and the header template of the batch system. Templates come from
+ * the built-in set unless {@code template-dir} holds one of the same name. The header's generated lines are
+ * filtered by {@code directive-skip}; {@code job-extra-directive} lines are appended after them, never filtered.
+ */
+public final class JobScriptRenderer {
+    public static final String SKELETON = "job-script.ftl";
+
+    private final Configuration freemarker;
+    private final Path templateDir;
+
+    public JobScriptRenderer(Settings settings) {
+        this.templateDir = settings.string(ConfigKeys.TEMPLATE_DIR).map(Path::of).orElse(null);
+        this.freemarker = configuration(templateDir);
+    }
+
+    public String render(Settings settings, WorkerEndpoint endpoint) {
+        JobSystem system = JobSystem.of(settings.system());
+        Map<String, Object> header = headerModel(settings);
+        List<String> lines = new ArrayList<>();
+        List<String> skips = settings.strings(ConfigKeys.DIRECTIVE_SKIP);
+        for (String line : process(system.headerTemplate(), header).split("\n")) {
+            if (!line.isBlank() && skips.stream().noneMatch(line::contains)) {
+                lines.add(line);
+            }
+        }
+        for (String extra : settings.strings(ConfigKeys.JOB_EXTRA_DIRECTIVE)) {
+            lines.add(system.directivePrefix() + " " + extra);
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("shebang", settings.string(ConfigKeys.SHEBANG).orElseThrow());
+        model.put("header", lines);
+        model.put("prologue", settings.strings(ConfigKeys.PROLOGUE));
+        model.put("epilogue", settings.strings(ConfigKeys.EPILOGUE));
+        model.put("workerCommand", WorkerCommand.of(settings, endpoint));
+        model.putAll(header);
+        return process(SKELETON, model);
+    }
+
+    private static Map<String, Object> headerModel(Settings s) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("system", s.system());
+        s.string(ConfigKeys.JOB_NAME).ifPresent(v -> m.put("jobName", v));
+        s.string(ConfigKeys.LOG_DIRECTORY).ifPresent(v -> m.put("logDirectory", stripTrailingSlash(v)));
+        s.string(ConfigKeys.QUEUE).ifPresent(v -> m.put("queue", v));
+        s.string(ConfigKeys.ACCOUNT).ifPresent(v -> m.put("account", v));
+        s.cores().ifPresent(v -> m.put("cores", v));
+        s.memory().ifPresent(v -> m.put("memory", Map.of("slurm", v.slurm(), "pbs", v.pbs(), "bytes", v.bytes())));
+        var w = s.walltime();
+        m.put("walltime", Map.of("slurm", w.slurm(), "pbs", w.pbs(), "seconds", w.seconds()));
+        if (!s.resources().isEmpty()) {
+            m.put("resources", s.resources().toString());
+        }
+        return m;
+    }
+
+    private static String stripTrailingSlash(String dir) {
+        return dir.length() > 1 && dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+    }
+
+    private String process(String name, Map<String, Object> model) {
+        try {
+            Template t = freemarker.getTemplate(name);
+            StringWriter out = new StringWriter();
+            t.process(model, out);
+            return out.toString();
+        } catch (TemplateNotFoundException e) {
+            throw new IllegalStateException("built-in template " + name + " is missing from the launcher jar", e);
+        } catch (TemplateException e) {
+            throw new ConfigException("template " + where(name) + " line " + e.getLineNumber() + ": "
+                    + e.getMessageWithoutStackTop().lines().findFirst().orElse("error"));
+        } catch (IOException e) {
+            throw new ConfigException("template " + where(name) + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private String where(String name) {
+        return templateDir != null && Files.exists(templateDir.resolve(name)) ? templateDir.resolve(name).toString() : name;
+    }
+
+    private static Configuration configuration(Path templateDir) {
+        Configuration cfg = new Configuration(Configuration.VERSION_2_3_34);
+        cfg.setDefaultEncoding("UTF-8");
+        cfg.setNumberFormat("c");
+        cfg.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        cfg.setLogTemplateExceptions(false);
+        cfg.setWrapUncheckedExceptions(true);
+        cfg.setFallbackOnNullLoopVariable(false);
+        cfg.setLocalizedLookup(false);
+        TemplateLoader builtIn = new ClassTemplateLoader(JobScriptRenderer.class, "/io/hpcdask/templates");
+        if (templateDir == null) {
+            cfg.setTemplateLoader(builtIn);
+            return cfg;
+        }
+        if (!Files.isDirectory(templateDir)) {
+            throw new ConfigException("invalid template-dir: '" + templateDir + "' is not a directory; expected a directory "
+                    + "holding any of job-script.ftl, slurm-header.ftl, pbs-header.ftl, local-header.ftl");
+        }
+        try {
+            cfg.setTemplateLoader(new MultiTemplateLoader(new TemplateLoader[] {new FileTemplateLoader(templateDir.toFile()), builtIn}));
+        } catch (IOException e) {
+            throw new ConfigException("invalid template-dir: '" + templateDir + "' cannot be read: " + e.getMessage());
+        }
+        return cfg;
+    }
+}

@@ -1,0 +1,1 @@
+<#-- Workers started as local processes read no directives. -->
