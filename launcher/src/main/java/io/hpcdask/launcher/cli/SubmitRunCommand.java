@@ -1,0 +1,127 @@
+package io.hpcdask.launcher.cli;
+
+import io.hpcdask.server.api.RunRequest;
+import io.hpcdask.server.api.StageResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Stage a run (or many) on a running cluster and print its id (one per line).",
+            "Requirements come from tags starting with 'dask:', e.g. --tag 'dask:gpu=1 foo=2'; several tags merge.",
+            "Put '--' before the command so its own options are not read as hpc-dask's."})
+final class SubmitRunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ClusterNameMixin cluster;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "a tag; 'dask:KEY=VAL ...' sets requirements (repeatable)")
+    List<String> tags = new ArrayList<>();
+    @Option(names = "--cwd", paramLabel = "DIR", description = "working directory of the run (default: the current one)")
+    Path cwd;
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "extra environment variable for the run (repeatable)")
+    List<String> env = new ArrayList<>();
+    @Option(names = "--label", paramLabel = "LABEL", description = "a label shown by 'hpc-dask runs'")
+    String label;
+    @Option(names = "--shell", description = "run the command line through 'bash -c' (its words joined by spaces)")
+    boolean shell;
+    @Option(names = "--wait", description = "follow the run(s) and exit with the exit status (the worst one when several)")
+    boolean await;
+    @Option(names = "--array", paramLabel = "RANGE",
+            description = "one run per index (e.g. 1-1000), with HPC_DASK_ARRAY_INDEX set to it")
+    String array;
+    @Option(names = "--each-line", paramLabel = "FILE",
+            description = "one run per non-empty line of FILE, with HPC_DASK_ENTRY set to the line")
+    Path eachLine;
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments")
+    List<String> command;
+
+    private final CliContext context;
+
+    SubmitRunCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        List<RunRequest> requests = requests();
+        RunningCluster running = RunningCluster.require(cluster.resolve(context));
+        StageResult result = running.call(c -> c.stage(requests));
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        for (String warning : new LinkedHashSet<>(result.warnings())) {
+            err.println("hpc-dask: warning: " + warning);
+        }
+        err.flush();
+        StringBuilder ids = new StringBuilder(result.ids().size() * 8);
+        result.ids().forEach(id -> ids.append(id).append('\n'));
+        out.print(ids);
+        out.flush();
+        if (!await) {
+            return ExitCodes.OK;
+        }
+        return new RunWaiter(running, out, err).await(result.ids());
+    }
+
+    private List<RunRequest> requests() {
+        if (array != null && eachLine != null) {
+            throw new BadInputException("--array and --each-line cannot be used together; choose one");
+        }
+        String dir = (cwd == null ? Path.of(System.getProperty("user.dir")) : cwd).toAbsolutePath().normalize().toString();
+        if (!Files.isDirectory(Path.of(dir))) {
+            throw new BadInputException("--cwd: '" + cwd + "' is not an existing directory");
+        }
+        Map<String, String> base = EnvAssignments.parse(env);
+        List<String> argv = shell ? List.of(String.join(" ", command)) : List.copyOf(command);
+        List<RunRequest> out = new ArrayList<>();
+        if (array != null) {
+            for (long index : ArraySpec.parse(array)) {
+                out.add(request(argv, dir, with(base, "HPC_DASK_ARRAY_INDEX", Long.toString(index))));
+            }
+        } else if (eachLine != null) {
+            for (String line : lines(eachLine)) {
+                out.add(request(argv, dir, with(base, "HPC_DASK_ENTRY", line)));
+            }
+        } else {
+            out.add(request(argv, dir, base));
+        }
+        return out;
+    }
+
+    private RunRequest request(List<String> argv, String dir, Map<String, String> runEnv) {
+        return new RunRequest(argv, shell, dir, runEnv, tags, label);
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(base);
+        m.put(key, value);
+        return m;
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+            if (lines.isEmpty()) {
+                throw new BadInputException("--each-line: '" + file + "' has no non-empty line");
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new BadInputException("--each-line: cannot read '" + file + "': " + e.getMessage());
+        }
+    }
+}

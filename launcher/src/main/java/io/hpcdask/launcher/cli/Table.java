@@ -1,0 +1,61 @@
+package io.hpcdask.launcher.cli;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** A plain-text table with left-aligned columns; the last column is not padded. */
+final class Table {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private final List<String[]> rows = new ArrayList<>();
+
+    Table(String... header) {
+        rows.add(header);
+    }
+
+    void add(String... cells) {
+        rows.add(cells);
+    }
+
+    void print(PrintWriter out) {
+        int cols = rows.get(0).length;
+        int[] width = new int[cols];
+        for (String[] r : rows) {
+            for (int i = 0; i < cols; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (String[] r : rows) {
+            for (int i = 0; i < cols; i++) {
+                b.append(i == cols - 1 ? r[i] : pad(r[i], width[i] + 2));
+            }
+            b.append(System.lineSeparator());
+        }
+        out.print(b.toString().replaceAll(" +(\\R)", "$1"));
+        out.flush();
+    }
+
+    private static String pad(String s, int w) {
+        return s + " ".repeat(w - s.length());
+    }
+
+    static String time(Long epochMillis) {
+        return epochMillis == null ? "-" : TIME.format(Instant.ofEpochMilli(epochMillis));
+    }
+
+    static String amounts(Map<String, Long> m) {
+        return m == null || m.isEmpty() ? "-" : m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
+    }
+
+    static String orDash(Object o) {
+        return o == null || o.toString().isEmpty() ? "-" : o.toString();
+    }
+}

@@ -1,0 +1,65 @@
+package io.hpcdask.launcher.cluster;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpcdask.server.api.SchedulerClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+/**
+ * The access file: how a client reaches a running cluster. It holds the token, so it is written 0600 from the start
+ * (never readable by others, not even for an instant) and replaced atomically.
+ */
+public record AccessInfo(String name, String host, int apiPort, int workerPort, String token, long pid, long startedAt) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public void write(Path file) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(tmp, JSON.writeValueAsBytes(this));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write access file " + file, e);
+        }
+    }
+
+    public static Optional<AccessInfo> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(file.toFile(), AccessInfo.class));
+        } catch (IOException e) {
+            return Optional.empty(); // a half-written or foreign file: as if no cluster ran
+        }
+    }
+
+    public SchedulerClient client() {
+        return new SchedulerClient(host, apiPort, token);
+    }
+
+    /** Whether the server process still lives; a recycled pid running something else does not count. */
+    public boolean processAlive() {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .map(h -> h.info().commandLine().map(c -> c.contains(SERVER_MAIN)).orElse(true)).orElse(false);
+    }
+
+    private static final String SERVER_MAIN = "io.hpcdask.launcher.cluster.ServerMain";
+
+    /** The address workers dial. */
+    public String workerAddress() {
+        return host + ":" + workerPort;
+    }
+
+    @Override
+    public String toString() { // never print the token
+        return "AccessInfo[name=" + name + ", host=" + host + ", apiPort=" + apiPort + ", workerPort=" + workerPort
+                + ", pid=" + pid + "]";
+    }
+}

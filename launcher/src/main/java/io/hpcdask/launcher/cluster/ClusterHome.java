@@ -1,0 +1,56 @@
+package io.hpcdask.launcher.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** {@code $HPC_DASK_HOME/clusters/}: one directory per named cluster. */
+public final class ClusterHome {
+    public static final String DEFAULT_NAME = "default";
+    public static final String NAME_FORM = "letters, digits, '.', '_' or '-', not starting with '.' or '-'";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
+
+    private final Path root;
+
+    public ClusterHome(Path hpcDaskHome) {
+        this.root = hpcDaskHome.toAbsolutePath();
+    }
+
+    public Path clustersDir() {
+        return root.resolve("clusters");
+    }
+
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    public ClusterDir cluster(String name) {
+        if (!isValidName(name)) {
+            throw new IllegalArgumentException("invalid cluster name '" + name + "'; expected " + NAME_FORM);
+        }
+        return new ClusterDir(name, clustersDir().resolve(name));
+    }
+
+    /** Names of the clusters that have a directory here, sorted. */
+    public List<String> existingNames() {
+        if (!Files.isDirectory(clustersDir())) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(clustersDir())) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(ClusterHome::isValidName).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The cluster a command means without {@code --name}: the only one that exists, else {@value #DEFAULT_NAME}. */
+    public String defaultName() {
+        List<String> names = existingNames();
+        return names.size() == 1 ? names.get(0) : DEFAULT_NAME;
+    }
+}

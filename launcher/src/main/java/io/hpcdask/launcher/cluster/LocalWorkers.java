@@ -1,0 +1,158 @@
+package io.hpcdask.launcher.cluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker processes of a local cluster, started by the server process. Each gets the token through a 0600 file,
+ * never its command line, and a pid file so a server restarted after a crash can end the ones it left behind.
+ */
+public final class LocalWorkers {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalWorkers.class);
+    private static final String WORKER_MAIN_MARKER = "hpc-dask-worker";
+
+    private final ClusterDir dir;
+    private final List<Process> processes = new ArrayList<>();
+
+    public LocalWorkers(ClusterDir dir) {
+        this.dir = dir;
+    }
+
+    public static String workerName(int index) {
+        return "local-" + index;
+    }
+
+    public synchronized void start(LocalWorkerSpec spec, String schedulerAddress, Path jar) {
+        for (int i = 1; i <= spec.count(); i++) {
+            String name = workerName(i);
+            List<String> cmd = command(spec, schedulerAddress, jar, dir.workerTokenFile(), name);
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.path().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.workersDir().resolve(name + ".log").toFile()));
+            pb.environment().put("HPC_DASK_JOB_ID", "local-" + ProcessHandle.current().pid() + "-" + i);
+            try {
+                Process p = pb.start();
+                processes.add(p);
+                Files.writeString(pidFile(name), Long.toString(p.pid()), StandardCharsets.UTF_8);
+                LOG.info("Started local worker {} (pid {})", name, p.pid());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start local worker " + name + ": " + String.join(" ", cmd), e);
+            }
+        }
+    }
+
+    static List<String> command(LocalWorkerSpec spec, String schedulerAddress, Path jar, Path tokenFile, String name) {
+        List<String> cmd = new ArrayList<>(List.of(javaExecutable(), "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString(),
+                "--scheduler", schedulerAddress, "--token-file", tokenFile.toString(), "--name", name,
+                "--death-timeout", Long.toString(spec.deathTimeoutSeconds())));
+        if (spec.cores() != null) {
+            cmd.addAll(List.of("--cores", spec.cores().toString()));
+        }
+        if (spec.memory() != null) {
+            cmd.addAll(List.of("--memory", spec.memory().toString()));
+        }
+        if (spec.resources() != null && !spec.resources().isEmpty()) {
+            cmd.addAll(List.of("--resources", spec.resources().toString()));
+        }
+        if (spec.slots() != null) {
+            cmd.addAll(List.of("--slots", spec.slots().toString()));
+        }
+        return cmd;
+    }
+
+    public static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private Path pidFile(String name) {
+        return dir.workersDir().resolve(name + ".pid");
+    }
+
+    /** Stops the workers (SIGTERM, so they kill their runs), waiting up to {@code graceSeconds}, then kills them. */
+    public synchronized void stop(long graceSeconds) {
+        processes.forEach(Process::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
+        for (Process p : processes) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!p.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    LOG.warn("Local worker pid {} did not stop within {}s; killing it", p.pid(), graceSeconds);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+        processes.clear();
+        deletePidFiles();
+    }
+
+    /** Ends workers a crashed server of this cluster left running; they would hold slots and old runs. */
+    public void killLeftovers() {
+        for (Path pidFile : pidFiles()) {
+            leftover(pidFile).ifPresent(h -> {
+                LOG.info("Stopping local worker pid {} left by an earlier server of this cluster", h.pid());
+                h.destroyForcibly();
+                h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+            });
+        }
+        deletePidFiles();
+    }
+
+    private static Optional<ProcessHandle> leftover(Path pidFile) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().commandLine().map(c -> c.contains(WORKER_MAIN_MARKER)).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private List<Path> pidFiles() {
+        if (!Files.isDirectory(dir.workersDir())) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir.workersDir())) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".pid")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void deletePidFiles() {
+        for (Path p : pidFiles()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.warn("Cannot delete {}: {}", p, e.toString());
+            }
+        }
+    }
+
+    /** Pids of the running local workers, by name; tests use them to kill one. */
+    public static List<Long> pids(ClusterDir dir) {
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir.workersDir())) {
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".pid")).sorted().toList()) {
+                out.add(Long.parseLong(Files.readString(p, StandardCharsets.UTF_8).trim()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package io.hpcdask.launcher.cluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts {@link ServerMain} as its own process with this JVM's class path, so a cluster outlives the command that
+ * started it. Its arguments carry no secret: the server makes the token itself.
+ */
+public final class ServerProcess {
+    private ServerProcess() {
+    }
+
+    public static Process start(ClusterDir dir, LocalWorkerSpec workers, boolean foreground) {
+        List<String> cmd = new ArrayList<>(List.of(LocalWorkers.javaExecutable(), "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
+                "--cluster-dir", dir.path().toString(), "--name", dir.name(),
+                "--workers", Integer.toString(workers.count()),
+                "--death-timeout", Long.toString(workers.deathTimeoutSeconds())));
+        String repoRoot = System.getProperty("hpcdask.repo.root");
+        if (repoRoot != null) { // tests: lets the server find the worker jar the build left in the repo
+            cmd.add(1, "-Dhpcdask.repo.root=" + repoRoot);
+        }
+        if (workers.cores() != null) {
+            cmd.addAll(List.of("--cores", workers.cores().toString()));
+        }
+        if (workers.memory() != null) {
+            cmd.addAll(List.of("--memory", workers.memory().toString()));
+        }
+        if (workers.resources() != null && !workers.resources().isEmpty()) {
+            cmd.addAll(List.of("--resources", workers.resources().toString()));
+        }
+        if (workers.slots() != null) {
+            cmd.addAll(List.of("--slots", workers.slots().toString()));
+        }
+        if (foreground) {
+            cmd.add("--foreground");
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.path().toFile());
+        if (foreground) {
+            pb.inheritIO();
+        } else {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.serverOut().toFile()));
+        }
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the server process: " + String.join(" ", cmd), e);
+        }
+    }
+}
