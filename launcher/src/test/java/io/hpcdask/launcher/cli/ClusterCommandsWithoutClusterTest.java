@@ -1,0 +1,65 @@
+package io.hpcdask.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Commands that need a cluster say so in one line and exit 3; malformed input exits 2 before anything else. */
+class ClusterCommandsWithoutClusterTest {
+    @TempDir
+    Path home;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cluster status", "cluster down", "workers", "submit run -- echo hi", "cancel 1", "logs --follow 1"})
+    void exitsThreeWithOneLineWhenNoClusterRuns(String command) {
+        CliRun r = CliRun.run(home, command.split(" "));
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(ExitCodes.NO_CLUSTER);
+        assertThat(r.err.strip()).isEqualTo("hpc-dask: no cluster 'default' is running (start it with 'hpc-dask cluster up')");
+    }
+
+    @Test
+    void namesTheClusterWhenNotDefault() {
+        CliRun r = CliRun.run(home, "workers", "--name", "gpu-box");
+        assertThat(r.exitCode).isEqualTo(ExitCodes.NO_CLUSTER);
+        assertThat(r.err).contains("no cluster 'gpu-box' is running (start it with 'hpc-dask cluster up --name gpu-box')");
+    }
+
+    @Test
+    void defaultsToTheOnlyClusterThatExists() throws Exception {
+        Files.createDirectories(home.resolve("clusters/lab"));
+        CliRun r = CliRun.run(home, "cluster", "status");
+        assertThat(r.err).contains("no cluster 'lab' is running");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "submit run --array x -- true|--array: 'x' is not",
+        "submit run --env BAD -- true|--env: 'BAD' is not NAME=VALUE",
+        "submit run --cwd /no/such/dir -- true|--cwd: '/no/such/dir' is not an existing directory",
+        "submit run --array 1-2 --each-line f -- true|--array and --each-line cannot be used together",
+        "runs --state sleeping|--state: 'sleeping' is not a run state",
+        "workers --name ../x|--name: '../x' is not a cluster name",
+        "cluster up --workers 0|--workers: '0' is out of range",
+        "cluster up --resources foo|--resources",
+        "cluster up --memory lots|--memory",
+    })
+    void exitsTwoWithOneLineNamingTheOption(String caseLine) {
+        String[] parts = caseLine.split("\\|");
+        CliRun r = CliRun.run(home, parts[0].split(" "));
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err.strip().lines()).as(r.toString()).hasSize(1);
+        assertThat(r.err).contains(parts[1]);
+    }
+
+    @Test
+    void submitWithoutCommandIsBadInput() {
+        CliRun r = CliRun.run(home, "submit", "run");
+        assertThat(r.exitCode).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err).contains("CMD");
+    }
+}
