@@ -1,0 +1,36 @@
+package io.hpcdask.worker;
+
+import java.util.Map;
+
+/** Entry point of the worker jar. Exit codes: 0 done, 1 lost the scheduler, 2 bad arguments, 3 refused. */
+public final class WorkerMain {
+    static final int EXIT_BAD_INPUT = 2;
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            // a name of its own, so it never clashes with the server's logback.xml on a shared classpath
+            System.setProperty("logback.configurationFile", "hpc-dask-worker-logback.xml");
+        }
+        System.exit(run(args, System.getenv()));
+    }
+
+    static int run(String[] args, Map<String, String> env) {
+        if (WorkerArgs.wantsHelp(args)) {
+            System.out.println(WorkerArgs.USAGE);
+            return 0;
+        }
+        WorkerSpec spec;
+        try {
+            WorkerOptions options = WorkerArgs.parse(args);
+            spec = WorkerSpec.resolve(options, env, GpuDetector.NVIDIA_GPUS, System.currentTimeMillis());
+        } catch (UsageException e) {
+            System.err.println("hpc-dask-worker: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        org.slf4j.LoggerFactory.getLogger(WorkerMain.class).info("Starting {}; scheduler at {}", spec, spec.scheduler());
+        return new WorkerAgent(spec).run();
+    }
+}
