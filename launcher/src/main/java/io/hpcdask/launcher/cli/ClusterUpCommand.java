@@ -25,7 +25,8 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
     CommandSpec spec;
     @Mixin
     ClusterNameMixin cluster;
-    @Option(names = "--workers", paramLabel = "N", description = "number of local workers (default: 1)")
+    @Option(names = "--workers", paramLabel = "N",
+            description = "number of local workers (default: 1; 0 starts the scheduler alone, runs stay staged)")
     int workers = 1;
     @Option(names = "--slots", paramLabel = "N", description = "runs each worker takes at once (default: its cores)")
     Integer slots;
@@ -85,8 +86,13 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
             throw new CommandFailedException("cluster up --system " + settings.system()
                     + " is not available yet; use --system local (workers as processes on this machine)");
         }
-        if (workers < 1 || workers > 256) {
-            throw new BadInputException("--workers: '" + workers + "' is out of range; expected a whole number from 1 to 256");
+        if (workers < 0 || workers > 256) {
+            throw new BadInputException("--workers: '" + workers + "' is out of range; expected a whole number from 0 to 256");
+        }
+        for (String reserved : new String[] {"cores", "memory"}) {
+            if (settings.resources().has(reserved)) {
+                throw new BadInputException("--resources: '" + reserved + "' is set with --" + reserved + ", not here");
+            }
         }
         if (slots != null && (slots < 1 || slots > 100_000)) {
             throw new BadInputException("--slots: '" + slots + "' is out of range; expected a whole number from 1 to 100000");

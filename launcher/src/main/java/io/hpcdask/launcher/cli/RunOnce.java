@@ -22,7 +22,8 @@ final class RunOnce {
     }
 
     int process() {
-        long start = System.currentTimeMillis();
+        // runs may start while the command still waits for the last worker, so count from the server's start
+        long start = cluster.call(c -> c.status()).startedAt();
         String lastProgress = "";
         while (true) {
             List<WorkerView> workers = cluster.call(c -> c.workers());
@@ -50,7 +51,7 @@ final class RunOnce {
     /** Whether an idle worker could take the run: one slot plus every resource it names. */
     static boolean fitsSomewhere(RunView run, List<WorkerView> workers) {
         for (WorkerView w : workers) {
-            if (w.slots() >= 1 && fits(run.requires(), w.resources())) {
+            if (!"draining".equals(w.state()) && w.slots() >= 1 && fits(run.requires(), w.resources())) {
                 return true;
             }
         }

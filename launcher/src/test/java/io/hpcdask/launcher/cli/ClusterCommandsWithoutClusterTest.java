@@ -44,7 +44,8 @@ class ClusterCommandsWithoutClusterTest {
         "submit run --array 1-2 --each-line f -- true|--array and --each-line cannot be used together",
         "runs --state sleeping|--state: 'sleeping' is not a run state",
         "workers --name ../x|--name: '../x' is not a cluster name",
-        "cluster up --workers 0|--workers: '0' is out of range",
+        "cluster up --workers -1|--workers: '-1' is out of range",
+        "cluster up --resources cores=2|--resources: 'cores' is set with --cores",
         "cluster up --resources foo|--resources",
         "cluster up --memory lots|--memory",
     })

@@ -1,0 +1,168 @@
+package io.hpcdask.launcher.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hpcdask.launcher.cli.CliRun;
+import io.hpcdask.launcher.cli.ExitCodes;
+import io.hpcdask.server.api.RunView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local cluster end to end: the CLI, a real server process, real worker processes, real runs. */
+class LocalClusterEndToEndTest {
+    private static final Duration LONG = Duration.ofSeconds(120);
+
+    @TempDir
+    Path home;
+    LocalClusterFixture clusters;
+
+    @BeforeEach
+    void setUp() {
+        clusters = new LocalClusterFixture(home);
+    }
+
+    @AfterEach
+    void tearDown() {
+        clusters.close();
+    }
+
+    @Test
+    void doneWhen_echoHiCompletesAndLogsShowsIt() {
+        CliRun up = clusters.up("default", "--system", "local", "--workers", "2", "--resources", "foo=1");
+        assertThat(up.out).contains("Cluster 'default' is up: scheduler 127.0.0.1:");
+        assertThat(up.err).contains("Waiting for workers: 2/2 connected");
+        CliRun submit = clusters.ok("submit", "run", "--tag", "dask:foo=1", "--wait", "--", "echo", "hi");
+        String id = submit.out.lines().findFirst().orElseThrow();
+        assertThat(submit.out).contains("hi");
+        assertThat(clusters.ok("logs").out).isEqualTo("hi\n");
+        assertThat(clusters.ok("logs", id).out).isEqualTo("hi\n");
+        RunView run = clusters.run("default", id);
+        assertThat(run.state()).isEqualTo("completed");
+        assertThat(run.requires()).containsEntry("foo", 1L);
+        assertThat(clusters.ok("workers").out).contains("local-1").contains("local-2").contains("foo=1");
+        assertThat(clusters.ok("cluster", "status").out).contains("Workers:    2");
+    }
+
+    @Test
+    void fiveSleepsRunAtOnceOnFiveSlots() {
+        clusters.up("par", "--workers", "1", "--slots", "5");
+        List<String> ids = clusters.submit("par", "--array", "1-5", "--", "sleep", "2");
+        assertThat(ids).hasSize(5);
+        List<RunView> runs = clusters.awaitEnded("par", ids, LONG);
+        assertThat(runs).allSatisfy(r -> assertThat(r.state()).isEqualTo("completed"));
+        long lastStart = runs.stream().mapToLong(RunView::startedAt).max().orElseThrow();
+        long firstEnd = runs.stream().mapToLong(RunView::endedAt).min().orElseThrow();
+        assertThat(lastStart).as("every run started before any ended: their running intervals overlap").isLessThan(firstEnd);
+    }
+
+    @Test
+    void twoRunsNeedingFooFiveTakeTurnsUnderSevenAndOverlapUnderTwelve() {
+        clusters.up("seven", "--workers", "1", "--slots", "4", "--resources", "foo=7");
+        List<RunView> underSeven = clusters.awaitEnded("seven",
+                clusters.submit("seven", "--array", "1-2", "--tag", "dask:foo=5", "--", "sleep", "1"), LONG);
+        assertThat(clusters.serverLog("seven")).contains("Cluster resources: foo=7");
+        assertThat(overlap(underSeven)).as("runs under foo=7: %s", underSeven).isFalse();
+
+        clusters.up("twelve", "--workers", "1", "--slots", "4", "--resources", "foo=12");
+        List<RunView> underTwelve = clusters.awaitEnded("twelve",
+                clusters.submit("twelve", "--array", "1-2", "--tag", "dask:foo=5", "--", "sleep", "2"), LONG);
+        assertThat(overlap(underTwelve)).as("runs under foo=12: %s", underTwelve).isTrue();
+        assertThat(underSeven).extracting(RunView::state).containsOnly("completed");
+        assertThat(underTwelve).extracting(RunView::state).containsOnly("completed");
+    }
+
+    @Test
+    void runOnceProcessesWhatCanStartAndLeavesARunNeedingAnUndefinedResourceStaged() {
+        clusters.up("once", "--workers", "0", "--resources", "foo=2");
+        List<String> fine = clusters.submit("once", "--array", "1-3", "--tag", "dask:foo=1", "--", "true");
+        String undefined = clusters.submit("once", "--tag", "dask:bar=1 baz=1", "--", "true").get(0);
+        clusters.ok("cluster", "down", "--name", "once");
+
+        CliRun once = clusters.ok("cluster", "up", "--name", "once", "--workers", "1", "--resources", "foo=2", "--run-once");
+        assertThat(once.out).containsPattern("Processed 3 run\\(s\\) in [0-9.]+ seconds");
+        assertThat(clusters.dir("once").readAccess()).as("the server has shut down").isEmpty();
+        assertThat(clusters.serverLog("once"))
+                .contains("Ignoring staged run " + undefined + " (requires resources not defined for cluster: bar, baz)");
+        List<RunView> offline = clusters.runs("once");
+        assertThat(offline).filteredOn(r -> fine.contains(r.id())).extracting(RunView::state).containsOnly("completed");
+        assertThat(offline).filteredOn(r -> r.id().equals(undefined)).extracting(RunView::state).containsExactly("staged");
+    }
+
+    @Test
+    void requirementsFromTwoTagsMergeAndAnInvalidPieceIsWarnedAboutAndDropped() {
+        clusters.up("tags", "--workers", "1", "--resources", "foo=3 bar=2");
+        CliRun submit = clusters.ok("submit", "run", "--name", "tags", "--tag", "dask:foo=1 bar=1", "--tag", "dask:foo=3 bar",
+                "--tag", "other", "--", "true");
+        assertThat(submit.err).contains("Ignoring invalid dask resources spec 'bar': parts must be in format KEY=VAL");
+        String id = submit.out.strip();
+        RunView run = clusters.awaitEnded("tags", List.of(id), LONG).get(0);
+        assertThat(run.requires()).isEqualTo(Map.of("foo", 3L, "bar", 1L));
+        assertThat(run.state()).isEqualTo("completed");
+        assertThat(clusters.serverLog("tags")).contains("Ignoring invalid dask resources spec 'bar': parts must be in format KEY=VAL");
+    }
+
+    @Test
+    void aKilledWorkersRunIsRestagedAndCompletesOnAnotherWorker() throws Exception {
+        clusters.up("kill", "--workers", "2", "--slots", "1");
+        String id = clusters.submit("kill", "--", "sleep", "3").get(0);
+        Awaitility.await().atMost(LONG).until(() -> "running".equals(clusters.run("kill", id).state()));
+        String first = clusters.run("kill", id).worker();
+        long pid = Long.parseLong(Files.readString(clusters.dir("kill").workersDir().resolve(first + ".pid")).strip());
+        ProcessHandle worker = ProcessHandle.of(pid).orElseThrow();
+        worker.destroyForcibly(); // SIGKILL: the worker gets no chance to report anything
+        worker.onExit().get(30, TimeUnit.SECONDS);
+
+        RunView done = clusters.awaitEnded("kill", List.of(id), LONG).get(0);
+        assertThat(done.state()).isEqualTo("completed");
+        assertThat(done.worker()).isNotEqualTo(first);
+        assertThat(done.attempts()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aServerKilledWithSigkillKeepsEveryStagedRunAcrossARestart() throws Exception {
+        clusters.up("crash", "--workers", "0");
+        List<String> ids = clusters.submit("crash", "--array", "1-3", "--", "true");
+        ProcessHandle server = ProcessHandle.of(clusters.serverPid("crash")).orElseThrow();
+        server.destroyForcibly();
+        server.onExit().get(30, TimeUnit.SECONDS);
+
+        assertThat(clusters.cli("cluster", "status", "--name", "crash").exitCode).isEqualTo(ExitCodes.NO_CLUSTER);
+        assertThat(clusters.runs("crash")).extracting(RunView::id, RunView::state)
+                .containsExactlyElementsOf(ids.stream().map(i -> org.assertj.core.groups.Tuple.tuple(i, "staged")).toList());
+
+        clusters.up("crash", "--workers", "1");
+        assertThat(clusters.awaitEnded("crash", ids, LONG)).extracting(RunView::state).containsOnly("completed");
+    }
+
+    @Test
+    void aWorkerWithAWrongTokenIsRefused() throws Exception {
+        clusters.up("tok", "--workers", "1");
+        AccessInfo access = clusters.dir("tok").readAccess().orElseThrow();
+        Path wrong = home.resolve("wrong.token");
+        Tokens.writeTokenFile(wrong, Tokens.newToken());
+        Process intruder = new ProcessBuilder(LocalWorkers.javaExecutable(), "-jar",
+                WorkerJar.locate(clusters.dir("tok").libDir()).toString(), "--scheduler", access.workerAddress(),
+                "--token-file", wrong.toString(), "--name", "intruder", "--death-timeout", "5")
+                .redirectErrorStream(true).redirectOutput(home.resolve("intruder.log").toFile()).start();
+        assertThat(intruder.waitFor(60, TimeUnit.SECONDS)).as("the refused worker exits").isTrue();
+        assertThat(intruder.exitValue()).isEqualTo(3);
+        assertThat(Files.readString(home.resolve("intruder.log"))).contains("refused this worker");
+        assertThat(clusters.ok("workers", "--name", "tok").out).contains("local-1").doesNotContain("intruder");
+        assertThat(clusters.serverLog("tok")).contains("Refused worker intruder");
+    }
+
+    private static boolean overlap(List<RunView> runs) {
+        List<RunView> byStart = runs.stream().sorted(Comparator.comparing(RunView::startedAt)).toList();
+        return byStart.get(1).startedAt() < byStart.get(0).endedAt();
+    }
+}
