@@ -4,6 +4,7 @@ import io.hpcdask.protocol.Message;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -104,9 +105,13 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String who = connection == null ? String.valueOf(ctx.channel().remoteAddress()) : connection.toString();
-        LOG.warn("Closing link to {}: {}", who, cause.toString());
+        // a parser's message may quote the frame, and a hello frame holds the token: name the failure only
+        String what = cause instanceof DecoderException
+                ? "malformed frame (" + (cause.getCause() == null ? cause : cause.getCause()).getClass().getSimpleName() + ")"
+                : cause.toString();
+        LOG.warn("Closing link to {}: {}", who, what);
         if (connection != null) {
-            connection.close("link error: " + cause.getMessage());
+            connection.close("link error: " + what);
         } else {
             ctx.close();
         }
