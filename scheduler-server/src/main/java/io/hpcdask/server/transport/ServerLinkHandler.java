@@ -8,6 +8,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.nio.channels.ClosedChannelException;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +105,9 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ClosedChannelException) {
+            return; // a send that raced with the close; the loss is reported once, by channelInactive
+        }
         String who = connection == null ? String.valueOf(ctx.channel().remoteAddress()) : connection.toString();
         // a parser's message may quote the frame, and a hello frame holds the token: name the failure only
         String what = cause instanceof DecoderException

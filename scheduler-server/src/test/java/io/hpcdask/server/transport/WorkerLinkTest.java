@@ -154,6 +154,39 @@ class WorkerLinkTest {
     }
 
     @Test
+    void workerDropsASchedulerThatFallsSilentAndComesBack() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(30_000);
+            worker(WorkerProcess.command(tokenFile, "127.0.0.1", server.getLocalPort(), "watcher"), Map.of());
+            try (java.net.Socket mute = server.accept()) {
+                mute.setSoTimeout(30_000);
+                java.io.DataInputStream in = new java.io.DataInputStream(mute.getInputStream());
+                byte[] hello = new byte[in.readInt()];
+                in.readFully(hello);
+                assertThat(io.hpcdask.protocol.WireCodec.decode(hello)).isInstanceOf(Message.Hello.class);
+                byte[] welcome = io.hpcdask.protocol.WireCodec.encode(new Message.Welcome(Message.VERSION, 200, "watcher"));
+                java.io.DataOutputStream out = new java.io.DataOutputStream(mute.getOutputStream());
+                out.writeInt(welcome.length);
+                out.write(welcome);
+                out.flush();
+                // now say nothing: the worker keeps heartbeating, then gives up on us and closes
+                try {
+                    while (true) {
+                        byte[] frame = new byte[in.readInt()];
+                        in.readFully(frame);
+                        assertThat(io.hpcdask.protocol.WireCodec.decode(frame)).isInstanceOf(Message.Heartbeat.class);
+                    }
+                } catch (java.io.EOFException closedByWorker) {
+                    // expected
+                }
+            }
+            try (java.net.Socket again = server.accept()) {
+                assertThat(again.isConnected()).isTrue(); // it came back on its own
+            }
+        }
+    }
+
+    @Test
     void drainedIdleWorkerSaysSoAndExitsCleanly() throws Exception {
         RecordingListener listener = new RecordingListener();
         WorkerTransport t = transport(0, 1_000, listener);
