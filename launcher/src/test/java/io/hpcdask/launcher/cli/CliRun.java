@@ -1,0 +1,32 @@
+package io.hpcdask.launcher.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runs the CLI in-process with its own environment and home directory, capturing what it prints. */
+public final class CliRun {
+    public record Result(int exitCode, String out, String err) {}
+
+    private final Map<String, String> env = new HashMap<>();
+    private final Path home;
+
+    public CliRun(Path home) {
+        this.home = home;
+        env.put("HPC_DASK_SITE_CONFIG", home.resolve("no-site-config.yaml").toString());
+    }
+
+    public CliRun env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    public Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new CliContext(Map.copyOf(env), home), new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}
