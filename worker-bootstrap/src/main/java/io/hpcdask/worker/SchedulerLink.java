@@ -47,6 +47,7 @@ final class SchedulerLink {
     private final Backoff backoff = new Backoff(100, 5_000);
     private final PendingMessages pending = new PendingMessages(16L * 1024 * 1024);
     private final Object lock = new Object();
+    private final Object writable = new Object();
     private Channel live; // set once welcomed, guarded by lock
     private volatile boolean closing;
     private volatile boolean everConnected;
@@ -64,10 +65,36 @@ final class SchedulerLink {
     /** Sends now when the link is up, otherwise queues; never blocks on the network. */
     void send(Message message) {
         synchronized (lock) {
-            if (live != null) {
+            if (live != null && message instanceof Message.RunFinished) {
+                // a result must not vanish with a link that is closing under us: keep it for the next link
+                live.writeAndFlush(message).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        synchronized (lock) {
+                            pending.add(message);
+                        }
+                    }
+                });
+            } else if (live != null) {
                 live.writeAndFlush(message, live.voidPromise());
             } else {
                 pending.add(message);
+            }
+        }
+    }
+
+    /**
+     * Sends a run's output and holds the calling pump while the socket is backed up, so a run that writes faster
+     * than the network carries slows down instead of filling the worker's memory.
+     */
+    void sendOutput(Message.RunOutput output) throws InterruptedException {
+        send(output);
+        Channel c;
+        synchronized (lock) {
+            c = live;
+        }
+        while (c != null && c.isActive() && !c.isWritable()) {
+            synchronized (writable) {
+                writable.wait(50);
             }
         }
     }
@@ -203,7 +230,18 @@ final class SchedulerLink {
         }
 
         @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            synchronized (writable) {
+                writable.notifyAll();
+            }
+            super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            synchronized (writable) {
+                writable.notifyAll();
+            }
             synchronized (lock) {
                 if (live == ctx.channel()) {
                     live = null;
@@ -220,6 +258,9 @@ final class SchedulerLink {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof java.nio.channels.ClosedChannelException) {
+                return; // a send that raced with the close; the loss itself is handled in channelInactive
+            }
             LOG.warn("Link to scheduler at {} failed: {}", spec.scheduler(), cause.toString());
             ctx.close();
         }

@@ -100,7 +100,11 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     @Override
     public void output(String runId, String stream, byte[] data) {
-        link.send(new Message.RunOutput(runId, stream, data));
+        try {
+            link.sendOutput(new Message.RunOutput(runId, stream, data));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

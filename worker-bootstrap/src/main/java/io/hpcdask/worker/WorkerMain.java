@@ -30,6 +30,13 @@ public final class WorkerMain {
             System.err.println("hpc-dask-worker: " + e.getMessage());
             return EXIT_BAD_INPUT;
         }
+        try {
+            java.nio.file.Files.createDirectories(spec.workDirectory());
+        } catch (java.io.IOException e) {
+            System.err.println("hpc-dask-worker: --local-directory: cannot create '" + spec.workDirectory() + "' ("
+                    + e.getClass().getSimpleName() + "); expected a writable directory");
+            return EXIT_BAD_INPUT;
+        }
         org.slf4j.LoggerFactory.getLogger(WorkerMain.class).info("Starting {}; scheduler at {}", spec, spec.scheduler());
         return new WorkerAgent(spec).run();
     }

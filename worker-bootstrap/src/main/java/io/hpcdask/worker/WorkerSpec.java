@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ record WorkerSpec(String schedulerHost, int schedulerPort, String token, String 
         long drainAt = end == 0 ? 0 : Math.max(nowMillis, end - o.lifetimeGraceSeconds() * 1000);
         Path workDir = o.localDirectory() != null ? o.localDirectory().toAbsolutePath() : Path.of("").toAbsolutePath();
         return new WorkerSpec(o.schedulerHost(), o.schedulerPort(), readToken(o.tokenFile()), name, NodeFacts.host(env),
-                jobId, Map.copyOf(resources), o.slots() > 0 ? o.slots() : cores, gpuIds, nowMillis, end, drainAt,
+                jobId, Collections.unmodifiableMap(resources), o.slots() > 0 ? o.slots() : cores, gpuIds, nowMillis, end, drainAt,
                 o.deathTimeoutSeconds() * 1000, workDir);
     }
 

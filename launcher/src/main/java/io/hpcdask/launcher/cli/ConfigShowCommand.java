@@ -25,8 +25,8 @@ final class ConfigShowCommand implements Callable<Integer>, JobOptions.Command {
         Settings settings = JobOptions.settings(spec, context);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("# site file: %s%n# user file: %s%n", loader.siteFile(), loader.userFile());
-        out.printf("%-20s %-28s %s%n", "profile", settings.profile() == null ? "(none)" : settings.profile(),
-                settings.profileSource() == null ? "" : "# " + settings.profileSource().origin());
+        out.println(String.format("%-20s %-28s %s", "profile", settings.profile() == null ? "(none)" : settings.profile(),
+                settings.profileSource() == null ? "" : "# " + settings.profileSource().origin()).stripTrailing());
         for (Settings.Entry e : settings.entries()) {
             String value = !e.isSet() ? "(unset)" : e.key().repeatable() ? e.raw().toString() : e.raw().get(0);
             out.printf("%-20s %-28s # %s%n", e.key().name(), value, e.source().origin());

@@ -6,30 +6,27 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Runs hpc-dask in-process with HPC_DASK_HOME in a test directory and captures what it prints. */
+/** Runs the CLI in-process with its own environment and home directory, capturing what it prints. */
 public final class CliRun {
-    public final int exitCode;
-    public final String out;
-    public final String err;
+    public record Result(int exitCode, String out, String err) {}
 
-    private CliRun(int exitCode, String out, String err) {
-        this.exitCode = exitCode;
-        this.out = out;
-        this.err = err;
+    private final Map<String, String> env = new HashMap<>();
+    private final Path home;
+
+    public CliRun(Path home) {
+        this.home = home;
+        env.put("HPC_DASK_SITE_CONFIG", home.resolve("no-site-config.yaml").toString());
     }
 
-    public static CliRun run(Path hpcDaskHome, String... args) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("HPC_DASK_HOME", hpcDaskHome.toString());
-        env.keySet().removeIf(k -> k.startsWith("HPC_DASK_") && !k.equals("HPC_DASK_HOME"));
+    public CliRun env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    public Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(new CliContext(env, hpcDaskHome.resolve("user-home")), new PrintWriter(out), new PrintWriter(err), args);
-        return new CliRun(code, out.toString(), err.toString());
-    }
-
-    @Override
-    public String toString() {
-        return "exit " + exitCode + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+        int code = Main.run(new CliContext(Map.copyOf(env), home), new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
     }
 }

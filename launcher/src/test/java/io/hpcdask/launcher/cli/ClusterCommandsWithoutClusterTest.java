@@ -17,23 +17,23 @@ class ClusterCommandsWithoutClusterTest {
     @ParameterizedTest
     @ValueSource(strings = {"cluster status", "cluster down", "workers", "submit run -- echo hi", "cancel 1", "logs --follow 1"})
     void exitsThreeWithOneLineWhenNoClusterRuns(String command) {
-        CliRun r = CliRun.run(home, command.split(" "));
-        assertThat(r.exitCode).as(r.toString()).isEqualTo(ExitCodes.NO_CLUSTER);
-        assertThat(r.err.strip()).isEqualTo("hpc-dask: no cluster 'default' is running (start it with 'hpc-dask cluster up')");
+        CliRun.Result r = CliInHome.run(home, command.split(" "));
+        assertThat(r.exitCode()).as(CliInHome.describe(r)).isEqualTo(ExitCodes.NO_CLUSTER);
+        assertThat(r.err().strip()).isEqualTo("hpc-dask: no cluster 'default' is running (start it with 'hpc-dask cluster up')");
     }
 
     @Test
     void namesTheClusterWhenNotDefault() {
-        CliRun r = CliRun.run(home, "workers", "--name", "gpu-box");
-        assertThat(r.exitCode).isEqualTo(ExitCodes.NO_CLUSTER);
-        assertThat(r.err).contains("no cluster 'gpu-box' is running (start it with 'hpc-dask cluster up --name gpu-box')");
+        CliRun.Result r = CliInHome.run(home, "workers", "--name", "gpu-box");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_CLUSTER);
+        assertThat(r.err()).contains("no cluster 'gpu-box' is running (start it with 'hpc-dask cluster up --name gpu-box')");
     }
 
     @Test
     void defaultsToTheOnlyClusterThatExists() throws Exception {
         Files.createDirectories(home.resolve("clusters/lab"));
-        CliRun r = CliRun.run(home, "cluster", "status");
-        assertThat(r.err).contains("no cluster 'lab' is running");
+        CliRun.Result r = CliInHome.run(home, "cluster", "status");
+        assertThat(r.err()).contains("no cluster 'lab' is running");
     }
 
     @ParameterizedTest
@@ -51,16 +51,16 @@ class ClusterCommandsWithoutClusterTest {
     })
     void exitsTwoWithOneLineNamingTheOption(String caseLine) {
         String[] parts = caseLine.split("\\|");
-        CliRun r = CliRun.run(home, parts[0].split(" "));
-        assertThat(r.exitCode).as(r.toString()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(r.err.strip().lines()).as(r.toString()).hasSize(1);
-        assertThat(r.err).contains(parts[1]);
+        CliRun.Result r = CliInHome.run(home, parts[0].split(" "));
+        assertThat(r.exitCode()).as(CliInHome.describe(r)).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err().strip().lines()).as(CliInHome.describe(r)).hasSize(1);
+        assertThat(r.err()).contains(parts[1]);
     }
 
     @Test
     void submitWithoutCommandIsBadInput() {
-        CliRun r = CliRun.run(home, "submit", "run");
-        assertThat(r.exitCode).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(r.err).contains("CMD");
+        CliRun.Result r = CliInHome.run(home, "submit", "run");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("CMD");
     }
 }

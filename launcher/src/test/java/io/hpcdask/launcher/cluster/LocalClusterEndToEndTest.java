@@ -2,6 +2,7 @@ package io.hpcdask.launcher.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpcdask.launcher.cli.CliInHome;
 import io.hpcdask.launcher.cli.CliRun;
 import io.hpcdask.launcher.cli.ExitCodes;
 import io.hpcdask.server.api.RunView;
@@ -38,19 +39,19 @@ class LocalClusterEndToEndTest {
 
     @Test
     void doneWhen_echoHiCompletesAndLogsShowsIt() {
-        CliRun up = clusters.up("default", "--system", "local", "--workers", "2", "--resources", "foo=1");
-        assertThat(up.out).contains("Cluster 'default' is up: scheduler 127.0.0.1:");
-        assertThat(up.err).contains("Waiting for workers: 2/2 connected");
-        CliRun submit = clusters.ok("submit", "run", "--tag", "dask:foo=1", "--wait", "--", "echo", "hi");
-        String id = submit.out.lines().findFirst().orElseThrow();
-        assertThat(submit.out).contains("hi");
-        assertThat(clusters.ok("logs").out).isEqualTo("hi\n");
-        assertThat(clusters.ok("logs", id).out).isEqualTo("hi\n");
+        CliRun.Result up = clusters.up("default", "--system", "local", "--workers", "2", "--resources", "foo=1");
+        assertThat(up.out()).contains("Cluster 'default' is up: scheduler 127.0.0.1:");
+        assertThat(up.err()).contains("Waiting for workers: 2/2 connected");
+        CliRun.Result submit = clusters.ok("submit", "run", "--tag", "dask:foo=1", "--wait", "--", "echo", "hi");
+        String id = submit.out().lines().findFirst().orElseThrow();
+        assertThat(submit.out()).contains("hi");
+        assertThat(clusters.ok("logs").out()).isEqualTo("hi\n");
+        assertThat(clusters.ok("logs", id).out()).isEqualTo("hi\n");
         RunView run = clusters.run("default", id);
         assertThat(run.state()).isEqualTo("completed");
         assertThat(run.requires()).containsEntry("foo", 1L);
-        assertThat(clusters.ok("workers").out).contains("local-1").contains("local-2").contains("foo=1");
-        assertThat(clusters.ok("cluster", "status").out).contains("Workers:    2");
+        assertThat(clusters.ok("workers").out()).contains("local-1").contains("local-2").contains("foo=1");
+        assertThat(clusters.ok("cluster", "status").out()).contains("Workers:    2");
     }
 
     @Test
@@ -88,8 +89,8 @@ class LocalClusterEndToEndTest {
         String undefined = clusters.submit("once", "--tag", "dask:bar=1 baz=1", "--", "true").get(0);
         clusters.ok("cluster", "down", "--name", "once");
 
-        CliRun once = clusters.ok("cluster", "up", "--name", "once", "--workers", "1", "--resources", "foo=2", "--run-once");
-        assertThat(once.out).containsPattern("Processed 3 run\\(s\\) in [0-9.]+ seconds");
+        CliRun.Result once = clusters.ok("cluster", "up", "--name", "once", "--workers", "1", "--resources", "foo=2", "--run-once");
+        assertThat(once.out()).containsPattern("Processed 3 run\\(s\\) in [0-9.]+ seconds");
         assertThat(clusters.dir("once").readAccess()).as("the server has shut down").isEmpty();
         assertThat(clusters.serverLog("once"))
                 .contains("Ignoring staged run " + undefined + " (requires resources not defined for cluster: bar, baz)");
@@ -101,10 +102,10 @@ class LocalClusterEndToEndTest {
     @Test
     void requirementsFromTwoTagsMergeAndAnInvalidPieceIsWarnedAboutAndDropped() {
         clusters.up("tags", "--workers", "1", "--resources", "foo=3 bar=2");
-        CliRun submit = clusters.ok("submit", "run", "--name", "tags", "--tag", "dask:foo=1 bar=1", "--tag", "dask:foo=3 bar",
+        CliRun.Result submit = clusters.ok("submit", "run", "--name", "tags", "--tag", "dask:foo=1 bar=1", "--tag", "dask:foo=3 bar",
                 "--tag", "other", "--", "true");
-        assertThat(submit.err).contains("Ignoring invalid dask resources spec 'bar': parts must be in format KEY=VAL");
-        String id = submit.out.strip();
+        assertThat(submit.err()).contains("Ignoring invalid dask resources spec 'bar': parts must be in format KEY=VAL");
+        String id = submit.out().strip();
         RunView run = clusters.awaitEnded("tags", List.of(id), LONG).get(0);
         assertThat(run.requires()).isEqualTo(Map.of("foo", 3L, "bar", 1L));
         assertThat(run.state()).isEqualTo("completed");
@@ -136,7 +137,7 @@ class LocalClusterEndToEndTest {
         server.destroyForcibly();
         server.onExit().get(30, TimeUnit.SECONDS);
 
-        assertThat(clusters.cli("cluster", "status", "--name", "crash").exitCode).isEqualTo(ExitCodes.NO_CLUSTER);
+        assertThat(clusters.cli("cluster", "status", "--name", "crash").exitCode()).isEqualTo(ExitCodes.NO_CLUSTER);
         assertThat(clusters.runs("crash")).extracting(RunView::id, RunView::state)
                 .containsExactlyElementsOf(ids.stream().map(i -> org.assertj.core.groups.Tuple.tuple(i, "staged")).toList());
 
@@ -157,7 +158,7 @@ class LocalClusterEndToEndTest {
         assertThat(intruder.waitFor(60, TimeUnit.SECONDS)).as("the refused worker exits").isTrue();
         assertThat(intruder.exitValue()).isEqualTo(3);
         assertThat(Files.readString(home.resolve("intruder.log"))).contains("refused this worker");
-        assertThat(clusters.ok("workers", "--name", "tok").out).contains("local-1").doesNotContain("intruder");
+        assertThat(clusters.ok("workers", "--name", "tok").out()).contains("local-1").doesNotContain("intruder");
         assertThat(clusters.serverLog("tok")).contains("Refused worker intruder");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpcdask.launcher.cli.CliInHome;
 import io.hpcdask.launcher.cli.CliRun;
 import io.hpcdask.server.api.RunView;
 import java.io.IOException;
@@ -31,17 +32,17 @@ final class LocalClusterFixture implements AutoCloseable {
         this.home = home;
     }
 
-    CliRun cli(String... args) {
-        return CliRun.run(home, args);
+    CliRun.Result cli(String... args) {
+        return CliInHome.run(home, args);
     }
 
-    CliRun ok(String... args) {
-        CliRun r = cli(args);
-        assertThat(r.exitCode).as("hpc-dask %s%n%s", String.join(" ", args), r).isZero();
+    CliRun.Result ok(String... args) {
+        CliRun.Result r = cli(args);
+        assertThat(r.exitCode()).as("hpc-dask %s%n%s", String.join(" ", args), CliInHome.describe(r)).isZero();
         return r;
     }
 
-    CliRun up(String name, String... options) {
+    CliRun.Result up(String name, String... options) {
         names.add(name);
         List<String> args = new ArrayList<>(List.of("cluster", "up", "--name", name));
         args.addAll(Arrays.asList(options));
@@ -56,12 +57,12 @@ final class LocalClusterFixture implements AutoCloseable {
     List<String> submit(String name, String... submitArgs) {
         List<String> args = new ArrayList<>(List.of("submit", "run", "--name", name));
         args.addAll(Arrays.asList(submitArgs));
-        return ok(args.toArray(String[]::new)).out.lines().filter(l -> !l.isBlank()).toList();
+        return ok(args.toArray(String[]::new)).out().lines().filter(l -> !l.isBlank()).toList();
     }
 
     List<RunView> runs(String name) {
         try {
-            return JSON.readValue(ok("runs", "--name", name, "--json").out, new TypeReference<List<RunView>>() {});
+            return JSON.readValue(ok("runs", "--name", name, "--json").out(), new TypeReference<List<RunView>>() {});
         } catch (IOException e) {
             throw new AssertionError(e);
         }

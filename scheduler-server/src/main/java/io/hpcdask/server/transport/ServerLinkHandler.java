@@ -4,9 +4,11 @@ import io.hpcdask.protocol.Message;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.nio.channels.ClosedChannelException;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -103,10 +105,17 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ClosedChannelException) {
+            return; // a send that raced with the close; the loss is reported once, by channelInactive
+        }
         String who = connection == null ? String.valueOf(ctx.channel().remoteAddress()) : connection.toString();
-        LOG.warn("Closing link to {}: {}", who, cause.toString());
+        // a parser's message may quote the frame, and a hello frame holds the token: name the failure only
+        String what = cause instanceof DecoderException
+                ? "malformed frame (" + (cause.getCause() == null ? cause : cause.getCause()).getClass().getSimpleName() + ")"
+                : cause.toString();
+        LOG.warn("Closing link to {}: {}", who, what);
         if (connection != null) {
-            connection.close("link error: " + cause.getMessage());
+            connection.close("link error: " + what);
         } else {
             ctx.close();
         }

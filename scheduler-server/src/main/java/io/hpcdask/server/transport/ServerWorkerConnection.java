@@ -31,7 +31,9 @@ final class ServerWorkerConnection implements WorkerConnection {
     @Override
     public void send(Message message) {
         // Netty queues writes from foreign threads onto the channel's loop, in call order; nothing here blocks
-        channel.writeAndFlush(message, channel.voidPromise());
+        if (channel.isActive()) { // a link already gone is reported by workerDisconnected, not by every late send
+            channel.writeAndFlush(message, channel.voidPromise());
+        }
     }
 
     @Override

@@ -85,6 +85,19 @@ class WorkerRunsTest {
     }
 
     @Test
+    void bulkyOutputArrivesWholeAndInOrder() {
+        // 20 MB of numbered lines: more than any socket buffer, so the worker must pace itself, not drop or reorder
+        Message.RunFinished done = run("seq", "1", "2600000");
+        assertThat(done.exitCode()).isZero();
+        String out = listener.output(lastId, "stdout");
+        assertThat(out).startsWith("1\n2\n3\n").endsWith("\n2599999\n2600000\n");
+        assertThat(out.split("\n")).hasSize(2_600_000);
+        long chunks = listener.messages.stream()
+                .filter(m -> m instanceof Message.RunOutput o && o.runId().equals(lastId)).count();
+        assertThat(chunks).isGreaterThan(1); // streamed in pieces, not held until the end
+    }
+
+    @Test
     void shellRunsGoThroughBash() {
         Message.RunFinished done = run(List.of("echo one | tr o O; echo $((6*7)) >&2; exit 3"), true, null, Map.of(), Map.of());
         assertThat(listener.output(lastId, "stdout")).isEqualTo("One\n");

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+
+#SBATCH -J hpc-dask-worker
+#SBATCH -n 1
+#SBATCH -N 1
+#SBATCH --cpus-per-task=2
+#SBATCH --mem=8G
+#SBATCH -t 00:30:00
+
+java -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 2 --memory 8G --lifetime 00:30:00 --death-timeout 60

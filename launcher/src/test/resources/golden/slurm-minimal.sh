@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+
+#SBATCH -J hpc-dask-worker
+#SBATCH -n 1
+#SBATCH -N 1
+#SBATCH -t 00:30:00
+
+java -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --lifetime 00:30:00 --death-timeout 60

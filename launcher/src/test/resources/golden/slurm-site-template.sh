@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+
+#SBATCH --job-name=hpc-dask-worker
+#SBATCH --qos=gpu
+#SBATCH --exclusive
+#SBATCH --time=00:30:00
+
+java -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 2 --lifetime 00:30:00 --death-timeout 60
