@@ -89,11 +89,6 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         if (workers < 0 || workers > 256) {
             throw new BadInputException("--workers: '" + workers + "' is out of range; expected a whole number from 0 to 256");
         }
-        for (String reserved : new String[] {"cores", "memory"}) {
-            if (settings.resources().has(reserved)) {
-                throw new BadInputException("--resources: '" + reserved + "' is set with --" + reserved + ", not here");
-            }
-        }
         if (slots != null && (slots < 1 || slots > 100_000)) {
             throw new BadInputException("--slots: '" + slots + "' is out of range; expected a whole number from 1 to 100000");
         }

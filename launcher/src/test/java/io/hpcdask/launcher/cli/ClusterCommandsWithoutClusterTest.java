@@ -45,7 +45,7 @@ class ClusterCommandsWithoutClusterTest {
         "runs --state sleeping|--state: 'sleeping' is not a run state",
         "workers --name ../x|--name: '../x' is not a cluster name",
         "cluster up --workers -1|--workers: '-1' is out of range",
-        "cluster up --resources cores=2|--resources: 'cores' is set with --cores",
+        "cluster up --resources cores=2|--resources: 'cores' is set by --cores",
         "cluster up --resources foo|--resources",
         "cluster up --memory lots|--memory",
     })
