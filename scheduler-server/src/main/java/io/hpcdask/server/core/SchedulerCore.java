@@ -419,7 +419,7 @@ public final class SchedulerCore {
         out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
                 run.assignment));
         out.log(LogLevel.INFO, "Starting staged run " + run.id
-                + (run.requires.isEmpty() ? "" : " (requires " + DaskTags.format(run.requires) + ")")
+                + (run.requires.isEmpty() ? "" : " (requires " + s.label + ")")
                 + " on worker " + w.name() + (gpus.isEmpty() ? "" : " with gpu " + String.join(",", gpus)));
         out.startRun(run.id, run.payload, w.name(), run.assignment);
     }

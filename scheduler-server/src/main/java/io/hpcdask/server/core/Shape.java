@@ -14,6 +14,8 @@ final class Shape {
     static final Comparator<Worker> BY_JOIN_ORDER = Comparator.comparingInt(w -> w.order);
 
     final Map<String, Long> requires;
+    /** The requirements as logs show them, formatted once. */
+    final String label;
     final int[] index;
     final long[] amount;
     final TreeMap<Long, Run> queue = new TreeMap<>();
@@ -25,6 +27,7 @@ final class Shape {
 
     Shape(Map<String, Long> requires, ResourceNames names) {
         this.requires = requires;
+        this.label = DaskTags.format(requires);
         this.index = new int[requires.size()];
         this.amount = new long[requires.size()];
         int i = 0;
