@@ -2,20 +2,46 @@ package io.hpcdask.launcher.cli;
 
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.server.api.RunView;
+import io.hpcdask.server.core.RunState;
+import io.hpcdask.server.store.RunLogs;
+import io.hpcdask.server.store.RunStore;
+import io.hpcdask.server.store.StoredRun;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A stopped cluster's runs, read from its store without starting anything. */
+/** A stopped cluster's runs, read from its store without starting a scheduler. */
 final class OfflineStore {
+    private static final String DOWN = "the cluster is down";
+
     private OfflineStore() {
     }
 
     static List<RunView> runs(ClusterDir dir, String state) {
-        throw RunningCluster.notRunning(dir);
+        if (!Files.isRegularFile(dir.database())) {
+            if (!Files.isDirectory(dir.path())) {
+                throw RunningCluster.notRunning(dir);
+            }
+            return List.of();
+        }
+        try (RunStore store = RunStore.open(dir.database())) {
+            List<RunView> out = new ArrayList<>();
+            for (StoredRun r : store.runs(state == null ? null : RunState.fromLabel(state))) {
+                out.add(new RunView(r.id(), r.spec().label(), r.state().label(), r.spec().argv(), r.spec().requires(),
+                        r.worker(), r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(),
+                        r.state() == RunState.STAGED ? DOWN : null));
+            }
+            return out;
+        }
     }
 
     static Optional<Path> logFile(ClusterDir dir, String runId) {
-        throw RunningCluster.notRunning(dir);
+        if (!runId.matches("\\d+")) {
+            throw new BadInputException("RUN: '" + runId + "' is not a run id; expected a number such as 12");
+        }
+        Path log = new RunLogs(dir.runLogs()).path(runId);
+        return runs(dir, null).stream().anyMatch(r -> r.id().equals(runId)) ? Optional.of(log) : Optional.empty();
     }
 }

@@ -1,14 +1,11 @@
 package io.hpcdask.launcher.cli;
 
-import io.hpcdask.server.api.RunView;
-import io.hpcdask.server.api.WorkerView;
+import io.hpcdask.server.api.ClusterStatus;
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.Map;
 
 /**
- * {@code cluster up --run-once}: waits until nothing runs and no staged run could start on any connected worker
- * (it needs a resource none defines, or more than any offers), then reports how many runs were processed.
+ * {@code cluster up --run-once}: waits until nothing runs and no staged run can start on the connected workers (it
+ * needs a resource none defines, or more than any offers), then reports how many runs were processed.
  */
 final class RunOnce {
     private final RunningCluster cluster;
@@ -21,24 +18,19 @@ final class RunOnce {
         this.err = err;
     }
 
-    int process() {
-        // runs may start while the command still waits for the last worker, so count from the server's start
-        long start = cluster.call(c -> c.status()).startedAt();
+    long process() {
         String lastProgress = "";
         while (true) {
-            List<WorkerView> workers = cluster.call(c -> c.workers());
-            List<RunView> runs = cluster.call(c -> c.runs(null));
-            long running = runs.stream().filter(r -> "running".equals(r.state())).count();
-            long startable = runs.stream().filter(r -> "staged".equals(r.state()) && fitsSomewhere(r, workers)).count();
-            if (running == 0 && startable == 0) {
-                int processed = (int) runs.stream()
-                        .filter(r -> RunStates.isFinal(r) && r.startedAt() != null && r.startedAt() >= start).count();
-                double seconds = (System.currentTimeMillis() - start) / 1000.0;
-                out.printf("Processed %d run(s) in %.1f seconds%n", processed, seconds);
+            ClusterStatus s = cluster.call(c -> c.status());
+            if (s.nothingToDo()) {
+                // runs may start while 'cluster up' still waits for its last worker: count from the server's start
+                double seconds = (System.currentTimeMillis() - s.startedAt()) / 1000.0;
+                out.printf("Processed %d run(s) in %.1f seconds%n", s.finished(), seconds);
                 out.flush();
-                return processed;
+                return s.finished();
             }
-            String progress = "Processing staged runs: " + running + " running, " + startable + " waiting to start";
+            String progress = "Processing staged runs: " + s.runs().getOrDefault("running", 0L) + " running, "
+                    + s.runs().getOrDefault("staged", 0L) + " staged, " + s.finished() + " done";
             if (!progress.equals(lastProgress)) {
                 err.println(progress);
                 err.flush();
@@ -46,27 +38,5 @@ final class RunOnce {
             }
             RunWaiter.sleep();
         }
-    }
-
-    /** Whether an idle worker could take the run: one slot plus every resource it names. */
-    static boolean fitsSomewhere(RunView run, List<WorkerView> workers) {
-        for (WorkerView w : workers) {
-            if (!"draining".equals(w.state()) && w.slots() >= 1 && fits(run.requires(), w.resources())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean fits(Map<String, Long> requires, Map<String, Long> offers) {
-        if (requires == null) {
-            return true;
-        }
-        for (Map.Entry<String, Long> need : requires.entrySet()) {
-            if (offers == null || offers.getOrDefault(need.getKey(), 0L) < need.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -50,9 +50,16 @@ final class Table {
         return epochMillis == null ? "-" : TIME.format(Instant.ofEpochMilli(epochMillis));
     }
 
+    /** {@code KEY=N ...}, leaving out zeros; memory in GiB, since bytes are unreadable at these sizes. */
     static String amounts(Map<String, Long> m) {
-        return m == null || m.isEmpty() ? "-" : m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        String s = m == null ? "" : m.entrySet().stream().filter(e -> e.getValue() != null && e.getValue() != 0)
+                .map(e -> e.getKey() + "=" + ("memory".equals(e.getKey()) ? gib(e.getValue()) : e.getValue().toString()))
                 .collect(Collectors.joining(" "));
+        return s.isEmpty() ? "-" : s;
+    }
+
+    private static String gib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1fG", bytes / (double) (1L << 30));
     }
 
     static String orDash(Object o) {

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cluster;
 
+import io.hpcdask.server.SchedulerServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,11 +16,11 @@ public record ClusterDir(String name, Path path) {
     }
 
     public Path database() {
-        return path.resolve("scheduler.db");
+        return SchedulerServer.databaseFile(path);
     }
 
     public Path runLogs() {
-        return path.resolve("runs");
+        return path.resolve(SchedulerServer.RUN_LOGS);
     }
 
     public Path serverLog() {

@@ -1,17 +1,112 @@
 package io.hpcdask.launcher.cluster;
 
-/** Placeholder until the scheduler core is merged. */
-final class ClusterServer {
+import io.hpcdask.server.SchedulerServer;
+import io.hpcdask.server.ServerConfig;
+import io.hpcdask.server.ServerStatus;
+import io.hpcdask.server.api.ApiServer;
+import io.hpcdask.server.api.ClusterControl;
+import io.hpcdask.server.api.ClusterStatus;
+import io.hpcdask.server.api.RunView;
+import io.hpcdask.server.transport.WorkerTransport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One cluster's server side, wired together: scheduler, worker transport, client API and local workers. Started
+ * in that order; the access file is written last, so a client that finds it can talk to the cluster.
+ */
+final class ClusterServer implements ClusterControl {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterServer.class);
+    private static final String HOST = "127.0.0.1";
+    private static final long HEARTBEAT_MILLIS = 1_000;
+
+    private final ClusterDir dir;
+    private final LocalWorkerSpec spec;
+    private final LocalWorkers workers;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long startedAt = System.currentTimeMillis();
+    private SchedulerServer scheduler;
+    private WorkerTransport transport;
+    private ApiServer api;
+    private boolean stopping;
+
     ClusterServer(ClusterDir dir, LocalWorkerSpec spec) {
+        this.dir = dir;
+        this.spec = spec;
+        this.workers = new LocalWorkers(dir);
     }
 
-    void start() {
-        throw new IllegalStateException("the scheduler core is not merged yet");
+    synchronized void start() throws IOException {
+        workers.killLeftovers();
+        String token = Tokens.newToken();
+        byte[] tokenBytes = token.getBytes(StandardCharsets.UTF_8);
+        Tokens.writeTokenFile(dir.workerTokenFile(), token);
+        scheduler = SchedulerServer.start(ServerConfig.defaults(dir.path(), spec.resources().amounts()));
+        transport = new WorkerTransport(HOST, 0, tokenBytes, HEARTBEAT_MILLIS, scheduler.workerListener()).start();
+        api = new ApiServer(scheduler, this, tokenBytes, 0);
+        api.start();
+        if (spec.count() > 0) {
+            workers.start(spec, HOST + ":" + transport.port(), WorkerJar.locate(dir.libDir()));
+        }
+        new AccessInfo(dir.name(), HOST, api.port(), transport.port(), token, ProcessHandle.current().pid(), startedAt)
+                .write(dir.accessFile());
+        LOG.info("Cluster '{}' ready: workers connect to {}:{}, client API on {}:{}", dir.name(), HOST, transport.port(),
+                HOST, api.port());
     }
 
-    void stop() {
+    @Override
+    public ClusterStatus status() {
+        Map<String, Long> counts = new TreeMap<>();
+        for (RunView r : scheduler.runs(null)) {
+            counts.merge(r.state(), 1L, Long::sum);
+        }
+        ServerStatus s = scheduler.status();
+        return new ClusterStatus(dir.name(), HOST, api.port(), transport.port(), ProcessHandle.current().pid(), startedAt,
+                s.workers(), counts, spec.resources().toString(), s.finished(), s.nothingToDo());
     }
 
-    void awaitStopped() {
+    @Override
+    public void shutdown() {
+        Thread t = new Thread(this::stop, "cluster-shutdown");
+        t.start();
+    }
+
+    /**
+     * Workers first (the scheduler tells them to kill their runs and exit; local ones that linger get SIGTERM), then
+     * the scheduler, which keeps staged runs in the store. Safe to call more than once.
+     */
+    synchronized void stop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        LOG.info("Stopping cluster");
+        try {
+            if (api != null) {
+                api.close();
+            }
+            if (scheduler != null) {
+                scheduler.shutdown(true);
+            }
+            workers.stop(15);
+            if (transport != null) {
+                transport.close();
+            }
+            Files.deleteIfExists(dir.accessFile());
+        } catch (Exception e) {
+            LOG.warn("Error while stopping cluster '{}'", dir.name(), e);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    void awaitStopped() throws InterruptedException {
+        stopped.await();
     }
 }

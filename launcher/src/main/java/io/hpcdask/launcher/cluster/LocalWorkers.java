@@ -29,19 +29,29 @@ public final class LocalWorkers {
         this.dir = dir;
     }
 
+    /**
+     * The name a local worker registers under: the worker appends its job id to {@code --name}, and the job id holds
+     * the server's pid so that names never repeat across restarts.
+     */
     public static String workerName(int index) {
-        return "local-" + index;
+        return NAME_PREFIX + "-" + jobId(index);
     }
+
+    private static String jobId(int index) {
+        return ProcessHandle.current().pid() + "-" + index;
+    }
+
+    private static final String NAME_PREFIX = "local";
 
     public synchronized void start(LocalWorkerSpec spec, String schedulerAddress, Path jar) {
         for (int i = 1; i <= spec.count(); i++) {
             String name = workerName(i);
-            List<String> cmd = command(spec, schedulerAddress, jar, dir.workerTokenFile(), name);
+            List<String> cmd = command(spec, schedulerAddress, jar, dir.workerTokenFile(), NAME_PREFIX);
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.path().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.workersDir().resolve(name + ".log").toFile()));
-            pb.environment().put("HPC_DASK_JOB_ID", "local-" + ProcessHandle.current().pid() + "-" + i);
+            pb.environment().put("HPC_DASK_JOB_ID", jobId(i));
             try {
                 Process p = pb.start();
                 processes.add(p);

@@ -3,6 +3,8 @@ package io.hpcdask.launcher.cluster;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +13,8 @@ import java.util.List;
  * started it. Its arguments carry no secret: the server makes the token itself.
  */
 public final class ServerProcess {
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private ServerProcess() {
     }
 
@@ -38,6 +42,10 @@ public final class ServerProcess {
         }
         if (foreground) {
             cmd.add("--foreground");
+        }
+        if (!foreground && Files.isExecutable(SETSID)) {
+            // its own session: a Ctrl-C or hangup meant for the terminal does not reach the cluster
+            cmd.add(0, SETSID.toString());
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.path().toFile());
         if (foreground) {
