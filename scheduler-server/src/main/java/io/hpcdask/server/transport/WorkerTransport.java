@@ -1,0 +1,153 @@
+package io.hpcdask.server.transport;
+
+import io.hpcdask.protocol.MessageFraming;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server end of the worker link: accepts workers, checks their handshake and keeps their heartbeats. Events go
+ * to the {@link WorkerListener}; the scheduler answers through each {@link WorkerConnection}.
+ */
+public final class WorkerTransport implements AutoCloseable {
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 5_000;
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerTransport.class);
+
+    private final String bindHost;
+    private final int requestedPort;
+    private final byte[] token;
+    private final long heartbeatMillis;
+    private final long handshakeTimeoutMillis;
+    private final WorkerListener listener;
+    /** Registered name to its live connection, so a reconnecting worker replaces its stale link. */
+    private final ConcurrentMap<String, ServerWorkerConnection> byName = new ConcurrentHashMap<>();
+
+    private EventLoopGroup boss;
+    private EventLoopGroup io;
+    private Channel serverChannel;
+    private volatile int boundPort = -1;
+
+    public WorkerTransport(String bindHost, int port, byte[] token, long heartbeatMillis, WorkerListener listener) {
+        this(bindHost, port, token, heartbeatMillis, DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, listener);
+    }
+
+    public WorkerTransport(String bindHost, int port, byte[] token, long heartbeatMillis, long handshakeTimeoutMillis,
+                           WorkerListener listener) {
+        if (token == null || token.length == 0) {
+            throw new IllegalArgumentException("the cluster token must not be empty");
+        }
+        if (heartbeatMillis <= 0 || handshakeTimeoutMillis <= 0) {
+            throw new IllegalArgumentException("heartbeat and handshake timeout must be positive");
+        }
+        this.bindHost = bindHost;
+        this.requestedPort = port;
+        this.token = token.clone();
+        this.heartbeatMillis = heartbeatMillis;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+        this.listener = listener;
+    }
+
+    /** Binds and starts accepting. Port 0 binds an ephemeral port; see {@link #port()}. */
+    public synchronized WorkerTransport start() throws IOException {
+        if (serverChannel != null) {
+            throw new IllegalStateException("already started");
+        }
+        boss = new NioEventLoopGroup(1);
+        io = new NioEventLoopGroup(2);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, io)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        // until the Hello arrives only the handshake deadline applies; heartbeats start after Welcome
+                        ch.pipeline().addLast("idle", new IdleStateHandler(handshakeTimeoutMillis, 0, 0, TimeUnit.MILLISECONDS));
+                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
+                        MessageFraming.install(ch.pipeline());
+                        ch.pipeline().addLast("link", new ServerLinkHandler(WorkerTransport.this));
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(new InetSocketAddress(bindHost, requestedPort)).sync().channel();
+        } catch (Exception e) {
+            shutdownGroups();
+            throw new IOException("cannot listen for workers on " + bindHost + ":" + requestedPort + ": " + e.getMessage(), e);
+        } 
+        boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        LOG.info("Listening for workers on {}:{}", bindHost, boundPort);
+        return this;
+    }
+
+    /** The port actually bound (the ephemeral one when started with port 0), or -1 before {@link #start()}. */
+    public int port() {
+        return boundPort;
+    }
+
+    public long heartbeatMillis() {
+        return heartbeatMillis;
+    }
+
+    /** Stops accepting and closes every worker link; each connected worker is reported disconnected. */
+    @Override
+    public synchronized void close() {
+        if (serverChannel == null) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        for (ServerWorkerConnection c : byName.values()) {
+            c.close("scheduler transport closing");
+        }
+        shutdownGroups();
+        serverChannel = null;
+    }
+
+    private void shutdownGroups() {
+        if (io != null) {
+            io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    byte[] token() {
+        return token;
+    }
+
+    long handshakeTimeoutMillis() {
+        return handshakeTimeoutMillis;
+    }
+
+    WorkerListener listener() {
+        return listener;
+    }
+
+    /** Registers {@code fresh}; a live link under the same name is reported lost first, so events stay in order. */
+    void register(ServerWorkerConnection fresh) {
+        ServerWorkerConnection stale = byName.put(fresh.workerName(), fresh);
+        if (stale != null && stale != fresh) {
+            stale.lost("replaced by a new connection from " + fresh.remoteAddress());
+            stale.close("replaced by a new connection");
+        }
+    }
+
+    void unregister(ServerWorkerConnection connection) {
+        byName.remove(connection.workerName(), connection);
+    }
+}

@@ -1,0 +1,271 @@
+package io.hpcdask.worker;
+
+import io.hpcdask.protocol.Message;
+import io.hpcdask.protocol.MessageFraming;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker end of the link: connects, says hello, keeps heartbeats, and reconnects with backoff when the link
+ * drops. Messages sent while it is down wait in order and go out right after the next Welcome.
+ */
+final class SchedulerLink {
+    static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerLink.class);
+
+    interface Handler {
+        void connected(Message.Welcome welcome);
+
+        void received(Message message);
+
+        void refused(String reason);
+
+        void disconnected(String reason);
+    }
+
+    private final WorkerSpec spec;
+    private final Supplier<List<String>> heldRuns;
+    private final Handler handler;
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final Backoff backoff = new Backoff(100, 5_000);
+    private final PendingMessages pending = new PendingMessages(16L * 1024 * 1024);
+    private final Object lock = new Object();
+    private final Object writable = new Object();
+    private Channel live; // set once welcomed, guarded by lock
+    private volatile boolean closing;
+    private volatile boolean everConnected;
+
+    SchedulerLink(WorkerSpec spec, Supplier<List<String>> heldRuns, Handler handler) {
+        this.spec = spec;
+        this.heldRuns = heldRuns;
+        this.handler = handler;
+    }
+
+    void start() {
+        connect();
+    }
+
+    /** Sends now when the link is up, otherwise queues; never blocks on the network. */
+    void send(Message message) {
+        synchronized (lock) {
+            if (live != null && message instanceof Message.RunFinished) {
+                // a result must not vanish with a link that is closing under us: keep it for the next link
+                live.writeAndFlush(message).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        synchronized (lock) {
+                            pending.add(message);
+                        }
+                    }
+                });
+            } else if (live != null) {
+                live.writeAndFlush(message, live.voidPromise());
+            } else {
+                pending.add(message);
+            }
+        }
+    }
+
+    /**
+     * Sends a run's output and holds the calling pump while the socket is backed up, so a run that writes faster
+     * than the network carries slows down instead of filling the worker's memory.
+     */
+    void sendOutput(Message.RunOutput output) throws InterruptedException {
+        send(output);
+        Channel c;
+        synchronized (lock) {
+            c = live;
+        }
+        while (c != null && c.isActive() && !c.isWritable()) {
+            synchronized (writable) {
+                writable.wait(50);
+            }
+        }
+    }
+
+    /** Runs whose results have not reached the scheduler yet. */
+    List<String> unreportedRuns() {
+        synchronized (lock) {
+            return pending.finishedRunIds();
+        }
+    }
+
+    void close() {
+        closing = true;
+        Channel c;
+        synchronized (lock) {
+            c = live;
+        }
+        if (c != null) {
+            // writes are flushed in order, so once this one is out every earlier result is too
+            c.writeAndFlush(new Message.Heartbeat(System.currentTimeMillis())).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    private void connect() {
+        if (closing) {
+            return;
+        }
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("idle", new IdleStateHandler(HANDSHAKE_TIMEOUT_MILLIS, 0, 0, TimeUnit.MILLISECONDS));
+                        // many small results at once go out in one write, not one syscall each
+                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
+                        MessageFraming.install(ch.pipeline());
+                        ch.pipeline().addLast("link", new LinkHandler());
+                    }
+                });
+        ChannelFuture f = bootstrap.connect(spec.schedulerHost(), spec.schedulerPort());
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                LOG.debug("Cannot reach scheduler at {}: {}", spec.scheduler(), done.cause().toString());
+                retryLater();
+            }
+        });
+    }
+
+    private void retryLater() {
+        if (closing || group.isShuttingDown()) {
+            return;
+        }
+        long delay = backoff.nextDelayMillis();
+        group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private final class LinkHandler extends SimpleChannelInboundHandler<Message> {
+        private boolean welcomed;
+        private boolean refused;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            List<String> held = new java.util.ArrayList<>(heldRuns.get());
+            for (String id : unreportedRuns()) {
+                if (!held.contains(id)) {
+                    held.add(id);
+                }
+            }
+            ctx.writeAndFlush(spec.hello(held));
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Message message) {
+            if (!welcomed) {
+                if (message instanceof Message.Welcome welcome) {
+                    welcome(ctx, welcome);
+                } else if (message instanceof Message.Refused r) {
+                    refused = true;
+                    closing = true;
+                    ctx.close();
+                    handler.refused(r.reason());
+                } else {
+                    LOG.warn("Scheduler sent {} before welcome; reconnecting", message.getClass().getSimpleName());
+                    ctx.close();
+                }
+                return;
+            }
+            if (!(message instanceof Message.Heartbeat)) {
+                handler.received(message);
+            }
+        }
+
+        private void welcome(ChannelHandlerContext ctx, Message.Welcome welcome) {
+            if (welcome.version() != Message.VERSION) {
+                refused = true;
+                closing = true;
+                ctx.close();
+                handler.refused("scheduler speaks protocol version " + welcome.version() + ", this worker "
+                        + Message.VERSION);
+                return;
+            }
+            welcomed = true;
+            backoff.reset();
+            long hb = welcome.heartbeatMillis();
+            ctx.pipeline().replace("idle", "idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS));
+            synchronized (lock) {
+                for (Message m : pending.drain()) {
+                    ctx.channel().write(m, ctx.channel().voidPromise());
+                }
+                ctx.channel().flush();
+                live = ctx.channel();
+            }
+            LOG.info("{} to scheduler at {} as {}", everConnected ? "Reconnected" : "Connected", spec.scheduler(),
+                    welcome.name());
+            everConnected = true;
+            handler.connected(welcome);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (!(event instanceof IdleStateEvent idle)) {
+                super.userEventTriggered(ctx, event);
+            } else if (idle.state() == IdleState.READER_IDLE) {
+                LOG.warn("Scheduler at {} silent for {}; dropping the link", spec.scheduler(),
+                        welcomed ? "3 heartbeat periods" : "the handshake timeout");
+                ctx.close();
+            } else if (idle.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(new Message.Heartbeat(System.currentTimeMillis()), ctx.voidPromise());
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            synchronized (writable) {
+                writable.notifyAll();
+            }
+            super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            synchronized (writable) {
+                writable.notifyAll();
+            }
+            synchronized (lock) {
+                if (live == ctx.channel()) {
+                    live = null;
+                }
+            }
+            if (welcomed) {
+                LOG.warn("Lost the scheduler at {}; reconnecting", spec.scheduler());
+                handler.disconnected("connection closed");
+            }
+            if (!refused) {
+                retryLater();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof java.nio.channels.ClosedChannelException) {
+                return; // a send that raced with the close; the loss itself is handled in channelInactive
+            }
+            LOG.warn("Link to scheduler at {} failed: {}", spec.scheduler(), cause.toString());
+            ctx.close();
+        }
+    }
+}

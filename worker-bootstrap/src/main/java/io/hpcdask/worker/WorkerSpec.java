@@ -1,0 +1,69 @@
+package io.hpcdask.worker;
+
+import io.hpcdask.protocol.Message;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything this worker is, resolved once at start: what it offers, who it is, and when it must end. */
+record WorkerSpec(String schedulerHost, int schedulerPort, String token, String name, String host, String jobId,
+                  Map<String, Long> resources, int slots, List<String> gpuIds, long startMillis, long endTimeMillis,
+                  long drainAtMillis, long deathTimeoutMillis, Path workDirectory) {
+
+    static WorkerSpec resolve(WorkerOptions o, Map<String, String> env, Path driverGpus, long nowMillis)
+            throws UsageException {
+        int cores = o.cores() > 0 ? o.cores() : NodeFacts.cores(env);
+        long memory = o.memory() != null ? o.memory().bytes() : NodeFacts.memoryBytes(env);
+        Map<String, Long> resources = new LinkedHashMap<>();
+        resources.put("cores", (long) cores);
+        resources.put("memory", memory);
+        resources.putAll(o.resources().amounts());
+        List<String> gpuIds = GpuDetector.ids(env, driverGpus, o.resources().amounts().get("gpu"));
+        if (!gpuIds.isEmpty() || resources.containsKey("gpu")) {
+            resources.put("gpu", (long) gpuIds.size());
+        }
+        String jobId = NodeFacts.jobId(env);
+        String name = jobId == null ? o.name() : o.name() + "-" + jobId;
+        long end = o.lifetime() == null ? 0 : nowMillis + o.lifetime().seconds() * 1000;
+        long drainAt = end == 0 ? 0 : Math.max(nowMillis, end - o.lifetimeGraceSeconds() * 1000);
+        Path workDir = o.localDirectory() != null ? o.localDirectory().toAbsolutePath() : Path.of("").toAbsolutePath();
+        return new WorkerSpec(o.schedulerHost(), o.schedulerPort(), readToken(o.tokenFile()), name, NodeFacts.host(env),
+                jobId, Collections.unmodifiableMap(resources), o.slots() > 0 ? o.slots() : cores, gpuIds, nowMillis, end, drainAt,
+                o.deathTimeoutSeconds() * 1000, workDir);
+    }
+
+    /** The token only ever comes from its file; the file's content is never echoed. */
+    static String readToken(Path file) throws UsageException {
+        String token;
+        try {
+            token = Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UsageException("--token-file: cannot read '" + file + "' (" + e.getClass().getSimpleName()
+                    + "); expected a readable file holding the cluster token");
+        }
+        if (token.isEmpty()) {
+            throw new UsageException("--token-file: '" + file + "' is empty; expected a file holding the cluster token");
+        }
+        return token;
+    }
+
+    Message.Hello hello(List<String> heldRuns) {
+        return new Message.Hello(Message.VERSION, token, name, host, jobId, resources, slots, gpuIds, endTimeMillis,
+                heldRuns);
+    }
+
+    String scheduler() {
+        return schedulerHost + ":" + schedulerPort;
+    }
+
+    @Override
+    public String toString() { // never print the token
+        return "worker " + name + " on " + host + (jobId == null ? "" : " (job " + jobId + ")") + " offering "
+                + resources + ", " + slots + " slot(s)" + (gpuIds.isEmpty() ? "" : ", GPUs " + gpuIds);
+    }
+}
