@@ -13,6 +13,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -133,6 +134,8 @@ final class SchedulerLink {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("idle", new IdleStateHandler(HANDSHAKE_TIMEOUT_MILLIS, 0, 0, TimeUnit.MILLISECONDS));
+                        // many small results at once go out in one write, not one syscall each
+                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
                         MessageFraming.install(ch.pipeline());
                         ch.pipeline().addLast("link", new LinkHandler());
                     }

@@ -114,7 +114,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             runs.remove(run.runId());
             gpus.release(run.gpuIds());
             updateHeld();
-            LOG.info("Run {} ended with exit code {}{}", run.runId(), result.exitCode(),
+            LOG.debug("Run {} ended with exit code {}{}", run.runId(), result.exitCode(),
                     result.terminated() ? " (terminated)" : "");
             maybeExit();
         });

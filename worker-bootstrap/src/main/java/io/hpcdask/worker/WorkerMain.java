@@ -1,9 +1,18 @@
 package io.hpcdask.worker;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
-/** Entry point of the worker jar. Exit codes: 0 done, 1 lost the scheduler, 2 bad arguments, 3 refused. */
+/**
+ * Entry point of the worker jar. Exit codes: 0 done (stopped, drained, lifetime over), 1 failed (lost the scheduler
+ * for --death-timeout, or the node lacks setsid), 2 bad arguments, 3 refused by the scheduler.
+ */
 public final class WorkerMain {
+    static final int EXIT_FAILED = 1;
     static final int EXIT_BAD_INPUT = 2;
 
     private WorkerMain() {
@@ -13,6 +22,10 @@ public final class WorkerMain {
         if (System.getProperty("logback.configurationFile") == null) {
             // a name of its own, so it never clashes with the server's logback.xml on a shared classpath
             System.setProperty("logback.configurationFile", "hpc-dask-worker-logback.xml");
+        }
+        if (System.getProperty("jdk.lang.Process.launchMechanism") == null) {
+            // vfork execs the run directly; the default posix_spawn goes through an extra helper exec per run
+            System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
         }
         System.exit(run(args, System.getenv()));
     }
@@ -30,14 +43,28 @@ public final class WorkerMain {
             System.err.println("hpc-dask-worker: " + e.getMessage());
             return EXIT_BAD_INPUT;
         }
+        if (!onPath("setsid", env.getOrDefault("PATH", ""))) {
+            System.err.println("hpc-dask-worker: setsid (util-linux) is not on PATH; the worker needs it to give each run"
+                    + " its own process group");
+            return EXIT_FAILED;
+        }
         try {
-            java.nio.file.Files.createDirectories(spec.workDirectory());
-        } catch (java.io.IOException e) {
+            Files.createDirectories(spec.workDirectory());
+        } catch (IOException e) {
             System.err.println("hpc-dask-worker: --local-directory: cannot create '" + spec.workDirectory() + "' ("
                     + e.getClass().getSimpleName() + "); expected a writable directory");
             return EXIT_BAD_INPUT;
         }
-        org.slf4j.LoggerFactory.getLogger(WorkerMain.class).info("Starting {}; scheduler at {}", spec, spec.scheduler());
+        LoggerFactory.getLogger(WorkerMain.class).info("Starting {}; scheduler at {}", spec, spec.scheduler());
         return new WorkerAgent(spec).run();
+    }
+
+    private static boolean onPath(String program, String path) {
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -23,7 +23,7 @@ class HandshakeTest {
 
     @BeforeEach
     void start() throws Exception {
-        transport = new WorkerTransport("127.0.0.1", 0, TOKEN.getBytes(StandardCharsets.UTF_8), 1_000, 500, listener)
+        transport = new WorkerTransport("127.0.0.1", 0, TOKEN.getBytes(StandardCharsets.UTF_8), 1_000, 3_000, listener)
                 .start();
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps every transport event, for tests to wait on and inspect. */
-final class RecordingListener implements WorkerListener {
+class RecordingListener implements WorkerListener {
     record Disconnect(WorkerConnection connection, String reason) {}
 
     final Map<String, WorkerConnection> connections = new ConcurrentHashMap<>();

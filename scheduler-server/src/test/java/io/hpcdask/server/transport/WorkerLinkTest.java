@@ -119,7 +119,7 @@ class WorkerLinkTest {
             signal(w.pid(), "CONT");
         }
         // woken up, it finds its link gone and registers again under the same name
-        await().atMost(WAIT).until(() -> listener.hellos.size() == 2);
+        await().atMost(WAIT).until(() -> listener.hellos.size() >= 2);
         assertThat(listener.connection("sleeper")).isNotSameAs(first);
         assertThat(listener.disconnectsOf(first)).isEqualTo(1);
     }
@@ -201,10 +201,10 @@ class WorkerLinkTest {
     void workerDrainsAGracePeriodBeforeItsLifetimeEndsAndExitsAfterItsLastRun() throws Exception {
         RecordingListener listener = new RecordingListener();
         WorkerTransport t = transport(0, 1_000, listener);
-        WorkerProcess w = worker(WorkerProcess.command(tokenFile, "127.0.0.1", t.port(), "mortal").lifetime("00:04")
-                .lifetimeGraceSeconds(2), Map.of());
+        WorkerProcess w = worker(WorkerProcess.command(tokenFile, "127.0.0.1", t.port(), "mortal").lifetime("00:10")
+                .lifetimeGraceSeconds(5), Map.of());
         await().atMost(WAIT).until(() -> listener.connections.containsKey("mortal"));
-        listener.connection("mortal").send(new Message.StartRun("last", List.of("sleep", "4"), false, null, Map.of(),
+        listener.connection("mortal").send(new Message.StartRun("last", List.of("sleep", "7"), false, null, Map.of(),
                 Map.of(), List.of()));
         await().atMost(WAIT).until(() -> listener.messages.stream().anyMatch(m -> m instanceof Message.Draining));
         assertThat(listener.finished("last")).isEmpty(); // still running when draining began
