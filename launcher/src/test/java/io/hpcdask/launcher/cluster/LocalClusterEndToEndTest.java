@@ -52,6 +52,10 @@ class LocalClusterEndToEndTest {
         assertThat(run.requires()).containsEntry("foo", 1L);
         assertThat(clusters.ok("workers").out()).containsPattern("local-\\d+-1 ").containsPattern("local-\\d+-2 ").contains("foo=1");
         assertThat(clusters.ok("cluster", "status").out()).contains("Workers:    2");
+
+        clusters.ok("cluster", "down");
+        assertThat(clusters.ok("logs").out()).as("logs answers from the store when the cluster is down").isEqualTo("hi\n");
+        assertThat(clusters.ok("runs").out()).contains(id).contains("completed");
     }
 
     @Test
@@ -160,6 +164,44 @@ class LocalClusterEndToEndTest {
         assertThat(Files.readString(home.resolve("intruder.log"))).contains("refused this worker");
         assertThat(clusters.ok("workers", "--name", "tok").out()).containsPattern("local-\\d+-1 ").doesNotContain("intruder");
         assertThat(clusters.serverLog("tok")).contains("Refused worker intruder");
+    }
+
+    @Test
+    void tenThousandRunsAreStagedByOneCommandAndKeptWhileNoWorkerRuns() {
+        clusters.up("many", "--workers", "0");
+        List<String> ids = clusters.submit("many", "--array", "1-10000", "--label", "sweep", "--", "true");
+        assertThat(ids).hasSize(10_000).doesNotHaveDuplicates();
+        assertThat(clusters.ok("cluster", "status", "--name", "many").out()).contains("staged=10000");
+    }
+
+    @Test
+    void eachLineSetsTheEntryAndCancelEndsARunningRun() throws Exception {
+        clusters.up("lines", "--workers", "1", "--slots", "2");
+        Path entries = home.resolve("entries.txt");
+        Files.writeString(entries, "alpha\n\nbeta gamma\n");
+        CliRun.Result lines = clusters.ok("submit", "run", "--name", "lines", "--each-line", entries.toString(), "--wait",
+                "--shell", "--", "echo \"entry=$HPC_DASK_ENTRY\"");
+        List<String> ids = lines.out().lines().filter(l -> l.matches("\\d+")).toList();
+        assertThat(ids).hasSize(2);
+        assertThat(clusters.ok("logs", "--name", "lines", ids.get(0)).out()).isEqualTo("entry=alpha\n");
+        assertThat(clusters.ok("logs", "--name", "lines", ids.get(1)).out()).isEqualTo("entry=beta gamma\n");
+
+        String sleeper = clusters.submit("lines", "--", "sleep", "300").get(0);
+        Awaitility.await().atMost(LONG).until(() -> "running".equals(clusters.run("lines", sleeper).state()));
+        assertThat(clusters.ok("cancel", "--name", "lines", sleeper).out()).contains("Cancelled run " + sleeper);
+        assertThat(clusters.awaitEnded("lines", List.of(sleeper), LONG).get(0).state()).isEqualTo("terminated");
+        CliRun.Result again = clusters.cli("cancel", "--name", "lines", sleeper);
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(again.err()).contains("run " + sleeper + " was not cancelled");
+    }
+
+    @Test
+    void waitExitsWithTheWorstStatusOfItsRuns() {
+        clusters.up("worst", "--workers", "1", "--slots", "3");
+        CliRun.Result r = clusters.cli("submit", "run", "--name", "worst", "--array", "1-3", "--wait", "--shell", "--",
+                "exit $((HPC_DASK_ARRAY_INDEX * 2))");
+        assertThat(r.exitCode()).as(CliInHome.describe(r)).isEqualTo(6);
+        assertThat(clusters.runs("worst")).extracting(RunView::state).containsOnly("error");
     }
 
     private static boolean overlap(List<RunView> runs) {

@@ -42,6 +42,11 @@ final class LocalClusterFixture implements AutoCloseable {
         return r;
     }
 
+    /** Makes {@link #close()} stop a cluster started some other way. */
+    void track(String name) {
+        names.add(name);
+    }
+
     CliRun.Result up(String name, String... options) {
         names.add(name);
         List<String> args = new ArrayList<>(List.of("cluster", "up", "--name", name));
