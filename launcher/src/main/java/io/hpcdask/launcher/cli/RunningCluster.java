@@ -50,8 +50,14 @@ final class RunningCluster {
             throw new CommandFailedException("cluster '" + dir.name() + "' does not answer: " + e.getMessage(),
                     ExitCodes.NO_CLUSTER, e);
         } catch (ApiException e) {
-            throw new CommandFailedException("the scheduler refused: " + e.getMessage() + " (HTTP " + e.status() + ")",
-                    ExitCodes.FAILED, e);
+            throw switch (e.status()) {
+                case 400 -> new BadInputException(e.getMessage());
+                case 401 -> new CommandFailedException("cluster '" + dir.name() + "' did not accept the token in "
+                        + dir.accessFile() + "; is the file from an older start of the cluster?", ExitCodes.FAILED, e);
+                case 404 -> new CommandFailedException(e.getMessage(), ExitCodes.FAILED, e);
+                default -> new CommandFailedException("the scheduler failed: " + e.getMessage() + " (HTTP " + e.status() + ")",
+                        ExitCodes.FAILED, e);
+            };
         }
     }
 }
