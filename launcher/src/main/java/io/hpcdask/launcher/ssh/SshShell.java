@@ -1,0 +1,337 @@
+package io.hpcdask.launcher.ssh;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.SftpException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commands and file transfers over one SSH connection per target, shared by all callers. At most
+ * {@link SshSettings#maxChannels()} channels are open at once (servers refuse more than MaxSessions); a dropped
+ * connection is re-opened with backoff, and only commands marked safe to repeat are re-run.
+ */
+public final class SshShell implements RemoteShell {
+    private static final Logger LOG = LoggerFactory.getLogger(SshShell.class);
+    private static final int RECONNECT_ATTEMPTS = 5;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+
+    private final SshSettings settings;
+    private final Semaphore channels;
+    private final AtomicInteger openChannels = new AtomicInteger();
+    private final AtomicInteger maxOpenChannels = new AtomicInteger();
+    private final AtomicInteger connects = new AtomicInteger();
+    private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ssh-channel-reader");
+        t.setDaemon(true);
+        return t;
+    });
+    private SshConnection connection;
+    private String home;
+
+    private SshShell(SshSettings settings) {
+        this.settings = settings;
+        this.channels = new Semaphore(settings.maxChannels(), true);
+    }
+
+    /** Connects now, so a wrong host key or key is reported before anything else is attempted. */
+    public static SshShell connect(SshSettings settings) {
+        SshShell shell = new SshShell(settings);
+        shell.connection();
+        return shell;
+    }
+
+    @Override
+    public CommandResult run(RemoteCommand command) {
+        for (int attempt = 1;; attempt++) {
+            SshConnection c = connection();
+            acquire();
+            try {
+                return exec(c, command);
+            } catch (JSchException | IOException e) {
+                if (c.isConnected()) {
+                    throw new SshConnectException("ssh " + where() + ": `" + command.command() + "` could not run: "
+                            + e.getMessage(), false, e);
+                }
+                dropped(c);
+                if (!command.retrySafe()) {
+                    throw new ConnectionLostException("ssh connection to " + where() + " dropped while running `"
+                            + command.command() + "`; not re-run, because it may already have taken effect (check"
+                            + " the batch queue before submitting again)", e);
+                }
+                if (attempt >= RECONNECT_ATTEMPTS) {
+                    throw new ConnectionLostException("ssh connection to " + where() + " dropped " + attempt
+                            + " times while running `" + command.command() + "`; giving up", e);
+                }
+                LOG.warn("ssh connection to {} dropped during `{}`; reconnecting and running it again (it is safe to repeat)",
+                        where(), command.command());
+            } finally {
+                channels.release();
+            }
+        }
+    }
+
+    private CommandResult exec(SshConnection c, RemoteCommand command) throws JSchException, IOException {
+        ChannelExec ch = (ChannelExec) c.session.openChannel("exec");
+        ch.setCommand(LoginShell.remoteLine(command.command(), settings.pathPrefix()));
+        InputStream out = ch.getInputStream();
+        InputStream err = ch.getErrStream();
+        opened();
+        try {
+            ch.connect((int) settings.connectTimeout().toMillis());
+            Future<byte[]> stderr = readers.submit(err::readAllBytes);
+            Future<byte[]> stdout = readers.submit(out::readAllBytes);
+            try (OutputStream in = ch.getOutputStream()) {
+                if (command.stdin() != null) {
+                    in.write(command.stdin());
+                }
+            }
+            long deadline = System.nanoTime() + command.timeout().toNanos();
+            byte[] o = await(stdout, deadline, ch, command);
+            byte[] e = await(stderr, deadline, ch, command);
+            // The exit status arrives just before the channel closes, after the output streams end.
+            while (!ch.isClosed() && System.nanoTime() < deadline) {
+                sleep(1);
+            }
+            int status = ch.getExitStatus();
+            if (status == -1 && !c.isConnected()) {
+                throw new IOException("connection closed before `" + command.command() + "` reported its exit status");
+            }
+            return new CommandResult(command.command(), where(), status, new String(o, StandardCharsets.UTF_8),
+                    new String(e, StandardCharsets.UTF_8));
+        } finally {
+            ch.disconnect();
+            openChannels.decrementAndGet();
+        }
+    }
+
+    private byte[] await(Future<byte[]> f, long deadline, ChannelExec ch, RemoteCommand command) throws IOException {
+        try {
+            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            ch.disconnect();
+            throw new CommandTimeoutException(command.command(), where(), command.timeout());
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ch.disconnect();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void upload(Path local, String remotePath, int mode) throws IOException {
+        sftp("upload " + local + " to " + remotePath, sftp -> {
+            try (InputStream in = Files.newInputStream(local)) {
+                sftp.put(in, remotePath);
+            }
+            sftp.chmod(mode, remotePath);
+            return null;
+        });
+    }
+
+    @Override
+    public void write(byte[] content, String remotePath, int mode) throws IOException {
+        sftp("write " + remotePath, sftp -> {
+            // Empty file first, mode set, then content: a secret is never readable by others.
+            sftp.put(new ByteArrayInputStream(new byte[0]), remotePath);
+            sftp.chmod(mode, remotePath);
+            sftp.put(new ByteArrayInputStream(content), remotePath);
+            return null;
+        });
+    }
+
+    @Override
+    public void mkdirs(String remotePath, int mode) throws IOException {
+        sftp("mkdir " + remotePath, sftp -> {
+            String path = remotePath.startsWith("/") ? remotePath : sftp.getHome() + "/" + remotePath;
+            StringBuilder sofar = new StringBuilder();
+            for (String part : path.split("/")) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                sofar.append('/').append(part);
+                if (!isDir(sftp, sofar.toString())) {
+                    sftp.mkdir(sofar.toString());
+                    sftp.chmod(mode, sofar.toString());
+                }
+            }
+            sftp.chmod(mode, path);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean exists(String remotePath) throws IOException {
+        return sftp("stat " + remotePath, sftp -> {
+            try {
+                return sftp.stat(remotePath).isReg();
+            } catch (SftpException e) {
+                if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void rename(String from, String to) throws IOException {
+        sftp("rename " + from + " to " + to, sftp -> {
+            sftp.rename(from, to);
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized String homeDir() throws IOException {
+        if (home == null) {
+            home = sftp("home directory", ChannelSftp::getHome);
+        }
+        return home;
+    }
+
+    @Override
+    public String where() {
+        return settings.where();
+    }
+
+    /** The most channels that were ever open at once on this shell's connection. */
+    public int maxOpenChannelsObserved() {
+        return maxOpenChannels.get();
+    }
+
+    /** How many times a connection was opened: 1, plus one per re-open after a drop. */
+    public int connectCount() {
+        return connects.get();
+    }
+
+    public SshSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+        readers.shutdownNow();
+    }
+
+    private interface SftpAction<T> {
+        T apply(ChannelSftp sftp) throws SftpException, IOException;
+    }
+
+    /** File operations are idempotent, so they are repeated after a dropped connection like queries. */
+    private <T> T sftp(String what, SftpAction<T> action) throws IOException {
+        for (int attempt = 1;; attempt++) {
+            SshConnection c = connection();
+            acquire();
+            ChannelSftp sftp = null;
+            opened();
+            try {
+                sftp = (ChannelSftp) c.session.openChannel("sftp");
+                sftp.connect((int) settings.connectTimeout().toMillis());
+                return action.apply(sftp);
+            } catch (JSchException | SftpException | IOException e) {
+                if (c.isConnected() || attempt >= RECONNECT_ATTEMPTS) {
+                    throw new IOException("sftp on " + where() + ": " + what + " failed: " + e.getMessage(), e);
+                }
+                dropped(c);
+            } finally {
+                if (sftp != null) {
+                    sftp.disconnect();
+                }
+                openChannels.decrementAndGet();
+                channels.release();
+            }
+        }
+    }
+
+    private static boolean isDir(ChannelSftp sftp, String path) throws SftpException {
+        try {
+            return sftp.stat(path).isDir();
+        } catch (SftpException e) {
+            if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private synchronized SshConnection connection() {
+        if (connection != null && connection.isConnected()) {
+            return connection;
+        }
+        if (connection == null && connects.get() == 0) {
+            connection = SshConnector.open(settings);
+            connects.incrementAndGet();
+            return connection;
+        }
+        Duration wait = FIRST_BACKOFF;
+        for (int attempt = 1;; attempt++) {
+            try {
+                connection = SshConnector.open(settings);
+                connects.incrementAndGet();
+                LOG.info("ssh connection to {} re-opened (attempt {})", where(), attempt);
+                return connection;
+            } catch (SshConnectException e) {
+                if (e.authentication() || attempt >= RECONNECT_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("ssh connection to {} failed ({}); retrying in {} ms", where(), e.getMessage(), wait.toMillis());
+                sleep(wait.toMillis());
+                wait = wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private synchronized void dropped(SshConnection c) {
+        c.close();
+        if (connection == c) {
+            connection = null;
+        }
+    }
+
+    private void opened() {
+        int now = openChannels.incrementAndGet();
+        maxOpenChannels.accumulateAndGet(now, Math::max);
+    }
+
+    private void acquire() {
+        try {
+            channels.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a free ssh channel", e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
