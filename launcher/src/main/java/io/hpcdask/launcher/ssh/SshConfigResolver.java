@@ -58,8 +58,9 @@ public final class SshConfigResolver {
         Path knownHosts = knownHostsOverride != null ? knownHostsOverride
                 : knownHostsValue != null ? expand(knownHostsValue.split("\\s+")[0])
                 : home.resolve(".ssh/known_hosts");
-        Duration alive = Duration.ofSeconds(seconds(cfg.getValue("ServerAliveInterval"), 30, "ServerAliveInterval"));
-        Duration connect = Duration.ofSeconds(seconds(cfg.getValue("ConnectTimeout"), 20, "ConnectTimeout"));
+        // JSch's OpenSSHConfig hands these two back already converted from seconds to milliseconds.
+        Duration alive = Duration.ofMillis(millis(cfg.getValue("ServerAliveInterval"), 30_000, "ServerAliveInterval"));
+        Duration connect = Duration.ofMillis(millis(cfg.getValue("ConnectTimeout"), 20_000, "ConnectTimeout"));
         String jump = cfg.getValue("ProxyJump");
         if (jump != null && jump.equalsIgnoreCase("none")) {
             jump = null;
@@ -94,12 +95,12 @@ public final class SshConfigResolver {
         return Path.of(f);
     }
 
-    private int seconds(String value, int fallback, String key) {
+    private long millis(String value, long fallback, String key) {
         if (value == null) {
             return fallback;
         }
         try {
-            return Integer.parseInt(value.strip());
+            return Long.parseLong(value.strip());
         } catch (NumberFormatException e) {
             throw new BadInputException("ssh config " + configFile + ": " + key + " '" + value + "' is not a whole number of seconds");
         }
