@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class SshShell implements RemoteShell {
     private static final Logger LOG = LoggerFactory.getLogger(SshShell.class);
     private static final int RECONNECT_ATTEMPTS = 5;
+    private static final int CHANNEL_OPEN_ATTEMPTS = 4;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
 
     private final SshSettings settings;
@@ -65,6 +66,17 @@ public final class SshShell implements RemoteShell {
             acquire();
             try {
                 return exec(c, command);
+            } catch (ChannelRefused e) {
+                // Nothing ran. A server frees a closed session slot a moment after the close, so a refusal right
+                // after another channel ended is worth a short wait; more than that means MaxSessions is lower
+                // than our limit.
+                if (attempt >= CHANNEL_OPEN_ATTEMPTS) {
+                    throw new SshConnectException("ssh " + where() + ": the server refused to open a channel for `"
+                            + command.command() + "` " + attempt + " times (" + e.getMessage() + "); its MaxSessions"
+                            + " is probably below the " + settings.maxChannels() + " channels hpc-dask opens at once",
+                            false, e);
+                }
+                sleep(100L << (attempt - 1));
             } catch (JSchException | IOException e) {
                 if (c.isConnected()) {
                     throw new SshConnectException("ssh " + where() + ": `" + command.command() + "` could not run: "
@@ -95,7 +107,14 @@ public final class SshShell implements RemoteShell {
         InputStream err = ch.getErrStream();
         opened();
         try {
-            ch.connect((int) settings.connectTimeout().toMillis());
+            try {
+                ch.connect((int) settings.connectTimeout().toMillis());
+            } catch (JSchException e) {
+                if (c.isConnected() && String.valueOf(e.getMessage()).contains("channel is not opened")) {
+                    throw new ChannelRefused(e);
+                }
+                throw e;
+            }
             Future<byte[]> stderr = readers.submit(err::readAllBytes);
             Future<byte[]> stdout = readers.submit(out::readAllBytes);
             try (OutputStream in = ch.getOutputStream()) {
@@ -111,7 +130,7 @@ public final class SshShell implements RemoteShell {
                 sleep(1);
             }
             int status = ch.getExitStatus();
-            if (status == -1 && !c.isConnected()) {
+            if (status == -1 && connectionDies(c)) {
                 throw new IOException("connection closed before `" + command.command() + "` reported its exit status");
             }
             return new CommandResult(command.command(), where(), status, new String(o, StandardCharsets.UTF_8),
@@ -120,6 +139,18 @@ public final class SshShell implements RemoteShell {
             ch.disconnect();
             openChannels.decrementAndGet();
         }
+    }
+
+    /**
+     * No exit status means the remote command died by a signal or the connection broke; the session notices a
+     * broken connection moments after the channel ends, so give it that moment before deciding.
+     */
+    private static boolean connectionDies(SshConnection c) {
+        long until = System.nanoTime() + 2_000_000_000L;
+        while (c.isConnected() && System.nanoTime() < until) {
+            sleep(10);
+        }
+        return !c.isConnected();
     }
 
     private byte[] await(Future<byte[]> f, long deadline, ChannelExec ch, RemoteCommand command) throws IOException {
@@ -235,6 +266,15 @@ public final class SshShell implements RemoteShell {
             connection = null;
         }
         readers.shutdownNow();
+    }
+
+    /** The server answered a channel open with a refusal: the command was never sent. */
+    private static final class ChannelRefused extends JSchException {
+        private static final long serialVersionUID = 1L;
+
+        ChannelRefused(JSchException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     private interface SftpAction<T> {
