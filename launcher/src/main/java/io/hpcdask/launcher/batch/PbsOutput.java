@@ -16,7 +16,7 @@ final class PbsOutput {
     /** PBS Pro's code for a job the MoM killed for exceeding its walltime. */
     static final int JOB_EXEC_KILL_WALLTIME = -29;
     private static final Pattern QSUB_ID = Pattern.compile("^(\\d+(?:\\[\\])?(?:\\.[A-Za-z0-9._-]+)?)\\s*$", Pattern.MULTILINE);
-    private static final Pattern UNKNOWN_JOB = Pattern.compile("Unknown Job Id:?\\s+(\\S+)");
+    private static final Pattern UNKNOWN_JOB = Pattern.compile("Unknown Job Id(?: Error)?:?\\s+(\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PbsOutput() {
