@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "A central scheduler in front of HPC batch systems (SLURM, PBS, or local processes).",
         subcommands = {
-
+            DoctorCommand.class,
 
         },
         footerHeading = "%nExit codes:%n",

@@ -245,6 +245,13 @@ public final class SshShell implements RemoteShell {
         return settings.where();
     }
 
+    /** The server's host key as {@code <algorithm> SHA256:<fingerprint>}, as checked when connecting. */
+    public synchronized String hostKey() {
+        com.jcraft.jsch.HostKey key = connection().session.getHostKey();
+        byte[] blob = java.util.Base64.getDecoder().decode(key.getKey());
+        return HostKeys.algorithm(blob) + " " + HostKeys.fingerprint(blob);
+    }
+
     /** The most channels that were ever open at once on this shell's connection. */
     public int maxOpenChannelsObserved() {
         return maxOpenChannels.get();
