@@ -44,6 +44,8 @@ public final class SshShell implements RemoteShell {
         t.setDaemon(true);
         return t;
     });
+    private final java.util.concurrent.locks.ReentrantLock pipeLock = new java.util.concurrent.locks.ReentrantLock();
+    private ShellPipe pipe;
     private SshConnection connection;
     private String home;
 
@@ -59,13 +61,20 @@ public final class SshShell implements RemoteShell {
         return shell;
     }
 
+    /**
+     * Runs a command through the connection's long-lived shell when it is free (see {@link ShellPipe}), else on a
+     * channel of its own, so concurrent callers still run in parallel within the channel limit.
+     */
     @Override
     public CommandResult run(RemoteCommand command) {
         for (int attempt = 1;; attempt++) {
             SshConnection c = connection();
-            acquire();
+            boolean viaPipe = settings.maxChannels() > 1 && pipeLock.tryLock();
+            if (!viaPipe) {
+                acquire();
+            }
             try {
-                return exec(c, command);
+                return viaPipe ? runInPipe(c, command) : exec(c, command);
             } catch (ChannelRefused e) {
                 // Nothing ran. A server frees a closed session slot a moment after the close, so a refusal right
                 // after another channel ended is worth a short wait; more than that means MaxSessions is lower
@@ -78,25 +87,69 @@ public final class SshShell implements RemoteShell {
                 }
                 sleep(100L << (attempt - 1));
             } catch (JSchException | IOException e) {
-                if (c.isConnected()) {
+                boolean lost = connectionDies(c);
+                if (!lost && !viaPipe) {
                     throw new SshConnectException("ssh " + where() + ": `" + command.command() + "` could not run: "
                             + e.getMessage(), false, e);
                 }
-                dropped(c);
+                if (lost) {
+                    dropped(c);
+                }
+                String what = lost ? "ssh connection to " + where() + " dropped" : "the remote shell on " + where() + " ended";
                 if (!command.retrySafe()) {
-                    throw new ConnectionLostException("ssh connection to " + where() + " dropped while running `"
-                            + command.command() + "`; not re-run, because it may already have taken effect (check"
-                            + " the batch queue before submitting again)", e);
+                    throw new ConnectionLostException(what + " while running `" + command.command() + "`; not re-run,"
+                            + " because it may already have taken effect (check the batch queue before submitting"
+                            + " again)", e);
                 }
                 if (attempt >= RECONNECT_ATTEMPTS) {
-                    throw new ConnectionLostException("ssh connection to " + where() + " dropped " + attempt
-                            + " times while running `" + command.command() + "`; giving up", e);
+                    throw new ConnectionLostException(what + " " + attempt + " times while running `"
+                            + command.command() + "`; giving up", e);
                 }
-                LOG.warn("ssh connection to {} dropped during `{}`; reconnecting and running it again (it is safe to repeat)",
-                        where(), command.command());
+                LOG.warn("{} during `{}`; running it again (it is safe to repeat)", what, command.command());
             } finally {
-                channels.release();
+                if (viaPipe) {
+                    pipeLock.unlock();
+                } else {
+                    channels.release();
+                }
             }
+        }
+    }
+
+    /** Caller holds pipeLock. The pipe keeps one channel (and one permit) for as long as it lives. */
+    private CommandResult runInPipe(SshConnection c, RemoteCommand command) throws JSchException, IOException {
+        if (pipe != null && (pipe.connection != c || !pipe.isOpen())) {
+            closePipe();
+        }
+        if (pipe == null) {
+            acquire();
+            opened();
+            try {
+                pipe = ShellPipe.open(c, settings.pathPrefix(), (int) settings.connectTimeout().toMillis(), readers);
+            } catch (JSchException | IOException | RuntimeException e) {
+                openChannels.decrementAndGet();
+                channels.release();
+                if (e instanceof JSchException j && c.isConnected()
+                        && String.valueOf(j.getMessage()).contains("channel is not opened")) {
+                    throw new ChannelRefused(j);
+                }
+                throw e;
+            }
+        }
+        try {
+            return pipe.run(command, where());
+        } catch (IOException | RuntimeException e) {
+            closePipe();
+            throw e;
+        }
+    }
+
+    private void closePipe() {
+        if (pipe != null) {
+            pipe.close();
+            pipe = null;
+            openChannels.decrementAndGet();
+            channels.release();
         }
     }
 
@@ -267,10 +320,19 @@ public final class SshShell implements RemoteShell {
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            connection.close();
-            connection = null;
+    public void close() {
+        // The pipe lock first, as run() takes it before this object's monitor.
+        pipeLock.lock();
+        try {
+            closePipe();
+        } finally {
+            pipeLock.unlock();
+        }
+        synchronized (this) {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
         }
         readers.shutdownNow();
     }
