@@ -42,6 +42,25 @@ class SshShellTest {
     }
 
     @Test
+    void commandsSharingTheLongLivedShellCannotAffectEachOther() throws Exception {
+        try (SshShell shell = SshShell.connect(SshFixture.trusted(tmp))) {
+            String home = shell.run("pwd").stdout();
+            assertThat(shell.run(RemoteCommand.once("cd /tmp; export LEAK=1; exit 7")).exitStatus()).isEqualTo(7);
+            assertThat(shell.run("pwd; echo \"leak=$LEAK\"").stdout()).isEqualTo(home + "leak=\n");
+            assertThat(shell.run("cat").stdout()).as("no stdin given reads as empty").isEmpty();
+            byte[] binary = new byte[256 * 1024];
+            new java.util.Random(7).nextBytes(binary);
+            CommandResult sum = shell.run(RemoteCommand.query("sha256sum").withStdin(binary));
+            assertThat(sum.stdout()).startsWith(java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(binary)));
+            assertThat(shell.run("head -c 3000000 /dev/zero | tr '\\0' x").stdout()).hasSize(3_000_000);
+            assertThat(shell.run("kill -9 $BASHPID").exitStatus()).isEqualTo(137);
+            assertThat(shell.run("echo fine").stdout()).isEqualTo("fine\n");
+            assertThat(shell.connectCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void unknownHostKeyIsRefusedWithFingerprintAndKeyscanLine() throws Exception {
         Path knownHosts = tmp.resolve("empty_known_hosts");
         int port = TestEnv.sshPort();
