@@ -65,12 +65,31 @@ public final class SshConfigResolver {
         if (jump != null && jump.equalsIgnoreCase("none")) {
             jump = null;
         }
+        if (jump != null) {
+            jump = resolveJump(jump.strip(), user);
+        }
+        // "StrictHostKeyChecking no" is deliberately not honoured: checking is never disabled silently.
+        boolean accept = acceptNew || "accept-new".equalsIgnoreCase(cfg.getValue("StrictHostKeyChecking"));
         // IdentitiesOnly=yes means: only the listed key files, never whatever the agent offers.
         String sock = System.getenv("SSH_AUTH_SOCK");
         Path agent = sock != null && !sock.isBlank() && !"yes".equalsIgnoreCase(cfg.getValue("IdentitiesOnly"))
                 ? Path.of(sock) : null;
         return new SshSettings(user, host, port, identities, agent,
-                knownHosts, alive, connect, jump, acceptNew, SshSettings.DEFAULT_MAX_CHANNELS, List.of());
+                knownHosts, alive, connect, jump, accept, SshSettings.DEFAULT_MAX_CHANNELS, List.of());
+    }
+
+    /** The jump host as {@code user@host:port}, its alias (if any) looked up in the same ssh config. */
+    private String resolveJump(String value, String targetUser) {
+        if (value.contains(",")) {
+            throw new BadInputException("ssh config " + configFile + ": ProxyJump '" + value
+                    + "' has several hops; hpc-dask supports one jump host");
+        }
+        SshTarget t = SshTarget.parse(value.startsWith("ssh://") ? value.substring(6) : value);
+        ConfigRepository.Config j = loadConfig().getConfig(t.host());
+        String host = firstNonNull(j.getHostname(), t.host());
+        String user = firstNonNull(t.user(), j.getUser(), targetUser);
+        int port = t.port() != SshTarget.NO_PORT ? t.port() : (j.getPort() > 0 ? j.getPort() : 22);
+        return user + "@" + host + ":" + port;
     }
 
     private ConfigRepository loadConfig() {

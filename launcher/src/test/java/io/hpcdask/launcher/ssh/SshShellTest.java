@@ -162,7 +162,10 @@ class SshShellTest {
         Files.writeString(config, "Host cluster-login\n  HostName 127.0.0.1\n  Port " + TestEnv.sshPort()
                 + "\n  User " + TestEnv.sshUser() + "\n  IdentityFile " + TestEnv.sshKey()
                 + "\n  UserKnownHostsFile " + knownHosts + "\n  ServerAliveInterval 7\n  ConnectTimeout 9\n"
-                + "\nHost *\n  User nobody-else\n");
+                + "\nHost behind-jump\n  HostName 127.0.0.1\n  Port " + TestEnv.sshPort() + "\n  ProxyJump cluster-login\n"
+                + "  StrictHostKeyChecking accept-new\n"
+                + "\nHost *\n  User " + TestEnv.sshUser() + "\n  IdentityFile " + TestEnv.sshKey()
+                + "\n  UserKnownHostsFile " + knownHosts + "\n");
         SshSettings s = new SshConfigResolver(tmp, config).resolve(SshTarget.parse("cluster-login"), List.of(), null, false);
         assertThat(s.host()).isEqualTo("127.0.0.1");
         assertThat(s.port()).isEqualTo(TestEnv.sshPort());
@@ -173,6 +176,12 @@ class SshShellTest {
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(9));
         try (SshShell shell = SshShell.connect(s)) {
             assertThat(shell.run("whoami").stdout().strip()).isEqualTo(TestEnv.sshUser());
+        }
+        SshSettings viaJump = new SshConfigResolver(tmp, config).resolve(SshTarget.parse("behind-jump"), List.of(), null, false);
+        assertThat(viaJump.proxyJump()).isEqualTo(TestEnv.sshUser() + "@127.0.0.1:" + TestEnv.sshPort());
+        assertThat(viaJump.acceptNewHostKeys()).isTrue();
+        try (SshShell shell = SshShell.connect(viaJump)) {
+            assertThat(shell.run("echo through-alias-jump").stdout()).isEqualTo("through-alias-jump\n");
         }
     }
 }
