@@ -57,7 +57,7 @@ final class ShellPipe implements AutoCloseable {
         ChannelExec ch = (ChannelExec) c.session.openChannel("exec");
         ch.setCommand(LoginShell.remoteLine(LOOP, pathPrefix));
         BufferedReader answers = new BufferedReader(new InputStreamReader(ch.getInputStream(), StandardCharsets.US_ASCII));
-        ch.connect(connectTimeoutMillis);
+        ExecChannel.connect(c, ch, connectTimeoutMillis);
         return new ShellPipe(c, ch, answers, ch.getOutputStream(), readers);
     }
 

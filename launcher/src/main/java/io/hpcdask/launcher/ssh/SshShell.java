@@ -1,24 +1,17 @@
 package io.hpcdask.launcher.ssh;
 
-import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.SftpException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +80,7 @@ public final class SshShell implements RemoteShell {
                 }
                 sleep(100L << (attempt - 1));
             } catch (JSchException | IOException e) {
-                boolean lost = connectionDies(c);
+                boolean lost = ExecChannel.connectionDies(c);
                 if (!lost && !viaPipe) {
                     throw new SshConnectException("ssh " + where() + ": `" + command.command() + "` could not run: "
                             + e.getMessage(), false, e);
@@ -129,10 +122,6 @@ public final class SshShell implements RemoteShell {
             } catch (JSchException | IOException | RuntimeException e) {
                 openChannels.decrementAndGet();
                 channels.release();
-                if (e instanceof JSchException j && c.isConnected()
-                        && String.valueOf(j.getMessage()).contains("channel is not opened")) {
-                    throw new ChannelRefused(j);
-                }
                 throw e;
             }
         }
@@ -154,70 +143,11 @@ public final class SshShell implements RemoteShell {
     }
 
     private CommandResult exec(SshConnection c, RemoteCommand command) throws JSchException, IOException {
-        ChannelExec ch = (ChannelExec) c.session.openChannel("exec");
-        ch.setCommand(LoginShell.remoteLine(command.command(), settings.pathPrefix()));
-        InputStream out = ch.getInputStream();
-        InputStream err = ch.getErrStream();
         opened();
         try {
-            try {
-                ch.connect((int) settings.connectTimeout().toMillis());
-            } catch (JSchException e) {
-                if (c.isConnected() && String.valueOf(e.getMessage()).contains("channel is not opened")) {
-                    throw new ChannelRefused(e);
-                }
-                throw e;
-            }
-            Future<byte[]> stderr = readers.submit(err::readAllBytes);
-            Future<byte[]> stdout = readers.submit(out::readAllBytes);
-            try (OutputStream in = ch.getOutputStream()) {
-                if (command.stdin() != null) {
-                    in.write(command.stdin());
-                }
-            }
-            long deadline = System.nanoTime() + command.timeout().toNanos();
-            byte[] o = await(stdout, deadline, ch, command);
-            byte[] e = await(stderr, deadline, ch, command);
-            // The exit status arrives just before the channel closes, after the output streams end.
-            while (!ch.isClosed() && System.nanoTime() < deadline) {
-                sleep(1);
-            }
-            int status = ch.getExitStatus();
-            if (status == -1 && connectionDies(c)) {
-                throw new IOException("connection closed before `" + command.command() + "` reported its exit status");
-            }
-            return new CommandResult(command.command(), where(), status, new String(o, StandardCharsets.UTF_8),
-                    new String(e, StandardCharsets.UTF_8));
+            return ExecChannel.run(c, command, settings, readers, where());
         } finally {
-            ch.disconnect();
             openChannels.decrementAndGet();
-        }
-    }
-
-    /**
-     * No exit status means the remote command died by a signal or the connection broke; the session notices a
-     * broken connection moments after the channel ends, so give it that moment before deciding.
-     */
-    private static boolean connectionDies(SshConnection c) {
-        long until = System.nanoTime() + 2_000_000_000L;
-        while (c.isConnected() && System.nanoTime() < until) {
-            sleep(10);
-        }
-        return !c.isConnected();
-    }
-
-    private byte[] await(Future<byte[]> f, long deadline, ChannelExec ch, RemoteCommand command) throws IOException {
-        try {
-            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            ch.disconnect();
-            throw new CommandTimeoutException(command.command(), where(), command.timeout());
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ch.disconnect();
-            throw new IOException("interrupted", e);
         }
     }
 
@@ -335,15 +265,6 @@ public final class SshShell implements RemoteShell {
             }
         }
         readers.shutdownNow();
-    }
-
-    /** The server answered a channel open with a refusal: the command was never sent. */
-    private static final class ChannelRefused extends JSchException {
-        private static final long serialVersionUID = 1L;
-
-        ChannelRefused(JSchException cause) {
-            super(cause.getMessage(), cause);
-        }
     }
 
     private interface SftpAction<T> {
