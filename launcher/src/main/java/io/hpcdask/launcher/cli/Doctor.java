@@ -29,15 +29,21 @@ public final class Doctor {
 
     private final String system;
     private final SshSettings ssh;
+    private final List<String> localPath;
     private final JobSubmission testJob;
     private final Path localJobsDir;
     private final List<String> failures = new ArrayList<>();
     private PrintWriter out;
 
-    /** @param ssh null to run everything on this machine */
-    public Doctor(String system, SshSettings ssh, JobSubmission testJob, Path localJobsDir) {
+    /**
+     * @param ssh       null to run everything on this machine
+     * @param localPath directories put first on the PATH when running on this machine
+     * @param testJob   what the batch system is asked to accept (never run)
+     */
+    public Doctor(String system, SshSettings ssh, List<String> localPath, JobSubmission testJob, Path localJobsDir) {
         this.system = system;
         this.ssh = ssh;
+        this.localPath = List.copyOf(localPath);
         this.testJob = testJob;
         this.localJobsDir = localJobsDir;
     }
@@ -69,7 +75,7 @@ public final class Doctor {
     private RemoteShell connect() {
         if (ssh == null) {
             line("OK", "ssh", "not used (no --ssh): commands run on this machine");
-            return new LocalShell();
+            return new LocalShell(localPath);
         }
         try {
             SshShell shell = SshShell.connect(ssh);

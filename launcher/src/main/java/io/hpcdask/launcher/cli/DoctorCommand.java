@@ -42,7 +42,7 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         SshSettings settings = sshOptions.settings();
         Path localJobs = Path.of(System.getProperty("user.home"), ".hpc-dask", "local-jobs");
-        boolean ok = new Doctor(system, settings, DoctorTestJob.minimal(system), localJobs).run(spec.commandLine().getOut());
+        boolean ok = new Doctor(system, settings, sshOptions.batchPath(), DoctorTestJob.minimal(system), localJobs).run(spec.commandLine().getOut());
         return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

@@ -35,6 +35,16 @@ public final class SshOptions {
     @Option(names = "--ssh-config", paramLabel = "FILE", description = "ssh config to read instead of ~/.ssh/config.")
     Path sshConfig;
 
+    @Option(names = "--batch-path", paramLabel = "DIR",
+            description = "Directory put first on the PATH of every batch command (repeatable), for batch systems"
+                    + " installed outside the login PATH, e.g. /opt/pbs/bin.")
+    List<String> batchPath = new ArrayList<>();
+
+    /** The directories given with --batch-path. */
+    public List<String> batchPath() {
+        return List.copyOf(batchPath);
+    }
+
     /** The resolved connection settings, or null when no --ssh was given. */
     public SshSettings settings() {
         if (ssh == null) {
@@ -46,12 +56,12 @@ public final class SshOptions {
             keys.add(Path.of(envKey));
         }
         return new SshConfigResolver(Path.of(System.getProperty("user.home")), sshConfig)
-                .resolve(SshTarget.parse(ssh), keys, knownHosts, acceptNew);
+                .resolve(SshTarget.parse(ssh), keys, knownHosts, acceptNew).withPathPrefix(batchPath);
     }
 
     /** A connected SSH shell for --ssh, else a shell on this machine. */
     public RemoteShell open() {
         SshSettings s = settings();
-        return s == null ? new LocalShell() : SshShell.connect(s);
+        return s == null ? new LocalShell(batchPath) : SshShell.connect(s);
     }
 }

@@ -58,6 +58,19 @@ class DoctorCommandTest {
     }
 
     @Test
+    void pbsThroughShimsOverSshHoldsAndDeletesATestJob() throws Exception {
+        int port = TestEnv.sshPort();
+        Path bin = io.hpcdask.launcher.batch.PbsShimsAccess.install(tmp, "pro");
+        int code = doctor("--system", "pbs", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port,
+                "--known-hosts", SshFixture.knownHostsTrusting(tmp, port).toString(), "-i", TestEnv.sshKey().toString(),
+                "--batch-path", bin.toString());
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("qsub, qstat, qdel found; pbs_version = 19.1.3")
+                .contains("held job 1234.pbs-server accepted, then deleted");
+        assertThat(java.nio.file.Files.readAllLines(bin.resolve("calls.log"))).containsSubsequence("qsub -h", "qdel 1234.pbs-server");
+    }
+
+    @Test
     void theLocalSystemNeedsNoSsh() {
         assertThat(doctor("--system", "local")).isZero();
         assertThat(out.toString()).contains("OK    ssh").contains("OK    test job").endsWith("all checks passed\n");
