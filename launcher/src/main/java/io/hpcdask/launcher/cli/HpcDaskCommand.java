@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             PrintCommand.class,
             ConfigCommand.class,
+            DoctorCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
