@@ -3,6 +3,7 @@ package io.hpcdask.launcher.cli;
 import io.hpcdask.launcher.batch.BatchSystem;
 import io.hpcdask.launcher.batch.BatchSystems;
 import io.hpcdask.launcher.batch.JobSubmission;
+import io.hpcdask.launcher.script.ShellQuote;
 import io.hpcdask.launcher.ssh.CommandResult;
 import io.hpcdask.launcher.ssh.HostKeyException;
 import io.hpcdask.launcher.ssh.LocalShell;
@@ -32,6 +33,7 @@ public final class Doctor {
     private final List<String> localPath;
     private final JobSubmission testJob;
     private final Path localJobsDir;
+    private final String java;
     private final List<String> failures = new ArrayList<>();
     private PrintWriter out;
 
@@ -39,8 +41,11 @@ public final class Doctor {
      * @param ssh       null to run everything on this machine
      * @param localPath directories put first on the PATH when running on this machine
      * @param testJob   what the batch system is asked to accept (never run)
+     * @param java      the java command workers run on the nodes
      */
-    public Doctor(String system, SshSettings ssh, List<String> localPath, JobSubmission testJob, Path localJobsDir) {
+    public Doctor(String system, SshSettings ssh, List<String> localPath, JobSubmission testJob, Path localJobsDir,
+                  String java) {
+        this.java = java;
         this.system = system;
         this.ssh = ssh;
         this.localPath = List.copyOf(localPath);
@@ -122,10 +127,10 @@ public final class Doctor {
     }
 
     private void checkJava(RemoteShell shell) {
-        CommandResult r = shell.run("java -version 2>&1");
+        CommandResult r = shell.run(ShellQuote.quote(java) + " -version 2>&1");
         Matcher m = JAVA_VERSION.matcher(r.stdout());
         if (!r.ok() || !m.find()) {
-            fail("java", "no java on the PATH of a login shell on " + shell.where() + " (" + oneLine(r.stdout())
+            fail("java", "'" + java + "' does not run in a login shell on " + shell.where() + " (" + oneLine(r.stdout())
                     + "); workers need Java " + MIN_JAVA + "+: load a java module in ~/.bash_profile or install one");
             return;
         }

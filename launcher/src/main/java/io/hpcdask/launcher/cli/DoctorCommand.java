@@ -1,12 +1,12 @@
 package io.hpcdask.launcher.cli;
 
-import io.hpcdask.launcher.batch.BatchSystems;
+import io.hpcdask.launcher.config.ConfigKeys;
+import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.ssh.SshSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -24,25 +24,28 @@ import picocli.CommandLine.Model.CommandSpec;
             "  hpc-dask doctor --system pbs --ssh cluster-alias --ssh-accept-new",
             "  hpc-dask doctor --system local",
         })
-public final class DoctorCommand implements Callable<Integer> {
+public final class DoctorCommand implements Callable<Integer>, JobOptions.Command {
     @Spec
     CommandSpec spec;
-
-    @Option(names = "--system", paramLabel = "SYSTEM", defaultValue = "slurm",
-            description = "The batch system: slurm, pbs or local (default: ${DEFAULT-VALUE}).")
-    String system;
 
     @Mixin
     SshOptions sshOptions;
 
+    private final CliContext context;
+
+    DoctorCommand(CliContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() {
-        if (!BatchSystems.NAMES.contains(system)) {
-            throw new BadInputException("--system: '" + system + "' is not one of slurm, pbs, local");
-        }
-        SshSettings settings = sshOptions.settings();
-        Path localJobs = Path.of(System.getProperty("user.home"), ".hpc-dask", "local-jobs");
-        boolean ok = new Doctor(system, settings, sshOptions.batchPath(), DoctorTestJob.minimal(system), localJobs).run(spec.commandLine().getOut());
+        Settings settings = JobOptions.settings(spec, context);
+        String system = settings.system();
+        SshSettings ssh = sshOptions.settings(settings);
+        Path localJobs = context.hpcDaskHome().resolve("local-jobs");
+        String java = settings.string(ConfigKeys.JAVA).orElseThrow();
+        boolean ok = new Doctor(system, ssh, sshOptions.batchPath(), DoctorTestJob.of(settings), localJobs, java)
+                .run(spec.commandLine().getOut());
         return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

@@ -1,21 +1,22 @@
 package io.hpcdask.launcher.cli;
 
 import io.hpcdask.launcher.batch.JobSubmission;
+import io.hpcdask.launcher.config.Settings;
+import io.hpcdask.launcher.script.JobScriptRenderer;
+import io.hpcdask.launcher.script.WorkerEndpoint;
 
 /**
- * The job doctor asks the batch system to accept (never to run). Built in this one place until the rendered
- * worker script of a profile replaces it.
+ * The job doctor asks the batch system to accept, never to run: the profile's own worker script, so a bad queue,
+ * account or directive shows here rather than at the first {@code scale}. Local jobs do run, so they get a no-op.
  */
 public final class DoctorTestJob {
     private DoctorTestJob() {
     }
 
-    public static JobSubmission minimal(String system) {
-        String script = switch (system) {
-            case "slurm" -> "#!/usr/bin/env bash\n#SBATCH -J hpc-dask-doctor\n#SBATCH -t 00:01:00\ntrue\n";
-            case "pbs" -> "#!/usr/bin/env bash\n#PBS -N hpc-dask-doctor\n#PBS -l walltime=00:01:00\ntrue\n";
-            default -> "#!/usr/bin/env bash\ntrue\n";
-        };
-        return JobSubmission.of(script);
+    public static JobSubmission of(Settings settings) {
+        if (settings.system().equals("local")) {
+            return JobSubmission.of("#!/usr/bin/env bash\ntrue\n");
+        }
+        return JobSubmission.of(new JobScriptRenderer(settings).render(settings, WorkerEndpoint.PLACEHOLDERS));
     }
 }

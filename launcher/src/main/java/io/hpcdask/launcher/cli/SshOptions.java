@@ -1,5 +1,7 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.config.ConfigKeys;
+import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.ssh.LocalShell;
 import io.hpcdask.launcher.ssh.RemoteShell;
 import io.hpcdask.launcher.ssh.SshConfigResolver;
@@ -47,6 +49,17 @@ public final class SshOptions {
 
     /** The resolved connection settings, or null when no --ssh was given. */
     public SshSettings settings() {
+        return settings(ssh, acceptNew);
+    }
+
+    /** As {@link #settings()}, with the {@code ssh} and {@code ssh-accept-new} config keys below the flags. */
+    public SshSettings settings(Settings config) {
+        String target = ssh != null ? ssh : config.string(ConfigKeys.SSH).orElse(null);
+        boolean accept = acceptNew || config.value(ConfigKeys.SSH_ACCEPT_NEW, Boolean.class).orElse(false);
+        return settings(target, accept);
+    }
+
+    private SshSettings settings(String ssh, boolean acceptNew) {
         if (ssh == null) {
             return null;
         }
@@ -62,6 +75,12 @@ public final class SshOptions {
     /** A connected SSH shell for --ssh, else a shell on this machine. */
     public RemoteShell open() {
         SshSettings s = settings();
+        return s == null ? new LocalShell(batchPath) : SshShell.connect(s);
+    }
+
+    /** As {@link #open()}, with the config keys below the flags. */
+    public RemoteShell open(Settings config) {
+        SshSettings s = settings(config);
         return s == null ? new LocalShell(batchPath) : SshShell.connect(s);
     }
 }

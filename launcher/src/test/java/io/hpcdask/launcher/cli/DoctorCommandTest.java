@@ -71,6 +71,25 @@ class DoctorCommandTest {
     }
 
     @Test
+    void theTestJobIsTheProfilesOwnScriptSoABadQueueShowsHere() throws Exception {
+        TestEnv.requireSlurm();
+        int port = TestEnv.sshPort();
+        int code = doctor("--system", "slurm", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port, "--queue", "nosuch",
+                "--known-hosts", SshFixture.knownHostsTrusting(tmp, port).toString(), "-i", TestEnv.sshKey().toString());
+        assertThat(code).isEqualTo(ExitCodes.FAILED);
+        assertThat(out.toString()).contains("FAIL  test job").contains("invalid partition specified: nosuch");
+    }
+
+    @Test
+    void javaOnTheNodesIsTheConfiguredOne() throws Exception {
+        int port = TestEnv.sshPort();
+        int code = doctor("--system", "slurm", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port, "--java", "/no/such/java",
+                "--known-hosts", SshFixture.knownHostsTrusting(tmp, port).toString(), "-i", TestEnv.sshKey().toString());
+        assertThat(code).isEqualTo(ExitCodes.FAILED);
+        assertThat(out.toString()).contains("FAIL  java            '/no/such/java' does not run in a login shell");
+    }
+
+    @Test
     void theLocalSystemNeedsNoSsh() {
         assertThat(doctor("--system", "local")).isZero();
         assertThat(out.toString()).contains("OK    ssh").contains("OK    test job").endsWith("all checks passed\n");
@@ -79,7 +98,7 @@ class DoctorCommandTest {
     @Test
     void badInputIsOneLineAndExitTwo() {
         assertThat(doctor("--system", "lsf")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).isEqualTo("hpc-dask: --system: 'lsf' is not one of slurm, pbs, local\n");
+        assertThat(err.toString()).isEqualTo("hpc-dask: invalid --system: 'lsf' is not one of slurm, pbs, local\n");
         StringWriter e2 = new StringWriter();
         assertThat(Main.run(CliContext.fromSystem(), new PrintWriter(new StringWriter()), new PrintWriter(e2), "doctor", "--ssh", "a b@c"))
                 .isEqualTo(ExitCodes.BAD_INPUT);
