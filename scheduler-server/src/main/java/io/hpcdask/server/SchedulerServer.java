@@ -163,6 +163,19 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         return views;
     }
 
+    /**
+     * Runs straight from a cluster's database, for {@code hpc-dask runs} when no server answers (no wait reasons then).
+     * Reads only; the database must exist.
+     */
+    public static List<RunView> readRuns(Path clusterDir, String state) {
+        RunState filter = parseState(state);
+        List<RunView> views = new ArrayList<>();
+        for (StoredRun r : RunStore.read(databaseFile(clusterDir), filter)) {
+            views.add(view(r, null));
+        }
+        return views;
+    }
+
     static RunView view(StoredRun r, String waitReason) {
         return new RunView(r.id(), r.spec().label(), r.state().label(), r.spec().argv(), r.spec().requires(), r.worker(),
                 r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), waitReason);
@@ -221,7 +234,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     }
 
     public ServerStatus status() {
-        return loop.call(() -> new ServerStatus(core.workers().size(), core.stagedCount(), core.runningCount(),
+        return loop.call(() -> new ServerStatus(core.workerCount(), core.stagedCount(), core.runningCount(),
                 outbox.finishedCount(), core.nothingToDo()));
     }
 

@@ -321,6 +321,10 @@ public final class SchedulerCore {
         return views;
     }
 
+    public int workerCount() {
+        return workers.size();
+    }
+
     public int stagedCount() {
         return stagedCount;
     }

@@ -292,6 +292,32 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /** Reads runs from a database no server has open (or one that does: WAL lets readers in), without writing. */
+    public static List<StoredRun> read(Path file, RunState state) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new StoreException("no run database at " + file, null);
+        }
+        String sql = "SELECT * FROM runs" + (state == null ? "" : " WHERE state = ?") + " ORDER BY id";
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(10_000);
+        try (Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            if (state != null) {
+                ps.setString(1, state.label());
+            }
+            List<StoredRun> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+            return out;
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("cannot read runs from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public Optional<StoredRun> run(String id) {
         long key;
         try {
