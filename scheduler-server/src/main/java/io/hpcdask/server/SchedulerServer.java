@@ -54,10 +54,10 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private final WorkerEvents workerEvents;
     private volatile boolean closed;
 
-    private SchedulerServer(ServerConfig config, LongSupplier clock) {
+    private SchedulerServer(ServerConfig config, LongSupplier clock, int storeBatch) {
         this.logs = new RunLogs(config.clusterDir().resolve(RUN_LOGS));
         this.loop = new EventLoop("hpc-dask-scheduler", clock, config.tickMillis(), this::tick, LOG);
-        this.store = RunStore.open(databaseFile(config.clusterDir()), this::handOn);
+        this.store = RunStore.open(databaseFile(config.clusterDir()), this::handOn, storeBatch);
         this.outbox = new CoreOutbox(store, logs, LOG);
         this.core = new SchedulerCore(config.coreConfig(), outbox);
         this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG);
@@ -70,7 +70,12 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     }
 
     static SchedulerServer start(ServerConfig config, LongSupplier clock) {
-        SchedulerServer server = new SchedulerServer(config, clock);
+        return start(config, clock, RunStore.DEFAULT_MAX_BATCH);
+    }
+
+    /** {@code storeBatch} 1 commits each change alone: the baseline the server benchmark compares against. */
+    static SchedulerServer start(ServerConfig config, LongSupplier clock, int storeBatch) {
+        SchedulerServer server = new SchedulerServer(config, clock, storeBatch);
         server.loop.start();
         return server;
     }
