@@ -36,7 +36,8 @@ public final class WorkerEvents implements WorkerListener {
             if (old != null && old != connection) {
                 old.close("replaced by a new connection from the same worker");
             }
-            WorkerSpec spec = new WorkerSpec(hello.name(), hello.host(), hello.jobId(), hello.resources(), hello.slots(),
+            WorkerSpec spec = new WorkerSpec(hello.name(), hello.host(), hello.jobId(),
+                    hello.resources() == null ? java.util.Map.of() : hello.resources(), hello.slots(),
                     hello.gpuIds() == null ? List.of() : hello.gpuIds(), hello.endTimeMillis());
             core.workerJoined(spec, hello.heldRuns() == null ? List.of() : hello.heldRuns(), loop.now());
         });
