@@ -1,0 +1,300 @@
+package io.hpcdask.server;
+
+import io.hpcdask.protocol.InvalidValueException;
+import io.hpcdask.server.api.RunRequest;
+import io.hpcdask.server.api.RunView;
+import io.hpcdask.server.api.SchedulerService;
+import io.hpcdask.server.api.StageResult;
+import io.hpcdask.server.api.WorkerView;
+import io.hpcdask.server.core.CoreRun;
+import io.hpcdask.server.core.CoreWorker;
+import io.hpcdask.server.core.DaskTags;
+import io.hpcdask.server.core.NewRun;
+import io.hpcdask.server.core.RunState;
+import io.hpcdask.server.core.SchedulerCore;
+import io.hpcdask.server.loop.CoreOutbox;
+import io.hpcdask.server.loop.EventLoop;
+import io.hpcdask.server.loop.WorkerEvents;
+import io.hpcdask.server.store.RunLogs;
+import io.hpcdask.server.store.RunSpec;
+import io.hpcdask.server.store.RunStore;
+import io.hpcdask.server.store.StoredRun;
+import io.hpcdask.server.transport.WorkerListener;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler server: the decision core owned by one event loop, the run database, and the run logs. Hand
+ * {@link #workerListener()} to the worker transport and serve this {@link SchedulerService} to clients.
+ */
+public final class SchedulerServer implements SchedulerService, AutoCloseable {
+    /** The scheduler's log; users grep its lines. */
+    public static final String LOGGER = "hpc-dask.scheduler";
+    public static final String DATABASE = "runs.db";
+    public static final String RUN_LOGS = "runs";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+
+    private final RunStore store;
+    private final RunLogs logs;
+    private final SchedulerCore core;
+    private final CoreOutbox outbox;
+    private final EventLoop loop;
+    private final WorkerEvents workerEvents;
+    private volatile boolean closed;
+
+    private SchedulerServer(ServerConfig config, LongSupplier clock, int storeBatch) {
+        this.logs = new RunLogs(config.clusterDir().resolve(RUN_LOGS));
+        this.loop = new EventLoop("hpc-dask-scheduler", clock, config.tickMillis(), this::tick, LOG);
+        this.store = RunStore.open(databaseFile(config.clusterDir()), this::handOn, storeBatch);
+        this.outbox = new CoreOutbox(store, logs, LOG);
+        this.core = new SchedulerCore(config.coreConfig(), outbox);
+        this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG);
+        restore(config.restoreGraceMillis());
+    }
+
+    /** Opens the cluster's database, takes back its staged and running runs, and starts scheduling. */
+    public static SchedulerServer start(ServerConfig config) {
+        return start(config, System::currentTimeMillis);
+    }
+
+    static SchedulerServer start(ServerConfig config, LongSupplier clock) {
+        return start(config, clock, RunStore.DEFAULT_MAX_BATCH);
+    }
+
+    /** {@code storeBatch} 1 commits each change alone: the baseline the server benchmark compares against. */
+    static SchedulerServer start(ServerConfig config, LongSupplier clock, int storeBatch) {
+        SchedulerServer server = new SchedulerServer(config, clock, storeBatch);
+        server.loop.start();
+        return server;
+    }
+
+    public static Path databaseFile(Path clusterDir) {
+        return clusterDir.resolve(DATABASE);
+    }
+
+    private void restore(long graceMillis) {
+        long now = loop.now();
+        int staged = 0;
+        int running = 0;
+        for (StoredRun r : store.runs(null)) {
+            NewRun run = new NewRun(r.id(), r.spec().requires(), r.spec());
+            if (r.state() == RunState.STAGED) {
+                core.restoreStaged(run, r.attempts(), r.stagedAt() == null ? now : r.stagedAt());
+                staged++;
+            } else if (r.state() == RunState.RUNNING) {
+                core.restoreRunning(run, r.attempts(), r.stagedAt() == null ? now : r.stagedAt(), r.worker(),
+                        r.assignment() == null ? io.hpcdask.server.core.Assignment.NONE : r.assignment(),
+                        r.startedAt() == null ? now : r.startedAt(), now + graceMillis);
+                running++;
+            }
+        }
+        core.start(now);
+        if (staged + running > 0) {
+            LOG.info("Restored {} staged and {} running run(s) from {}", staged, running, store.file());
+        }
+    }
+
+    /** Called by the store right after staged runs are committed, in id order: the core sees them in that order. */
+    private void handOn(List<StoredRun> staged) {
+        List<NewRun> runs = new ArrayList<>(staged.size());
+        for (StoredRun r : staged) {
+            runs.add(new NewRun(r.id(), r.spec().requires(), r.spec()));
+        }
+        loop.execute(() -> core.runsStaged(runs, loop.now()));
+    }
+
+    private void tick(long now) {
+        core.tick(now);
+    }
+
+    /** For the worker transport: connects, messages and disconnects of workers. */
+    public WorkerListener workerListener() {
+        return workerEvents;
+    }
+
+    // ---------------------------------------------------------------- SchedulerService
+
+    @Override
+    public StageResult stage(List<RunRequest> requests) {
+        Set<String> warnings = new LinkedHashSet<>();
+        List<RunSpec> specs = new ArrayList<>(requests.size());
+        for (RunRequest r : requests) {
+            if (r.argv() == null || r.argv().isEmpty()) {
+                throw new InvalidValueException("a run needs a command: expected -- CMD ARGS...");
+            }
+            DaskTags.Parsed parsed = DaskTags.parse(r.tags());
+            warnings.addAll(parsed.warnings());
+            specs.add(new RunSpec(r.argv(), r.shell(), r.cwd(), r.env(), r.tags(), r.label(), parsed.requires()));
+        }
+        warnings.forEach(LOG::warn);
+        List<StoredRun> stored = store.stage(specs, loop.now());
+        return new StageResult(stored.stream().map(StoredRun::id).toList(), List.copyOf(warnings));
+    }
+
+    /** Runs from the store (everything recorded so far), with the core's reason for each staged one that waits. */
+    @Override
+    public List<RunView> runs(String state) {
+        RunState filter = parseState(state);
+        store.flush();
+        List<StoredRun> stored = store.runs(filter);
+        Map<String, String> reasons = closed ? Map.of() : loop.call(() -> {
+            Map<String, String> m = new HashMap<>();
+            for (StoredRun r : stored) {
+                if (r.state() == RunState.STAGED) {
+                    String why = core.waitReason(r.id());
+                    if (why != null) {
+                        m.put(r.id(), why);
+                    }
+                }
+            }
+            return m;
+        });
+        List<RunView> views = new ArrayList<>(stored.size());
+        for (StoredRun r : stored) {
+            views.add(view(r, reasons.get(r.id())));
+        }
+        return views;
+    }
+
+    /**
+     * Runs straight from a cluster's database, for {@code hpc-dask runs} when no server answers (no wait reasons then).
+     * Reads only; the database must exist.
+     */
+    public static List<RunView> readRuns(Path clusterDir, String state) {
+        RunState filter = parseState(state);
+        List<RunView> views = new ArrayList<>();
+        for (StoredRun r : RunStore.read(databaseFile(clusterDir), filter)) {
+            views.add(view(r, null));
+        }
+        return views;
+    }
+
+    static RunView view(StoredRun r, String waitReason) {
+        return new RunView(r.id(), r.spec().label(), r.state().label(), r.spec().argv(), r.spec().requires(), r.worker(),
+                r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), waitReason);
+    }
+
+    private static RunState parseState(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        try {
+            return RunState.fromLabel(state);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException("'" + state + "' is not a run state; expected one of "
+                    + Arrays.stream(RunState.values()).map(RunState::label).collect(Collectors.joining(", ")));
+        }
+    }
+
+    @Override
+    public List<WorkerView> workers() {
+        List<CoreWorker> workers = loop.call(core::workers);
+        List<WorkerView> views = new ArrayList<>(workers.size());
+        for (CoreWorker w : workers) {
+            views.add(new WorkerView(w.name(), w.host(), w.jobId(), null, w.resources(), w.used(), w.slots(),
+                    w.slotsUsed(), w.state(), w.endTimeMillis() > 0 && w.endTimeMillis() < Long.MAX_VALUE
+                            ? w.endTimeMillis() : null));
+        }
+        return views;
+    }
+
+    @Override
+    public List<String> cancel(List<String> runIds) {
+        return loop.call(() -> {
+            List<String> cancelled = new ArrayList<>();
+            for (String id : runIds) {
+                if (core.cancelRun(id, loop.now())) {
+                    cancelled.add(id);
+                }
+            }
+            return cancelled;
+        });
+    }
+
+    @Override
+    public Path runLog(String runId) {
+        if (runId == null || !runId.matches("\\d+")) {
+            throw new InvalidValueException("'" + runId + "' is not a run id; expected a number such as 12");
+        }
+        return logs.path(runId);
+    }
+
+    // ---------------------------------------------------------------- for the CLI
+
+    /** A staged or running run as the core sees it (empty when finished or unknown). */
+    public java.util.Optional<CoreRun> activeRun(String runId) {
+        return loop.call(() -> core.run(runId));
+    }
+
+    public ServerStatus status() {
+        return loop.call(() -> new ServerStatus(core.workerCount(), core.stagedCount(), core.runningCount(),
+                outbox.finishedCount(), core.nothingToDo()));
+    }
+
+    /** Waits until at least {@code count} workers are connected; false on timeout. */
+    public boolean awaitWorkers(int count, Duration timeout) throws InterruptedException {
+        return awaitStatus(s -> s.workers() >= count, timeout);
+    }
+
+    /**
+     * For {@code --run-once}: waits until no staged run can start on the connected workers and nothing runs; false on
+     * timeout. Wait for workers first: with none connected there is trivially nothing to do.
+     */
+    public boolean awaitNothingToDo(Duration timeout) throws InterruptedException {
+        return awaitStatus(ServerStatus::nothingToDo, timeout);
+    }
+
+    private boolean awaitStatus(java.util.function.Predicate<ServerStatus> done, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(status())) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** Asks a worker to take no new runs and exit when its last one ends. */
+    public void drain(String worker, String reason) {
+        loop.execute(() -> core.drainWorker(worker, reason, loop.now()));
+    }
+
+    /**
+     * Stops scheduling: with {@code stopWorkers} every worker is told to kill its runs and exit first. Logs
+     * {@code Stopping scheduler}, commits what is pending and closes the database. Staged runs stay for the next start.
+     */
+    public void shutdown(boolean stopWorkers) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            loop.call(() -> {
+                core.shutdown(stopWorkers, loop.now());
+                return null;
+            });
+        } finally {
+            loop.close();
+            store.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(false);
+    }
+}

@@ -1,0 +1,31 @@
+package io.hpcdask.server.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Rules of the decision core.
+ *
+ * @param declaredResources  cluster resources from the configuration (e.g. {@code foo=7}); their names count as defined
+ *                           even when no connected worker offers them
+ * @param maxAttempts        how often a run is started before a lost worker makes it {@code lost}
+ * @param starvationPasses   after this many runs staged later than it have started while it waited, a run reserves a
+ *                           worker (see {@link SchedulerCore})
+ * @param reconnectGraceMillis how long the runs of a disconnected worker stay its own, waiting for it to re-register
+ */
+public record CoreConfig(Map<String, Long> declaredResources, int maxAttempts, int starvationPasses,
+                         long reconnectGraceMillis) {
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final int DEFAULT_STARVATION_PASSES = 50;
+
+    public CoreConfig {
+        declaredResources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(declaredResources));
+        if (maxAttempts < 1 || starvationPasses < 1 || reconnectGraceMillis < 0) {
+            throw new IllegalArgumentException("maxAttempts and starvationPasses must be >= 1, grace >= 0");
+        }
+    }
+
+    public static CoreConfig defaults(Map<String, Long> declaredResources) {
+        return new CoreConfig(declaredResources, DEFAULT_MAX_ATTEMPTS, DEFAULT_STARVATION_PASSES, 5_000);
+    }
+}

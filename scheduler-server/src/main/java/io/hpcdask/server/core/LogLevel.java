@@ -1,0 +1,3 @@
+package io.hpcdask.server.core;
+
+public enum LogLevel { INFO, WARN }

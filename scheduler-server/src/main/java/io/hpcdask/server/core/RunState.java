@@ -1,0 +1,21 @@
+package io.hpcdask.server.core;
+
+import java.util.Locale;
+
+/** A run's life: staged -> running -> completed | error | terminated; a run whose worker is lost too often is lost. */
+public enum RunState {
+    STAGED, RUNNING, COMPLETED, ERROR, TERMINATED, LOST;
+
+    /** The word users see and type ({@code hpc-dask runs --state completed}). */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public boolean isFinal() {
+        return this != STAGED && this != RUNNING;
+    }
+
+    public static RunState fromLabel(String label) {
+        return valueOf(label.trim().toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,801 @@
+package io.hpcdask.server.core;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The pure decision core: workers, runs and resources, changed only by the event methods, answering only through the
+ * {@link Outbox}. Time is passed in; nothing here reads a clock, blocks, or touches a socket or file. Not thread-safe:
+ * one event loop owns it.
+ *
+ * <p><b>Dispatch.</b> Each run takes one slot plus the amounts it names, all on one worker, never beyond the worker's
+ * capacity. After every event that can free or add capacity or runs, the core visits the shapes (distinct requirement
+ * sets) in the staging order of their first waiting run: while a shape's head fits a worker with free capacity it
+ * starts there (the earliest-joined such worker, which packs workers and keeps whole ones free for big runs). A
+ * shape whose head fits nowhere is skipped for the rest of the round, so a later run starts before an earlier one only
+ * when the earlier one does not fit anywhere. Each shape keeps the set of workers it fits right now, updated on every
+ * change of a worker, so a decision costs O(shapes x log workers), never a scan of workers x runs.
+ *
+ * <p><b>Anti-starvation.</b> A run waiting at the head of its shape counts the later-staged runs that start while it
+ * waits. After {@link CoreConfig#starvationPasses()} of them it reserves one worker whose total capacity fits it, the
+ * one with the fewest runs (so the one likely to free up first): nothing else starts there, and as soon as the
+ * worker's running runs have released enough, the reserved run starts (or earlier elsewhere, which drops the
+ * reservation). So a big run is passed over a bounded number of times and then waits at most for the runs already on
+ * one worker.
+ *
+ * <p><b>Runs that cannot start.</b> A run naming a resource that no connected worker and no declared cluster resource
+ * defines, or asking more than any worker taking runs offers, stays staged, does not hold up others, and is logged once;
+ * {@link #waitReason} tells why.
+ *
+ * <p><b>Lost workers and reconnects.</b> A disconnected worker's runs stay running, owned by its name, for
+ * {@link CoreConfig#reconnectGraceMillis()}; if it re-registers in time the runs it still holds carry on, runs it no
+ * longer holds are re-staged, and runs it holds that are not its own are cancelled there. When the grace passes (a
+ * {@link #tick}), its runs go back to staged, until a run has been started {@link CoreConfig#maxAttempts()} times; then
+ * it is {@code lost}. A restarted server restores running runs the same way ({@link #restoreRunning}).
+ *
+ * <p>Finished runs leave the core (the store keeps them); staging order is the order runs are handed in.
+ */
+public final class SchedulerCore {
+    private static final Comparator<Shape> BY_HEAD = Comparator.comparingLong(s -> s.queue.firstKey());
+
+    private final CoreConfig config;
+    private final Outbox out;
+    private final ResourceNames names = new ResourceNames();
+    private final Map<String, Run> runs = new HashMap<>();
+    private final Map<String, Worker> workers = new LinkedHashMap<>();
+    private final Map<Map<String, Long>, Shape> shapes = new HashMap<>();
+    private final Map<String, Integer> offeredBy = new HashMap<>();
+    private final Map<String, Orphans> orphans = new HashMap<>();
+    private long nextSeq;
+    private int nextOrder;
+    private int stagedCount;
+    private int runningCount;
+    private int acceptingWorkers;
+    private boolean processing;
+
+    /** Runs of a disconnected worker (or of a worker from before a restart), waiting for it to re-register. */
+    private static final class Orphans {
+        long deadline;
+        final Map<String, Run> runs = new LinkedHashMap<>();
+
+        Orphans(long deadline) {
+            this.deadline = deadline;
+        }
+    }
+
+    public SchedulerCore(CoreConfig config, Outbox out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /** The scheduler starts: tells the story's first lines. Call once, after any restore. */
+    public void start(long now) {
+        out.log(LogLevel.INFO, "Starting scheduler");
+        if (!config.declaredResources().isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            config.declaredResources().forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
+            out.log(LogLevel.INFO, "Cluster resources: " + b);
+        }
+        if (stagedCount == 0) {
+            out.log(LogLevel.INFO, "Waiting for staged runs");
+        }
+        dispatch(now);
+    }
+
+    /** Runs newly staged (already durable), in staging order. No state change is emitted: the store wrote them. */
+    public void runsStaged(List<NewRun> staged, long now) {
+        for (NewRun r : staged) {
+            addStaged(r, 0, now);
+        }
+        dispatch(now);
+    }
+
+    public void runStaged(NewRun run, long now) {
+        runsStaged(List.of(run), now);
+    }
+
+    /** A staged run from the store of an earlier server. Call {@link #start} (or any event) afterwards to dispatch. */
+    public void restoreStaged(NewRun r, int attempts, long stagedAt) {
+        addStaged(r, attempts, stagedAt);
+    }
+
+    /**
+     * A run that was running on {@code worker} when an earlier server stopped. It stays running until the worker
+     * re-registers holding it, or is re-staged when {@code deadline} passes without that.
+     */
+    public void restoreRunning(NewRun r, int attempts, long stagedAt, String worker, Assignment assignment,
+                               long startedAt, long deadline) {
+        requireNew(r.id());
+        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt);
+        run.state = RunState.RUNNING;
+        run.attempts = attempts;
+        run.worker = worker;
+        run.assignment = assignment;
+        run.startedAt = startedAt;
+        runs.put(run.id, run);
+        runningCount++;
+        orphans.computeIfAbsent(worker, k -> new Orphans(deadline)).runs.put(run.id, run);
+    }
+
+    /**
+     * A worker registered. {@code heldRuns} are the runs it still has from before a reconnect (empty for a new one).
+     * A worker re-registering under a name already connected replaces that connection.
+     */
+    public void workerJoined(WorkerSpec spec, List<String> heldRuns, long now) {
+        Worker old = workers.get(spec.name());
+        if (old != null) {
+            out.log(LogLevel.INFO, "Worker " + spec.name() + " re-registered; reconciling its runs");
+            detach(old, now);
+        }
+        Worker w = newWorker(spec);
+        workers.put(w.name(), w);
+        acceptingWorkers++;
+        spec.resources().keySet().forEach(k -> offeredBy.merge(k, 1, Integer::sum));
+        if (!w.gpuIds.isEmpty() && !spec.resources().containsKey(ResourceNames.GPU)) {
+            offeredBy.merge(ResourceNames.GPU, 1, Integer::sum);
+        }
+        for (Shape s : shapes.values()) {
+            if (s.fitsTotal(w)) {
+                s.candidates++;
+            }
+        }
+        refresh(w);
+        out.log(LogLevel.INFO, "Worker " + w.name() + " joined from " + spec.host()
+                + (spec.jobId() == null || spec.jobId().isEmpty() ? "" : " (job " + spec.jobId() + ")")
+                + ": " + DaskTags.format(capacityMap(w)) + " slots=" + w.slots
+                + (w.gpuIds.isEmpty() ? "" : " gpu ids " + String.join(",", w.gpuIds)));
+        reconcile(w, heldRuns == null ? List.of() : heldRuns, now);
+        dispatch(now);
+    }
+
+    /** The worker's connection closed or went silent. Its runs wait for it to re-register (see class comment). */
+    public void workerLost(String name, String reason, long now) {
+        Worker w = workers.get(name);
+        if (w == null) {
+            return;
+        }
+        out.log(LogLevel.WARN, "Worker " + name + " lost (" + reason + ")");
+        detach(w, now);
+        tick(now);
+    }
+
+    /** The worker said it takes no new runs (its lifetime ends soon, or it was told to drain). */
+    public void workerDraining(String name, String reason, long now) {
+        Worker w = workers.get(name);
+        if (w == null || w.draining) {
+            return;
+        }
+        for (Shape s : shapes.values()) {
+            if (s.fitsTotal(w)) {
+                s.candidates--;
+            }
+        }
+        w.draining = true;
+        acceptingWorkers--;
+        if (w.reservedFor != null) {
+            release(w.reservedFor);
+        }
+        refresh(w);
+        out.log(LogLevel.INFO, "Worker " + name + " is draining (" + reason + ")");
+        dispatch(now);
+    }
+
+    /** Ask a worker to drain: it takes no new runs and exits when its last one ends. */
+    public void drainWorker(String name, String reason, long now) {
+        if (workers.containsKey(name)) {
+            out.drainWorker(name, reason);
+            workerDraining(name, reason, now);
+        }
+    }
+
+    /** The worker confirmed it started the run's process. Only checked: the run has been running since dispatch. */
+    public void runStarted(String id, String worker, long now) {
+        Run run = runs.get(id);
+        if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)) {
+            out.log(LogLevel.WARN, "Worker " + worker + " reports run " + id + " started, but it is not assigned there");
+        }
+    }
+
+    /**
+     * The run's process ended on {@code worker}: completed (exit 0), error (exit > 0, or {@code error} when it could
+     * not start), or terminated (killed by a signal or cancelled). Reports for runs not running there are ignored.
+     */
+    public void runFinished(String id, String worker, int exitCode, boolean terminated, String error, long now) {
+        Run run = runs.get(id);
+        if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)) {
+            out.log(LogLevel.WARN, "Ignoring end of run " + id + " reported by worker " + worker
+                    + ": it is not running there");
+            return;
+        }
+        if (run.on != null) {
+            releaseFrom(run);
+        } else {
+            removeOrphan(run);
+        }
+        if (error != null) {
+            out.log(LogLevel.WARN, "Run " + id + " could not start: " + error);
+        }
+        RunState to = terminated || run.cancelRequested ? RunState.TERMINATED
+                : exitCode == 0 && error == null ? RunState.COMPLETED : RunState.ERROR;
+        finish(run, to, exitCode, now);
+        dispatch(now);
+    }
+
+    /**
+     * Cancel a staged run (terminated at once) or a running one (the worker is told; it ends terminated when the worker
+     * reports it). Returns false for unknown or finished runs.
+     */
+    public boolean cancelRun(String id, long now) {
+        Run run = runs.get(id);
+        if (run == null) {
+            return false;
+        }
+        if (run.state == RunState.STAGED) {
+            unstage(run);
+            finish(run, RunState.TERMINATED, null, now);
+            dispatch(now);
+        } else if (run.on == null) {
+            removeOrphan(run);
+            finish(run, RunState.TERMINATED, null, now);
+        } else if (!run.cancelRequested) {
+            run.cancelRequested = true;
+            out.log(LogLevel.INFO, "Cancelling run " + id + " on worker " + run.worker);
+            out.cancelRun(id, run.worker);
+        }
+        return true;
+    }
+
+    /**
+     * Time passes: runs of workers that did not re-register within their grace go back to staged, and a worker whose
+     * end time has come takes no new runs (it drains itself before then; this covers a lost Draining message).
+     */
+    public void tick(long now) {
+        List<String> ended = new ArrayList<>();
+        for (Worker w : workers.values()) {
+            long end = w.spec.endTimeMillis();
+            if (!w.draining && end > 0 && end <= now) {
+                ended.add(w.name());
+            }
+        }
+        for (String name : ended) {
+            workerDraining(name, "its lifetime has ended", now);
+        }
+        List<String> expired = new ArrayList<>();
+        orphans.forEach((name, o) -> {
+            if (o.deadline <= now) {
+                expired.add(name);
+            }
+        });
+        for (String name : expired) {
+            Orphans o = orphans.remove(name);
+            for (Run run : o.runs.values()) {
+                requeue(run, "worker " + name + " did not come back", now);
+            }
+        }
+        dispatch(now);
+    }
+
+    /** The scheduler stops; with {@code stopWorkers} every worker is told to kill its runs and exit. */
+    public void shutdown(boolean stopWorkers, long now) {
+        if (stopWorkers) {
+            for (String name : workers.keySet()) {
+                out.stopWorker(name, "scheduler stopping");
+            }
+        }
+        out.log(LogLevel.INFO, "Stopping scheduler");
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public Optional<CoreRun> run(String id) {
+        Run run = runs.get(id);
+        return run == null ? Optional.empty() : Optional.of(view(run));
+    }
+
+    /** Staged and running runs in staging order (finished runs are only in the store). */
+    public List<CoreRun> activeRuns() {
+        List<Run> all = new ArrayList<>(runs.values());
+        all.sort(Comparator.comparingLong(r -> r.seq));
+        List<CoreRun> views = new ArrayList<>(all.size());
+        for (Run r : all) {
+            views.add(view(r));
+        }
+        return views;
+    }
+
+    /** Why a staged run has not started, or null when it is not staged. */
+    public String waitReason(String id) {
+        Run run = runs.get(id);
+        return run == null ? null : waitReason(run);
+    }
+
+    public List<CoreWorker> workers() {
+        List<CoreWorker> views = new ArrayList<>();
+        for (Worker w : workers.values()) {
+            Map<String, Long> used = new TreeMap<>();
+            for (Map.Entry<String, Long> e : capacityMap(w).entrySet()) {
+                used.put(e.getKey(), e.getValue() - w.freeOf(names.indexOf(e.getKey())));
+            }
+            views.add(new CoreWorker(w.name(), w.spec.host(), w.spec.jobId(), capacityMap(w), used, w.slots,
+                    w.slots - w.freeSlots, w.gpuIds, w.stateLabel(), w.spec.endTimeMillis(),
+                    List.copyOf(w.runs.keySet()), w.reservedFor == null ? null : w.reservedFor.id));
+        }
+        return views;
+    }
+
+    public int workerCount() {
+        return workers.size();
+    }
+
+    public int stagedCount() {
+        return stagedCount;
+    }
+
+    public int runningCount() {
+        return runningCount;
+    }
+
+    /** Whether some staged run fits the total capacity of a connected worker taking runs (so it will start). */
+    public boolean anyStagedCanStart() {
+        for (Shape s : shapes.values()) {
+            if (s.candidates > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** For {@code --run-once}: nothing staged can start and nothing runs, so waiting longer changes nothing. */
+    public boolean nothingToDo() {
+        return runningCount == 0 && !anyStagedCanStart();
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    private void dispatch(long now) {
+        if (stagedCount > 0 && !processing) {
+            processing = true;
+            out.log(LogLevel.INFO, "Processing staged runs");
+        }
+        if (stagedCount > 0 && !workers.isEmpty()) {
+            PriorityQueue<Shape> order = new PriorityQueue<>(Math.max(1, shapes.size()), BY_HEAD);
+            order.addAll(shapes.values());
+            List<Shape> blocked = new ArrayList<>();
+            Shape s;
+            while ((s = order.poll()) != null) {
+                Run head = s.head();
+                Worker w = pick(s, head);
+                if (w == null) {
+                    blocked(s, head);
+                    blocked.add(s);
+                    continue;
+                }
+                start(head, s, w, now);
+                for (Shape b : blocked) {
+                    passedOver(b);
+                }
+                if (!s.queue.isEmpty()) {
+                    order.add(s);
+                }
+            }
+        }
+        if (stagedCount == 0 && processing) {
+            processing = false;
+            out.log(LogLevel.INFO, "Waiting for staged runs");
+        }
+    }
+
+    private Worker pick(Shape s, Run head) {
+        if (!s.fitsNow.isEmpty()) {
+            return s.fitsNow.first();
+        }
+        Worker r = head.reserved;
+        return r != null && s.fitsFree(r) ? r : null;
+    }
+
+    private void start(Run run, Shape s, Worker w, long now) {
+        s.queue.remove(run.seq);
+        stagedCount--;
+        if (s.queue.isEmpty()) {
+            shapes.remove(s.requires);
+        }
+        release(run);
+        List<String> gpus = new ArrayList<>();
+        for (int i = 0; i < s.index.length; i++) {
+            w.free[s.index[i]] -= s.amount[i];
+            if (names.name(s.index[i]).equals(ResourceNames.GPU)) {
+                for (long k = 0; k < s.amount[i]; k++) {
+                    int bit = w.freeGpus.nextSetBit(0);
+                    w.freeGpus.clear(bit);
+                    gpus.add(w.gpuIds.get(bit));
+                }
+            }
+        }
+        w.freeSlots--;
+        run.state = RunState.RUNNING;
+        run.attempts++;
+        run.worker = w.name();
+        run.on = w;
+        run.assignment = new Assignment(run.requires, gpus);
+        run.startedAt = now;
+        run.passedOver = 0;
+        w.runs.put(run.id, run);
+        runningCount++;
+        refresh(w);
+        out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
+                run.assignment));
+        out.log(LogLevel.INFO, "Starting staged run " + run.id
+                + (run.requires.isEmpty() ? "" : " (requires " + s.label + ")")
+                + " on worker " + w.name() + (gpus.isEmpty() ? "" : " with gpu " + String.join(",", gpus)));
+        out.startRun(run.id, run.payload, w.name(), run.assignment);
+    }
+
+    /** The head of {@code s} fits no worker now; if it fits none at all, its runs are reported once each. */
+    private void blocked(Shape s, Run head) {
+        if (s.candidates > 0 || acceptingWorkers == 0 || s.reportedThrough >= s.queue.lastKey()) {
+            return;
+        }
+        for (Run run : s.queue.tailMap(s.reportedThrough, false).values()) {
+            if (!run.reasonLogged) {
+                run.reasonLogged = true;
+                List<String> undefined = undefinedNames(run.requires);
+                out.log(LogLevel.WARN, undefined.isEmpty()
+                        ? "Staged run " + run.id + " waits: " + waitReason(run)
+                        : "Ignoring staged run " + run.id + " (" + waitReason(run) + ")");
+            }
+        }
+        s.reportedThrough = s.queue.lastKey();
+    }
+
+    private void passedOver(Shape blocked) {
+        Run head = blocked.head();
+        if (blocked.candidates == 0 || head == null || head.reserved != null) {
+            return;
+        }
+        if (++head.passedOver >= config.starvationPasses()) {
+            reserve(head, blocked);
+        }
+    }
+
+    private void reserve(Run run, Shape s) {
+        Worker best = null;
+        for (Worker w : workers.values()) {
+            if (w.acceptsRuns() && w.reservedFor == null && s.fitsTotal(w)
+                    && (best == null || w.runs.size() < best.runs.size())) {
+                best = w;
+            }
+        }
+        if (best == null) {
+            return;
+        }
+        best.reservedFor = run;
+        run.reserved = best;
+        refresh(best);
+        out.log(LogLevel.INFO, "Reserving worker " + best.name() + " for staged run " + run.id + " (passed over by "
+                + run.passedOver + " later runs)");
+    }
+
+    private void release(Run run) {
+        Worker w = run.reserved;
+        if (w != null) {
+            run.reserved = null;
+            w.reservedFor = null;
+            if (workers.get(w.name()) == w) {
+                refresh(w);
+            }
+        }
+    }
+
+    /** Keeps every shape's set of workers-that-fit-now current for one worker. */
+    private void refresh(Worker w) {
+        boolean open = w.acceptsRuns() && w.reservedFor == null && workers.get(w.name()) == w;
+        for (Shape s : shapes.values()) {
+            if (open && s.fitsFree(w)) {
+                s.fitsNow.add(w);
+            } else {
+                s.fitsNow.remove(w);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- run bookkeeping
+
+    private void addStaged(NewRun r, int attempts, long stagedAt) {
+        requireNew(r.id());
+        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt);
+        run.attempts = attempts;
+        runs.put(run.id, run);
+        enqueue(run);
+    }
+
+    private void requireNew(String id) {
+        if (runs.containsKey(id)) {
+            throw new IllegalStateException("run " + id + " is already known to the scheduler");
+        }
+    }
+
+    private void enqueue(Run run) {
+        Shape s = shapes.get(run.requires);
+        if (s == null) {
+            s = new Shape(run.requires, names);
+            for (Worker w : workers.values()) {
+                if (w.acceptsRuns() && s.fitsTotal(w)) {
+                    s.candidates++;
+                }
+                if (w.acceptsRuns() && w.reservedFor == null && s.fitsFree(w)) {
+                    s.fitsNow.add(w);
+                }
+            }
+            shapes.put(run.requires, s);
+        }
+        Run oldHead = s.head();
+        s.queue.put(run.seq, run);
+        if (oldHead != null && oldHead.reserved != null && s.head() == run) {
+            // the reservation belongs to whoever heads the shape, or the reserved worker would idle for nobody
+            Worker w = oldHead.reserved;
+            oldHead.reserved = null;
+            w.reservedFor = run;
+            run.reserved = w;
+            run.passedOver = oldHead.passedOver;
+        }
+        run.state = RunState.STAGED;
+        run.worker = null;
+        run.on = null;
+        run.assignment = null;
+        run.startedAt = null;
+        stagedCount++;
+    }
+
+    private void unstage(Run run) {
+        Shape s = shapes.get(run.requires);
+        s.queue.remove(run.seq);
+        stagedCount--;
+        if (s.queue.isEmpty()) {
+            shapes.remove(s.requires);
+        }
+        release(run);
+    }
+
+    private void finish(Run run, RunState to, Integer exitCode, long now) {
+        RunState from = run.state;
+        if (from == RunState.RUNNING) {
+            runningCount--;
+        }
+        runs.remove(run.id);
+        run.state = to;
+        run.exitCode = exitCode;
+        run.endedAt = now;
+        out.stateChanged(new StateChange(run.id, from, to, run.worker, exitCode, run.attempts, now, null));
+        switch (to) {
+            case COMPLETED -> out.log(LogLevel.INFO, "Run " + run.id + " completed");
+            case ERROR -> out.log(LogLevel.INFO, "Run " + run.id + " exited with code " + exitCode);
+            case TERMINATED -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " cancelled"
+                    : "Run " + run.id + " exited with code " + exitCode + " (terminated)");
+            case LOST -> out.log(LogLevel.WARN, "Run " + run.id + " lost: its worker " + run.worker
+                    + " was lost on attempt " + run.attempts + " of " + config.maxAttempts());
+            default -> throw new IllegalStateException("not a final state: " + to);
+        }
+    }
+
+    /** A running run whose worker is gone (its resources already released) goes back to staged, or ends. */
+    private void requeue(Run run, String why, long now) {
+        String worker = run.worker;
+        if (run.cancelRequested) {
+            finish(run, RunState.TERMINATED, null, now);
+        } else if (run.attempts >= config.maxAttempts()) {
+            finish(run, RunState.LOST, null, now);
+        } else {
+            runningCount--;
+            run.passedOver = 0;
+            enqueue(run);
+            out.stateChanged(new StateChange(run.id, RunState.RUNNING, RunState.STAGED, worker, null, run.attempts,
+                    now, null));
+            out.log(LogLevel.WARN, "Run " + run.id + " re-staged: " + why + " (attempt " + run.attempts + " of "
+                    + config.maxAttempts() + ")");
+        }
+    }
+
+    private void releaseFrom(Run run) {
+        Worker w = run.on;
+        for (Map.Entry<String, Long> e : run.assignment.resources().entrySet()) {
+            w.free[names.indexOf(e.getKey())] += e.getValue();
+        }
+        for (String id : run.assignment.gpuIds()) {
+            w.freeGpus.set(w.gpuIds.indexOf(id));
+        }
+        w.freeSlots++;
+        w.runs.remove(run.id);
+        run.on = null;
+        refresh(w);
+    }
+
+    private void removeOrphan(Run run) {
+        Orphans o = orphans.get(run.worker);
+        o.runs.remove(run.id);
+        if (o.runs.isEmpty()) {
+            orphans.remove(run.worker);
+        }
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    private Worker newWorker(WorkerSpec spec) {
+        List<String> gpuIds = spec.gpuIds();
+        Long gpuAmount = spec.resources().get(ResourceNames.GPU);
+        if (gpuIds.isEmpty() && gpuAmount != null && gpuAmount > 0) {
+            List<String> numbered = new ArrayList<>();
+            for (int i = 0; i < gpuAmount; i++) {
+                numbered.add(Integer.toString(i));
+            }
+            gpuIds = numbered;
+        }
+        spec.resources().keySet().forEach(names::indexOf);
+        int gpuIndex = names.indexOf(ResourceNames.GPU);
+        long[] capacity = new long[names.size()];
+        spec.resources().forEach((k, v) -> capacity[names.indexOf(k)] = v);
+        capacity[gpuIndex] = gpuIds.size();
+        long cores = spec.resources().getOrDefault("cores", 1L);
+        int slots = spec.slots() > 0 ? spec.slots() : (int) Math.max(1, Math.min(Integer.MAX_VALUE, cores));
+        return new Worker(spec, nextOrder++, capacity, slots, gpuIds);
+    }
+
+    /** Removes a worker; its runs wait for it under its name for the reconnect grace (or go back at once). */
+    private void detach(Worker w, long now) {
+        for (Shape s : shapes.values()) {
+            if (w.acceptsRuns() && s.fitsTotal(w)) {
+                s.candidates--;
+            }
+            s.fitsNow.remove(w);
+        }
+        workers.remove(w.name());
+        if (w.acceptsRuns()) {
+            acceptingWorkers--;
+        }
+        w.spec.resources().keySet().forEach(k -> offeredBy.merge(k, -1, Integer::sum));
+        if (!w.gpuIds.isEmpty() && !w.spec.resources().containsKey(ResourceNames.GPU)) {
+            offeredBy.merge(ResourceNames.GPU, -1, Integer::sum);
+        }
+        offeredBy.values().removeIf(c -> c <= 0);
+        if (w.reservedFor != null) {
+            release(w.reservedFor);
+        }
+        List<Run> held = new ArrayList<>(w.runs.values());
+        w.runs.clear();
+        Orphans o = orphans.computeIfAbsent(w.name(), k -> new Orphans(now + config.reconnectGraceMillis()));
+        o.deadline = now + config.reconnectGraceMillis();
+        for (Run run : held) {
+            run.on = null;
+            o.runs.put(run.id, run);
+        }
+        if (o.runs.isEmpty()) {
+            orphans.remove(w.name());
+        }
+    }
+
+    /** A (re-)registered worker: take back the runs it still holds, re-stage those it lost, cancel strangers. */
+    private void reconcile(Worker w, List<String> held, long now) {
+        Set<String> holds = new HashSet<>(held);
+        Orphans o = orphans.remove(w.name());
+        if (o != null) {
+            for (Run run : o.runs.values()) {
+                boolean isHeld = holds.remove(run.id);
+                if (isHeld && adopt(w, run)) {
+                    out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name());
+                    if (run.cancelRequested) {
+                        out.cancelRun(run.id, w.name());
+                    }
+                } else {
+                    if (isHeld) { // it no longer fits there (the worker came back smaller): stop that copy
+                        out.cancelRun(run.id, w.name());
+                    }
+                    requeue(run, "worker " + w.name() + " came back without it", now);
+                }
+            }
+        }
+        for (String id : holds) {
+            out.log(LogLevel.WARN, "Worker " + w.name() + " holds run " + id + ", which is not assigned to it;"
+                    + " cancelling it there");
+            out.cancelRun(id, w.name());
+        }
+    }
+
+    private boolean adopt(Worker w, Run run) {
+        Assignment a = run.assignment;
+        if (w.freeSlots < 1 || !w.acceptsRuns()) {
+            return false;
+        }
+        for (Map.Entry<String, Long> e : a.resources().entrySet()) {
+            if (w.freeOf(names.indexOf(e.getKey())) < e.getValue()) {
+                return false;
+            }
+        }
+        for (String id : a.gpuIds()) {
+            int bit = w.gpuIds.indexOf(id);
+            if (bit < 0 || !w.freeGpus.get(bit)) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, Long> e : a.resources().entrySet()) {
+            w.free[names.indexOf(e.getKey())] -= e.getValue();
+        }
+        for (String id : a.gpuIds()) {
+            w.freeGpus.clear(w.gpuIds.indexOf(id));
+        }
+        w.freeSlots--;
+        w.runs.put(run.id, run);
+        run.on = w;
+        refresh(w);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Map<String, Long> capacityMap(Worker w) {
+        Map<String, Long> m = new TreeMap<>();
+        w.spec.resources().forEach((k, v) -> m.put(k, w.capacityOf(names.indexOf(k))));
+        if (!w.gpuIds.isEmpty()) {
+            m.put(ResourceNames.GPU, (long) w.gpuIds.size());
+        }
+        return m;
+    }
+
+    private Map<String, Long> normalize(Map<String, Long> requires) {
+        Map<String, Long> m = new TreeMap<>();
+        requires.forEach((k, v) -> {
+            if (v != null && v > 0) {
+                m.put(k, v);
+            }
+        });
+        Shape existing = shapes.get(m);
+        return existing != null ? existing.requires : java.util.Collections.unmodifiableMap(m);
+    }
+
+    private List<String> undefinedNames(Map<String, Long> requires) {
+        List<String> undefined = new ArrayList<>();
+        for (String name : requires.keySet()) {
+            if (!name.equals("cores") && !name.equals("memory") && !config.declaredResources().containsKey(name)
+                    && !offeredBy.containsKey(name)) {
+                undefined.add(name);
+            }
+        }
+        return undefined;
+    }
+
+    private String waitReason(Run run) {
+        if (run.state != RunState.STAGED) {
+            return null;
+        }
+        if (acceptingWorkers == 0) {
+            return "waiting for a worker that takes runs";
+        }
+        List<String> undefined = undefinedNames(run.requires);
+        if (!undefined.isEmpty()) {
+            return "requires resources not defined for cluster: " + String.join(", ", undefined);
+        }
+        Shape s = shapes.get(run.requires);
+        if (s.candidates == 0) {
+            return "requires more than any worker can offer ("
+                    + (run.requires.isEmpty() ? "" : DaskTags.format(run.requires) + " and ") + "one slot)";
+        }
+        if (run.reserved != null) {
+            return "waiting for reserved worker " + run.reserved.name() + " to free up";
+        }
+        return "waiting for free resources";
+    }
+
+    private CoreRun view(Run r) {
+        return new CoreRun(r.id, r.state, r.requires, r.worker, r.attempts, r.stagedAt, r.startedAt, r.assignment,
+                waitReason(r));
+    }
+}

@@ -1,0 +1,8 @@
+package io.hpcdask.server.core;
+
+/**
+ * One transition of a run, for the store. {@code worker} is the worker it runs (or ran) on, {@code exitCode} is set
+ * for finished runs, {@code assignment} for runs that start (so a restarted server can take them back).
+ */
+public record StateChange(String runId, RunState from, RunState to, String worker, Integer exitCode, int attempts,
+                          long timeMillis, Assignment assignment) {}

@@ -1,0 +1,95 @@
+package io.hpcdask.server.loop;
+
+import io.hpcdask.protocol.Message;
+import io.hpcdask.server.core.Assignment;
+import io.hpcdask.server.core.LogLevel;
+import io.hpcdask.server.core.Outbox;
+import io.hpcdask.server.core.RunState;
+import io.hpcdask.server.core.StateChange;
+import io.hpcdask.server.store.RunLogs;
+import io.hpcdask.server.store.RunSpec;
+import io.hpcdask.server.store.RunStore;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+
+/**
+ * Carries out the core's effects on the loop thread: messages to workers through their current connection, state
+ * changes to the store (queued for its group commit), log lines to the scheduler log.
+ */
+public final class CoreOutbox implements Outbox {
+    private final Map<String, io.hpcdask.server.transport.WorkerConnection> connections = new HashMap<>();
+    private final RunStore store;
+    private final RunLogs logs;
+    private final Logger log;
+    private final AtomicLong finished = new AtomicLong();
+
+    public CoreOutbox(RunStore store, RunLogs logs, Logger log) {
+        this.store = store;
+        this.logs = logs;
+        this.log = log;
+    }
+
+    /** Worker name to its live connection; only the loop thread touches it. */
+    Map<String, io.hpcdask.server.transport.WorkerConnection> connections() {
+        return connections;
+    }
+
+    /** Runs that reached a final state since the server started. */
+    public long finishedCount() {
+        return finished.get();
+    }
+
+    @Override
+    public void startRun(String runId, Object payload, String worker, Assignment assignment) {
+        RunSpec spec = (RunSpec) payload;
+        Map<String, String> env = new HashMap<>(spec.env());
+        env.put("HPC_DASK_RUN_ID", runId);
+        send(worker, new Message.StartRun(runId, spec.argv(), spec.shell(), spec.cwd(), env, assignment.resources(),
+                assignment.gpuIds()));
+    }
+
+    @Override
+    public void cancelRun(String runId, String worker) {
+        send(worker, new Message.CancelRun(runId));
+    }
+
+    @Override
+    public void drainWorker(String worker, String reason) {
+        send(worker, new Message.Drain(reason));
+    }
+
+    @Override
+    public void stopWorker(String worker, String reason) {
+        send(worker, new Message.Stop(reason));
+    }
+
+    @Override
+    public void stateChanged(StateChange change) {
+        store.record(change);
+        if (change.to() == RunState.RUNNING) {
+            logs.touch(change.runId());
+        } else if (change.to().isFinal()) {
+            finished.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void log(LogLevel level, String line) {
+        if (level == LogLevel.WARN) {
+            log.warn(line);
+        } else {
+            log.info(line);
+        }
+    }
+
+    private void send(String worker, Message message) {
+        io.hpcdask.server.transport.WorkerConnection c = connections.get(worker);
+        if (c == null) {
+            log.warn("No connection to worker {} for {}", worker, message.getClass().getSimpleName());
+        } else {
+            c.send(message);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.hpcdask.server.loop;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+
+/**
+ * The one thread that owns the decision core. Transport callbacks and API calls become tasks here; between tasks,
+ * {@code onTick} runs about every {@code tickMillis} with the current time.
+ */
+public final class EventLoop implements AutoCloseable {
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final LongSupplier clock;
+    private final long tickMillis;
+    private final LongConsumer onTick;
+    private final Logger log;
+    private volatile boolean running = true;
+
+    public EventLoop(String name, LongSupplier clock, long tickMillis, LongConsumer onTick, Logger log) {
+        this.clock = clock;
+        this.tickMillis = tickMillis;
+        this.onTick = onTick;
+        this.log = log;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public long now() {
+        return clock.getAsLong();
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, later. Once the loop stops, tasks are dropped (returns false): late transport
+     * callbacks have nothing left to change.
+     */
+    public boolean execute(Runnable task) {
+        if (!running) {
+            return false;
+        }
+        tasks.add(task);
+        return true;
+    }
+
+    /** Runs {@code task} on the loop thread and waits for its result. */
+    public <T> T call(Callable<T> task) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("call() from the loop thread would wait for itself");
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        boolean queued = execute(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        if (!queued) {
+            throw new IllegalStateException("the scheduler has stopped");
+        }
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the scheduler", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void run() {
+        long nextTick = now() + tickMillis;
+        while (running || !tasks.isEmpty()) {
+            try {
+                Runnable task = tasks.poll(Math.max(1, nextTick - now()), TimeUnit.MILLISECONDS);
+                if (task != null) {
+                    task.run();
+                }
+                long now = now();
+                if (now >= nextTick) {
+                    nextTick = now + tickMillis;
+                    onTick.accept(now);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | Error e) { // one bad event must not stop scheduling
+                log.error("Scheduler event failed: {}", e.toString(), e);
+            }
+        }
+    }
+
+    /** Runs the tasks already queued, then stops the thread. */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        tasks.add(() -> drained.complete(null));
+        running = false;
+        try {
+            drained.get(30, TimeUnit.SECONDS);
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Scheduler loop did not stop in time: {}", e.toString());
+        }
+    }
+}

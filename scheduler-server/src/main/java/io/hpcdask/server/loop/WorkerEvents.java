@@ -1,0 +1,87 @@
+package io.hpcdask.server.loop;
+
+import io.hpcdask.protocol.Message;
+import io.hpcdask.server.core.SchedulerCore;
+import io.hpcdask.server.core.WorkerSpec;
+import io.hpcdask.server.store.RunLogs;
+import io.hpcdask.server.transport.WorkerConnection;
+import io.hpcdask.server.transport.WorkerListener;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * Turns transport callbacks into core events on the loop. A worker re-registering replaces its older connection; events
+ * from a replaced connection are ignored, so a late disconnect of the old link cannot take the worker down. Output
+ * chunks go straight to the run's log file from the transport thread, keeping file writes off the loop.
+ */
+public final class WorkerEvents implements WorkerListener {
+    private final EventLoop loop;
+    private final SchedulerCore core;
+    private final CoreOutbox outbox;
+    private final RunLogs logs;
+    private final Logger log;
+
+    public WorkerEvents(EventLoop loop, SchedulerCore core, CoreOutbox outbox, RunLogs logs, Logger log) {
+        this.loop = loop;
+        this.core = core;
+        this.outbox = outbox;
+        this.logs = logs;
+        this.log = log;
+    }
+
+    @Override
+    public void workerConnected(WorkerConnection connection, Message.Hello hello) {
+        loop.execute(() -> {
+            WorkerConnection old = outbox.connections().put(hello.name(), connection);
+            if (old != null && old != connection) {
+                old.close("replaced by a new connection from the same worker");
+            }
+            WorkerSpec spec = new WorkerSpec(hello.name(), hello.host(), hello.jobId(),
+                    hello.resources() == null ? java.util.Map.of() : hello.resources(), hello.slots(),
+                    hello.gpuIds() == null ? List.of() : hello.gpuIds(), hello.endTimeMillis());
+            core.workerJoined(spec, hello.heldRuns() == null ? List.of() : hello.heldRuns(), loop.now());
+        });
+    }
+
+    @Override
+    public void messageReceived(WorkerConnection connection, Message message) {
+        if (message instanceof Message.RunOutput out) {
+            try {
+                logs.append(out.runId(), out.data());
+            } catch (RuntimeException e) {
+                log.warn("Cannot write output of run {}: {}", out.runId(), e.getMessage());
+            }
+            return;
+        }
+        if (message instanceof Message.Heartbeat) {
+            return;
+        }
+        loop.execute(() -> {
+            String name = connection.workerName();
+            if (outbox.connections().get(name) != connection) {
+                return; // from a connection that a re-registration replaced
+            }
+            long now = loop.now();
+            if (message instanceof Message.RunStarted s) {
+                core.runStarted(s.runId(), name, now);
+            } else if (message instanceof Message.RunFinished f) {
+                core.runFinished(f.runId(), name, f.exitCode(), f.terminated(), f.error(), now);
+            } else if (message instanceof Message.Draining d) {
+                core.workerDraining(name, d.reason(), now);
+            } else {
+                log.warn("Unexpected {} from worker {}", message.getClass().getSimpleName(), name);
+            }
+        });
+    }
+
+    @Override
+    public void workerDisconnected(WorkerConnection connection, String reason) {
+        loop.execute(() -> {
+            String name = connection.workerName();
+            if (outbox.connections().get(name) == connection) {
+                outbox.connections().remove(name);
+                core.workerLost(name, reason, loop.now());
+            }
+        });
+    }
+}

@@ -1,0 +1,39 @@
+package io.hpcdask.server.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The tables. Ids come from AUTOINCREMENT's sequence, so they never repeat, even across restarts. */
+final class Schema {
+    private Schema() {}
+
+    static void create(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("""
+                    CREATE TABLE IF NOT EXISTS runs (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      label TEXT,
+                      spec TEXT NOT NULL,
+                      requires TEXT NOT NULL,
+                      state TEXT NOT NULL,
+                      worker TEXT,
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      staged_at INTEGER,
+                      started_at INTEGER,
+                      ended_at INTEGER,
+                      exit_code INTEGER,
+                      assignment TEXT)""");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS runs_state ON runs(state)");
+            s.executeUpdate("""
+                    CREATE TABLE IF NOT EXISTS transitions (
+                      run_id INTEGER NOT NULL,
+                      from_state TEXT,
+                      to_state TEXT NOT NULL,
+                      worker TEXT,
+                      exit_code INTEGER,
+                      attempts INTEGER NOT NULL,
+                      at INTEGER NOT NULL)""");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.hpcdask.server;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/** Collects the lines of the scheduler log during a test. */
+final class LogCapture implements AutoCloseable {
+    private final Logger logger = (Logger) LoggerFactory.getLogger(SchedulerServer.LOGGER);
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    LogCapture() {
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    List<String> lines() {
+        synchronized (appender) { // AppenderBase appends under this lock
+            return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(appender);
+    }
+}

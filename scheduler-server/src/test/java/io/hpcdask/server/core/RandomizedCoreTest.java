@@ -1,0 +1,291 @@
+package io.hpcdask.server.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives the core with thousands of random events against simulated workers and checks every invariant after each
+ * one. Set {@code -Dcore.seed=N} to replay a printed seed.
+ */
+class RandomizedCoreTest {
+    private static final int WORKERS = 12;
+    private static final int EVENTS = 3_000;
+
+    @Test
+    void invariantsHoldAfterEveryEvent() {
+        long base = Long.getLong("core.seed", System.nanoTime());
+        for (int round = 0; round < 3; round++) {
+            long seed = base + round;
+            System.out.println("RandomizedCoreTest seed " + seed + " (replay with -Dcore.seed=" + seed + ")");
+            new Simulation(seed, round % 2 == 0 ? 0 : 500).run();
+        }
+    }
+
+    /** A cluster of simulated workers whose processes are sets of run ids. */
+    private static final class Simulation {
+        final Random rnd;
+        final long seed;
+        final RecordingOutbox out = new RecordingOutbox();
+        final SchedulerCore core;
+        final Map<String, WorkerSpec> specs = new LinkedHashMap<>();
+        /** Worker name to the runs its processes execute; absent when the worker is down. */
+        final Map<String, Set<String>> executing = new HashMap<>();
+        final Map<String, RunState> known = new HashMap<>();
+        final List<String[]> pendingFinishes = new ArrayList<>();
+        final Set<String> finals = new HashSet<>();
+        int staged;
+        long now;
+        int event;
+        int starts;
+        int restagings;
+        final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
+
+        final long grace;
+
+        Simulation(long seed, long grace) {
+            this.seed = seed;
+            this.grace = grace;
+            this.rnd = new Random(seed);
+            this.core = new SchedulerCore(new CoreConfig(Map.of("decl", 2L), 3, 1 + rnd.nextInt(20), grace), out);
+            for (int i = 0; i < WORKERS; i++) {
+                Map<String, Long> res = new HashMap<>();
+                res.put("cores", 1L + rnd.nextInt(8));
+                res.put("memory", (1L + rnd.nextInt(4)) << 30);
+                if (rnd.nextBoolean()) {
+                    res.put("foo", (long) rnd.nextInt(6));
+                }
+                List<String> gpus = new ArrayList<>();
+                if (rnd.nextInt(3) == 0) {
+                    for (int g = 0, n = 1 + rnd.nextInt(4); g < n; g++) {
+                        gpus.add("dev" + (g * 3));
+                    }
+                }
+                specs.put("w" + i, new WorkerSpec("w" + i, "h" + i, "", res, rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(4),
+                        gpus, Long.MAX_VALUE));
+            }
+        }
+
+        void run() {
+            core.start(now);
+            for (event = 0; event < EVENTS; event++) {
+                now += rnd.nextInt(200);
+                step();
+                applyEffects();
+                check();
+            }
+            System.out.printf("  %d starts, %d re-stagings, %d finished runs of %d%n", starts, restagings, finals.size(),
+                    staged);
+            assertThat(starts).as("the random events must exercise dispatch").isGreaterThan(300);
+            assertThat(restagings).as("and lost workers").isGreaterThan(0);
+        }
+
+        void step() {
+            int kind = rnd.nextInt(100);
+            List<String> up = new ArrayList<>(executing.keySet());
+            List<String> down = specs.keySet().stream().filter(n -> !executing.containsKey(n)).toList();
+            if (kind < 20) {
+                List<NewRun> batch = new ArrayList<>();
+                for (int i = 0, n = 1 + rnd.nextInt(5); i < n; i++) {
+                    batch.add(new NewRun("r" + staged++, randomRequirements(), null));
+                    known.put("r" + (staged - 1), RunState.STAGED);
+                }
+                note("stage " + batch.stream().map(NewRun::id).toList());
+                core.runsStaged(batch, now);
+            } else if (kind < 55) {
+                finishSomething(up);
+            } else if (kind < 60 && !pendingFinishes.isEmpty()) {
+                String[] f = pendingFinishes.remove(rnd.nextInt(pendingFinishes.size()));
+                executing.get(f[1]).remove(f[0]);
+                note("killed " + f[0] + " on " + f[1]);
+                core.runFinished(f[0], f[1], 143, true, null, now);
+            } else if (kind < 65) {
+                String id = "r" + rnd.nextInt(Math.max(1, staged));
+                note("cancel " + id);
+                core.cancelRun(id, now);
+            } else if (kind < 75 && !down.isEmpty()) {
+                String name = down.get(rnd.nextInt(down.size()));
+                executing.put(name, new HashSet<>());
+                note("join " + name);
+                core.workerJoined(specs.get(name), List.of(), now);
+            } else if (kind < 80 && !up.isEmpty()) { // the worker dies with its processes
+                String name = up.get(rnd.nextInt(up.size()));
+                executing.remove(name);
+                dropPendingOf(name);
+                note("dies " + name);
+                core.workerLost(name, "killed", now);
+            } else if (kind < 86 && !up.isEmpty()) { // connection drops and the worker re-registers with what it holds
+                String name = up.get(rnd.nextInt(up.size()));
+                List<String> held = new ArrayList<>(executing.get(name));
+                dropPendingOf(name); // reports on the old connection never arrive
+                // with no grace the core re-stages at once, so only a live re-registration keeps runs single
+                if (grace > 0 && rnd.nextBoolean()) {
+                    core.workerLost(name, "connection reset", now);
+                }
+                if (!held.isEmpty() && rnd.nextInt(4) == 0) { // one run ended while it was away
+                    executing.get(name).remove(held.remove(0));
+                }
+                note("rejoin " + name + " holding " + held);
+                core.workerJoined(specs.get(name), held, now);
+            } else if (kind < 88 && !up.isEmpty()) {
+                core.drainWorker(up.get(rnd.nextInt(up.size())), "test", now);
+            } else {
+                now += rnd.nextInt(1_000);
+                note("tick " + now);
+                core.tick(now);
+            }
+        }
+
+        void note(String step) {
+            recent.addLast(event + ": " + step);
+            if (recent.size() > 8) {
+                recent.removeFirst();
+            }
+        }
+
+        void dropPendingOf(String worker) {
+            pendingFinishes.removeIf(f -> f[1].equals(worker));
+        }
+
+        Map<String, Long> randomRequirements() {
+            Map<String, Long> req = new HashMap<>();
+            int shape = rnd.nextInt(10);
+            if (shape < 3) {
+                req.put("foo", 1L + rnd.nextInt(4));
+            } else if (shape < 5) {
+                req.put("gpu", 1L + rnd.nextInt(2));
+            } else if (shape == 5) {
+                req.put("cores", 1L + rnd.nextInt(6));
+                req.put("memory", 1L << 29);
+            } else if (shape == 6 && rnd.nextInt(4) == 0) {
+                req.put("bar", 1L); // defined nowhere
+            } else if (shape == 7 && rnd.nextInt(4) == 0) {
+                req.put("decl", 1L); // declared, offered by no worker
+            }
+            return req;
+        }
+
+        void finishSomething(List<String> up) {
+            List<String[]> candidates = new ArrayList<>();
+            for (String w : up) {
+                for (String r : executing.get(w)) {
+                    candidates.add(new String[] {r, w});
+                }
+            }
+            if (candidates.isEmpty()) {
+                return;
+            }
+            String[] c = candidates.get(rnd.nextInt(candidates.size()));
+            executing.get(c[1]).remove(c[0]);
+            pendingFinishes.removeIf(f -> f[0].equals(c[0]) && f[1].equals(c[1]));
+            int code = rnd.nextInt(4) == 0 ? 1 : 0;
+            note("finished " + c[0] + " on " + c[1]);
+            core.runFinished(c[0], c[1], code, false, null, now);
+        }
+
+        void applyEffects() {
+            starts += out.starts.size();
+            for (RecordingOutbox.Start s : out.starts) {
+                for (Map.Entry<String, Set<String>> e : executing.entrySet()) {
+                        require(!e.getValue().contains(s.runId()), "run " + s.runId() + " started twice at once");
+                }
+                require(executing.containsKey(s.worker()), "start on worker " + s.worker() + ", which is down");
+                executing.get(s.worker()).add(s.runId());
+            }
+            for (RecordingOutbox.Cancel c : out.cancels) {
+                Set<String> procs = executing.get(c.worker());
+                if (procs != null && procs.contains(c.runId())) { // killed; the report comes later
+                    pendingFinishes.add(new String[] {c.runId(), c.worker()});
+                }
+            }
+            for (StateChange ch : out.changes) {
+                require(known.get(ch.runId()) == ch.from(), "transition of " + ch.runId() + " from " + ch.from()
+                        + ", but it was " + known.get(ch.runId()));
+                require(!finals.contains(ch.runId()), "change after final state of " + ch.runId());
+                known.put(ch.runId(), ch.to());
+                if (ch.to() == RunState.STAGED) {
+                    restagings++;
+                }
+                if (ch.to().isFinal()) {
+                    finals.add(ch.runId());
+                }
+            }
+            out.clear();
+        }
+
+        void check() {
+            List<CoreRun> active = core.activeRuns();
+            Set<String> activeIds = new HashSet<>();
+            for (CoreRun r : active) {
+                // plain checks here: this loop runs over every run after every event
+                require(activeIds.add(r.id()), "run listed twice " + r.id());
+                require(!finals.contains(r.id()), "active run also final " + r.id());
+                require(known.get(r.id()) == r.state(), "state of " + r.id() + " is " + r.state() + ", last change said "
+                        + known.get(r.id()));
+            }
+            require(activeIds.size() + finals.size() == staged, "runs lost or duplicated: " + activeIds.size()
+                    + " active + " + finals.size() + " finished != " + staged + " staged");
+            require(core.stagedCount() + core.runningCount() == active.size(), "core's counts disagree with its runs");
+
+            Map<String, List<CoreRun>> byWorker = new HashMap<>();
+            for (CoreRun r : active) {
+                if (r.state() == RunState.RUNNING) {
+                    byWorker.computeIfAbsent(r.worker(), k -> new ArrayList<>()).add(r);
+                }
+            }
+            Set<String> seenOnWorkers = new HashSet<>();
+            for (CoreWorker w : core.workers()) {
+                WorkerSpec spec = specs.get(w.name());
+                List<CoreRun> mine = byWorker.getOrDefault(w.name(), List.of());
+                Set<String> mineIds = new HashSet<>();
+                mine.forEach(r -> mineIds.add(r.id()));
+                require(new HashSet<>(w.runIds()).equals(mineIds) && w.runIds().size() == mineIds.size(),
+                        "runs of " + w.name() + ": worker says " + w.runIds() + ", runs say " + mineIds);
+                for (String id : w.runIds()) {
+                    require(seenOnWorkers.add(id), "run on two workers " + id);
+                }
+                int slots = spec.slots() > 0 ? spec.slots() : spec.resources().get("cores").intValue();
+                require(mine.size() <= slots, "slots over capacity on " + w.name());
+                require(w.slotsUsed() == mine.size(), "slot count of " + w.name());
+                Map<String, Long> sums = new HashMap<>();
+                Set<String> gpus = new HashSet<>();
+                for (CoreRun r : mine) {
+                    r.assignment().resources().forEach((k, v) -> sums.merge(k, v, Long::sum));
+                    for (String g : r.assignment().gpuIds()) {
+                        require(gpus.add(g), "gpu " + g + " given twice on " + w.name());
+                        require(spec.gpuIds().contains(g), "gpu " + g + " is not a device of " + w.name());
+                    }
+                    require(r.assignment().gpuIds().size() == r.requires().getOrDefault("gpu", 0L),
+                            "gpu ids of " + r.id() + " do not match its gpu amount");
+                }
+                sums.forEach((k, v) -> {
+                    long cap = k.equals("gpu") ? spec.gpuIds().size() : spec.resources().getOrDefault(k, 0L);
+                    require(v <= cap, k + " over capacity on " + w.name() + ": " + v + " > " + cap);
+                    require(w.used().getOrDefault(k, 0L).equals(v), "used " + k + " of " + w.name());
+                });
+                // what the worker's processes execute is exactly what the core believes runs there
+                require(executing.get(w.name()).equals(mineIds), "processes of " + w.name() + " are "
+                        + executing.get(w.name()) + ", the core has " + mineIds);
+            }
+        }
+
+        /** A plain check: this runs over every run and worker after every event, too often for AssertJ. */
+        void require(boolean holds, String what) {
+            if (!holds) {
+                throw new AssertionError(ctx(what));
+            }
+        }
+
+        String ctx(String what) {
+            return what + " (seed " + seed + ", event " + event + "; recent: " + recent + "; core said: " + out.logs + ")";
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.hpcdask.server.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Remembers every effect the core asks for, in order. */
+final class RecordingOutbox implements Outbox {
+    record Start(String runId, Object payload, String worker, Assignment assignment) {}
+
+    record Cancel(String runId, String worker) {}
+
+    final List<Start> starts = new ArrayList<>();
+    final List<Cancel> cancels = new ArrayList<>();
+    final List<String> drains = new ArrayList<>();
+    final List<String> stops = new ArrayList<>();
+    final List<StateChange> changes = new ArrayList<>();
+    final List<String> logs = new ArrayList<>();
+
+    @Override
+    public void startRun(String runId, Object payload, String worker, Assignment assignment) {
+        starts.add(new Start(runId, payload, worker, assignment));
+    }
+
+    @Override
+    public void cancelRun(String runId, String worker) {
+        cancels.add(new Cancel(runId, worker));
+    }
+
+    @Override
+    public void drainWorker(String worker, String reason) {
+        drains.add(worker);
+    }
+
+    @Override
+    public void stopWorker(String worker, String reason) {
+        stops.add(worker);
+    }
+
+    @Override
+    public void stateChanged(StateChange change) {
+        changes.add(change);
+    }
+
+    @Override
+    public void log(LogLevel level, String line) {
+        logs.add(line);
+    }
+
+    List<String> startedIds() {
+        return starts.stream().map(Start::runId).toList();
+    }
+
+    String workerOf(String runId) {
+        for (int i = starts.size() - 1; i >= 0; i--) {
+            if (starts.get(i).runId().equals(runId)) {
+                return starts.get(i).worker();
+            }
+        }
+        return null;
+    }
+
+    long logCount(String line) {
+        return logs.stream().filter(line::equals).count();
+    }
+
+    void clear() {
+        starts.clear();
+        cancels.clear();
+        drains.clear();
+        stops.clear();
+        changes.clear();
+        logs.clear();
+    }
+}
