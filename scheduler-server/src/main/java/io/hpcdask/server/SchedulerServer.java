@@ -15,6 +15,8 @@ import io.hpcdask.server.core.SchedulerCore;
 import io.hpcdask.server.loop.CoreOutbox;
 import io.hpcdask.server.loop.EventLoop;
 import io.hpcdask.server.loop.WorkerEvents;
+import io.hpcdask.server.provision.WorkerControl;
+import io.hpcdask.server.provision.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
 import io.hpcdask.server.store.RunSpec;
 import io.hpcdask.server.store.RunStore;
@@ -25,9 +27,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -53,6 +57,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private final EventLoop loop;
     private final WorkerEvents workerEvents;
     private volatile boolean closed;
+    private volatile WorkerObserver observer = WorkerObserver.NONE;
+    private Set<String> busy = Set.of();
 
     private SchedulerServer(ServerConfig config, LongSupplier clock, int storeBatch) {
         this.logs = new RunLogs(config.clusterDir().resolve(RUN_LOGS));
@@ -117,6 +123,41 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     private void tick(long now) {
         core.tick(now);
+        reportBusyChanges();
+    }
+
+    /**
+     * Scaling learns which workers are busy from here, once a tick: it only needs it to choose whom to stop when
+     * scaling down, and it stops by draining, so a run that starts in between is never cut short.
+     */
+    private void reportBusyChanges() {
+        WorkerObserver o = observer;
+        if (o == WorkerObserver.NONE) {
+            return;
+        }
+        Set<String> nowBusy = new HashSet<>();
+        for (CoreWorker w : core.workers()) {
+            if (!w.runIds().isEmpty()) {
+                nowBusy.add(w.name());
+            }
+        }
+        for (String w : nowBusy) {
+            if (!busy.contains(w)) {
+                o.busy(w, true);
+            }
+        }
+        for (String w : busy) {
+            if (!nowBusy.contains(w)) {
+                o.busy(w, false);
+            }
+        }
+        busy = nowBusy;
+    }
+
+    /** Tells {@code observer} of workers joining, leaving, draining and becoming busy or idle. */
+    public void observeWorkers(WorkerObserver observer) {
+        this.observer = observer;
+        workerEvents.observe(observer);
     }
 
     /** For the worker transport: connects, messages and disconnects of workers. */
@@ -266,6 +307,21 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             Thread.sleep(20);
         }
         return true;
+    }
+
+    /** Scaling's hold on workers: both go through draining, so no run that already started is cut short. */
+    public WorkerControl workerControl() {
+        return new WorkerControl() {
+            @Override
+            public void drain(String worker) {
+                SchedulerServer.this.drain(worker, "scaled down");
+            }
+
+            @Override
+            public void stop(String worker) {
+                SchedulerServer.this.drain(worker, "scaled down");
+            }
+        };
     }
 
     /** Asks a worker to take no new runs and exit when its last one ends. */
