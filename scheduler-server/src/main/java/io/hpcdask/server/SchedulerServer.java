@@ -15,6 +15,8 @@ import io.hpcdask.server.core.SchedulerCore;
 import io.hpcdask.server.loop.CoreOutbox;
 import io.hpcdask.server.loop.EventLoop;
 import io.hpcdask.server.loop.WorkerEvents;
+import io.hpcdask.server.provision.WorkerControl;
+import io.hpcdask.server.provision.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
 import io.hpcdask.server.store.RunSpec;
 import io.hpcdask.server.store.RunStore;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +56,13 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private final EventLoop loop;
     private final WorkerEvents workerEvents;
     private volatile boolean closed;
+    private volatile WorkerObserver observer = WorkerObserver.NONE;
+    private Set<String> busy = Set.of();
 
-    private SchedulerServer(ServerConfig config, LongSupplier clock) {
+    private SchedulerServer(ServerConfig config, LongSupplier clock, int storeBatch) {
         this.logs = new RunLogs(config.clusterDir().resolve(RUN_LOGS));
         this.loop = new EventLoop("hpc-dask-scheduler", clock, config.tickMillis(), this::tick, LOG);
-        this.store = RunStore.open(databaseFile(config.clusterDir()), this::handOn);
+        this.store = RunStore.open(databaseFile(config.clusterDir()), this::handOn, storeBatch);
         this.outbox = new CoreOutbox(store, logs, LOG);
         this.core = new SchedulerCore(config.coreConfig(), outbox);
         this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG);
@@ -70,7 +75,12 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     }
 
     static SchedulerServer start(ServerConfig config, LongSupplier clock) {
-        SchedulerServer server = new SchedulerServer(config, clock);
+        return start(config, clock, RunStore.DEFAULT_MAX_BATCH);
+    }
+
+    /** {@code storeBatch} 1 commits each change alone: the baseline the server benchmark compares against. */
+    static SchedulerServer start(ServerConfig config, LongSupplier clock, int storeBatch) {
+        SchedulerServer server = new SchedulerServer(config, clock, storeBatch);
         server.loop.start();
         return server;
     }
@@ -112,6 +122,41 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     private void tick(long now) {
         core.tick(now);
+        reportBusyChanges();
+    }
+
+    /**
+     * Scaling learns which workers are busy from here, once a tick: it only needs it to choose whom to stop when
+     * scaling down, and it stops by draining, so a run that starts in between is never cut short.
+     */
+    private void reportBusyChanges() {
+        WorkerObserver o = observer;
+        if (o == WorkerObserver.NONE) {
+            return;
+        }
+        Set<String> nowBusy = new HashSet<>();
+        for (CoreWorker w : core.workers()) {
+            if (!w.runIds().isEmpty()) {
+                nowBusy.add(w.name());
+            }
+        }
+        for (String w : nowBusy) {
+            if (!busy.contains(w)) {
+                o.busy(w, true);
+            }
+        }
+        for (String w : busy) {
+            if (!nowBusy.contains(w)) {
+                o.busy(w, false);
+            }
+        }
+        busy = nowBusy;
+    }
+
+    /** Tells {@code observer} of workers joining, leaving, draining and becoming busy or idle. */
+    public void observeWorkers(WorkerObserver observer) {
+        this.observer = observer;
+        workerEvents.observe(observer);
     }
 
     /** For the worker transport: connects, messages and disconnects of workers. */
@@ -159,6 +204,19 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         List<RunView> views = new ArrayList<>(stored.size());
         for (StoredRun r : stored) {
             views.add(view(r, reasons.get(r.id())));
+        }
+        return views;
+    }
+
+    /**
+     * Runs straight from a cluster's database, for {@code hpc-dask runs} when no server answers (no wait reasons then).
+     * Reads only; the database must exist.
+     */
+    public static List<RunView> readRuns(Path clusterDir, String state) {
+        RunState filter = parseState(state);
+        List<RunView> views = new ArrayList<>();
+        for (StoredRun r : RunStore.read(databaseFile(clusterDir), filter)) {
+            views.add(view(r, null));
         }
         return views;
     }
@@ -221,7 +279,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     }
 
     public ServerStatus status() {
-        return loop.call(() -> new ServerStatus(core.workers().size(), core.stagedCount(), core.runningCount(),
+        return loop.call(() -> new ServerStatus(core.workerCount(), core.stagedCount(), core.runningCount(),
                 outbox.finishedCount(), core.nothingToDo()));
     }
 
@@ -248,6 +306,21 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             Thread.sleep(20);
         }
         return true;
+    }
+
+    /** Scaling's hold on workers: both go through draining, so no run that already started is cut short. */
+    public WorkerControl workerControl() {
+        return new WorkerControl() {
+            @Override
+            public void drain(String worker) {
+                SchedulerServer.this.drain(worker, "scaled down");
+            }
+
+            @Override
+            public void stop(String worker) {
+                SchedulerServer.this.drain(worker, "scaled down");
+            }
+        };
     }
 
     /** Asks a worker to take no new runs and exit when its last one ends. */

@@ -112,6 +112,10 @@ class SchedulerServerTest {
             first.stage(List.of(request("a"), request("b"), request("c")));
             await().atMost(Duration.ofSeconds(10)).until(() -> w1.startedRunIds().size() == 1);
         }
+        // with no server up, the database still answers
+        assertThat(SchedulerServer.readRuns(dir, null)).extracting(r -> r.id() + ":" + r.state())
+                .containsExactly("1:running", "2:staged", "3:staged");
+        assertThat(SchedulerServer.readRuns(dir, "staged")).hasSize(2);
         try (SchedulerServer second = SchedulerServer.start(config(dir, Map.of(), 60_000))) {
             Map<String, RunView> runs = byId(second.runs(null));
             assertThat(runs.get("1").state()).isEqualTo("running");

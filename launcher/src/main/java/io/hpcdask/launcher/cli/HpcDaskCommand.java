@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             PrintCommand.class,
             ConfigCommand.class,
+            DoctorCommand.class,
             ClusterCommand.class, WorkersCommand.class, SubmitCommand.class, RunsCommand.class, LogsCommand.class, CancelCommand.class,
         },
         footerHeading = "%nExit codes:%n",

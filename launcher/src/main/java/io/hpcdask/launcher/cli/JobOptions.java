@@ -32,6 +32,9 @@ public final class JobOptions {
             spec.addOption(OptionSpec.builder(PROFILE).paramLabel("NAME").type(String.class)
                     .description("use the settings of this profile from the config files").build());
             for (ConfigKey key : ConfigKeys.ALL) {
+                if (ConfigKeys.CONNECTION.contains(key)) {
+                    continue;
+                }
                 OptionSpec.Builder b = OptionSpec.builder(key.flag()).paramLabel(label(key)).arity("1")
                         .description(key.description() + (key.defaultValue() == null ? "" : " (default: " + key.defaultValue() + ")"));
                 if (key.repeatable()) {
@@ -51,7 +54,7 @@ public final class JobOptions {
         List<ConfigValue> flags = new ArrayList<>();
         for (ConfigKey key : ConfigKeys.ALL) {
             OptionSpec option = spec.findOption(key.flag());
-            if (parsed.hasMatchedOption(option)) {
+            if (option != null && parsed.hasMatchedOption(option)) {
                 Object v = option.getValue();
                 List<String> raw = new ArrayList<>();
                 if (v instanceof List<?> list) {
@@ -76,6 +79,7 @@ public final class JobOptions {
             case DIRECTIVE_PATH, NODE_PATH, PATH -> "DIR";
             case SCHEDULER_ADDRESS -> "HOST:PORT";
             case SYSTEM -> "slurm|pbs|local";
+            case BOOLEAN -> "true|false";
             default -> "TEXT";
         };
     }

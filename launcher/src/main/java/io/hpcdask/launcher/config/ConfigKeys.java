@@ -35,9 +35,17 @@ public final class ConfigKeys {
             "seconds a worker waits for an unreachable scheduler before it exits");
     public static final ConfigKey SHEBANG = key("shebang", ValueKind.SHEBANG, "#!/usr/bin/env bash", "first line of job scripts");
 
+    public static final ConfigKey SSH = key("ssh", ValueKind.TEXT, null,
+            "login node, [user@]host[:port] or a Host alias of ~/.ssh/config; unset: batch commands run on this machine");
+    public static final ConfigKey SSH_ACCEPT_NEW = key("ssh-accept-new", ValueKind.BOOLEAN, "false",
+            "add an unknown host key to known_hosts instead of refusing (a changed key is always refused)");
+
     public static final List<ConfigKey> ALL = List.of(SYSTEM, TEMPLATE_DIR, CORES, MEMORY, WALLTIME, QUEUE, ACCOUNT, JOB_NAME,
             JOB_EXTRA_DIRECTIVE, DIRECTIVE_SKIP, PROLOGUE, EPILOGUE, LOG_DIRECTORY, LOCAL_DIRECTORY, JAVA, RESOURCES,
-            SCHEDULER_ADDRESS, DEATH_TIMEOUT, SHEBANG);
+            SCHEDULER_ADDRESS, DEATH_TIMEOUT, SHEBANG, SSH, SSH_ACCEPT_NEW);
+
+    /** Keys whose flags come from the SSH options mixin, not from the job options. */
+    public static final List<ConfigKey> CONNECTION = List.of(SSH, SSH_ACCEPT_NEW);
 
     /** Top-level file keys that are not settings. */
     public static final String PROFILES = "profiles";

@@ -65,6 +65,12 @@ public enum ValueKind {
         }
         return raw;
     }),
+    BOOLEAN("true or false", raw -> {
+        if (!raw.equals("true") && !raw.equals("false")) {
+            throw new InvalidValueException("'" + raw + "' is not true or false");
+        }
+        return Boolean.parseBoolean(raw);
+    }),
     /** Free text of one line: shell lines and extra directives are the user's own, by design. */
     TEXT("one line of text", raw -> raw),
     PATH("a path", raw -> {

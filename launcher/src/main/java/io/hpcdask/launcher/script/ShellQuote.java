@@ -1,6 +1,8 @@
 package io.hpcdask.launcher.script;
 
+import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Quoting of user values for a POSIX shell: what goes through here is one word, whatever it contains. */
 public final class ShellQuote {
@@ -16,6 +18,11 @@ public final class ShellQuote {
             return value;
         }
         return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /** A command line of literal words, e.g. for a remote shell. */
+    public static String join(List<String> words) {
+        return words.stream().map(ShellQuote::quote).collect(Collectors.joining(" "));
     }
 
     /**

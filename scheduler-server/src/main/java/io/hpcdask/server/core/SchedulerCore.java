@@ -256,8 +256,21 @@ public final class SchedulerCore {
         return true;
     }
 
-    /** Time passes: runs of workers that did not re-register within their grace go back to staged. */
+    /**
+     * Time passes: runs of workers that did not re-register within their grace go back to staged, and a worker whose
+     * end time has come takes no new runs (it drains itself before then; this covers a lost Draining message).
+     */
     public void tick(long now) {
+        List<String> ended = new ArrayList<>();
+        for (Worker w : workers.values()) {
+            long end = w.spec.endTimeMillis();
+            if (!w.draining && end > 0 && end <= now) {
+                ended.add(w.name());
+            }
+        }
+        for (String name : ended) {
+            workerDraining(name, "its lifetime has ended", now);
+        }
         List<String> expired = new ArrayList<>();
         orphans.forEach((name, o) -> {
             if (o.deadline <= now) {
@@ -319,6 +332,10 @@ public final class SchedulerCore {
                     List.copyOf(w.runs.keySet()), w.reservedFor == null ? null : w.reservedFor.id));
         }
         return views;
+    }
+
+    public int workerCount() {
+        return workers.size();
     }
 
     public int stagedCount() {

@@ -40,12 +40,16 @@ public final class EventLoop implements AutoCloseable {
         return clock.getAsLong();
     }
 
-    /** Runs {@code task} on the loop thread, later. */
-    public void execute(Runnable task) {
+    /**
+     * Runs {@code task} on the loop thread, later. Once the loop stops, tasks are dropped (returns false): late transport
+     * callbacks have nothing left to change.
+     */
+    public boolean execute(Runnable task) {
         if (!running) {
-            throw new IllegalStateException("the scheduler is stopping");
+            return false;
         }
         tasks.add(task);
+        return true;
     }
 
     /** Runs {@code task} on the loop thread and waits for its result. */
@@ -54,13 +58,16 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("call() from the loop thread would wait for itself");
         }
         CompletableFuture<T> result = new CompletableFuture<>();
-        execute(() -> {
+        boolean queued = execute(() -> {
             try {
                 result.complete(task.call());
             } catch (Exception | Error e) {
                 result.completeExceptionally(e);
             }
         });
+        if (!queued) {
+            throw new IllegalStateException("the scheduler has stopped");
+        }
         try {
             return result.get();
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.hpcdask.server.loop;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.server.core.SchedulerCore;
 import io.hpcdask.server.core.WorkerSpec;
+import io.hpcdask.server.provision.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
 import io.hpcdask.server.transport.WorkerConnection;
 import io.hpcdask.server.transport.WorkerListener;
@@ -20,6 +21,7 @@ public final class WorkerEvents implements WorkerListener {
     private final CoreOutbox outbox;
     private final RunLogs logs;
     private final Logger log;
+    private volatile WorkerObserver observer = WorkerObserver.NONE;
 
     public WorkerEvents(EventLoop loop, SchedulerCore core, CoreOutbox outbox, RunLogs logs, Logger log) {
         this.loop = loop;
@@ -36,10 +38,17 @@ public final class WorkerEvents implements WorkerListener {
             if (old != null && old != connection) {
                 old.close("replaced by a new connection from the same worker");
             }
-            WorkerSpec spec = new WorkerSpec(hello.name(), hello.host(), hello.jobId(), hello.resources(), hello.slots(),
+            WorkerSpec spec = new WorkerSpec(hello.name(), hello.host(), hello.jobId(),
+                    hello.resources() == null ? java.util.Map.of() : hello.resources(), hello.slots(),
                     hello.gpuIds() == null ? List.of() : hello.gpuIds(), hello.endTimeMillis());
             core.workerJoined(spec, hello.heldRuns() == null ? List.of() : hello.heldRuns(), loop.now());
+            observer.connected(hello.name(), hello.jobId());
         });
+    }
+
+    /** Who hears of workers joining, leaving and draining (scaling); set before workers connect. */
+    public void observe(WorkerObserver observer) {
+        this.observer = observer;
     }
 
     @Override
@@ -67,6 +76,7 @@ public final class WorkerEvents implements WorkerListener {
                 core.runFinished(f.runId(), name, f.exitCode(), f.terminated(), f.error(), now);
             } else if (message instanceof Message.Draining d) {
                 core.workerDraining(name, d.reason(), now);
+                observer.retiring(name);
             } else {
                 log.warn("Unexpected {} from worker {}", message.getClass().getSimpleName(), name);
             }
@@ -80,6 +90,7 @@ public final class WorkerEvents implements WorkerListener {
             if (outbox.connections().get(name) == connection) {
                 outbox.connections().remove(name);
                 core.workerLost(name, reason, loop.now());
+                observer.left(name);
             }
         });
     }

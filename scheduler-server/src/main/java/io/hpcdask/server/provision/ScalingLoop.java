@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * system (often over SSH) and may take seconds; the scheduler's event loop only enqueues events here. Polls every
  * {@code pollMillis} (15 s by default), every {@code fastPollMillis} for a minute after a submission.
  */
-public final class ScalingLoop implements AutoCloseable {
+public final class ScalingLoop implements WorkerObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("hpc-dask.scaling");
     private static final long FAST_POLL_WINDOW_MILLIS = 60_000;
 
@@ -69,19 +69,25 @@ public final class ScalingLoop implements AutoCloseable {
         return done;
     }
 
-    public void workerConnected(String jobId, String worker) {
-        event(now -> scaler.workerConnected(jobId, worker, now));
+    @Override
+    public void connected(String worker, String jobId) {
+        if (jobId != null) {
+            event(now -> scaler.workerConnected(jobId, worker, now));
+        }
     }
 
-    public void workerLeft(String worker) {
+    @Override
+    public void left(String worker) {
         event(now -> scaler.workerLeft(worker, now));
     }
 
-    public void workerBusy(String worker, boolean busy) {
+    @Override
+    public void busy(String worker, boolean busy) {
         event(now -> scaler.workerBusy(worker, busy));
     }
 
-    public void workerRetiring(String worker) {
+    @Override
+    public void retiring(String worker) {
         event(now -> scaler.workerRetiring(worker, now));
     }
 

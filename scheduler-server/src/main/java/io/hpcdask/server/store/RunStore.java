@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  */
 public final class RunStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_BATCH = 50_000;
+    /** Jobs committed together at most; 1 turns group commit off (one transaction per change, the slow baseline). */
+    public static final int DEFAULT_MAX_BATCH = 50_000;
 
     private final Path file;
     private final Connection writer;
@@ -38,6 +39,7 @@ public final class RunStore implements AutoCloseable {
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final Consumer<List<StoredRun>> onStaged;
+    private final int maxBatch;
     private long nextId;
     private volatile boolean closed;
 
@@ -52,9 +54,10 @@ public final class RunStore implements AutoCloseable {
 
     private record CloseJob(CompletableFuture<Void> done) implements Job {}
 
-    private RunStore(Path file, Consumer<List<StoredRun>> onStaged) throws SQLException {
+    private RunStore(Path file, Consumer<List<StoredRun>> onStaged, int maxBatch) throws SQLException {
         this.file = file;
         this.onStaged = onStaged;
+        this.maxBatch = maxBatch;
         this.writer = connect(file);
         Schema.create(writer);
         this.reader = connect(file);
@@ -74,8 +77,12 @@ public final class RunStore implements AutoCloseable {
      * with newly staged runs, in id order, so whoever feeds the scheduler sees them in staging order.
      */
     public static RunStore open(Path file, Consumer<List<StoredRun>> onStaged) {
+        return open(file, onStaged, DEFAULT_MAX_BATCH);
+    }
+
+    public static RunStore open(Path file, Consumer<List<StoredRun>> onStaged, int maxBatch) {
         try {
-            return new RunStore(file, onStaged);
+            return new RunStore(file, onStaged, maxBatch);
         } catch (SQLException e) {
             throw new StoreException("cannot open run database " + file + ": " + e.getMessage(), e);
         }
@@ -147,7 +154,7 @@ public final class RunStore implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            queue.drainTo(batch, MAX_BATCH);
+            queue.drainTo(batch, maxBatch - 1);
             long idBefore = nextId;
             try {
                 for (Job job : batch) {
@@ -289,6 +296,32 @@ public final class RunStore implements AutoCloseable {
             } catch (SQLException | JsonProcessingException e) {
                 throw new StoreException("cannot read runs from " + file + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Reads runs from a database no server has open (or one that does: WAL lets readers in), without writing. */
+    public static List<StoredRun> read(Path file, RunState state) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new StoreException("no run database at " + file, null);
+        }
+        String sql = "SELECT * FROM runs" + (state == null ? "" : " WHERE state = ?") + " ORDER BY id";
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(10_000);
+        try (Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            if (state != null) {
+                ps.setString(1, state.label());
+            }
+            List<StoredRun> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+            return out;
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("cannot read runs from " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -199,6 +199,21 @@ class DispatchTest {
     }
 
     @Test
+    void workerPastItsEndTimeTakesNoNewRuns() {
+        SchedulerCore core = core(out, Map.of());
+        WorkerSpec spec = worker("a", 2, Map.of());
+        core.workerJoined(new WorkerSpec("a", "h", "", spec.resources(), 2, List.of(), 1_000), List.of(), 0);
+        core.runsStaged(List.of(run("1", Map.of())), 10);
+        core.tick(999);
+        assertThat(core.workers().get(0).state()).isEqualTo("partly used");
+        core.tick(1_000);
+        core.runsStaged(List.of(run("2", Map.of())), 1_001);
+        assertThat(core.workers().get(0).state()).isEqualTo("draining");
+        assertThat(out.startedIds()).containsExactly("1");
+        assertThat(out.logs).contains("Worker a is draining (its lifetime has ended)");
+    }
+
+    @Test
     void finishReportsFromTheWrongWorkerAreIgnored() {
         SchedulerCore core = core(out, Map.of());
         core.workerJoined(worker("a", 1, Map.of()), List.of(), 0);

@@ -125,9 +125,9 @@ class ScalingLoopTest {
     void scalingDownStopsIdleWorkersAndCancelsTheirJobs() throws Exception {
         loop = new ScalingLoop(batch, control, System::currentTimeMillis, 60_000, 50);
         loop.scale("cpu", 2).get(10, TimeUnit.SECONDS);
-        loop.workerConnected("100_0", "w0");
-        loop.workerConnected("100_1", "w1");
-        loop.workerBusy("w1", true);
+        loop.connected("w0", "100_0");
+        loop.connected("w1", "100_1");
+        loop.busy("w1", true);
         loop.scale("cpu", 0).get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> workerCalls.contains("drain w1"));
         assertThat(workerCalls).containsExactly("stop w0", "drain w1");

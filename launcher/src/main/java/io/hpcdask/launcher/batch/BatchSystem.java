@@ -1,0 +1,36 @@
+package io.hpcdask.launcher.batch;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One batch system (SLURM, PBS, local processes), holding only what differs between them. Failures of the
+ * underlying commands throw {@link io.hpcdask.launcher.ssh.RemoteCommandException} carrying the command, its exit
+ * status, stdout and stderr verbatim.
+ */
+public interface BatchSystem {
+
+    /** {@code slurm}, {@code pbs} or {@code local}. */
+    String name();
+
+    /** Submits once; never retried blindly (a lost answer could otherwise start the workers twice). */
+    SubmittedJobs submit(JobSubmission submission);
+
+    /** The states of many jobs or array tasks in as few calls as the system allows; every id asked is answered. */
+    Map<String, JobStatus> query(Collection<String> jobIds);
+
+    void cancel(Collection<String> jobIds);
+
+    /** Commands that must be on the PATH (doctor checks them). */
+    List<String> requiredCommands();
+
+    /** A command that prints the batch system's version. */
+    String versionCommand();
+
+    /**
+     * Has the batch system accept the script without running it ({@code sbatch --test-only}, a held PBS job
+     * deleted again) and returns its answer in one line; throws if refused.
+     */
+    String testSubmission(JobSubmission submission);
+}

@@ -1,0 +1,74 @@
+package io.hpcdask.launcher.batch;
+
+import io.hpcdask.launcher.cli.CommandFailedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads what sbatch, squeue and sacct print, across SLURM 20 to 24. */
+final class SlurmOutput {
+    /** squeue format: job id (JOBID_TASK for array tasks with -r), long state name, reason or node list. */
+    static final String SQUEUE_FORMAT = "%i|%T|%R";
+    static final String SACCT_FIELDS = "JobID,State,Reason";
+
+    private static final Pattern PARSABLE = Pattern.compile("^(\\d+)(?:;\\S+)?$", Pattern.MULTILINE);
+    private static final Pattern SUBMITTED = Pattern.compile("Submitted batch job (\\d+)");
+
+    private SlurmOutput() {
+    }
+
+    /** The job id from {@code sbatch --parsable} ({@code N} or {@code N;cluster}) or plain {@code Submitted batch job N}. */
+    static String jobId(String stdout) {
+        Matcher m = PARSABLE.matcher(stdout.strip());
+        if (m.find()) {
+            return m.group(1);
+        }
+        m = SUBMITTED.matcher(stdout);
+        if (m.find()) {
+            return m.group(1);
+        }
+        throw new CommandFailedException("sbatch succeeded but printed no job id; its output was: " + stdout.strip());
+    }
+
+    /** Lines of {@code squeue -h -o '%i|%T|%R'} or {@code sacct -n -P -o JobID,State,Reason}. */
+    static List<JobStatus> statuses(String text) {
+        List<JobStatus> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.strip().split("\\|", -1);
+            if (f.length < 2 || f[0].isEmpty()) {
+                continue;
+            }
+            // sacct lists job steps (123.batch, 123.0) unless -X; only whole jobs and array tasks count.
+            if (f[0].contains(".")) {
+                continue;
+            }
+            String reason = f.length > 2 ? stripParens(f[2].strip()) : "";
+            out.add(new JobStatus(f[0], state(f[1]), reason));
+        }
+        return out;
+    }
+
+    /** SLURM's long state names (squeue %T, sacct State, which may read {@code CANCELLED by 1000}). */
+    static JobState state(String slurmState) {
+        String s = slurmState.strip();
+        int space = s.indexOf(' ');
+        if (space > 0) {
+            s = s.substring(0, space);
+        }
+        s = s.replace("+", "");
+        return switch (s) {
+            case "PENDING", "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "RESV_DEL_HOLD", "CONFIGURING" -> JobState.PENDING;
+            case "RUNNING", "COMPLETING", "SUSPENDED", "STOPPED", "SIGNALING", "STAGE_OUT", "RESIZING" -> JobState.RUNNING;
+            case "COMPLETED" -> JobState.COMPLETED;
+            case "CANCELLED", "PREEMPTED", "REVOKED" -> JobState.CANCELLED;
+            case "FAILED", "NODE_FAIL", "BOOT_FAIL", "OUT_OF_MEMORY", "SPECIAL_EXIT" -> JobState.FAILED;
+            case "TIMEOUT", "DEADLINE" -> JobState.TIMEOUT;
+            default -> JobState.UNKNOWN;
+        };
+    }
+
+    private static String stripParens(String r) {
+        return r.startsWith("(") && r.endsWith(")") ? r.substring(1, r.length() - 1) : r;
+    }
+}

@@ -1,0 +1,191 @@
+package io.hpcdask.launcher.cli;
+
+import io.hpcdask.launcher.batch.BatchSystem;
+import io.hpcdask.launcher.batch.BatchSystems;
+import io.hpcdask.launcher.batch.JobSubmission;
+import io.hpcdask.launcher.script.ShellQuote;
+import io.hpcdask.launcher.ssh.CommandResult;
+import io.hpcdask.launcher.ssh.HostKeyException;
+import io.hpcdask.launcher.ssh.LocalShell;
+import io.hpcdask.launcher.ssh.RemoteShell;
+import io.hpcdask.launcher.ssh.SshConnectException;
+import io.hpcdask.launcher.ssh.SshSettings;
+import io.hpcdask.launcher.ssh.SshShell;
+import io.hpcdask.launcher.ssh.WorkerJarUploader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The checks behind {@code hpc-dask doctor}, in the order a new cluster fails them: host key, login, batch commands,
+ * java, worker jar, a test submission. Each prints one line; later checks are skipped when an earlier one they
+ * need failed.
+ */
+public final class Doctor {
+    static final int MIN_JAVA = 17;
+    private static final Pattern JAVA_VERSION = Pattern.compile("version \"(\\d+)(?:\\.(\\d+))?");
+
+    private final String system;
+    private final SshSettings ssh;
+    private final List<String> localPath;
+    private final JobSubmission testJob;
+    private final Path localJobsDir;
+    private final String java;
+    private final List<String> failures = new ArrayList<>();
+    private PrintWriter out;
+
+    /**
+     * @param ssh       null to run everything on this machine
+     * @param localPath directories put first on the PATH when running on this machine
+     * @param testJob   what the batch system is asked to accept (never run)
+     * @param java      the java command workers run on the nodes
+     */
+    public Doctor(String system, SshSettings ssh, List<String> localPath, JobSubmission testJob, Path localJobsDir,
+                  String java) {
+        this.java = java;
+        this.system = system;
+        this.ssh = ssh;
+        this.localPath = List.copyOf(localPath);
+        this.testJob = testJob;
+        this.localJobsDir = localJobsDir;
+    }
+
+    /** Runs every check, printing one line each; true when all passed. */
+    public boolean run(PrintWriter printer) {
+        this.out = printer;
+        RemoteShell shell = connect();
+        if (shell == null) {
+            for (String later : List.of("batch commands", "java", "worker jar", "test job")) {
+                line("SKIP", later, "needs a working ssh login");
+            }
+            return finish();
+        }
+        try (shell) {
+            BatchSystem batch = BatchSystems.create(system, shell, localJobsDir);
+            boolean commands = checkCommands(shell, batch);
+            checkJava(shell);
+            checkWorkerJar(shell);
+            if (commands) {
+                check("test job", () -> batch.name() + " accepted it: " + oneLine(batch.testSubmission(testJob)));
+            } else {
+                line("SKIP", "test job", "needs the batch commands");
+            }
+        }
+        return finish();
+    }
+
+    private RemoteShell connect() {
+        if (ssh == null) {
+            line("OK", "ssh", "not used (no --ssh): commands run on this machine");
+            return new LocalShell(localPath);
+        }
+        try {
+            SshShell shell = SshShell.connect(ssh);
+            line("OK", "host key", ssh.host() + ":" + ssh.port() + " " + shell.hostKey() + " matches " + ssh.knownHosts());
+            line("OK", "ssh login", ssh.where() + " authenticated; commands run in a login shell (bash -lc)");
+            return shell;
+        } catch (HostKeyException e) {
+            fail("host key", e.getMessage());
+            line("SKIP", "ssh login", "needs a known host key");
+        } catch (SshConnectException e) {
+            if (e.authentication()) {
+                line("OK", "host key", ssh.host() + ":" + ssh.port() + " matches " + ssh.knownHosts());
+            } else {
+                line("SKIP", "host key", "needs a reachable host");
+            }
+            fail("ssh login", e.getMessage());
+        } catch (BadInputException e) {
+            fail("ssh login", e.getMessage());
+        }
+        return null;
+    }
+
+    private boolean checkCommands(RemoteShell shell, BatchSystem batch) {
+        StringBuilder probe = new StringBuilder();
+        for (String c : batch.requiredCommands()) {
+            probe.append("command -v ").append(c).append(" >/dev/null || echo ").append(c).append("; ");
+        }
+        CommandResult missing = shell.run(probe.toString());
+        if (!missing.stdout().isBlank()) {
+            fail("batch commands", String.join(", ", missing.stdout().strip().split("\\s+")) + " not found on the PATH of"
+                    + " a login shell on " + shell.where() + "; install the " + batch.name() + " client tools or load"
+                    + " their module in ~/.bash_profile");
+            return false;
+        }
+        CommandResult version = shell.run(batch.versionCommand());
+        if (!version.ok()) {
+            fail("batch commands", "`" + batch.versionCommand() + "` exited with status " + version.exitStatus() + ": "
+                    + oneLine(version.stderr()));
+            return false;
+        }
+        line("OK", "batch commands", String.join(", ", batch.requiredCommands()) + " found; "
+                + oneLine(version.stdout() + version.stderr()));
+        return true;
+    }
+
+    private void checkJava(RemoteShell shell) {
+        CommandResult r = shell.run(ShellQuote.quote(java) + " -version 2>&1");
+        Matcher m = JAVA_VERSION.matcher(r.stdout());
+        if (!r.ok() || !m.find()) {
+            fail("java", "'" + java + "' does not run in a login shell on " + shell.where() + " (" + oneLine(r.stdout())
+                    + "); workers need Java " + MIN_JAVA + "+: load a java module in ~/.bash_profile or install one");
+            return;
+        }
+        int major = Integer.parseInt(m.group(1));
+        if (major == 1 && m.group(2) != null) {
+            major = Integer.parseInt(m.group(2));
+        }
+        if (major < MIN_JAVA) {
+            fail("java", "java " + major + " found on " + shell.where() + "; workers need Java " + MIN_JAVA
+                    + " or newer: load a newer java module in ~/.bash_profile");
+        } else {
+            line("OK", "java", r.stdout().strip().lines().findFirst().orElse(""));
+        }
+    }
+
+    private void checkWorkerJar(RemoteShell shell) {
+        check("worker jar", () -> {
+            WorkerJarUploader.Uploaded u = WorkerJarUploader.upload(shell, WorkerJarUploader.bundledJar());
+            return u.remotePath() + (u.transferred() ? " uploaded" : " already there");
+        });
+    }
+
+    private interface Check {
+        String run() throws Exception;
+    }
+
+    private void check(String name, Check check) {
+        try {
+            line("OK", name, check.run());
+        } catch (Exception e) {
+            fail(name, e.getMessage());
+        }
+    }
+
+    private void fail(String name, String why) {
+        failures.add(name);
+        line("FAIL", name, why);
+    }
+
+    private void line(String verdict, String name, String text) {
+        out.printf("%-4s  %-14s  %s%n", verdict, name, text);
+        out.flush();
+    }
+
+    private boolean finish() {
+        if (failures.isEmpty()) {
+            out.println("all checks passed");
+        } else {
+            out.println(failures.size() + " check(s) failed: " + String.join(", ", failures));
+        }
+        out.flush();
+        return failures.isEmpty();
+    }
+
+    private static String oneLine(String text) {
+        return text.strip().replace('\n', ' ').replaceAll("\\s+", " ");
+    }
+}

@@ -1,0 +1,51 @@
+package io.hpcdask.launcher.cli;
+
+import io.hpcdask.launcher.config.ConfigKeys;
+import io.hpcdask.launcher.config.Settings;
+import io.hpcdask.launcher.ssh.SshSettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code hpc-dask doctor}: is this cluster ready for hpc-dask workers? */
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = "Checks, one line each, everything workers need on a cluster: the SSH host key is known, the"
+                + " SSH login works, the batch system's commands are there (and their version), java 17+ is on the"
+                + " remote PATH, the worker jar is uploaded (~/.hpc-dask/lib), and the batch system accepts a test"
+                + " job (sbatch --test-only, or a held PBS job that is deleted at once). Exits 0 only when all pass.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  hpc-dask doctor --system slurm --ssh alice@login.cluster.org",
+            "  hpc-dask doctor --system pbs --ssh cluster-alias --ssh-accept-new",
+            "  hpc-dask doctor --system local",
+        })
+public final class DoctorCommand implements Callable<Integer>, JobOptions.Command {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    SshOptions sshOptions;
+
+    private final CliContext context;
+
+    DoctorCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Settings settings = JobOptions.settings(spec, context);
+        String system = settings.system();
+        SshSettings ssh = sshOptions.settings(settings);
+        Path localJobs = context.hpcDaskHome().resolve("local-jobs");
+        String java = settings.string(ConfigKeys.JAVA).orElseThrow();
+        boolean ok = new Doctor(system, ssh, sshOptions.batchPath(), DoctorTestJob.of(settings), localJobs, java)
+                .run(spec.commandLine().getOut());
+        return ok ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+}

@@ -1,0 +1,86 @@
+package io.hpcdask.launcher.cli;
+
+import io.hpcdask.launcher.config.ConfigKeys;
+import io.hpcdask.launcher.config.Settings;
+import io.hpcdask.launcher.ssh.LocalShell;
+import io.hpcdask.launcher.ssh.RemoteShell;
+import io.hpcdask.launcher.ssh.SshConfigResolver;
+import io.hpcdask.launcher.ssh.SshSettings;
+import io.hpcdask.launcher.ssh.SshShell;
+import io.hpcdask.launcher.ssh.SshTarget;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The SSH options every command that reaches a cluster takes; use with {@code @Mixin}. */
+public final class SshOptions {
+    @Option(names = "--ssh", paramLabel = "TARGET",
+            description = "The login node: [user@]host[:port] or a Host alias from ~/.ssh/config. Without it, commands run on this machine.")
+    String ssh;
+
+    @Option(names = "--ssh-accept-new",
+            description = "Add an unknown host key to known_hosts instead of refusing. A changed key is always refused.")
+    boolean acceptNew;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", defaultValue = "${env:HPC_DASK_KNOWN_HOSTS}",
+            description = "known_hosts file to check host keys against (default: $HPC_DASK_KNOWN_HOSTS, else"
+                    + " UserKnownHostsFile from ~/.ssh/config, else ~/.ssh/known_hosts).")
+    Path knownHosts;
+
+    @Option(names = {"-i", "--identity"}, paramLabel = "FILE",
+            description = "Private key file (repeatable; replaces IdentityFile from ~/.ssh/config; default:"
+                    + " $HPC_DASK_SSH_IDENTITY, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa). Keys in the ssh-agent"
+                    + " at $SSH_AUTH_SOCK are offered too.")
+    List<Path> identities = new ArrayList<>();
+
+    @Option(names = "--ssh-config", paramLabel = "FILE", description = "ssh config to read instead of ~/.ssh/config.")
+    Path sshConfig;
+
+    @Option(names = "--batch-path", paramLabel = "DIR",
+            description = "Directory put first on the PATH of every batch command (repeatable), for batch systems"
+                    + " installed outside the login PATH, e.g. /opt/pbs/bin.")
+    List<String> batchPath = new ArrayList<>();
+
+    /** The directories given with --batch-path. */
+    public List<String> batchPath() {
+        return List.copyOf(batchPath);
+    }
+
+    /** The resolved connection settings, or null when no --ssh was given. */
+    public SshSettings settings() {
+        return settings(ssh, acceptNew);
+    }
+
+    /** As {@link #settings()}, with the {@code ssh} and {@code ssh-accept-new} config keys below the flags. */
+    public SshSettings settings(Settings config) {
+        String target = ssh != null ? ssh : config.string(ConfigKeys.SSH).orElse(null);
+        boolean accept = acceptNew || config.value(ConfigKeys.SSH_ACCEPT_NEW, Boolean.class).orElse(false);
+        return settings(target, accept);
+    }
+
+    private SshSettings settings(String ssh, boolean acceptNew) {
+        if (ssh == null) {
+            return null;
+        }
+        List<Path> keys = new ArrayList<>(identities);
+        String envKey = System.getenv("HPC_DASK_SSH_IDENTITY");
+        if (keys.isEmpty() && envKey != null && !envKey.isBlank()) {
+            keys.add(Path.of(envKey));
+        }
+        return new SshConfigResolver(Path.of(System.getProperty("user.home")), sshConfig)
+                .resolve(SshTarget.parse(ssh), keys, knownHosts, acceptNew).withPathPrefix(batchPath);
+    }
+
+    /** A connected SSH shell for --ssh, else a shell on this machine. */
+    public RemoteShell open() {
+        SshSettings s = settings();
+        return s == null ? new LocalShell(batchPath) : SshShell.connect(s);
+    }
+
+    /** As {@link #open()}, with the config keys below the flags. */
+    public RemoteShell open(Settings config) {
+        SshSettings s = settings(config);
+        return s == null ? new LocalShell(batchPath) : SshShell.connect(s);
+    }
+}

@@ -1,0 +1,367 @@
+package io.hpcdask.launcher.ssh;
+
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.SftpException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commands and file transfers over one SSH connection per target, shared by all callers. At most
+ * {@link SshSettings#maxChannels()} channels are open at once (servers refuse more than MaxSessions); a dropped
+ * connection is re-opened with backoff, and only commands marked safe to repeat are re-run.
+ */
+public final class SshShell implements RemoteShell {
+    private static final Logger LOG = LoggerFactory.getLogger(SshShell.class);
+    private static final int RECONNECT_ATTEMPTS = 5;
+    private static final int CHANNEL_OPEN_ATTEMPTS = 4;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+
+    private final SshSettings settings;
+    private final Semaphore channels;
+    private final AtomicInteger openChannels = new AtomicInteger();
+    private final AtomicInteger maxOpenChannels = new AtomicInteger();
+    private final AtomicInteger connects = new AtomicInteger();
+    private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ssh-channel-reader");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.locks.ReentrantLock pipeLock = new java.util.concurrent.locks.ReentrantLock();
+    private ShellPipe pipe;
+    private SshConnection connection;
+    private String home;
+
+    private SshShell(SshSettings settings) {
+        this.settings = settings;
+        this.channels = new Semaphore(settings.maxChannels(), true);
+    }
+
+    /** Connects now, so a wrong host key or key is reported before anything else is attempted. */
+    public static SshShell connect(SshSettings settings) {
+        SshShell shell = new SshShell(settings);
+        shell.connection();
+        return shell;
+    }
+
+    /**
+     * Runs a command through the connection's long-lived shell when it is free (see {@link ShellPipe}), else on a
+     * channel of its own, so concurrent callers still run in parallel within the channel limit.
+     */
+    @Override
+    public CommandResult run(RemoteCommand command) {
+        for (int attempt = 1;; attempt++) {
+            SshConnection c = connection();
+            boolean viaPipe = settings.maxChannels() > 1 && pipeLock.tryLock();
+            if (!viaPipe) {
+                acquire();
+            }
+            try {
+                return viaPipe ? runInPipe(c, command) : exec(c, command);
+            } catch (ChannelRefused e) {
+                // Nothing ran. A server frees a closed session slot a moment after the close, so a refusal right
+                // after another channel ended is worth a short wait; more than that means MaxSessions is lower
+                // than our limit.
+                if (attempt >= CHANNEL_OPEN_ATTEMPTS) {
+                    throw new SshConnectException("ssh " + where() + ": the server refused to open a channel for `"
+                            + command.command() + "` " + attempt + " times (" + e.getMessage() + "); its MaxSessions"
+                            + " is probably below the " + settings.maxChannels() + " channels hpc-dask opens at once",
+                            false, e);
+                }
+                sleep(100L << (attempt - 1));
+            } catch (JSchException | IOException e) {
+                boolean lost = ExecChannel.connectionDies(c);
+                if (!lost && !viaPipe) {
+                    throw new SshConnectException("ssh " + where() + ": `" + command.command() + "` could not run: "
+                            + e.getMessage(), false, e);
+                }
+                if (lost) {
+                    dropped(c);
+                }
+                String what = lost ? "ssh connection to " + where() + " dropped" : "the remote shell on " + where() + " ended";
+                if (!command.retrySafe()) {
+                    throw new ConnectionLostException(what + " while running `" + command.command() + "`; not re-run,"
+                            + " because it may already have taken effect (check the batch queue before submitting"
+                            + " again)", e);
+                }
+                if (attempt >= RECONNECT_ATTEMPTS) {
+                    throw new ConnectionLostException(what + " " + attempt + " times while running `"
+                            + command.command() + "`; giving up", e);
+                }
+                LOG.warn("{} during `{}`; running it again (it is safe to repeat)", what, command.command());
+            } finally {
+                if (viaPipe) {
+                    pipeLock.unlock();
+                } else {
+                    channels.release();
+                }
+            }
+        }
+    }
+
+    /** Caller holds pipeLock. The pipe keeps one channel (and one permit) for as long as it lives. */
+    private CommandResult runInPipe(SshConnection c, RemoteCommand command) throws JSchException, IOException {
+        if (pipe != null && (pipe.connection != c || !pipe.isOpen())) {
+            closePipe();
+        }
+        if (pipe == null) {
+            acquire();
+            opened();
+            try {
+                pipe = ShellPipe.open(c, settings.pathPrefix(), (int) settings.connectTimeout().toMillis(), readers);
+            } catch (JSchException | IOException | RuntimeException e) {
+                openChannels.decrementAndGet();
+                channels.release();
+                throw e;
+            }
+        }
+        try {
+            return pipe.run(command, where());
+        } catch (IOException | RuntimeException e) {
+            closePipe();
+            throw e;
+        }
+    }
+
+    private void closePipe() {
+        if (pipe != null) {
+            pipe.close();
+            pipe = null;
+            openChannels.decrementAndGet();
+            channels.release();
+        }
+    }
+
+    private CommandResult exec(SshConnection c, RemoteCommand command) throws JSchException, IOException {
+        opened();
+        try {
+            return ExecChannel.run(c, command, settings, readers, where());
+        } finally {
+            openChannels.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void upload(Path local, String remotePath, int mode) throws IOException {
+        sftp("upload " + local + " to " + remotePath, sftp -> {
+            try (InputStream in = Files.newInputStream(local)) {
+                sftp.put(in, remotePath);
+            }
+            sftp.chmod(mode, remotePath);
+            return null;
+        });
+    }
+
+    @Override
+    public void write(byte[] content, String remotePath, int mode) throws IOException {
+        sftp("write " + remotePath, sftp -> {
+            // Empty file first, mode set, then content: a secret is never readable by others.
+            sftp.put(new ByteArrayInputStream(new byte[0]), remotePath);
+            sftp.chmod(mode, remotePath);
+            sftp.put(new ByteArrayInputStream(content), remotePath);
+            return null;
+        });
+    }
+
+    @Override
+    public void mkdirs(String remotePath, int mode) throws IOException {
+        sftp("mkdir " + remotePath, sftp -> {
+            String path = remotePath.startsWith("/") ? remotePath : sftp.getHome() + "/" + remotePath;
+            StringBuilder sofar = new StringBuilder();
+            for (String part : path.split("/")) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                sofar.append('/').append(part);
+                if (!isDir(sftp, sofar.toString())) {
+                    sftp.mkdir(sofar.toString());
+                    sftp.chmod(mode, sofar.toString());
+                }
+            }
+            sftp.chmod(mode, path);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean exists(String remotePath) throws IOException {
+        return sftp("stat " + remotePath, sftp -> {
+            try {
+                return sftp.stat(remotePath).isReg();
+            } catch (SftpException e) {
+                if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void rename(String from, String to) throws IOException {
+        sftp("rename " + from + " to " + to, sftp -> {
+            sftp.rename(from, to);
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized String homeDir() throws IOException {
+        if (home == null) {
+            home = sftp("home directory", ChannelSftp::getHome);
+        }
+        return home;
+    }
+
+    @Override
+    public String where() {
+        return settings.where();
+    }
+
+    /** The server's host key as {@code <algorithm> SHA256:<fingerprint>}, as checked when connecting. */
+    public synchronized String hostKey() {
+        com.jcraft.jsch.HostKey key = connection().session.getHostKey();
+        byte[] blob = java.util.Base64.getDecoder().decode(key.getKey());
+        return HostKeys.algorithm(blob) + " " + HostKeys.fingerprint(blob);
+    }
+
+    /** The most channels that were ever open at once on this shell's connection. */
+    public int maxOpenChannelsObserved() {
+        return maxOpenChannels.get();
+    }
+
+    /** How many times a connection was opened: 1, plus one per re-open after a drop. */
+    public int connectCount() {
+        return connects.get();
+    }
+
+    public SshSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        // The pipe lock first, as run() takes it before this object's monitor.
+        pipeLock.lock();
+        try {
+            closePipe();
+        } finally {
+            pipeLock.unlock();
+        }
+        synchronized (this) {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
+        }
+        readers.shutdownNow();
+    }
+
+    private interface SftpAction<T> {
+        T apply(ChannelSftp sftp) throws SftpException, IOException;
+    }
+
+    /** File operations are idempotent, so they are repeated after a dropped connection like queries. */
+    private <T> T sftp(String what, SftpAction<T> action) throws IOException {
+        for (int attempt = 1;; attempt++) {
+            SshConnection c = connection();
+            acquire();
+            ChannelSftp sftp = null;
+            opened();
+            try {
+                sftp = (ChannelSftp) c.session.openChannel("sftp");
+                sftp.connect((int) settings.connectTimeout().toMillis());
+                return action.apply(sftp);
+            } catch (JSchException | SftpException | IOException e) {
+                if (c.isConnected() || attempt >= RECONNECT_ATTEMPTS) {
+                    throw new IOException("sftp on " + where() + ": " + what + " failed: " + e.getMessage(), e);
+                }
+                dropped(c);
+            } finally {
+                if (sftp != null) {
+                    sftp.disconnect();
+                }
+                openChannels.decrementAndGet();
+                channels.release();
+            }
+        }
+    }
+
+    private static boolean isDir(ChannelSftp sftp, String path) throws SftpException {
+        try {
+            return sftp.stat(path).isDir();
+        } catch (SftpException e) {
+            if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private synchronized SshConnection connection() {
+        if (connection != null && connection.isConnected()) {
+            return connection;
+        }
+        if (connection == null && connects.get() == 0) {
+            connection = SshConnector.open(settings);
+            connects.incrementAndGet();
+            return connection;
+        }
+        Duration wait = FIRST_BACKOFF;
+        for (int attempt = 1;; attempt++) {
+            try {
+                connection = SshConnector.open(settings);
+                connects.incrementAndGet();
+                LOG.info("ssh connection to {} re-opened (attempt {})", where(), attempt);
+                return connection;
+            } catch (SshConnectException e) {
+                if (e.authentication() || attempt >= RECONNECT_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("ssh connection to {} failed ({}); retrying in {} ms", where(), e.getMessage(), wait.toMillis());
+                sleep(wait.toMillis());
+                wait = wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private synchronized void dropped(SshConnection c) {
+        c.close();
+        if (connection == c) {
+            connection = null;
+        }
+    }
+
+    private void opened() {
+        int now = openChannels.incrementAndGet();
+        maxOpenChannels.accumulateAndGet(now, Math::max);
+    }
+
+    private void acquire() {
+        try {
+            channels.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a free ssh channel", e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.hpcdask.server.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class EventLoopTest {
+    @Test
+    void tasksRunInOrderOnOneThreadAndTicksComeBetween() {
+        List<Long> ticks = new CopyOnWriteArrayList<>();
+        EventLoop loop = new EventLoop("test-loop", System::currentTimeMillis, 20, ticks::add,
+                LoggerFactory.getLogger("test"));
+        loop.start();
+        try {
+            List<Integer> seen = new CopyOnWriteArrayList<>();
+            List<String> threads = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                int n = i;
+                loop.execute(() -> {
+                    seen.add(n);
+                    threads.add(Thread.currentThread().getName());
+                });
+            }
+            assertThat(loop.call(seen::size)).isEqualTo(100);
+            assertThat(seen).isSorted();
+            assertThat(threads).containsOnly("test-loop");
+            await().atMost(Duration.ofSeconds(10)).until(() -> ticks.size() >= 3);
+            assertThat(ticks).isSorted();
+        } finally {
+            loop.close();
+        }
+    }
+
+    @Test
+    void aFailingTaskDoesNotStopTheLoopAndCallsSeeTheirErrors() {
+        EventLoop loop = new EventLoop("test-loop", System::currentTimeMillis, 1_000, now -> { },
+                LoggerFactory.getLogger("test"));
+        loop.start();
+        AtomicInteger after = new AtomicInteger();
+        loop.execute(() -> {
+            throw new IllegalStateException("boom");
+        });
+        loop.execute(after::incrementAndGet);
+        assertThatThrownBy(() -> loop.call(() -> {
+            throw new IllegalArgumentException("bad");
+        })).isInstanceOf(IllegalArgumentException.class).hasMessage("bad");
+        assertThat(loop.call(after::get)).isEqualTo(1);
+        loop.close();
+        assertThat(loop.execute(after::incrementAndGet)).isFalse();
+        assertThatThrownBy(() -> loop.call(after::get)).isInstanceOf(IllegalStateException.class);
+        assertThat(after.get()).isEqualTo(1);
+    }
+}
