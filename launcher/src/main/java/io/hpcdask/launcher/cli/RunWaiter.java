@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
  */
 final class RunWaiter {
     private static final long POLL_MILLIS = 200;
+    private static final long MAX_POLL_MILLIS = 2_000;
 
     private final RunningCluster cluster;
     private final PrintWriter out;
@@ -76,8 +77,10 @@ final class RunWaiter {
         Set<String> wanted = new HashSet<>(ids);
         int lastDone = -1;
         while (true) {
+            long pollStart = System.nanoTime();
             Map<String, RunView> mine = cluster.call(c -> c.runs(null)).stream().filter(r -> wanted.contains(r.id()))
                     .collect(Collectors.toMap(RunView::id, Function.identity()));
+            long pollMillis = (System.nanoTime() - pollStart) / 1_000_000;
             long done = mine.values().stream().filter(RunStates::isFinal).count();
             if (done != lastDone) {
                 err.printf("Waiting for runs: %d of %d finished%n", done, ids.size());
@@ -87,13 +90,18 @@ final class RunWaiter {
             if (done == ids.size()) {
                 return mine.values().stream().mapToInt(RunStates::exitStatus).max().orElse(0);
             }
-            sleep();
+            // listing many runs costs the scheduler CPU that its runs need: poll less often the more a poll costs
+            sleep(Math.min(MAX_POLL_MILLIS, Math.max(POLL_MILLIS, 5 * pollMillis)));
         }
     }
 
     static void sleep() {
+        sleep(POLL_MILLIS);
+    }
+
+    static void sleep(long millis) {
         try {
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandFailedException("interrupted");
