@@ -53,6 +53,10 @@ class LocalClusterEndToEndTest {
         assertThat(clusters.ok("workers").out()).containsPattern("local-\\d+-1 ").containsPattern("local-\\d+-2 ").contains("foo=1");
         assertThat(clusters.ok("cluster", "status").out()).contains("Workers:    2");
 
+        CliRun.Result unknown = clusters.cli("logs", "999");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(unknown.err().strip()).isEqualTo("hpc-dask: no run with id 999");
+
         clusters.ok("cluster", "down");
         assertThat(clusters.ok("logs").out()).as("logs answers from the store when the cluster is down").isEqualTo("hi\n");
         assertThat(clusters.ok("runs").out()).contains(id).contains("completed");
