@@ -10,12 +10,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,12 +143,12 @@ public final class ApiServer implements AutoCloseable {
             size = ch.size();
             long from = Math.min(offset, size);
             int len = (int) Math.min(ApiPaths.MAX_LOG_CHUNK, size - from);
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(len);
+            ByteBuffer buf = ByteBuffer.allocate(len);
             ch.position(from);
             while (buf.hasRemaining() && ch.read(buf) > 0) {
                 // read until the chunk is full or the file ends
             }
-            data = java.util.Arrays.copyOf(buf.array(), buf.position());
+            data = Arrays.copyOf(buf.array(), buf.position());
         } catch (NoSuchFileException e) {
             size = 0; // the run has produced no output yet
             data = new byte[0];
