@@ -125,6 +125,11 @@ final class RunProcess {
         return true;
     }
 
+    /** True once this worker killed the run (cancel, stop): a signal it ends with was ours, not the batch system's. */
+    boolean killedByWorker() {
+        return cancelled;
+    }
+
     /** Terminates the whole group, then kills what is left after a grace period. */
     void kill(ScheduledExecutorService timer) {
         cancelled = true;

@@ -53,10 +53,17 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         return t;
     }
 
+    /** How long a run killed by someone else's signal waits to see whether this worker is killed with it. */
+    static final long FOREIGN_SIGNAL_GRACE_MILLIS = 2_000;
+    private volatile boolean shuttingDown;
+
     /** Runs until the worker should exit and returns its exit code. */
     int run() {
         disconnectedSince = spec.startMillis();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::killAllNow, "kill-runs"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown = true;
+            killAllNow();
+        }, "kill-runs"));
         link.start();
         agent.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         int code = exit.join();
@@ -109,7 +116,20 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     @Override
     public void finished(RunProcess run, Message.RunFinished result) {
-        link.send(result); // from the run's own thread, so it follows all of the run's output
+        if (result.terminated() && !run.killedByWorker()) {
+            // A signal this worker did not send. When the batch system ends the whole job (scancel, walltime, node
+            // failure) it signals the run and this JVM together: the run must then be re-staged, not recorded as
+            // terminated, so its result is held back and dropped if this worker is going down too.
+            agent.schedule(() -> {
+                if (shuttingDown) {
+                    LOG.info("Run {} was killed with this worker's job; the scheduler re-stages it", run.runId());
+                } else {
+                    link.send(result);
+                }
+            }, FOREIGN_SIGNAL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            link.send(result); // from the run's own thread, so it follows all of the run's output
+        }
         agent.execute(() -> {
             runs.remove(run.runId());
             gpus.release(run.gpuIds());

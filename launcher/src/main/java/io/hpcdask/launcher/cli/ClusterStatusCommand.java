@@ -3,6 +3,8 @@ package io.hpcdask.launcher.cli;
 import io.hpcdask.server.api.ClusterStatus;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import io.hpcdask.server.api.ScalingView;
+import io.hpcdask.server.provision.Autoscaler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +26,8 @@ final class ClusterStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClusterStatus s = RunningCluster.require(cluster.resolve(context)).call(c -> c.status());
+        RunningCluster running = RunningCluster.require(cluster.resolve(context));
+        ClusterStatus s = running.call(c -> c.status());
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Cluster:    %s%n", s.name());
         out.printf("State:      running (pid %d, up since %s)%n", s.pid(), Table.time(s.startedAt()));
@@ -33,7 +36,38 @@ final class ClusterStatusCommand implements Callable<Integer> {
         out.printf("Resources:  %s%n", s.resources() == null || s.resources().isEmpty() ? "-" : s.resources());
         out.printf("Workers:    %d%n", s.workers());
         out.printf("Runs:       %s%n", Table.amounts(s.runs()));
+        ScalingView scaling = running.call(c -> c.scaling());
+        if (!"local".equals(scaling.system())) {
+            printJobs(out, scaling);
+        }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** Each profile's target and health, then every batch job with the batch system's own reason. */
+    private static void printJobs(PrintWriter out, ScalingView scaling) {
+        out.printf("Batch:      %s%n", scaling.system());
+        for (Autoscaler.PoolView p : scaling.pools()) {
+            out.printf("Profile %s: target %d, %d pending, %d running, %d connected%s%n", p.profile(), p.target(), p.pending(),
+                    p.running(), p.connected(), p.submitting() > 0 ? ", " + p.submitting() + " being submitted" : "");
+            if (p.pausedReason() != null) {
+                out.printf("  PAUSED: %s (scale again to retry)%n", p.pausedReason());
+            } else if (p.lastError() != null) {
+                out.printf("  last failure: %s%n", p.lastError());
+            }
+        }
+        Table t = new Table("JOB", "PROFILE", "STATE", "REASON", "WORKER", "AGE");
+        long now = System.currentTimeMillis();
+        for (Autoscaler.JobView j : scaling.jobs()) {
+            t.add(j.jobId(), j.profile(), j.state() + (j.retiring() ? " (retiring)" : ""), Table.orDash(j.reason()),
+                    Table.orDash(j.worker()), age(now - j.submittedAt()));
+        }
+        out.println();
+        t.print(out);
+    }
+
+    private static String age(long millis) {
+        long s = Math.max(0, millis / 1000);
+        return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s / 3600 + "h";
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             PrintCommand.class,
             ConfigCommand.class,
             DoctorCommand.class,
-            ClusterCommand.class, WorkersCommand.class, SubmitCommand.class, RunsCommand.class, LogsCommand.class, CancelCommand.class,
+            ClusterCommand.class, ScaleCommand.class, WorkersCommand.class, SubmitCommand.class, RunsCommand.class, LogsCommand.class, CancelCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -50,6 +50,17 @@ public final class JobOptions {
 
     /** The effective settings of a command: config layers with its flags on top. */
     public static Settings settings(CommandSpec spec, CliContext context) {
+        return settings(spec, context, null);
+    }
+
+    /** The profile given with {@code --profile}, or null. */
+    public static String profile(CommandSpec spec) {
+        OptionSpec profile = spec.findOption(PROFILE);
+        return spec.commandLine().getParseResult().hasMatchedOption(profile) ? profile.getValue() : null;
+    }
+
+    /** As {@link #settings(CommandSpec, CliContext)} for the named profile instead of {@code --profile}. */
+    public static Settings settings(CommandSpec spec, CliContext context, String profileOverride) {
         ParseResult parsed = spec.commandLine().getParseResult();
         List<ConfigValue> flags = new ArrayList<>();
         for (ConfigKey key : ConfigKeys.ALL) {
@@ -65,8 +76,7 @@ public final class JobOptions {
                 flags.add(new ConfigValue(key, raw, Source.flag(key)));
             }
         }
-        OptionSpec profile = spec.findOption(PROFILE);
-        return context.configLoader().load(flags, parsed.hasMatchedOption(profile) ? profile.getValue() : null);
+        return context.configLoader().load(flags, profileOverride != null ? profileOverride : profile(spec));
     }
 
     private static String label(ConfigKey key) {

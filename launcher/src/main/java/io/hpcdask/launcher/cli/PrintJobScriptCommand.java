@@ -1,5 +1,7 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.cluster.ClusterDir;
+import io.hpcdask.launcher.cluster.ClusterSpec;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.script.JobScriptRenderer;
 import io.hpcdask.launcher.script.WorkerEndpoint;
@@ -10,7 +12,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "job-script", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print the worker job script for the given options and profile: exactly what 'scale' submits.",
-            "Before a cluster runs, the scheduler address, worker jar and token file are placeholders."})
+            "While a batch cluster runs (--name), it is that cluster's script for --profile, with its real address, jar and",
+            "token file; before, those three are placeholders."})
 final class PrintJobScriptCommand implements Callable<Integer>, JobOptions.Command {
     @Spec
     CommandSpec spec;
@@ -20,10 +23,24 @@ final class PrintJobScriptCommand implements Callable<Integer>, JobOptions.Comma
         this.context = context;
     }
 
+    @picocli.CommandLine.Mixin
+    ClusterNameMixin cluster;
+
+    /** A running cluster whose workers are batch jobs: its script, with its address, jar and token file, is the truth. */
+    private java.util.Optional<RunningCluster> runningBatchCluster() {
+        ClusterDir dir = cluster.resolve(context);
+        if (!java.nio.file.Files.exists(dir.path().resolve(ClusterSpec.FILE))) {
+            return java.util.Optional.empty();
+        }
+        return RunningCluster.find(dir);
+    }
+
     @Override
     public Integer call() {
         Settings settings = JobOptions.settings(spec, context);
-        String script = new JobScriptRenderer(settings).render(settings, WorkerEndpoint.PLACEHOLDERS);
+        String script = runningBatchCluster()
+                .map(c -> c.call(client -> client.jobScript(JobOptions.profile(spec))))
+                .orElseGet(() -> new JobScriptRenderer(settings).render(settings, WorkerEndpoint.PLACEHOLDERS));
         spec.commandLine().getOut().print(script);
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.cluster.ClusterSpec;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.ssh.LocalShell;
@@ -70,6 +71,23 @@ public final class SshOptions {
         }
         return new SshConfigResolver(Path.of(System.getProperty("user.home")), sshConfig)
                 .resolve(SshTarget.parse(ssh), keys, knownHosts, acceptNew).withPathPrefix(batchPath);
+    }
+
+    /** What a batch cluster records of these options, so its server reaches the same login node the same way. */
+    public ClusterSpec.Ssh record(Settings config) {
+        String target = ssh != null ? ssh : config.string(ConfigKeys.SSH).orElse(null);
+        if (target != null) {
+            SshTarget.parse(target); // a malformed target is bad input here, not a failure in the server
+        }
+        boolean accept = acceptNew || config.value(ConfigKeys.SSH_ACCEPT_NEW, Boolean.class).orElse(false);
+        List<String> keys = new ArrayList<>();
+        identities.forEach(k -> keys.add(k.toAbsolutePath().toString()));
+        String envKey = System.getenv("HPC_DASK_SSH_IDENTITY");
+        if (keys.isEmpty() && envKey != null && !envKey.isBlank()) {
+            keys.add(envKey);
+        }
+        return new ClusterSpec.Ssh(target, accept, keys, knownHosts == null ? null : knownHosts.toAbsolutePath().toString(),
+                sshConfig == null ? null : sshConfig.toAbsolutePath().toString(), List.copyOf(batchPath));
     }
 
     /** A connected SSH shell for --ssh, else a shell on this machine. */

@@ -23,10 +23,17 @@ final class WorkersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<WorkerView> workers = RunningCluster.require(cluster.resolve(context)).call(c -> c.workers());
-        Table t = new Table("NAME", "HOST", "JOB", "STATE", "SLOTS", "RESOURCES", "IN USE", "ENDS");
+        RunningCluster running = RunningCluster.require(cluster.resolve(context));
+        List<WorkerView> workers = running.call(c -> c.workers());
+        java.util.Map<String, String> profileOf = new java.util.HashMap<>();
+        running.call(c -> c.scaling()).jobs().forEach(j -> {
+            if (j.worker() != null) {
+                profileOf.put(j.worker(), j.profile());
+            }
+        });
+        Table t = new Table("NAME", "PROFILE", "HOST", "JOB", "STATE", "SLOTS", "RESOURCES", "IN USE", "ENDS");
         for (WorkerView w : workers) {
-            t.add(w.name(), Table.orDash(w.host()), Table.orDash(w.jobId()), Table.orDash(w.state()),
+            t.add(w.name(), profileOf.getOrDefault(w.name(), "-"), Table.orDash(w.host()), Table.orDash(w.jobId()), Table.orDash(w.state()),
                     w.slotsUsed() + "/" + w.slots(), Table.amounts(w.resources()), Table.amounts(w.used()), Table.time(w.endTime()));
         }
         t.print(spec.commandLine().getOut());

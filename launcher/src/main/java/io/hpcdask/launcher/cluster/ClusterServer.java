@@ -7,6 +7,9 @@ import io.hpcdask.server.api.ApiServer;
 import io.hpcdask.server.api.ClusterControl;
 import io.hpcdask.server.api.ClusterStatus;
 import io.hpcdask.server.api.RunView;
+import io.hpcdask.server.api.ScaleRequest;
+import io.hpcdask.server.api.ScaleResult;
+import io.hpcdask.server.api.ScalingView;
 import io.hpcdask.server.transport.WorkerTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cluster's server side, wired together: scheduler, worker transport, client API and local workers. Started
+ * One cluster's server side, wired together: scheduler, worker transport, client API, and its workers: local
+ * processes, or batch jobs scaled through {@link BatchScaling}. Started
  * in that order; the access file is written last, so a client that finds it can talk to the cluster.
  */
 final class ClusterServer implements ClusterControl {
@@ -28,6 +32,8 @@ final class ClusterServer implements ClusterControl {
 
     private final ClusterDir dir;
     private final LocalWorkerSpec spec;
+    private final ClusterSpec batch;
+    private BatchScaling scaling;
     private final LocalWorkers workers;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long startedAt = System.currentTimeMillis();
@@ -36,9 +42,11 @@ final class ClusterServer implements ClusterControl {
     private ApiServer api;
     private boolean stopping;
 
-    ClusterServer(ClusterDir dir, LocalWorkerSpec spec) {
+    /** @param batch the cluster's batch system and profiles, or null for local workers only */
+    ClusterServer(ClusterDir dir, LocalWorkerSpec spec, ClusterSpec batch) {
         this.dir = dir;
         this.spec = spec;
+        this.batch = batch;
         this.workers = new LocalWorkers(dir);
     }
 
@@ -48,7 +56,16 @@ final class ClusterServer implements ClusterControl {
         byte[] tokenBytes = token.getBytes(StandardCharsets.UTF_8);
         Tokens.writeTokenFile(dir.workerTokenFile(), token);
         scheduler = SchedulerServer.start(ServerConfig.defaults(dir.path(), spec.resources().amounts()));
-        transport = new WorkerTransport(HOST, 0, tokenBytes, HEARTBEAT_MILLIS, scheduler.workerListener()).start();
+        String configured = batch == null ? null : BatchScaling.configuredAddress(dir, batch);
+        // Batch workers dial in from compute nodes, so the transport listens on every interface (token-checked).
+        String bindHost = batch == null ? HOST : "0.0.0.0";
+        int port = configured == null ? 0 : Integer.parseInt(configured.substring(configured.lastIndexOf(':') + 1));
+        transport = new WorkerTransport(bindHost, port, tokenBytes, HEARTBEAT_MILLIS, scheduler.workerListener()).start();
+        if (batch != null) {
+            String address = configured != null ? configured : BatchScaling.workerHost(batch) + ":" + transport.port();
+            LOG.info("Workers of this {} cluster dial {}", batch.system(), address);
+            scaling = BatchScaling.start(dir, batch, scheduler, address, tokenBytes);
+        }
         api = new ApiServer(scheduler, this, tokenBytes, 0);
         api.start();
         if (spec.count() > 0) {
@@ -69,6 +86,21 @@ final class ClusterServer implements ClusterControl {
         ServerStatus s = scheduler.status();
         return new ClusterStatus(dir.name(), HOST, api.port(), transport.port(), ProcessHandle.current().pid(), startedAt,
                 s.workers(), counts, spec.resources().toString(), s.finished(), s.nothingToDo());
+    }
+
+    @Override
+    public ScaleResult scale(ScaleRequest request) {
+        return scaling == null ? ClusterControl.super.scale(request) : scaling.scale(request);
+    }
+
+    @Override
+    public ScalingView scaling() {
+        return scaling == null ? ClusterControl.super.scaling() : scaling.view();
+    }
+
+    @Override
+    public String jobScript(String profile) {
+        return scaling == null ? ClusterControl.super.jobScript(profile) : scaling.jobScript(profile);
     }
 
     @Override
@@ -95,6 +127,11 @@ final class ClusterServer implements ClusterControl {
                 scheduler.shutdown(true);
             }
             workers.stop(15);
+            if (scaling != null) {
+                LOG.info("Cancelling every batch job of the cluster");
+                scaling.cancelAll();
+                scaling.close();
+            }
             if (transport != null) {
                 transport.close();
             }

@@ -33,6 +33,8 @@ public final class ServerMain implements Callable<Integer> {
     long deathTimeout;
     @Option(names = "--foreground")
     boolean foreground;
+    @Option(names = "--spec", description = "the cluster's batch system and profiles (cluster.json)")
+    Path spec;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerMain()).execute(args));
@@ -42,9 +44,9 @@ public final class ServerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         ClusterDir dir = new ClusterDir(name, clusterDir).create();
         ServerLogging.configure(dir.serverLog(), foreground);
-        LocalWorkerSpec spec = new LocalWorkerSpec(workers, cores, memory == null ? null : Memory.parse(memory),
+        LocalWorkerSpec workerSpec = new LocalWorkerSpec(workers, cores, memory == null ? null : Memory.parse(memory),
                 Resources.parse(resources), slots, deathTimeout);
-        ClusterServer server = new ClusterServer(dir, spec);
+        ClusterServer server = new ClusterServer(dir, workerSpec, this.spec == null ? null : ClusterSpec.read(this.spec));
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cluster-shutdown"));
         server.start();
         server.awaitStopped();

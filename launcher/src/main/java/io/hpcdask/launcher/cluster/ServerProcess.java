@@ -19,6 +19,11 @@ public final class ServerProcess {
     }
 
     public static Process start(ClusterDir dir, LocalWorkerSpec workers, boolean foreground) {
+        return start(dir, workers, foreground, null);
+    }
+
+    /** @param spec the cluster's cluster.json when its workers are batch jobs, else null */
+    public static Process start(ClusterDir dir, LocalWorkerSpec workers, boolean foreground, java.nio.file.Path spec) {
         List<String> cmd = new ArrayList<>(List.of(LocalWorkers.javaExecutable(), "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
                 "--cluster-dir", dir.path().toString(), "--name", dir.name(),
@@ -42,6 +47,9 @@ public final class ServerProcess {
         }
         if (foreground) {
             cmd.add("--foreground");
+        }
+        if (spec != null) {
+            cmd.addAll(List.of("--spec", spec.toString()));
         }
         if (!foreground && Files.isExecutable(SETSID)) {
             // its own session: a Ctrl-C or hangup meant for the terminal does not reach the cluster

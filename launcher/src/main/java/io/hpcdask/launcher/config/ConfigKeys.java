@@ -35,6 +35,8 @@ public final class ConfigKeys {
             "seconds a worker waits for an unreachable scheduler before it exits");
     public static final ConfigKey SHEBANG = key("shebang", ValueKind.SHEBANG, "#!/usr/bin/env bash", "first line of job scripts");
 
+    public static final ConfigKey LIFETIME_GRACE = key("lifetime-grace", ValueKind.SECONDS, null,
+            "seconds before the end of its walltime a worker stops taking runs and drains (unset: the worker's 120)");
     public static final ConfigKey SSH = key("ssh", ValueKind.TEXT, null,
             "login node, [user@]host[:port] or a Host alias of ~/.ssh/config; unset: batch commands run on this machine");
     public static final ConfigKey SSH_ACCEPT_NEW = key("ssh-accept-new", ValueKind.BOOLEAN, "false",
@@ -42,7 +44,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(SYSTEM, TEMPLATE_DIR, CORES, MEMORY, WALLTIME, QUEUE, ACCOUNT, JOB_NAME,
             JOB_EXTRA_DIRECTIVE, DIRECTIVE_SKIP, PROLOGUE, EPILOGUE, LOG_DIRECTORY, LOCAL_DIRECTORY, JAVA, RESOURCES,
-            SCHEDULER_ADDRESS, DEATH_TIMEOUT, SHEBANG, SSH, SSH_ACCEPT_NEW);
+            SCHEDULER_ADDRESS, DEATH_TIMEOUT, LIFETIME_GRACE, SHEBANG, SSH, SSH_ACCEPT_NEW);
 
     /** Keys whose flags come from the SSH options mixin, not from the job options. */
     public static final List<ConfigKey> CONNECTION = List.of(SSH, SSH_ACCEPT_NEW);

@@ -105,6 +105,17 @@ public final class ConfigLoader {
         return new Settings(effective, profile, profileSource);
     }
 
+    /** Every profile the config files define, in the order they first appear. */
+    public List<String> profileNames() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        for (Path p : List.of(siteFile(), userFile())) {
+            if (Files.isRegularFile(p)) {
+                names.addAll(ConfigFile.read(p).profiles().keySet());
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
     private List<ConfigValue> envValues() {
         List<ConfigValue> out = new ArrayList<>();
         for (ConfigKey key : ConfigKeys.ALL) {

@@ -90,6 +90,30 @@ public final class Settings {
         return value(ConfigKeys.DEATH_TIMEOUT, Long.class).orElseThrow();
     }
 
+    /** Every key that is set, with its raw values: what a running cluster records of a profile. */
+    public Map<String, List<String>> raw() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        entries.forEach((k, e) -> {
+            if (e.isSet()) {
+                out.put(k.name(), List.copyOf(e.raw()));
+            }
+        });
+        return out;
+    }
+
+    /** Settings recorded by {@link #raw()}, checked again; unknown keys are refused. */
+    public static Settings recorded(Map<String, List<String>> raw, String profile, String origin) {
+        Map<ConfigKey, Entry> entries = new LinkedHashMap<>();
+        for (ConfigKey key : ConfigKeys.ALL) {
+            entries.put(key, ConfigLoader.check(new ConfigValue(key, key.defaults(), Source.defaultValue(key))));
+        }
+        raw.forEach((name, values) -> {
+            ConfigKey key = ConfigKeys.byName(name).orElseThrow(() -> new ConfigException(origin + ": unknown key '" + name + "'"));
+            entries.put(key, ConfigLoader.check(new ConfigValue(key, values, new Source(name + " in " + origin, origin))));
+        });
+        return new Settings(entries, profile, new Source("profile", origin));
+    }
+
     /** A copy with one key replaced, e.g. the scheduler address of a running cluster. */
     public Settings with(ConfigKey key, String raw, Source source) {
         Map<ConfigKey, Entry> copy = new LinkedHashMap<>(entries);

@@ -27,7 +27,7 @@ public final class BatchProvisioner implements Provisioner {
     private final BatchSystem batch;
     private final Map<String, Settings> profiles;
     private final WorkerEndpoint endpoint;
-    private final boolean arrays;
+    private volatile boolean arrays;
 
     public BatchProvisioner(RemoteShell shell, BatchSystem batch, Map<String, Settings> profiles, WorkerEndpoint endpoint,
                             boolean arrays) {
@@ -36,6 +36,11 @@ public final class BatchProvisioner implements Provisioner {
         this.profiles = Map.copyOf(profiles);
         this.endpoint = endpoint;
         this.arrays = arrays;
+    }
+
+    /** Whether N workers go as one job array (off for sites that forbid arrays). */
+    public void arrays(boolean allowed) {
+        this.arrays = allowed;
     }
 
     /** The script {@code scale} submits for a profile: what {@code print job-script} shows for a running cluster. */

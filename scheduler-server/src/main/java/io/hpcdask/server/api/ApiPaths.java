@@ -10,6 +10,9 @@ final class ApiPaths {
     static final String CANCEL = "/api/cancel";
     static final String STATUS = "/api/status";
     static final String SHUTDOWN = "/api/shutdown";
+    static final String SCALE = "/api/scale";
+    static final String SCALING = "/api/scaling";
+    static final String JOB_SCRIPT = "/api/job-script";
 
     /** One log read returns at most this much, so following a large log streams it in pieces. */
     static final int MAX_LOG_CHUNK = 1 << 20;

@@ -114,6 +114,9 @@ public final class ApiServer implements AutoCloseable {
             case "GET " + ApiPaths.WORKERS -> sendJson(ex, service.workers());
             case "POST " + ApiPaths.CANCEL -> sendJson(ex, service.cancel(json.readValue(ex.getRequestBody(), STRINGS)));
             case "GET " + ApiPaths.STATUS -> sendJson(ex, control.status());
+            case "POST " + ApiPaths.SCALE -> sendJson(ex, control.scale(json.readValue(ex.getRequestBody(), ScaleRequest.class)));
+            case "GET " + ApiPaths.SCALING -> sendJson(ex, control.scaling());
+            case "GET " + ApiPaths.JOB_SCRIPT -> sendJson(ex, control.jobScript(query.get("profile")));
             case "POST " + ApiPaths.SHUTDOWN -> {
                 sendJson(ex, "shutting down");
                 control.shutdown();

@@ -79,6 +79,21 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     }
 
     @Override
+    public ScaleResult scale(ScaleRequest request) {
+        return post(ApiPaths.SCALE, request, new TypeReference<ScaleResult>() {});
+    }
+
+    @Override
+    public ScalingView scaling() {
+        return get(ApiPaths.SCALING, new TypeReference<ScalingView>() {});
+    }
+
+    @Override
+    public String jobScript(String profile) {
+        return get(ApiPaths.JOB_SCRIPT + (profile == null ? "" : "?profile=" + enc(profile)), new TypeReference<String>() {});
+    }
+
+    @Override
     public void shutdown() {
         post(ApiPaths.SHUTDOWN, "", new TypeReference<String>() {});
     }

@@ -1,0 +1,176 @@
+package io.hpcdask.launcher.cluster;
+
+import io.hpcdask.launcher.batch.BatchSystems;
+import io.hpcdask.launcher.config.ConfigKeys;
+import io.hpcdask.launcher.config.Settings;
+import io.hpcdask.launcher.scaling.BatchProvisioner;
+import io.hpcdask.launcher.script.WorkerEndpoint;
+import io.hpcdask.launcher.ssh.LocalShell;
+import io.hpcdask.launcher.ssh.RemoteSecrets;
+import io.hpcdask.launcher.ssh.RemoteShell;
+import io.hpcdask.launcher.ssh.SshConfigResolver;
+import io.hpcdask.launcher.ssh.SshSettings;
+import io.hpcdask.launcher.ssh.SshShell;
+import io.hpcdask.launcher.ssh.SshTarget;
+import io.hpcdask.launcher.ssh.WorkerJarUploader;
+import io.hpcdask.server.SchedulerServer;
+import io.hpcdask.server.api.ApiException;
+import io.hpcdask.server.api.ScaleRequest;
+import io.hpcdask.server.api.ScaleResult;
+import io.hpcdask.server.api.ScalingView;
+import io.hpcdask.server.provision.ProvisionException;
+import io.hpcdask.server.provision.ScalingLoop;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cluster's workers as batch jobs: the login node reached (over SSH or not), the worker jar and the token staged
+ * there, and the scaling loop submitting, polling and cancelling through the batch system.
+ */
+final class BatchScaling implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("hpc-dask.scaling");
+    static final long POLL_MILLIS = 15_000;
+    static final long FAST_POLL_MILLIS = 2_000;
+
+    private final ClusterSpec spec;
+    private final BatchProvisioner provisioner;
+    private final ScalingLoop loop;
+
+    private BatchScaling(ClusterSpec spec, BatchProvisioner provisioner, ScalingLoop loop) {
+        this.spec = spec;
+        this.provisioner = provisioner;
+        this.loop = loop;
+    }
+
+    /** Reaches the login node, stages jar and token, starts scaling; submits {@code spec.workers()} at once. */
+    static BatchScaling start(ClusterDir dir, ClusterSpec spec, SchedulerServer scheduler, String workerAddress, byte[] token)
+            throws IOException {
+        Map<String, Settings> profiles = spec.settings(dir.path().resolve(ClusterSpec.FILE));
+        RemoteShell shell = open(spec.ssh());
+        try {
+            WorkerJarUploader.Uploaded jar = WorkerJarUploader.upload(shell, WorkerJarUploader.bundledJar());
+            LOG.info("Worker jar on {}: {}{}", shell.where(), jar.remotePath(), jar.transferred() ? " (uploaded)" : " (already there)");
+            String tokenFile = RemoteSecrets.write(shell, "cluster-" + dir.name() + ".token", token);
+            WorkerEndpoint endpoint = new WorkerEndpoint(workerAddress, jar.remotePath(), tokenFile);
+            BatchProvisioner provisioner = new BatchProvisioner(shell,
+                    BatchSystems.create(spec.system(), shell, dir.path().resolve("local-jobs")), profiles, endpoint, spec.arrays());
+            ScalingLoop loop = new ScalingLoop(provisioner, scheduler.workerControl(), System::currentTimeMillis,
+                    POLL_MILLIS, FAST_POLL_MILLIS);
+            scheduler.observeWorkers(loop);
+            if (spec.workers() > 0) {
+                loop.scale(spec.defaultProfile(), spec.workers());
+            }
+            return new BatchScaling(spec, provisioner, loop);
+        } catch (IOException | RuntimeException e) {
+            shell.close();
+            throw e;
+        }
+    }
+
+    /** The address workers dial: the configured one, else this host's address toward the login node. */
+    static String workerHost(ClusterSpec spec) throws IOException {
+        String target = spec.ssh() == null ? null : spec.ssh().target();
+        if (target == null) {
+            return "127.0.0.1";
+        }
+        SshSettings ssh = sshSettings(spec.ssh());
+        InetAddress remote = InetAddress.getByName(ssh.host());
+        if (remote.isLoopbackAddress()) {
+            return "127.0.0.1";
+        }
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(new InetSocketAddress(remote, ssh.port())); // no packet is sent: this only picks a route
+            return probe.getLocalAddress().getHostAddress();
+        }
+    }
+
+    static Settings defaults(ClusterDir dir, ClusterSpec spec) {
+        return spec.settings(dir.path().resolve(ClusterSpec.FILE)).get(spec.defaultProfile());
+    }
+
+    static String configuredAddress(ClusterDir dir, ClusterSpec spec) {
+        return defaults(dir, spec).string(ConfigKeys.SCHEDULER_ADDRESS).orElse(null);
+    }
+
+    ScaleResult scale(ScaleRequest request) {
+        String profile = request.profile() == null ? spec.defaultProfile() : request.profile();
+        if (!spec.profiles().containsKey(profile)) {
+            throw new ApiException(400, "--profile: this cluster has no profile '" + profile + "'; its profiles: "
+                    + String.join(", ", spec.profiles().keySet()));
+        }
+        if (request.workers() < 0) {
+            throw new ApiException(400, "workers: '" + request.workers() + "' is negative; expected a whole number >= 0");
+        }
+        if (request.arrays() != null) {
+            provisioner.arrays(request.arrays());
+        }
+        try {
+            ScalingLoop.ScaleOutcome o = loop.scale(profile, request.workers()).get(5, TimeUnit.MINUTES);
+            return new ScaleResult(profile, o.submitted(), o.error());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted while scaling");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ApiException(500, "scaling did not answer: " + e);
+        }
+    }
+
+    ScalingView view() {
+        try {
+            return new ScalingView(spec.system(), loop.pools().get(30, TimeUnit.SECONDS), loop.jobs().get(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ApiException(500, "scaling did not answer: " + e);
+        }
+    }
+
+    String jobScript(String profile) {
+        try {
+            return provisioner.script(profile == null ? spec.defaultProfile() : profile);
+        } catch (ProvisionException e) {
+            throw new ApiException(400, "--profile: " + e.getMessage());
+        }
+    }
+
+    /** Cancels every job of the cluster, pending ones included, and waits until the batch system lists none. */
+    List<String> cancelAll() throws InterruptedException {
+        List<String> left = loop.cancelAll(60_000);
+        if (left.isEmpty()) {
+            LOG.info("Every batch job of the cluster is gone");
+        } else {
+            LOG.warn("Batch jobs still listed after cancelling: {}", left);
+        }
+        return left;
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+    }
+
+    private static RemoteShell open(ClusterSpec.Ssh ssh) {
+        if (ssh == null || ssh.target() == null) {
+            return new LocalShell(ssh == null ? List.of() : ssh.batchPath());
+        }
+        return SshShell.connect(sshSettings(ssh));
+    }
+
+    static SshSettings sshSettings(ClusterSpec.Ssh ssh) {
+        return new SshConfigResolver(Path.of(System.getProperty("user.home")), ssh.sshConfig() == null ? null : Path.of(ssh.sshConfig()))
+                .resolve(SshTarget.parse(ssh.target()), ssh.identities().stream().map(Path::of).toList(),
+                        ssh.knownHosts() == null ? null : Path.of(ssh.knownHosts()), ssh.acceptNew())
+                .withPathPrefix(ssh.batchPath());
+    }
+}
