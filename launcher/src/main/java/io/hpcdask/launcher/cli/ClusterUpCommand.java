@@ -35,8 +35,10 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
     @Mixin
     ClusterNameMixin cluster;
     @Option(names = "--workers", paramLabel = "N",
-            description = "number of local workers (default: 1; 0 starts the scheduler alone, runs stay staged)")
-    int workers = 1;
+            description = "workers to start: local processes (default: 1; 0 starts the scheduler alone, runs stay staged),"
+                    + " or batch jobs submitted at once (default: 0; add them with 'hpc-dask scale N')")
+    Integer workersOption;
+    int workers;
     @Option(names = "--slots", paramLabel = "N", description = "runs each worker takes at once (default: its cores)")
     Integer slots;
     @Option(names = "--foreground", description = "stay attached and log to the terminal; Ctrl-C stops the cluster")
@@ -58,7 +60,9 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
     @Override
     public Integer call() throws IOException {
         Settings settings = JobOptions.settings(spec, context);
-        if (!"local".equals(settings.system())) {
+        boolean local = "local".equals(settings.system());
+        workers = workersOption != null ? workersOption : local ? 1 : 0;
+        if (!local) {
             return batchCluster(settings);
         }
         LocalWorkerSpec spec = workerSpec();

@@ -41,6 +41,8 @@ final class BatchScaling implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("hpc-dask.scaling");
     static final long POLL_MILLIS = 15_000;
     static final long FAST_POLL_MILLIS = 2_000;
+    /** How long cluster down waits for the batch system to stop listing cancelled jobs (the CLI waits 60 s). */
+    static final long CANCEL_WAIT_MILLIS = 30_000;
 
     private final ClusterSpec spec;
     private final BatchProvisioner provisioner;
@@ -146,7 +148,7 @@ final class BatchScaling implements AutoCloseable {
 
     /** Cancels every job of the cluster, pending ones included, and waits until the batch system lists none. */
     List<String> cancelAll() throws InterruptedException {
-        List<String> left = loop.cancelAll(60_000);
+        List<String> left = loop.cancelAll(CANCEL_WAIT_MILLIS);
         if (left.isEmpty()) {
             LOG.info("Every batch job of the cluster is gone");
         } else {
