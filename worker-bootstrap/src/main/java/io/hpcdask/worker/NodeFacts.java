@@ -78,4 +78,15 @@ final class NodeFacts {
     private static String blankToNull(String v) {
         return v == null || v.isBlank() ? null : v.trim();
     }
+
+    /** This worker's index in its job array (SLURM, PBS, or the local launcher), or -1 outside an array. */
+    static int arrayIndex(Map<String, String> env) {
+        for (String name : new String[] {"SLURM_ARRAY_TASK_ID", "PBS_ARRAY_INDEX", "HPC_DASK_ARRAY_TASK_ID"}) {
+            String v = env.get(name);
+            if (v != null && v.matches("\\d{1,9}")) {
+                return Integer.parseInt(v);
+            }
+        }
+        return -1;
+    }
 }

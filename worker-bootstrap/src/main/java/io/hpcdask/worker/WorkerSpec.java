@@ -30,11 +30,20 @@ record WorkerSpec(String schedulerHost, int schedulerPort, String token, String 
         String jobId = NodeFacts.jobId(env);
         String name = jobId == null ? o.name() : o.name() + "-" + jobId;
         long end = o.lifetime() == null ? 0 : nowMillis + o.lifetime().seconds() * 1000;
-        long drainAt = end == 0 ? 0 : Math.max(nowMillis, end - o.lifetimeGraceSeconds() * 1000);
+        long grace = o.lifetimeGraceSeconds() * 1000;
+        long drainAt = end == 0 ? 0 : Math.max(nowMillis, end - grace - stagger(NodeFacts.arrayIndex(env), grace));
         Path workDir = o.localDirectory() != null ? o.localDirectory().toAbsolutePath() : Path.of("").toAbsolutePath();
         return new WorkerSpec(o.schedulerHost(), o.schedulerPort(), readToken(o.tokenFile()), name, NodeFacts.host(env),
                 jobId, Collections.unmodifiableMap(resources), o.slots() > 0 ? o.slots() : cores, gpuIds, nowMillis, end, drainAt,
                 o.deathTimeoutSeconds() * 1000, workDir);
+    }
+
+    /**
+     * The tasks of one job array start together and would all retire together, taking a whole pool away at once:
+     * task i drains (i mod 8) sixteenths of the grace period earlier.
+     */
+    static long stagger(int arrayIndex, long graceMillis) {
+        return arrayIndex < 0 ? 0 : (arrayIndex % 8) * graceMillis / 16;
     }
 
     /** The token only ever comes from its file; the file's content is never echoed. */

@@ -57,6 +57,19 @@ class WorkerSpecTest {
     }
 
     @Test
+    void tasksOfOneArrayDrainAtStaggeredTimes() throws Exception {
+        String[] life = {"--lifetime", "01:00:00", "--lifetime-grace", "160"};
+        long end = 1_000_000 + 3_600_000;
+        assertThat(spec(Map.of("SLURM_ARRAY_JOB_ID", "9", "SLURM_ARRAY_TASK_ID", "0"), life).drainAtMillis()).isEqualTo(end - 160_000);
+        assertThat(spec(Map.of("SLURM_ARRAY_JOB_ID", "9", "SLURM_ARRAY_TASK_ID", "3"), life).drainAtMillis())
+                .isEqualTo(end - 160_000 - 30_000);
+        assertThat(spec(Map.of("PBS_ARRAY_INDEX", "7"), life).drainAtMillis()).isEqualTo(end - 160_000 - 70_000);
+        assertThat(spec(Map.of("SLURM_ARRAY_JOB_ID", "9", "SLURM_ARRAY_TASK_ID", "8"), life).drainAtMillis())
+                .as("the pattern repeats every 8 tasks").isEqualTo(end - 160_000);
+        assertThat(spec(Map.of(), life).drainAtMillis()).as("not an array").isEqualTo(end - 160_000);
+    }
+
+    @Test
     void theTokenNeverShowsInTextOrHello() throws Exception {
         WorkerSpec s = spec(Map.of());
         Message.Hello hello = s.hello(List.of("r1"));
