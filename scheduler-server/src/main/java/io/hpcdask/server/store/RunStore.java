@@ -280,19 +280,9 @@ public final class RunStore implements AutoCloseable {
 
     /** Runs in id (staging) order; {@code state} null for all. */
     public List<StoredRun> runs(RunState state) {
-        String sql = "SELECT * FROM runs" + (state == null ? "" : " WHERE state = ?") + " ORDER BY id";
         synchronized (reader) {
-            try (PreparedStatement ps = reader.prepareStatement(sql)) {
-                if (state != null) {
-                    ps.setString(1, state.label());
-                }
-                List<StoredRun> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(row(rs));
-                    }
-                }
-                return out;
+            try {
+                return select(reader, state);
             } catch (SQLException | JsonProcessingException e) {
                 throw new StoreException("cannot read runs from " + file + ": " + e.getMessage(), e);
             }
@@ -304,12 +294,19 @@ public final class RunStore implements AutoCloseable {
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new StoreException("no run database at " + file, null);
         }
-        String sql = "SELECT * FROM runs" + (state == null ? "" : " WHERE state = ?") + " ORDER BY id";
         org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(10_000);
-        try (Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-             PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
+            return select(c, state);
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("cannot read runs from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<StoredRun> select(Connection c, RunState state) throws SQLException, JsonProcessingException {
+        String sql = "SELECT * FROM runs" + (state == null ? "" : " WHERE state = ?") + " ORDER BY id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (state != null) {
                 ps.setString(1, state.label());
             }
@@ -320,8 +317,6 @@ public final class RunStore implements AutoCloseable {
                 }
             }
             return out;
-        } catch (SQLException | JsonProcessingException e) {
-            throw new StoreException("cannot read runs from " + file + ": " + e.getMessage(), e);
         }
     }
 
