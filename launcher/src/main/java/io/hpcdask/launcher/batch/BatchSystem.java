@@ -22,6 +22,14 @@ public interface BatchSystem {
 
     void cancel(Collection<String> jobIds);
 
+    /**
+     * The last lines a job wrote to its stderr file, to show why it failed (wrong java, unreachable scheduler, a bad
+     * module line); null when the batch system does not say where that file is.
+     */
+    default String stderrTail(String jobId) {
+        return null;
+    }
+
     /** Commands that must be on the PATH (doctor checks them). */
     List<String> requiredCommands();
 

@@ -114,4 +114,19 @@ public final class SlurmBatchSystem implements BatchSystem {
         // --test-only answers on stderr: "sbatch: Job 20 to start at ... on nodes vm in partition debug".
         return (r.stderr() + r.stdout()).strip();
     }
+
+    @Override
+    public String stderrTail(String jobId) {
+        JobIds.check(List.of(jobId), JobIds.SLURM, "SLURM");
+        // scontrol gives the file as written (-e DIR/name-%J.err); the patterns are resolved from its own fields
+        String script = "line=$(scontrol show job -o " + ShellQuote.quote(jobId) + " 2>/dev/null)\n" + """
+                get() { printf '%s\\n' "$line" | tr ' ' '\\n' | sed -n "s/^$1=//p" | head -n 1; }
+                f=$(get StdErr); j=$(get JobId); a=$(get ArrayJobId); t=$(get ArrayTaskId); x=$(get JobName)
+                f=${f//%J/$j}; f=${f//%j/$j}; f=${f//%A/${a:-$j}}; f=${f//%a/$t}; f=${f//%x/$x}
+                [ -r "$f" ] && tail -n 5 "$f"
+                """;
+        CommandResult r = shell.run(RemoteCommand.query(script));
+        String tail = r.stdout().strip();
+        return r.ok() && !tail.isEmpty() ? "stderr: " + tail.replaceAll("\\s+", " ") : null;
+    }
 }

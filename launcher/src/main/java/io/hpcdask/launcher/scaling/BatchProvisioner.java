@@ -100,6 +100,15 @@ public final class BatchProvisioner implements Provisioner {
     }
 
     @Override
+    public String diagnose(String jobId) {
+        try {
+            return batch.stderrTail(jobId);
+        } catch (CommandFailedException e) {
+            return null; // the reason from the poll still stands
+        }
+    }
+
+    @Override
     public void close() {
         shell.close();
     }

@@ -58,6 +58,8 @@ class BatchClusterSlurmTest {
                     queue: nosuch
                   later:
                     job-extra-directive: ["--begin=now+1hour"]
+                  nojava:
+                    java: /no/such/java
                 """);
     }
 
@@ -163,6 +165,18 @@ class BatchClusterSlurmTest {
         CliRun.Result r = cli("scale", "1", "--profile", "nosuch", "--name", "bad");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(r.err()).contains("sbatch: error: invalid partition specified: nosuch");
+    }
+
+    @Test
+    void jobsThatFailBeforeTheirWorkerConnectsPauseScalingWithTheJobsOwnStderr() throws Exception {
+        up("nojava", "--cores", "1", "--memory", "200M", "--profile", "nojava", "--log-directory", home.toString());
+        CliRun.Result r = cli("scale", "1", "--wait", "--timeout", "150", "--name", "nojava");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(r.err()).contains("scaling of profile nojava paused: 3 jobs in a row failed without a worker connecting")
+                .contains("/no/such/java: No such file or directory");
+        assertThat(ok("cluster", "status", "--name", "nojava").out()).contains("PAUSED: 3 jobs in a row failed")
+                .contains("/no/such/java");
+        System.out.println("SLURM-backed test ran: scaling paused after 3 failed jobs: " + r.err().lines().reduce((a, b) -> b).orElse(""));
     }
 
     @Test
