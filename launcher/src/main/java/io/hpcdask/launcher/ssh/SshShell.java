@@ -251,12 +251,20 @@ public final class SshShell implements RemoteShell {
 
     @Override
     public void close() {
-        // The pipe lock first, as run() takes it before this object's monitor.
-        pipeLock.lock();
+        // The pipe lock first, as run() takes it before this object's monitor. A command stuck in a read holds it:
+        // after a while the connection is closed regardless, which breaks that read and frees the command.
+        boolean locked = false;
         try {
-            closePipe();
-        } finally {
-            pipeLock.unlock();
+            locked = pipeLock.tryLock(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (locked) {
+            try {
+                closePipe();
+            } finally {
+                pipeLock.unlock();
+            }
         }
         synchronized (this) {
             if (connection != null) {

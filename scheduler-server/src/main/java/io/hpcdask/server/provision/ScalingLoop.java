@@ -148,6 +148,11 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         provisioner.close();
     }
 
