@@ -1,11 +1,10 @@
 package io.hpcdask.launcher.cli;
 
 import io.hpcdask.launcher.cluster.ClusterDir;
+import io.hpcdask.server.SchedulerServer;
 import io.hpcdask.server.api.RunView;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.store.RunLogs;
-import io.hpcdask.server.store.RunStore;
-import io.hpcdask.server.store.StoredRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,15 +25,12 @@ final class OfflineStore {
             }
             return List.of();
         }
-        try (RunStore store = RunStore.open(dir.database())) {
-            List<RunView> out = new ArrayList<>();
-            for (StoredRun r : store.runs(state == null ? null : RunState.fromLabel(state))) {
-                out.add(new RunView(r.id(), r.spec().label(), r.state().label(), r.spec().argv(), r.spec().requires(),
-                        r.worker(), r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(),
-                        r.state() == RunState.STAGED ? DOWN : null));
-            }
-            return out;
+        List<RunView> out = new ArrayList<>();
+        for (RunView r : SchedulerServer.readRuns(dir.path(), state)) {
+            out.add(!RunState.STAGED.label().equals(r.state()) ? r : new RunView(r.id(), r.label(), r.state(), r.argv(),
+                    r.requires(), r.worker(), r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), DOWN));
         }
+        return out;
     }
 
     static Optional<Path> logFile(ClusterDir dir, String runId) {
