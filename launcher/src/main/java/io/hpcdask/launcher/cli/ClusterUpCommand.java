@@ -65,7 +65,7 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         if (!local) {
             return batchCluster(settings);
         }
-        LocalWorkerSpec spec = workerSpec();
+        LocalWorkerSpec spec = workerSpec(settings);
         ClusterDir dir = cluster.resolve(context).create();
         refuseIfRunning(dir);
         Files.deleteIfExists(dir.path().resolve(ClusterSpec.FILE)); // from an earlier batch cluster of this name
@@ -129,7 +129,8 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         ClusterDir dir = cluster.resolve(context).create();
         refuseIfRunning(dir);
         Path specFile = dir.path().resolve(ClusterSpec.FILE);
-        ClusterSpec.of(selected.system(), ssh.record(selected), !noArray, workers, profiles).write(specFile);
+        ClusterSpec.Ssh reach = ssh.record(selected);
+        ClusterSpec.of(selected.system(), reach, !noArray, workers, profiles).write(specFile);
         PrintWriter out = this.spec.commandLine().getOut();
         PrintWriter err = this.spec.commandLine().getErr();
         Process server = ServerProcess.start(dir, new LocalWorkerSpec(0, 1, null, Resources.NONE, null,
@@ -137,7 +138,7 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         RunningCluster running = new ClusterStartup(dir, server, err).awaitReady(0);
         AccessInfo a = running.access();
         out.printf("Cluster '%s' is up on %s%s: API %s:%d, profiles %s; server log %s%n", dir.name(), selected.system(),
-                ssh.record(selected).target() == null ? "" : " via " + ssh.record(selected).target(), a.host(), a.apiPort(),
+                reach.target() == null ? "" : " via " + reach.target(), a.host(), a.apiPort(),
                 String.join(", ", profiles.keySet()), dir.serverLog());
         out.printf(workers > 0 ? "Submitting %d worker(s) of profile %s; follow them with 'hpc-dask cluster status'%n"
                 : "No workers yet: add them with 'hpc-dask scale N --wait'%n", workers, first);
@@ -145,8 +146,7 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         return ExitCodes.OK;
     }
 
-    private LocalWorkerSpec workerSpec() {
-        Settings settings = JobOptions.settings(spec, context);
+    private LocalWorkerSpec workerSpec(Settings settings) {
         if (workers < 0 || workers > 256) {
             throw new BadInputException("--workers: '" + workers + "' is out of range; expected a whole number from 0 to 256");
         }

@@ -5,7 +5,6 @@ import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.ssh.LocalShell;
 import io.hpcdask.launcher.ssh.RemoteShell;
-import io.hpcdask.launcher.ssh.SshConfigResolver;
 import io.hpcdask.launcher.ssh.SshSettings;
 import io.hpcdask.launcher.ssh.SshShell;
 import io.hpcdask.launcher.ssh.SshTarget;
@@ -50,36 +49,24 @@ public final class SshOptions {
 
     /** The resolved connection settings, or null when no --ssh was given. */
     public SshSettings settings() {
-        return settings(ssh, acceptNew);
+        return record(ssh, acceptNew).settings();
     }
 
     /** As {@link #settings()}, with the {@code ssh} and {@code ssh-accept-new} config keys below the flags. */
     public SshSettings settings(Settings config) {
-        String target = ssh != null ? ssh : config.string(ConfigKeys.SSH).orElse(null);
-        boolean accept = acceptNew || config.value(ConfigKeys.SSH_ACCEPT_NEW, Boolean.class).orElse(false);
-        return settings(target, accept);
-    }
-
-    private SshSettings settings(String ssh, boolean acceptNew) {
-        if (ssh == null) {
-            return null;
-        }
-        List<Path> keys = new ArrayList<>(identities);
-        String envKey = System.getenv("HPC_DASK_SSH_IDENTITY");
-        if (keys.isEmpty() && envKey != null && !envKey.isBlank()) {
-            keys.add(Path.of(envKey));
-        }
-        return new SshConfigResolver(Path.of(System.getProperty("user.home")), sshConfig)
-                .resolve(SshTarget.parse(ssh), keys, knownHosts, acceptNew).withPathPrefix(batchPath);
+        return record(config).settings();
     }
 
     /** What a batch cluster records of these options, so its server reaches the same login node the same way. */
     public ClusterSpec.Ssh record(Settings config) {
-        String target = ssh != null ? ssh : config.string(ConfigKeys.SSH).orElse(null);
+        return record(ssh != null ? ssh : config.string(ConfigKeys.SSH).orElse(null),
+                acceptNew || config.value(ConfigKeys.SSH_ACCEPT_NEW, Boolean.class).orElse(false));
+    }
+
+    private ClusterSpec.Ssh record(String target, boolean accept) {
         if (target != null) {
             SshTarget.parse(target); // a malformed target is bad input here, not a failure in the server
         }
-        boolean accept = acceptNew || config.value(ConfigKeys.SSH_ACCEPT_NEW, Boolean.class).orElse(false);
         List<String> keys = new ArrayList<>();
         identities.forEach(k -> keys.add(k.toAbsolutePath().toString()));
         String envKey = System.getenv("HPC_DASK_SSH_IDENTITY");

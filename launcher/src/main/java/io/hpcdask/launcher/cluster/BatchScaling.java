@@ -8,10 +8,8 @@ import io.hpcdask.launcher.script.WorkerEndpoint;
 import io.hpcdask.launcher.ssh.LocalShell;
 import io.hpcdask.launcher.ssh.RemoteSecrets;
 import io.hpcdask.launcher.ssh.RemoteShell;
-import io.hpcdask.launcher.ssh.SshConfigResolver;
 import io.hpcdask.launcher.ssh.SshSettings;
 import io.hpcdask.launcher.ssh.SshShell;
-import io.hpcdask.launcher.ssh.SshTarget;
 import io.hpcdask.launcher.ssh.WorkerJarUploader;
 import io.hpcdask.server.SchedulerServer;
 import io.hpcdask.server.api.ApiException;
@@ -24,7 +22,6 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -85,7 +82,7 @@ final class BatchScaling implements AutoCloseable {
         if (target == null) {
             return "127.0.0.1";
         }
-        SshSettings ssh = sshSettings(spec.ssh());
+        SshSettings ssh = spec.ssh().settings();
         InetAddress remote = InetAddress.getByName(ssh.host());
         if (remote.isLoopbackAddress()) {
             return "127.0.0.1";
@@ -166,13 +163,6 @@ final class BatchScaling implements AutoCloseable {
         if (ssh == null || ssh.target() == null) {
             return new LocalShell(ssh == null ? List.of() : ssh.batchPath());
         }
-        return SshShell.connect(sshSettings(ssh));
-    }
-
-    static SshSettings sshSettings(ClusterSpec.Ssh ssh) {
-        return new SshConfigResolver(Path.of(System.getProperty("user.home")), ssh.sshConfig() == null ? null : Path.of(ssh.sshConfig()))
-                .resolve(SshTarget.parse(ssh.target()), ssh.identities().stream().map(Path::of).toList(),
-                        ssh.knownHosts() == null ? null : Path.of(ssh.knownHosts()), ssh.acceptNew())
-                .withPathPrefix(ssh.batchPath());
+        return SshShell.connect(ssh.settings());
     }
 }

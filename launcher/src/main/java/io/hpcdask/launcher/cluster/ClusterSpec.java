@@ -3,6 +3,9 @@ package io.hpcdask.launcher.cluster;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hpcdask.launcher.config.Settings;
+import io.hpcdask.launcher.ssh.SshConfigResolver;
+import io.hpcdask.launcher.ssh.SshSettings;
+import io.hpcdask.launcher.ssh.SshTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +26,18 @@ public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, S
 
     /** How to reach the login node; {@code target} null means batch commands run on the scheduler's machine. */
     public record Ssh(String target, boolean acceptNew, List<String> identities, String knownHosts, String sshConfig,
-                      List<String> batchPath) {}
+                      List<String> batchPath) {
+        /** The connection settings, with ~/.ssh/config applied; null without a target. */
+        public SshSettings settings() {
+            if (target == null) {
+                return null;
+            }
+            return new SshConfigResolver(Path.of(System.getProperty("user.home")), sshConfig == null ? null : Path.of(sshConfig))
+                    .resolve(SshTarget.parse(target), identities.stream().map(Path::of).toList(),
+                            knownHosts == null ? null : Path.of(knownHosts), acceptNew)
+                    .withPathPrefix(batchPath);
+        }
+    }
 
     public static ClusterSpec of(String system, Ssh ssh, boolean arrays, int workers, Map<String, Settings> profiles) {
         Map<String, Map<String, List<String>>> raw = new LinkedHashMap<>();
