@@ -1,19 +1,19 @@
 package io.hpcdask.launcher.cli;
 
 import io.hpcdask.server.api.RunView;
+import io.hpcdask.server.core.RunState;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
-/** The run states and what each means for a waiting command. */
+/** What each run state means for a waiting command; the states themselves are the scheduler's. */
 final class RunStates {
-    static final List<String> ALL = List.of("staged", "running", "completed", "error", "terminated", "lost");
-    private static final Set<String> FINAL = Set.of("completed", "error", "terminated", "lost");
+    static final List<String> ALL = Arrays.stream(RunState.values()).map(RunState::label).toList();
 
     private RunStates() {
     }
 
     static boolean isFinal(RunView r) {
-        return FINAL.contains(r.state());
+        return RunState.fromLabel(r.state()).isFinal();
     }
 
     /** The status a shell would see: the run's exit code, 1 for a lost run or one that could not start. */

@@ -38,10 +38,6 @@ final class RunningCluster {
         return access;
     }
 
-    ClusterDir dir() {
-        return dir;
-    }
-
     /** Calls the API, turning "nothing answers" into exit 3 and a refusal into exit 1 with the scheduler's words. */
     <T> T call(Function<SchedulerClient, T> f) {
         try {

@@ -3,10 +3,7 @@ package io.hpcdask.launcher.cli;
 import io.hpcdask.launcher.cluster.ClusterSpec;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
-import io.hpcdask.launcher.ssh.LocalShell;
-import io.hpcdask.launcher.ssh.RemoteShell;
 import io.hpcdask.launcher.ssh.SshSettings;
-import io.hpcdask.launcher.ssh.SshShell;
 import io.hpcdask.launcher.ssh.SshTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,12 +44,7 @@ public final class SshOptions {
         return List.copyOf(batchPath);
     }
 
-    /** The resolved connection settings, or null when no --ssh was given. */
-    public SshSettings settings() {
-        return record(ssh, acceptNew).settings();
-    }
-
-    /** As {@link #settings()}, with the {@code ssh} and {@code ssh-accept-new} config keys below the flags. */
+    /** The connection settings of --ssh, else of the {@code ssh} config key; null for neither. */
     public SshSettings settings(Settings config) {
         return record(config).settings();
     }
@@ -77,15 +69,4 @@ public final class SshOptions {
                 sshConfig == null ? null : sshConfig.toAbsolutePath().toString(), List.copyOf(batchPath));
     }
 
-    /** A connected SSH shell for --ssh, else a shell on this machine. */
-    public RemoteShell open() {
-        SshSettings s = settings();
-        return s == null ? new LocalShell(batchPath) : SshShell.connect(s);
-    }
-
-    /** As {@link #open()}, with the config keys below the flags. */
-    public RemoteShell open(Settings config) {
-        SshSettings s = settings(config);
-        return s == null ? new LocalShell(batchPath) : SshShell.connect(s);
-    }
 }

@@ -113,11 +113,4 @@ public final class Settings {
         });
         return new Settings(entries, profile, new Source("profile", origin));
     }
-
-    /** A copy with one key replaced, e.g. the scheduler address of a running cluster. */
-    public Settings with(ConfigKey key, String raw, Source source) {
-        Map<ConfigKey, Entry> copy = new LinkedHashMap<>(entries);
-        copy.put(key, ConfigLoader.check(new ConfigValue(key, List.of(raw), source)));
-        return new Settings(copy, profile, profileSource);
-    }
 }

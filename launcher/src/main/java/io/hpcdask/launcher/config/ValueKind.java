@@ -80,7 +80,8 @@ public enum ValueKind {
         return raw;
     });
 
-    private static final Pattern VAR_REFERENCE = Pattern.compile("\\$(?:[A-Za-z_][A-Za-z0-9_]*|\\{[A-Za-z_][A-Za-z0-9_]*\\})");
+    /** {@code $VAR} or {@code ${VAR}}: the only expansion a node path may hold (ShellQuote keeps it expandable). */
+    public static final Pattern VAR_REFERENCE = Pattern.compile("\\$(?:[A-Za-z_][A-Za-z0-9_]*|\\{[A-Za-z_][A-Za-z0-9_]*\\})");
 
     private final String acceptedForm;
     private final Function<String, Object> parser;

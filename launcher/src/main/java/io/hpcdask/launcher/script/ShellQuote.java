@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.script;
 
+import io.hpcdask.launcher.config.ValueKind;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -7,7 +8,6 @@ import java.util.stream.Collectors;
 /** Quoting of user values for a POSIX shell: what goes through here is one word, whatever it contains. */
 public final class ShellQuote {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
-    private static final Pattern VAR_REFERENCE = Pattern.compile("\\$(?:[A-Za-z_][A-Za-z0-9_]*|\\{[A-Za-z_][A-Za-z0-9_]*\\})");
 
     private ShellQuote() {
     }
@@ -31,7 +31,7 @@ public final class ShellQuote {
      */
     public static String quoteExpandingVariables(String value) {
         StringBuilder out = new StringBuilder("\"");
-        var m = VAR_REFERENCE.matcher(value);
+        var m = ValueKind.VAR_REFERENCE.matcher(value);
         int at = 0;
         while (m.find()) {
             escapeInto(out, value.substring(at, m.start()));
