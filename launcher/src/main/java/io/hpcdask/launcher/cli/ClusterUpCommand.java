@@ -124,7 +124,7 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
             }
         }
         for (Settings s : profiles.values()) {
-            new JobScriptRenderer(s).render(s, WorkerEndpoint.PLACEHOLDERS); // a broken template is bad input now
+            JobScriptRenderer.render(s, WorkerEndpoint.PLACEHOLDERS); // a broken template is bad input now
         }
         ClusterDir dir = cluster.resolve(context).create();
         refuseIfRunning(dir);

@@ -17,6 +17,6 @@ public final class DoctorTestJob {
         if (settings.system().equals("local")) {
             return JobSubmission.of("#!/usr/bin/env bash\ntrue\n");
         }
-        return JobSubmission.of(new JobScriptRenderer(settings).render(settings, WorkerEndpoint.PLACEHOLDERS));
+        return JobSubmission.of(JobScriptRenderer.render(settings, WorkerEndpoint.PLACEHOLDERS));
     }
 }

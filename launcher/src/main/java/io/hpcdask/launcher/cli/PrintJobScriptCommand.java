@@ -40,7 +40,7 @@ final class PrintJobScriptCommand implements Callable<Integer>, JobOptions.Comma
         Settings settings = JobOptions.settings(spec, context);
         String script = runningBatchCluster()
                 .map(c -> c.call(client -> client.jobScript(JobOptions.profile(spec))))
-                .orElseGet(() -> new JobScriptRenderer(settings).render(settings, WorkerEndpoint.PLACEHOLDERS));
+                .orElseGet(() -> JobScriptRenderer.render(settings, WorkerEndpoint.PLACEHOLDERS));
         spec.commandLine().getOut().print(script);
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -25,16 +25,15 @@ import java.util.Map;
 public final class BatchProvisioner implements Provisioner {
     private final RemoteShell shell;
     private final BatchSystem batch;
-    private final Map<String, Settings> profiles;
-    private final WorkerEndpoint endpoint;
+    /** Each profile's job script: settings and endpoint are fixed for the cluster's life, so it is rendered once. */
+    private final Map<String, String> scripts = new LinkedHashMap<>();
     private volatile boolean arrays;
 
     public BatchProvisioner(RemoteShell shell, BatchSystem batch, Map<String, Settings> profiles, WorkerEndpoint endpoint,
                             boolean arrays) {
         this.shell = shell;
         this.batch = batch;
-        this.profiles = Map.copyOf(profiles);
-        this.endpoint = endpoint;
+        profiles.forEach((name, s) -> scripts.put(name, JobScriptRenderer.render(s, endpoint)));
         this.arrays = arrays;
     }
 
@@ -45,12 +44,12 @@ public final class BatchProvisioner implements Provisioner {
 
     /** The script {@code scale} submits for a profile: what {@code print job-script} shows for a running cluster. */
     public String script(String profile) throws ProvisionException {
-        Settings s = profiles.get(profile);
-        if (s == null) {
+        String script = scripts.get(profile);
+        if (script == null) {
             throw new ProvisionException("this cluster has no profile '" + profile + "'; its profiles: "
-                    + String.join(", ", profiles.keySet()));
+                    + String.join(", ", scripts.keySet()));
         }
-        return new JobScriptRenderer(s).render(s, endpoint);
+        return script;
     }
 
     @Override

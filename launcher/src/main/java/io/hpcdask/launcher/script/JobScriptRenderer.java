@@ -32,12 +32,17 @@ public final class JobScriptRenderer {
     private final Configuration freemarker;
     private final Path templateDir;
 
-    public JobScriptRenderer(Settings settings) {
+    private JobScriptRenderer(Settings settings) {
         this.templateDir = settings.string(ConfigKeys.TEMPLATE_DIR).map(Path::of).orElse(null);
         this.freemarker = configuration(templateDir);
     }
 
-    public String render(Settings settings, WorkerEndpoint endpoint) {
+    /** The job script of these settings (their templates, their batch system) for this endpoint. */
+    public static String render(Settings settings, WorkerEndpoint endpoint) {
+        return new JobScriptRenderer(settings).renderWith(settings, endpoint);
+    }
+
+    private String renderWith(Settings settings, WorkerEndpoint endpoint) {
         JobSystem system = JobSystem.of(settings.system());
         Map<String, Object> header = headerModel(settings);
         List<String> lines = new ArrayList<>();
