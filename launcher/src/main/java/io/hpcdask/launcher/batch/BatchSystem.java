@@ -30,6 +30,15 @@ public interface BatchSystem {
         return null;
     }
 
+    /**
+     * The host of the batch system's controller ({@code SlurmctldHost}, the PBS server) as the batch system names it,
+     * an address when it gives one; workers' traffic follows the same network, so the scheduler listens on the
+     * interface that routes toward it. Empty when unknown.
+     */
+    default java.util.Optional<String> controllerHost() {
+        return java.util.Optional.empty();
+    }
+
     /** Commands that must be on the PATH (doctor checks them). */
     List<String> requiredCommands();
 

@@ -88,6 +88,8 @@ public final class JobOptions {
             case RESOURCES -> "'NAME=N ...'";
             case DIRECTIVE_PATH, NODE_PATH, PATH -> "DIR";
             case SCHEDULER_ADDRESS -> "HOST:PORT";
+            case INTERFACE -> "NAME";
+            case SERVER -> "remote|here";
             case SYSTEM -> "slurm|pbs|local";
             case BOOLEAN -> "true|false";
             default -> "TEXT";

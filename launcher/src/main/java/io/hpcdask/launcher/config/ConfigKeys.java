@@ -31,6 +31,13 @@ public final class ConfigKeys {
             "what each worker offers beyond cores and memory, e.g. 'gpu=1 foo=5'");
     public static final ConfigKey SCHEDULER_ADDRESS = key("scheduler-address", ValueKind.SCHEDULER_ADDRESS, null,
             "HOST:PORT the workers dial");
+    public static final ConfigKey INTERFACE = key("interface", ValueKind.INTERFACE, null,
+            "network interface of the scheduler's host whose address workers dial, e.g. ib0 (unset: the route toward the"
+                    + " batch system's controller)");
+    public static final ConfigKey SERVER = key("server", ValueKind.SERVER, "remote",
+            "with ssh: where the scheduler server runs, 'remote' (on the login node) or 'here' (this machine)");
+    public static final ConfigKey REMOTE_DIRECTORY = key("remote-directory", ValueKind.TEXT, null,
+            "with a remote server: the default working directory of runs on the cluster (unset: the remote home)");
     public static final ConfigKey DEATH_TIMEOUT = key("death-timeout", ValueKind.SECONDS, "60",
             "seconds a worker waits for an unreachable scheduler before it exits");
     public static final ConfigKey SHEBANG = key("shebang", ValueKind.SHEBANG, "#!/usr/bin/env bash", "first line of job scripts");
@@ -44,7 +51,8 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(SYSTEM, TEMPLATE_DIR, CORES, MEMORY, WALLTIME, QUEUE, ACCOUNT, JOB_NAME,
             JOB_EXTRA_DIRECTIVE, DIRECTIVE_SKIP, PROLOGUE, EPILOGUE, LOG_DIRECTORY, LOCAL_DIRECTORY, JAVA, RESOURCES,
-            SCHEDULER_ADDRESS, DEATH_TIMEOUT, LIFETIME_GRACE, SHEBANG, SSH, SSH_ACCEPT_NEW);
+            SCHEDULER_ADDRESS, INTERFACE, DEATH_TIMEOUT, LIFETIME_GRACE, SHEBANG, SSH, SSH_ACCEPT_NEW, SERVER,
+            REMOTE_DIRECTORY);
 
     /** Keys whose flags come from the SSH options mixin, not from the job options. */
     public static final List<ConfigKey> CONNECTION = List.of(SSH, SSH_ACCEPT_NEW);

@@ -59,6 +59,16 @@ public enum ValueKind {
             ValueKind::nodePath),
     SCHEDULER_ADDRESS("HOST:PORT, e.g. 10.0.0.5:8786", pattern("(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):\\d{1,5}",
             "HOST:PORT, e.g. 10.0.0.5:8786")),
+    /** A network interface name such as ib0 or eth0. */
+    INTERFACE("an interface name of letters, digits and '_' '.' '-' ':' '@', e.g. ib0",
+            pattern("[A-Za-z0-9_.:@-]{1,15}", "an interface name of letters, digits and '_' '.' '-' ':' '@', e.g. ib0")),
+    /** Where the scheduler server runs for a cluster reached over SSH. */
+    SERVER("remote or here", raw -> {
+        if (!raw.equals("remote") && !raw.equals("here")) {
+            throw new InvalidValueException("'" + raw + "' is not remote or here");
+        }
+        return raw;
+    }),
     SHEBANG("a line starting with #!, e.g. #!/usr/bin/env bash", raw -> {
         if (!raw.startsWith("#!")) {
             throw new InvalidValueException("'" + raw + "' does not start with #!; expected e.g. #!/usr/bin/env bash");
