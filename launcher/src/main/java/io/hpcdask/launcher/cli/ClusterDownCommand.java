@@ -52,7 +52,7 @@ final class ClusterDownCommand implements Callable<Integer> {
         } catch (CommandFailedException e) {
             err.println("hpc-dask: the scheduler does not answer (" + e.getMessage() + "); sending it SIGTERM");
         }
-        ProcessStopper.stop(running.access().pid(), ORDERLY_SECONDS, TERM_SECONDS, "Stopping cluster '" + dir.name() + "'", err);
+        running.awaitStopped((int) ORDERLY_SECONDS, (int) TERM_SECONDS, err);
         Files.deleteIfExists(dir.accessFile());
         out.println("Cluster '" + dir.name() + "' stopped"
                 + (staged > 0 ? "; " + staged + " staged run(s) stay in the store for the next 'cluster up'" : ""));

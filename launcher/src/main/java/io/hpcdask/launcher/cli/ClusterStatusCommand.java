@@ -31,8 +31,12 @@ final class ClusterStatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Cluster:    %s%n", s.name());
         out.printf("State:      running (pid %d, up since %s)%n", s.pid(), Table.time(s.startedAt()));
-        out.printf("Scheduler:  %s:%d (workers connect here)%n", s.host(), s.workerPort());
-        out.printf("API:        %s:%d%n", s.host(), s.apiPort());
+        String server = running.remote().map(r -> "on " + r.where() + ", cluster id " + r.clusterId()
+                + ", files in " + r.dir()).orElse("on this machine (" + s.serverHost() + ")");
+        out.printf("Server:     %s%n", server);
+        out.printf("Scheduler:  %s (workers connect here)%n", s.workerAddress() != null ? s.workerAddress() : s.host() + ":" + s.workerPort());
+        out.printf("API:        %s:%d%s%n", s.host(), s.apiPort(), running.remote().isPresent()
+                ? " on the login node (reached through an SSH port forward)" : "");
         out.printf("Resources:  %s%n", s.resources() == null || s.resources().isEmpty() ? "-" : s.resources());
         out.printf("Workers:    %d%n", s.workers());
         out.printf("Runs:       %s%n", Table.amounts(s.runs()));

@@ -5,7 +5,17 @@ import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.LocalWorkerSpec;
 import io.hpcdask.launcher.cluster.ServerProcess;
 import io.hpcdask.launcher.cluster.ClusterSpec;
+import io.hpcdask.launcher.batch.SystemChoice;
+import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
+import io.hpcdask.launcher.remote.LoginNode;
+import io.hpcdask.launcher.remote.RemoteCluster;
+import io.hpcdask.launcher.remote.RemoteServer;
+import io.hpcdask.launcher.remote.ServerDistribution;
+import io.hpcdask.launcher.ssh.LocalShell;
+import io.hpcdask.launcher.ssh.RemoteShell;
+import io.hpcdask.launcher.ssh.SshShell;
+import io.hpcdask.server.api.ClusterStatus;
 import io.hpcdask.launcher.script.JobScriptRenderer;
 import io.hpcdask.launcher.script.WorkerEndpoint;
 import io.hpcdask.protocol.Resources;
@@ -25,10 +35,16 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start a cluster: the scheduler server in the background and its workers.",
-            "With --system local (the default) the workers are processes on this machine.",
-            "With --system slurm or pbs (over --ssh or on this machine) the scheduler starts here and workers are batch jobs:",
-            "  --workers N submits N at once; 'hpc-dask scale N' changes the number later.",
-            "Returns once every worker has connected, after printing the cluster's address."})
+            "Without --system (or the 'system' key) it uses SLURM when sbatch is on the PATH where batch commands run"
+                    + " (over --ssh, or here), PBS when qsub is, else local worker processes; its first line says which.",
+            "With slurm or pbs, workers are batch jobs: --workers N submits N at once; 'hpc-dask scale N' changes the"
+                    + " number later. With --ssh the scheduler server runs on the login node (--server remote, the"
+                    + " default) and this machine needs only SSH; --server here keeps it on this machine.",
+            "Returns once the server listens (and local workers have connected), after printing where workers dial."},
+        footer = {"", "Examples:",
+            "  hpc-dask cluster up --cores 2 --memory 8G --walltime 00:30:00     # on a login node",
+            "  hpc-dask cluster up --system slurm --ssh alice@login.cluster.org --cores 2 --memory 8G",
+            "  hpc-dask cluster up --system local --workers 2 --resources gpu=2"})
 final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
     @Spec
     CommandSpec spec;
@@ -60,15 +76,31 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
     @Override
     public Integer call() throws IOException {
         Settings settings = JobOptions.settings(spec, context);
-        boolean local = "local".equals(settings.system());
-        workers = workersOption != null ? workersOption : local ? 1 : 0;
-        if (!local) {
-            return batchCluster(settings);
+        ClusterSpec.Ssh reach = ssh.record(settings);
+        RemoteShell shell = null;
+        try {
+            if (!settings.isExplicit(ConfigKeys.SYSTEM)) {
+                shell = open(reach);
+                SystemChoice choice = SystemChoice.of(settings, shell);
+                settings = choice.settings();
+                this.spec.commandLine().getOut().println(choice.reason());
+                this.spec.commandLine().getOut().flush();
+            }
+            boolean local = "local".equals(settings.system());
+            workers = workersOption != null ? workersOption : local ? 1 : 0;
+            if (!local) {
+                return batchCluster(settings, reach, shell);
+            }
+        } finally {
+            if (shell != null) {
+                shell.close();
+            }
         }
         LocalWorkerSpec spec = workerSpec(settings);
         ClusterDir dir = cluster.resolve(context).create();
         refuseIfRunning(dir);
         Files.deleteIfExists(dir.path().resolve(ClusterSpec.FILE)); // from an earlier batch cluster of this name
+        RemoteCluster.forget(dir.path());
         PrintWriter out = this.spec.commandLine().getOut();
         PrintWriter err = this.spec.commandLine().getErr();
 
@@ -104,10 +136,12 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
 
     /**
      * A cluster whose workers are batch jobs: every profile of the config files (flags on top of each) is recorded
-     * in cluster.json, the selected one first; the server reaches the login node, stages the worker jar and token,
+     * in cluster.json, the selected one first; the server reaches the batch system, stages the worker jar and token,
      * and submits {@code --workers N} of the selected profile. Returns once the server listens.
+     *
+     * @param shell the login node's shell when it is already open (to find the batch system), else null
      */
-    private int batchCluster(Settings selected) throws IOException {
+    private int batchCluster(Settings selected, ClusterSpec.Ssh reach, RemoteShell shell) throws IOException {
         if (foreground || runOnce) {
             throw new BadInputException((foreground ? "--foreground" : "--run-once") + " is for local clusters; with --system "
                     + selected.system() + " start the cluster, then 'hpc-dask scale N --wait'");
@@ -120,30 +154,75 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         profiles.put(first, selected);
         for (String name : context.configLoader().profileNames()) {
             if (!profiles.containsKey(name)) {
-                profiles.put(name, JobOptions.settings(spec, context, name));
+                Settings p = JobOptions.settings(spec, context, name);
+                // a profile that names no system runs on the one this cluster found
+                profiles.put(name, p.isExplicit(ConfigKeys.SYSTEM) ? p : p.with(ConfigKeys.SYSTEM, selected.system(),
+                        selected.entry(ConfigKeys.SYSTEM).source()));
             }
         }
         for (Settings s : profiles.values()) {
             JobScriptRenderer.render(s, WorkerEndpoint.PLACEHOLDERS); // a broken template is bad input now
         }
+        boolean remoteServer = reach.target() != null
+                && "remote".equals(selected.string(ConfigKeys.SERVER).orElse("remote"));
         ClusterDir dir = cluster.resolve(context).create();
         refuseIfRunning(dir);
+        // The same client keeps its cluster id across restarts, so staged runs in that cluster's store carry on.
+        String clusterId = RemoteCluster.read(dir.path()).map(RemoteCluster::clusterId)
+                .orElseGet(() -> ClusterSpec.newClusterId(dir.name()));
+        ClusterSpec clusterSpec = ClusterSpec.of(selected.system(), reach, !noArray, workers, profiles, clusterId);
+        if (remoteServer) {
+            return remoteServer(dir, clusterSpec, selected, shell);
+        }
+        RemoteCluster.forget(dir.path());
         Path specFile = dir.path().resolve(ClusterSpec.FILE);
-        ClusterSpec.Ssh reach = ssh.record(selected);
-        ClusterSpec.of(selected.system(), reach, !noArray, workers, profiles).write(specFile);
-        PrintWriter out = this.spec.commandLine().getOut();
+        clusterSpec.write(specFile);
         PrintWriter err = this.spec.commandLine().getErr();
         Process server = ServerProcess.start(dir, new LocalWorkerSpec(0, 1, null, Resources.NONE, null,
                 selected.deathTimeoutSeconds()), false, specFile);
         RunningCluster running = new ClusterStartup(dir, server, err).awaitReady(0);
         AccessInfo a = running.access();
-        out.printf("Cluster '%s' is up on %s%s: API %s:%d, profiles %s; server log %s%n", dir.name(), selected.system(),
-                reach.target() == null ? "" : " via " + reach.target(), a.host(), a.apiPort(),
-                String.join(", ", profiles.keySet()), dir.serverLog());
-        out.printf(workers > 0 ? "Submitting %d worker(s) of profile %s; follow them with 'hpc-dask cluster status'%n"
-                : "No workers yet: add them with 'hpc-dask scale N --wait'%n", workers, first);
-        out.flush();
+        ClusterStatus status = running.call(c -> c.status());
+        PrintWriter out = this.spec.commandLine().getOut();
+        out.printf("Cluster '%s' is up on %s%s: scheduler server here (%s, pid %d), workers dial %s; profiles %s; server log %s%n",
+                dir.name(), selected.system(), reach.target() == null ? "" : " via " + reach.target(), status.serverHost(),
+                a.pid(), status.workerAddress(), String.join(", ", profiles.keySet()), dir.serverLog());
+        printNextStep(out, first);
         return ExitCodes.OK;
+    }
+
+    /**
+     * The scheduler server on the login node: this machine only starts it over SSH and keeps a record of where it
+     * runs; every later command reaches it through a port forward over SSH.
+     */
+    private int remoteServer(ClusterDir dir, ClusterSpec clusterSpec, Settings selected, RemoteShell opened) throws IOException {
+        PrintWriter out = this.spec.commandLine().getOut();
+        PrintWriter err = this.spec.commandLine().getErr();
+        Path jar = ServerDistribution.jar();
+        Files.deleteIfExists(dir.path().resolve(ClusterSpec.FILE));
+        try (SshShell shell = LoginNode.reach(clusterSpec.ssh(), null)) {
+            RemoteCluster remote = RemoteServer.start(shell, dir.name(), clusterSpec.onLoginNode(), clusterSpec.ssh(),
+                    selected.string(ConfigKeys.JAVA).orElse("java"), jar, err);
+            remote.write(dir.path());
+        }
+        RunningCluster running = RunningCluster.require(dir);
+        ClusterStatus status = running.call(c -> c.status());
+        RemoteCluster remote = running.remote().orElseThrow();
+        out.printf("Cluster '%s' is up on %s: scheduler server on %s (pid %d), workers dial %s; profiles %s; server log %s on %s%n",
+                dir.name(), selected.system(), remote.host(), running.access().pid(), status.workerAddress(),
+                String.join(", ", clusterSpec.profiles().keySet()), remote.serverLog(), remote.host());
+        printNextStep(out, clusterSpec.defaultProfile());
+        return ExitCodes.OK;
+    }
+
+    private void printNextStep(PrintWriter out, String profile) {
+        out.printf(workers > 0 ? "Submitting %d worker(s) of profile %s; follow them with 'hpc-dask cluster status'%n"
+                : "No workers yet: add them with 'hpc-dask scale N --wait'%n", workers, profile);
+        out.flush();
+    }
+
+    private static RemoteShell open(ClusterSpec.Ssh reach) {
+        return reach.target() == null ? new LocalShell(reach.batchPath()) : LoginNode.reach(reach, null);
     }
 
     private LocalWorkerSpec workerSpec(Settings settings) {
@@ -162,8 +241,9 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         Optional<RunningCluster> existing = RunningCluster.find(dir);
         if (existing.isPresent()) {
             AccessInfo a = existing.get().access();
-            throw new CommandFailedException("cluster '" + dir.name() + "' is already running (pid " + a.pid()
-                    + ", scheduler " + a.workerAddress() + "); stop it with 'hpc-dask cluster down"
+            String where = existing.get().remote().map(r -> " on " + r.where()).orElse("");
+            throw new CommandFailedException("cluster '" + dir.name() + "' is already running" + where + " (pid " + a.pid()
+                    + "); stop it with 'hpc-dask cluster down"
                     + ("default".equals(dir.name()) ? "" : " --name " + dir.name()) + "'");
         }
         Files.deleteIfExists(dir.accessFile()); // left by a server that was killed

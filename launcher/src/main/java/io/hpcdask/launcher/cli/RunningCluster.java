@@ -2,27 +2,57 @@ package io.hpcdask.launcher.cli;
 
 import io.hpcdask.launcher.cluster.AccessInfo;
 import io.hpcdask.launcher.cluster.ClusterDir;
+import io.hpcdask.launcher.remote.LoginNode;
+import io.hpcdask.launcher.remote.RemoteCluster;
+import io.hpcdask.launcher.remote.RemoteServer;
+import io.hpcdask.launcher.ssh.SshShell;
 import io.hpcdask.server.api.ApiException;
 import io.hpcdask.server.api.ApiUnreachableException;
 import io.hpcdask.server.api.SchedulerClient;
+import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** A cluster a command talks to over its API; "not running" becomes exit 3 with one clear line. */
+/**
+ * A cluster a command talks to over its API; "not running" becomes exit 3 with one clear line. The server runs here,
+ * or on a login node ({@link RemoteCluster}): then the API is reached through a port forward over one SSH connection
+ * from this machine, and nothing ever connects to this machine.
+ */
 final class RunningCluster {
     private final ClusterDir dir;
     private final AccessInfo access;
     private final SchedulerClient client;
+    private final RemoteCluster remote;
+    private final SshShell shell;
 
-    private RunningCluster(ClusterDir dir, AccessInfo access) {
+    private RunningCluster(ClusterDir dir, AccessInfo access, RemoteCluster remote, SshShell shell) {
         this.dir = dir;
         this.access = access;
         this.client = access.client();
+        this.remote = remote;
+        this.shell = shell;
     }
 
     /** The cluster if its access file exists and its server process lives; it may still fail to answer. */
     static Optional<RunningCluster> find(ClusterDir dir) {
-        return dir.readAccess().filter(AccessInfo::processAlive).map(a -> new RunningCluster(dir, a));
+        Optional<RemoteCluster> remote = RemoteCluster.read(dir.path());
+        if (remote.isPresent()) {
+            return findRemote(dir, remote.get());
+        }
+        return dir.readAccess().filter(AccessInfo::processAlive).map(a -> new RunningCluster(dir, a, null, null));
+    }
+
+    private static Optional<RunningCluster> findRemote(ClusterDir dir, RemoteCluster remote) {
+        SshShell shell = LoginNode.reach(remote.ssh(), remote.host());
+        Optional<AccessInfo> there = RemoteServer.access(shell, remote);
+        if (there.isEmpty()) {
+            shell.close();
+            return Optional.empty();
+        }
+        AccessInfo a = there.get();
+        int local = shell.forwardLocalPort("127.0.0.1", a.apiPort());
+        AccessInfo forwarded = new AccessInfo(a.name(), "127.0.0.1", local, a.workerPort(), a.token(), a.pid(), a.startedAt());
+        return Optional.of(new RunningCluster(dir, forwarded, remote, shell));
     }
 
     static RunningCluster require(ClusterDir dir) {
@@ -30,12 +60,32 @@ final class RunningCluster {
     }
 
     static CommandFailedException notRunning(ClusterDir dir) {
-        return new CommandFailedException("no cluster '" + dir.name() + "' is running (start it with 'hpc-dask cluster up"
+        Optional<RemoteCluster> remote = RemoteCluster.read(dir.path());
+        String where = remote.map(r -> " on " + r.where()).orElse("");
+        return new CommandFailedException("no cluster '" + dir.name() + "' is running" + where + " (start it with 'hpc-dask cluster up"
                 + ("default".equals(dir.name()) ? "" : " --name " + dir.name()) + "')", ExitCodes.NO_CLUSTER, null);
     }
 
+    /** How to reach the API (for a remote cluster: through the forward; {@code pid} is the pid on the login node). */
     AccessInfo access() {
         return access;
+    }
+
+    /** The login node's side of a remote cluster, or empty when the server runs on this machine. */
+    Optional<RemoteCluster> remote() {
+        return Optional.ofNullable(remote);
+    }
+
+    /** Waits for the server process to end after a shutdown request, with progress; SIGTERM when it lingers. */
+    void awaitStopped(int orderlySeconds, int termSeconds, PrintWriter err) {
+        if (remote == null) {
+            ProcessStopper.stop(access.pid(), orderlySeconds, termSeconds, "Stopping cluster '" + dir.name() + "'", err);
+            return;
+        }
+        if (!RemoteServer.awaitExit(shell, remote, access.pid(), orderlySeconds, termSeconds, err)) {
+            throw new CommandFailedException("the scheduler server of cluster '" + dir.name() + "' on " + remote.where()
+                    + " (pid " + access.pid() + ") did not stop; see " + remote.serverLog() + " there");
+        }
     }
 
     /** Calls the API, turning "nothing answers" into exit 3 and a refusal into exit 1 with the scheduler's words. */
@@ -49,7 +99,8 @@ final class RunningCluster {
             throw switch (e.status()) {
                 case 400 -> new BadInputException(e.getMessage());
                 case 401 -> new CommandFailedException("cluster '" + dir.name() + "' did not accept the token in "
-                        + dir.accessFile() + "; is the file from an older start of the cluster?", ExitCodes.FAILED, e);
+                        + (remote == null ? dir.accessFile().toString() : remote.accessFile() + " on " + remote.where())
+                        + "; is the file from an older start of the cluster?", ExitCodes.FAILED, e);
                 case 404 -> new CommandFailedException(e.getMessage(), ExitCodes.FAILED, e);
                 default -> new CommandFailedException("the scheduler failed: " + e.getMessage() + " (HTTP " + e.status() + ")",
                         ExitCodes.FAILED, e);

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import io.hpcdask.launcher.cluster.ClusterDir;
+import io.hpcdask.launcher.config.ConfigKeys;
+import io.hpcdask.launcher.remote.RemoteCluster;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +35,8 @@ final class SubmitRunCommand implements Callable<Integer> {
 
     @Option(names = "--tag", paramLabel = "TAG", description = "a tag; 'dask:KEY=VAL ...' sets requirements (repeatable)")
     List<String> tags = new ArrayList<>();
-    @Option(names = "--cwd", paramLabel = "DIR", description = "working directory of the run (default: the current one)")
+    @Option(names = "--cwd", paramLabel = "DIR", description = "working directory of the run (default: the current one; with the server on a login node, a"
+                    + " directory there, default 'remote-directory' or the remote home)")
     Path cwd;
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "extra environment variable for the run (repeatable)")
     List<String> env = new ArrayList<>();
@@ -59,8 +63,9 @@ final class SubmitRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<RunRequest> requests = requests();
-        RunningCluster running = RunningCluster.require(cluster.resolve(context));
+        ClusterDir dir = cluster.resolve(context);
+        List<RunRequest> requests = requests(RemoteCluster.read(dir.path()).orElse(null));
+        RunningCluster running = RunningCluster.require(dir);
         StageResult result = running.call(c -> c.stage(requests));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -78,14 +83,12 @@ final class SubmitRunCommand implements Callable<Integer> {
         return new RunWaiter(running, out, err).await(result.ids());
     }
 
-    private List<RunRequest> requests() {
+    /** @param remote the login node's side of the cluster when its server runs there, else null */
+    private List<RunRequest> requests(RemoteCluster remote) {
         if (array != null && eachLine != null) {
             throw new BadInputException("--array and --each-line cannot be used together; choose one");
         }
-        String dir = (cwd == null ? Path.of(System.getProperty("user.dir")) : cwd).toAbsolutePath().normalize().toString();
-        if (!Files.isDirectory(Path.of(dir))) {
-            throw new BadInputException("--cwd: '" + cwd + "' is not an existing directory");
-        }
+        String dir = remote != null ? remoteDirectory(remote) : localDirectory();
         Map<String, String> base = EnvAssignments.parse(env);
         List<String> argv = shell ? List.of(String.join(" ", command)) : List.copyOf(command);
         List<RunRequest> out = new ArrayList<>();
@@ -101,6 +104,24 @@ final class SubmitRunCommand implements Callable<Integer> {
             out.add(request(argv, dir, base));
         }
         return out;
+    }
+
+    private String localDirectory() {
+        String dir = (cwd == null ? Path.of(System.getProperty("user.dir")) : cwd).toAbsolutePath().normalize().toString();
+        if (!Files.isDirectory(Path.of(dir))) {
+            throw new BadInputException("--cwd: '" + cwd + "' is not an existing directory");
+        }
+        return dir;
+    }
+
+    /**
+     * With the server on a login node, {@code --cwd} names a directory on the cluster: it is not checked here, and
+     * this machine's current directory means nothing there. Default: {@code remote-directory}, else the remote home.
+     */
+    private String remoteDirectory(RemoteCluster remote) {
+        String given = cwd != null ? cwd.toString()
+                : context.configLoader().load(List.of(), null).string(ConfigKeys.REMOTE_DIRECTORY).orElse(remote.home());
+        return given.startsWith("/") ? given : remote.home() + "/" + given;
     }
 
     private RunRequest request(List<String> argv, String dir, Map<String, String> runEnv) {

@@ -1,6 +1,11 @@
 package io.hpcdask.launcher.cluster;
 
+import io.hpcdask.launcher.batch.BatchSystem;
 import io.hpcdask.launcher.batch.BatchSystems;
+import io.hpcdask.launcher.config.Source;
+import io.hpcdask.protocol.WorkerAddresses;
+import java.util.LinkedHashMap;
+import java.util.Optional;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.scaling.BatchProvisioner;
@@ -45,51 +50,120 @@ final class BatchScaling implements AutoCloseable {
     private final BatchProvisioner provisioner;
     private final ScalingLoop loop;
 
-    private BatchScaling(ClusterSpec spec, BatchProvisioner provisioner, ScalingLoop loop) {
+    private final String workerAddress;
+
+    private BatchScaling(ClusterSpec spec, BatchProvisioner provisioner, ScalingLoop loop, String workerAddress) {
         this.spec = spec;
         this.provisioner = provisioner;
         this.loop = loop;
+        this.workerAddress = workerAddress;
     }
 
-    /** Reaches the login node, stages jar and token, starts scaling; submits {@code spec.workers()} at once. */
-    static BatchScaling start(ClusterDir dir, ClusterSpec spec, SchedulerServer scheduler, String workerAddress, byte[] token)
+    /** The HOST:PORT workers of this cluster dial. */
+    String workerAddress() {
+        return workerAddress;
+    }
+
+    /**
+     * Reaches the login node, stages jar and token, picks the address workers dial, starts scaling; submits
+     * {@code spec.workers()} at once.
+     *
+     * @param workerPort the port the worker transport listens on
+     */
+    static BatchScaling start(ClusterDir dir, ClusterSpec spec, SchedulerServer scheduler, int workerPort, byte[] token)
             throws IOException {
-        Map<String, Settings> profiles = spec.settings(dir.path().resolve(ClusterSpec.FILE));
         RemoteShell shell = open(spec.ssh());
         try {
+            Settings defaults = defaults(dir, spec);
+            BatchSystem batch = BatchSystems.create(spec.system(), shell, dir.path().resolve("local-jobs"));
+            String address = workerAddress(spec, defaults, batch, workerPort);
+            String id = spec.idOr(dir.name());
             WorkerJarUploader.Uploaded jar = WorkerJarUploader.upload(shell, WorkerJarUploader.bundledJar());
             LOG.info("Worker jar on {}: {}{}", shell.where(), jar.remotePath(), jar.transferred() ? " (uploaded)" : " (already there)");
-            String tokenFile = RemoteSecrets.write(shell, "cluster-" + dir.name() + ".token", token);
-            WorkerEndpoint endpoint = new WorkerEndpoint(workerAddress, jar.remotePath(), tokenFile);
-            BatchProvisioner provisioner = new BatchProvisioner(shell,
-                    BatchSystems.create(spec.system(), shell, dir.path().resolve("local-jobs")), profiles, endpoint, spec.arrays());
+            String tokenFile = RemoteSecrets.write(shell, "cluster-" + id + ".token", token);
+            String jobsDir = jobsDirectory(dir, spec, shell, id);
+            Map<String, Settings> profiles = new LinkedHashMap<>();
+            spec.settings(dir.path().resolve(ClusterSpec.FILE)).forEach((name, s) -> profiles.put(name, withJobsDirectory(s, jobsDir)));
+            WorkerEndpoint endpoint = new WorkerEndpoint(address, jar.remotePath(), tokenFile);
+            BatchProvisioner provisioner = new BatchProvisioner(shell, batch, profiles, endpoint, spec.arrays());
             ScalingLoop loop = new ScalingLoop(provisioner, scheduler.workerControl(), System::currentTimeMillis,
                     POLL_MILLIS, FAST_POLL_MILLIS);
             scheduler.observeWorkers(loop);
             if (spec.workers() > 0) {
                 loop.scale(spec.defaultProfile(), spec.workers());
             }
-            return new BatchScaling(spec, provisioner, loop);
+            return new BatchScaling(spec, provisioner, loop, address);
         } catch (IOException | RuntimeException e) {
             shell.close();
             throw e;
         }
     }
 
-    /** The address workers dial: the configured one, else this host's address toward the login node. */
-    static String workerHost(ClusterSpec spec) throws IOException {
-        String target = spec.ssh() == null ? null : spec.ssh().target();
-        if (target == null) {
-            return "127.0.0.1";
+    /**
+     * The address workers dial: {@code scheduler-address} when set; with the server on a machine outside the cluster
+     * (--server here over --ssh), this host's address on the route toward the login node; with the server on the
+     * login node, the address of {@code interface}, else of the route toward the batch system's controller, else
+     * the first non-loopback one. Compute nodes never reach a loopback address, so it is used only when the login
+     * node is this very machine.
+     */
+    static String workerAddress(ClusterSpec spec, Settings defaults, BatchSystem batch, int port) throws IOException {
+        Optional<String> configured = defaults.string(ConfigKeys.SCHEDULER_ADDRESS);
+        if (configured.isPresent()) {
+            LOG.info("Workers dial {} (scheduler-address)", configured.get());
+            return configured.get();
         }
-        SshSettings ssh = spec.ssh().settings();
+        if (spec.ssh() != null && spec.ssh().target() != null) {
+            String host = hostTowardLoginNode(spec.ssh().settings());
+            LOG.info("Workers dial {}:{} (this host's address toward the login node {})", host, port, spec.ssh().target());
+            return host + ":" + port;
+        }
+        String toward = null;
+        try {
+            toward = batch.controllerHost().orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not ask {} for its controller's host ({}); choosing the address without it", batch.name(),
+                    e.getMessage());
+        }
+        WorkerAddresses.Choice choice = WorkerAddresses.choose(defaults.string(ConfigKeys.INTERFACE).orElse(null), toward);
+        String host = choice.host().contains(":") ? "[" + choice.host() + "]" : choice.host();
+        LOG.info("Workers dial {}:{} ({})", host, port, choice.why());
+        return host + ":" + port;
+    }
+
+    /** This host's address on the route toward the login node; no packet is sent, the kernel only picks a route. */
+    private static String hostTowardLoginNode(SshSettings ssh) throws IOException {
         InetAddress remote = InetAddress.getByName(ssh.host());
         if (remote.isLoopbackAddress()) {
             return "127.0.0.1";
         }
         try (DatagramSocket probe = new DatagramSocket()) {
-            probe.connect(new InetSocketAddress(remote, ssh.port())); // no packet is sent: this only picks a route
+            probe.connect(new InetSocketAddress(remote, ssh.port()));
             return probe.getLocalAddress().getHostAddress();
+        }
+    }
+
+    /**
+     * Where worker jobs write their stdout and stderr when {@code log-directory} is unset: the cluster's own
+     * {@code jobs/} directory on the cluster side, so nothing piles up in the home directory.
+     */
+    private static String jobsDirectory(ClusterDir dir, ClusterSpec spec, RemoteShell shell, String id) throws IOException {
+        String jobs = spec.ssh() != null && spec.ssh().target() != null
+                ? shell.homeDir() + "/.hpc-dask/clusters/" + id + "/jobs"
+                : dir.path().resolve("jobs").toString();
+        shell.mkdirs(jobs, 0700);
+        return jobs;
+    }
+
+    private static Settings withJobsDirectory(Settings s, String jobsDir) {
+        if (s.isExplicit(ConfigKeys.LOG_DIRECTORY) || s.string(ConfigKeys.LOG_DIRECTORY).isPresent()) {
+            return s;
+        }
+        try {
+            return s.with(ConfigKeys.LOG_DIRECTORY, jobsDir, new Source(ConfigKeys.LOG_DIRECTORY.name(), "the cluster's jobs directory"));
+        } catch (RuntimeException e) {
+            LOG.warn("Job output stays in the batch system's default place: {} cannot be a log-directory ({})", jobsDir,
+                    e.getMessage());
+            return s;
         }
     }
 
@@ -98,6 +172,7 @@ final class BatchScaling implements AutoCloseable {
     }
 
     static String configuredAddress(ClusterDir dir, ClusterSpec spec) {
+        // the worker transport listens on the configured port, so the address given to workers is true
         return defaults(dir, spec).string(ConfigKeys.SCHEDULER_ADDRESS).orElse(null);
     }
 

@@ -29,6 +29,7 @@ final class ClusterServer implements ClusterControl {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterServer.class);
     private static final String HOST = "127.0.0.1";
     private static final long HEARTBEAT_MILLIS = 1_000;
+    private static final String HOST_NAME = hostName();
 
     private final ClusterDir dir;
     private final LocalWorkerSpec spec;
@@ -62,9 +63,7 @@ final class ClusterServer implements ClusterControl {
         int port = configured == null ? 0 : Integer.parseInt(configured.substring(configured.lastIndexOf(':') + 1));
         transport = new WorkerTransport(bindHost, port, tokenBytes, HEARTBEAT_MILLIS, scheduler.workerListener()).start();
         if (batch != null) {
-            String address = configured != null ? configured : BatchScaling.workerHost(batch) + ":" + transport.port();
-            LOG.info("Workers of this {} cluster dial {}", batch.system(), address);
-            scaling = BatchScaling.start(dir, batch, scheduler, address, tokenBytes);
+            scaling = BatchScaling.start(dir, batch, scheduler, transport.port(), tokenBytes);
         }
         api = new ApiServer(scheduler, this, tokenBytes, 0);
         api.start();
@@ -85,7 +84,8 @@ final class ClusterServer implements ClusterControl {
         }
         ServerStatus s = scheduler.status();
         return new ClusterStatus(dir.name(), HOST, api.port(), transport.port(), ProcessHandle.current().pid(), startedAt,
-                s.workers(), counts, spec.resources().toString(), s.finished(), s.nothingToDo());
+                s.workers(), counts, spec.resources().toString(), s.finished(), s.nothingToDo(),
+                scaling != null ? scaling.workerAddress() : HOST + ":" + transport.port(), HOST_NAME);
     }
 
     @Override
@@ -140,6 +140,15 @@ final class ClusterServer implements ClusterControl {
             LOG.warn("Error while stopping cluster '{}'", dir.name(), e);
         } finally {
             stopped.countDown();
+        }
+    }
+
+    /** The kernel's host name (as `hostname` prints it), which needs no name service to answer. */
+    private static String hostName() {
+        try {
+            return Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
         }
     }
 

@@ -18,9 +18,11 @@ import java.util.Map;
  * What {@code cluster up} decided for a cluster on a batch system, recorded in the cluster directory as
  * {@code cluster.json}: the system, how to reach it, whether arrays are allowed, and every profile's settings as
  * raw values. The server process scales from it; {@code print job-script} and {@code cluster status} show it.
+ * {@code clusterId} is unique per {@code cluster up} ({@code NAME-<random>}): files on the cluster side (token, job
+ * output, a remote server's state) are keyed by it, so two clients' clusters of the same name never meet.
  */
 public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, String defaultProfile,
-                         Map<String, Map<String, List<String>>> profiles) {
+                         Map<String, Map<String, List<String>>> profiles, String clusterId) {
     public static final String FILE = "cluster.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -39,10 +41,33 @@ public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, S
         }
     }
 
-    public static ClusterSpec of(String system, Ssh ssh, boolean arrays, int workers, Map<String, Settings> profiles) {
+    public static ClusterSpec of(String system, Ssh ssh, boolean arrays, int workers, Map<String, Settings> profiles,
+                                 String clusterId) {
         Map<String, Map<String, List<String>>> raw = new LinkedHashMap<>();
         profiles.forEach((name, s) -> raw.put(name, s.raw()));
-        return new ClusterSpec(system, ssh, arrays, workers, profiles.keySet().iterator().next(), raw);
+        return new ClusterSpec(system, ssh, arrays, workers, profiles.keySet().iterator().next(), raw, clusterId);
+    }
+
+    /** A fresh id for a cluster of this name: the name (for people) and 8 random hex digits (for uniqueness). */
+    public static String newClusterId(String name) {
+        return name + "-" + java.util.HexFormat.of().formatHex(randomBytes(4));
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    /** The same cluster as its server on the login node sees it: batch commands run there, so no SSH target. */
+    public ClusterSpec onLoginNode() {
+        Ssh local = new Ssh(null, false, List.of(), null, null, ssh == null ? List.of() : ssh.batchPath());
+        return new ClusterSpec(system, local, arrays, workers, defaultProfile, profiles, clusterId);
+    }
+
+    /** The id of the cluster, for specs written before ids existed: its directory's name. */
+    public String idOr(String fallback) {
+        return clusterId == null ? fallback : clusterId;
     }
 
     public Map<String, Settings> settings(Path file) {

@@ -90,6 +90,19 @@ public final class Settings {
         return value(ConfigKeys.DEATH_TIMEOUT, Long.class).orElseThrow();
     }
 
+    /** These settings with one key set to {@code raw}, checked as any value is, recording where it came from. */
+    public Settings with(ConfigKey key, String raw, Source source) {
+        Map<ConfigKey, Entry> copy = new LinkedHashMap<>(entries);
+        copy.put(key, ConfigLoader.check(new ConfigValue(key, List.of(raw), source)));
+        return new Settings(copy, profile, profileSource);
+    }
+
+    /** True when the key's value comes from a file, the environment or a flag, not from the built-in default. */
+    public boolean isExplicit(ConfigKey key) {
+        Entry e = entries.get(key);
+        return e != null && !"default".equals(e.source().origin());
+    }
+
     /** Every key that is set, with its raw values: what a running cluster records of a profile. */
     public Map<String, List<String>> raw() {
         Map<String, List<String>> out = new LinkedHashMap<>();

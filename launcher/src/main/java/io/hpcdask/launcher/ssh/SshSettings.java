@@ -41,6 +41,11 @@ public record SshSettings(
         return user + "@" + host + ":" + port;
     }
 
+    public SshSettings withHost(String otherHost) {
+        return new SshSettings(user, otherHost, port, identityFiles, agentSocket, knownHosts, serverAliveInterval,
+                connectTimeout, proxyJump, acceptNewHostKeys, maxChannels, pathPrefix);
+    }
+
     public SshSettings withMaxChannels(int n) {
         return new SshSettings(user, host, port, identityFiles, agentSocket, knownHosts, serverAliveInterval,
                 connectTimeout, proxyJump, acceptNewHostKeys, n, pathPrefix);

@@ -235,6 +235,21 @@ public final class SshShell implements RemoteShell {
         return HostKeys.algorithm(blob) + " " + HostKeys.fingerprint(blob);
     }
 
+    /**
+     * Forwards a new port on this machine's loopback to {@code host:port} as the remote side sees it (a login node's
+     * own loopback, typically), over this connection: the way a laptop reaches a service on the login node without
+     * anything ever connecting to the laptop. Returns the local port; the forward lives as long as the connection.
+     */
+    public synchronized int forwardLocalPort(String host, int port) {
+        try {
+            return connection().session.setPortForwardingL("127.0.0.1", 0, host, port);
+        } catch (com.jcraft.jsch.JSchException e) {
+            throw new SshConnectException("ssh " + where() + ": cannot forward a local port to " + host + ":" + port
+                    + " on the login node (" + e.getMessage() + "); the site's sshd may forbid it (AllowTcpForwarding no)",
+                    false, e);
+        }
+    }
+
     /** The most channels that were ever open at once on this shell's connection. */
     public int maxOpenChannelsObserved() {
         return maxOpenChannels.get();

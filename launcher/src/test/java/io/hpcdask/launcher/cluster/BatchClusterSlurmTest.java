@@ -47,7 +47,8 @@ class BatchClusterSlurmTest {
         TestEnv.requireSlurm();
         int port = TestEnv.sshPort();
         Path knownHosts = SshFixture.knownHostsTrusting(home, port);
-        sshArgs = List.of("--system", "slurm", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port,
+        // --server here: this test's CLI runs from classes, not the packaged jar a login node would be sent
+        sshArgs = List.of("--system", "slurm", "--server", "here", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port,
                 "--known-hosts", knownHosts.toString(), "-i", TestEnv.sshKey().toString(), "--job-name", jobName);
         config = home.resolve("config.yaml");
         Files.writeString(config, """

@@ -22,7 +22,7 @@ class ForegroundClusterTest {
         try (LocalClusterFixture clusters = new LocalClusterFixture(home)) {
             clusters.track("fg");
             CompletableFuture<CliRun.Result> up = CompletableFuture.supplyAsync(
-                    () -> CliInHome.run(home, "cluster", "up", "--name", "fg", "--workers", "1", "--foreground"));
+                    () -> CliInHome.run(home, "cluster", "up", "--name", "fg", "--system", "local", "--workers", "1", "--foreground"));
             Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> clusters.dir("fg").readAccess().isPresent()
                     && clusters.cli("workers", "--name", "fg").out().contains("local-"));
             assertThat(up).isNotDone();

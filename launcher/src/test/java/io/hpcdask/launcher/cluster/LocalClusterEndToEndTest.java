@@ -97,7 +97,7 @@ class LocalClusterEndToEndTest {
         String undefined = clusters.submit("once", "--tag", "dask:bar=1 baz=1", "--", "true").get(0);
         clusters.ok("cluster", "down", "--name", "once");
 
-        CliRun.Result once = clusters.ok("cluster", "up", "--name", "once", "--workers", "1", "--resources", "foo=2", "--run-once");
+        CliRun.Result once = clusters.ok("cluster", "up", "--name", "once", "--system", "local", "--workers", "1", "--resources", "foo=2", "--run-once");
         assertThat(once.out()).containsPattern("Processed 3 run\\(s\\) in [0-9.]+ seconds");
         assertThat(clusters.dir("once").readAccess()).as("the server has shut down").isEmpty();
         assertThat(clusters.serverLog("once"))

@@ -51,6 +51,9 @@ final class LocalClusterFixture implements AutoCloseable {
         names.add(name);
         List<String> args = new ArrayList<>(List.of("cluster", "up", "--name", name));
         args.addAll(Arrays.asList(options));
+        if (!args.contains("--system")) { // this machine has SLURM, which 'cluster up' would otherwise choose
+            args.addAll(List.of("--system", "local"));
+        }
         return ok(args.toArray(String[]::new));
     }
 

@@ -36,7 +36,8 @@ class ApiServerTest {
         ClusterControl control = new ClusterControl() {
             @Override
             public ClusterStatus status() {
-                return new ClusterStatus("t", "127.0.0.1", server.port(), 4567, 42, 1000, 2, Map.of("staged", 3L), "foo=7", 0, false);
+                return new ClusterStatus("t", "127.0.0.1", server.port(), 4567, 42, 1000, 2, Map.of("staged", 3L), "foo=7", 0, false,
+                        "127.0.0.1:4567", "localhost");
             }
 
             @Override
