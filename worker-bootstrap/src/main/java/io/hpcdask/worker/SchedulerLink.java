@@ -52,6 +52,7 @@ final class SchedulerLink {
     private Channel live; // set once welcomed, guarded by lock
     private volatile boolean closing;
     private volatile boolean everConnected;
+    private final ConnectFailureLog failures = new ConnectFailureLog();
 
     SchedulerLink(WorkerSpec spec, Supplier<List<String>> heldRuns, Handler handler) {
         this.spec = spec;
@@ -143,10 +144,26 @@ final class SchedulerLink {
         ChannelFuture f = bootstrap.connect(spec.schedulerHost(), spec.schedulerPort());
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                LOG.debug("Cannot reach scheduler at {}: {}", spec.scheduler(), done.cause().toString());
+                connectFailed(done.cause());
                 retryLater();
             }
         });
+    }
+
+    private void connectFailed(Throwable cause) {
+        String line = failures.record(ConnectFailure.describe(cause), System.currentTimeMillis());
+        if (line == null || closing) {
+            return;
+        }
+        LOG.error("Cannot reach scheduler at {}: {} ({})", spec.scheduler(), line, cause.getMessage());
+        if (!everConnected) {
+            LOG.error(ConnectFailure.hint(spec.scheduler()));
+        }
+    }
+
+    /** Why the last connection attempt failed (e.g. {@code connection refused}), or null since a connection. */
+    String lastFailure() {
+        return failures.lastCause();
     }
 
     private void retryLater() {
@@ -204,6 +221,7 @@ final class SchedulerLink {
             }
             welcomed = true;
             backoff.reset();
+            failures.reset();
             long hb = welcome.heartbeatMillis();
             ctx.pipeline().replace("idle", "idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS));
             synchronized (lock) {

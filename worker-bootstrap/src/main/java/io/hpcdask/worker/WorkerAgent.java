@@ -227,8 +227,9 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private void tick() {
         long now = System.currentTimeMillis();
         if (!connected && now - disconnectedSince >= spec.deathTimeoutMillis()) {
-            LOG.error("No scheduler at {} for {} s (--death-timeout); exiting", spec.scheduler(),
-                    spec.deathTimeoutMillis() / 1000);
+            String last = link.lastFailure();
+            LOG.error("No scheduler at {} for {} s (--death-timeout){}; exiting", spec.scheduler(),
+                    spec.deathTimeoutMillis() / 1000, last == null ? "" : "; last attempt: " + last);
             finish(EXIT_LOST_SCHEDULER);
             return;
         }

@@ -55,16 +55,9 @@ final class WorkerArgs {
                 throw new UsageException(option + ": given more than once");
             }
         }
-        String scheduler = required(given, "--scheduler", "HOST:PORT, e.g. login1:8786");
-        int colon = scheduler.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new UsageException("--scheduler: '" + scheduler + "' is not HOST:PORT, e.g. login1:8786");
-        }
-        String host = scheduler.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) { // [::1]:8786
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = (int) number(scheduler.substring(colon + 1), "--scheduler", "HOST:PORT with a PORT from 1 to 65535", 1, 65535);
+        HostPort scheduler = hostPort("--scheduler", required(given, "--scheduler", "HOST:PORT, e.g. login1:8786"));
+        String host = scheduler.host();
+        int port = scheduler.port();
         Path tokenFile = Path.of(required(given, "--token-file", "a path to the file holding the cluster token"));
         String name = required(given, "--name", "a worker name, e.g. worker-1");
         if (!name.matches("[A-Za-z0-9_.@+\\[\\]-]+")) {
@@ -92,6 +85,27 @@ final class WorkerArgs {
         Path localDirectory = given.containsKey("--local-directory") ? Path.of(given.get("--local-directory")) : null;
         return new WorkerOptions(host, port, tokenFile, name, cores, memory, resources, slots, lifetime, deathTimeout,
                 localDirectory, grace);
+    }
+
+    /** A host (brackets of an IPv6 literal removed) and a port. */
+    record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    static HostPort hostPort(String option, String text) throws UsageException {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new UsageException(option + ": '" + text + "' is not HOST:PORT, e.g. login1:8786");
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) { // [::1]:8786
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = (int) number(text.substring(colon + 1), option, "HOST:PORT with a PORT from 1 to 65535", 1, 65535);
+        return new HostPort(host, port);
     }
 
     private interface Parser<T> {

@@ -8,7 +8,8 @@ import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of the worker jar. Exit codes: 0 done (stopped, drained, lifetime over), 1 failed (lost the scheduler
+ * Entry point of the worker jar; {@code --probe HOST:PORT} makes it a one-shot reachability check ({@link Probe}).
+ * Exit codes: 0 done (stopped, drained, lifetime over), 1 failed (lost the scheduler
  * for --death-timeout, or the node lacks setsid), 2 bad arguments, 3 refused by the scheduler.
  */
 public final class WorkerMain {
@@ -31,8 +32,12 @@ public final class WorkerMain {
     }
 
     static int run(String[] args, Map<String, String> env) {
+        if (Probe.wanted(args)) {
+            return Probe.run(args, env, System.out, System.err);
+        }
         if (WorkerArgs.wantsHelp(args)) {
             System.out.println(WorkerArgs.USAGE);
+            System.out.println("   or: " + Probe.USAGE.substring("usage: ".length()));
             return 0;
         }
         WorkerSpec spec;

@@ -129,6 +129,20 @@ public final class PbsBatchSystem implements BatchSystem {
         }
     }
 
+    /** One round trip: the server's own answer, and the client's config file for when qstat cannot reach it. */
+    @Override
+    public java.util.Optional<String> controllerHost() {
+        CommandResult r = shell.run(RemoteCommand.query("qstat -Bf 2>/dev/null; echo " + CONF_MARK
+                + "; cat \"${PBS_CONF_FILE:-/etc/pbs.conf}\" 2>/dev/null; true"));
+        String out = r.stdout();
+        int mark = out.indexOf(CONF_MARK);
+        String qstat = mark < 0 ? out : out.substring(0, mark);
+        String conf = mark < 0 ? "" : out.substring(mark + CONF_MARK.length());
+        return java.util.Optional.ofNullable(PbsOutput.serverHost(qstat, conf));
+    }
+
+    private static final String CONF_MARK = "--hpc-dask-pbs-conf--";
+
     @Override
     public List<String> requiredCommands() {
         return List.of("qsub", "qstat", "qdel");

@@ -123,4 +123,23 @@ final class PbsOutput {
         }
         return out;
     }
+
+    private static final Pattern SERVER_HOST = Pattern.compile("^\\s+server_host\\s*=\\s*(\\S+)\\s*$", Pattern.MULTILINE);
+    private static final Pattern SERVER_NAME = Pattern.compile("^Server:\\s*(\\S+)\\s*$", Pattern.MULTILINE);
+    private static final Pattern CONF_SERVER = Pattern.compile("^\\s*PBS_SERVER\\s*=\\s*['\"]?([^'\"\\s]+)", Pattern.MULTILINE);
+
+    /**
+     * The PBS server from {@code qstat -Bf} ({@code server_host = ...} on PBS Pro, else the {@code Server: name}
+     * line that Torque prints too), else from {@code PBS_SERVER=} in {@code /etc/pbs.conf}. Null when neither says.
+     */
+    static String serverHost(String qstatBf, String pbsConf) {
+        for (Pattern p : List.of(SERVER_HOST, SERVER_NAME)) {
+            Matcher m = p.matcher(qstatBf == null ? "" : qstatBf);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        Matcher m = CONF_SERVER.matcher(pbsConf == null ? "" : pbsConf);
+        return m.find() ? m.group(1) : null;
+    }
 }

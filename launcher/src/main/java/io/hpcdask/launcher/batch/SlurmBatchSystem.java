@@ -93,6 +93,12 @@ public final class SlurmBatchSystem implements BatchSystem {
     }
 
     @Override
+    public java.util.Optional<String> controllerHost() {
+        CommandResult r = shell.run(RemoteCommand.query("scontrol show config"));
+        return r.ok() ? java.util.Optional.ofNullable(SlurmOutput.controllerHost(r.stdout())) : java.util.Optional.empty();
+    }
+
+    @Override
     public List<String> requiredCommands() {
         return List.of("sbatch", "squeue", "scancel");
     }

@@ -71,4 +71,32 @@ final class SlurmOutput {
     private static String stripParens(String r) {
         return r.startsWith("(") && r.endsWith(")") ? r.substring(1, r.length() - 1) : r;
     }
+
+    private static final Pattern CONFIG_LINE = Pattern.compile("^\\s*([A-Za-z]+(?:\\[0\\])?)\\s*=\\s*(\\S.*?)\\s*$", Pattern.MULTILINE);
+    private static final Pattern HOST_WITH_ADDRESS = Pattern.compile("^([^()\\s]+)\\(([^()\\s]+)\\)$");
+
+    /**
+     * The controller from {@code scontrol show config}: {@code SlurmctldAddr} when set (the address nodes use, e.g.
+     * a virtual IP), else the address of {@code SlurmctldHost[0] = login(10.213.1.1)}, else its name; SLURM before
+     * 17.11 says {@code ControlAddr} and {@code ControlMachine}. Null when none is there.
+     */
+    static String controllerHost(String config) {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        Matcher m = CONFIG_LINE.matcher(config);
+        while (m.find()) {
+            String v = m.group(2);
+            if (!v.equals("(null)") && !v.isEmpty()) {
+                values.putIfAbsent(m.group(1), v);
+            }
+        }
+        if (values.containsKey("SlurmctldAddr")) {
+            return values.get("SlurmctldAddr");
+        }
+        String host = values.get("SlurmctldHost[0]");
+        if (host != null) {
+            Matcher h = HOST_WITH_ADDRESS.matcher(host);
+            return h.matches() ? h.group(2) : host.split("\\s+")[0];
+        }
+        return values.getOrDefault("ControlAddr", values.get("ControlMachine"));
+    }
 }
