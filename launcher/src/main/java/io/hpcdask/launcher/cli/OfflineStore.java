@@ -19,6 +19,10 @@ final class OfflineStore {
     }
 
     static List<RunView> runs(ClusterDir dir, String state) {
+        if (io.hpcdask.launcher.remote.RemoteCluster.read(dir.path()).isPresent()) {
+            // its store is on the login node; it answers again after the next 'cluster up' there
+            throw RunningCluster.notRunning(dir);
+        }
         if (!Files.isRegularFile(dir.database())) {
             if (!Files.isDirectory(dir.path())) {
                 throw RunningCluster.notRunning(dir);
