@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * The checks behind {@code hpc-dask doctor}, in the order a new cluster fails them: host key, login, batch commands,
- * java, worker jar, a test submission. Each prints one line; later checks are skipped when an earlier one they
- * need failed.
+ * java, worker jar, a test submission, and (for batch systems) whether a compute node reaches the address workers
+ * would dial. Each prints one line; later checks are skipped when an earlier one they need failed.
  */
 public final class Doctor {
     static final int MIN_JAVA = 17;
@@ -35,6 +35,7 @@ public final class Doctor {
     private final Path localJobsDir;
     private final String java;
     private final List<String> failures = new ArrayList<>();
+    private DoctorNetworkCheck network;
     private PrintWriter out;
 
     /**
@@ -53,12 +54,18 @@ public final class Doctor {
         this.localJobsDir = localJobsDir;
     }
 
+    /** Adds the network check (a probe job on a compute node); without it doctor never runs a job. */
+    Doctor withNetworkCheck(io.hpcdask.launcher.config.Settings settings) {
+        this.network = new DoctorNetworkCheck(settings, text -> line("", "network", text));
+        return this;
+    }
+
     /** Runs every check, printing one line each; true when all passed. */
     public boolean run(PrintWriter printer) {
         this.out = printer;
         RemoteShell shell = connect();
         if (shell == null) {
-            for (String later : List.of("batch commands", "java", "worker jar", "test job")) {
+            for (String later : laterChecks()) {
                 line("SKIP", later, "needs a working ssh login");
             }
             return finish();
@@ -66,12 +73,16 @@ public final class Doctor {
         try (shell) {
             BatchSystem batch = BatchSystems.create(system, shell, localJobsDir);
             boolean commands = checkCommands(shell, batch);
-            checkJava(shell);
-            checkWorkerJar(shell);
+            boolean javaRuns = checkJava(shell);
+            String jar = checkWorkerJar(shell);
+            boolean accepted = false;
             if (commands) {
-                check("test job", () -> batch.name() + " accepted it: " + oneLine(batch.testSubmission(testJob)));
+                accepted = check("test job", () -> batch.name() + " accepted it: " + oneLine(batch.testSubmission(testJob)));
             } else {
                 line("SKIP", "test job", "needs the batch commands");
+            }
+            if (network != null) {
+                checkNetwork(shell, batch, jar, accepted && javaRuns);
             }
         }
         return finish();
@@ -126,13 +137,41 @@ public final class Doctor {
         return true;
     }
 
-    private void checkJava(RemoteShell shell) {
+    private List<String> laterChecks() {
+        List<String> later = new ArrayList<>(List.of("batch commands", "java", "worker jar", "test job"));
+        if (network != null) {
+            later.add("network");
+        }
+        return later;
+    }
+
+    private void checkNetwork(RemoteShell shell, BatchSystem batch, String jar, boolean ready) {
+        if (!ready || jar == null) {
+            line("SKIP", "network", "needs java, the worker jar and an accepted test job");
+            return;
+        }
+        try {
+            DoctorNetworkCheck.Verdict v = network.run(shell, batch, jar);
+            if (v.verdict().equals("FAIL")) {
+                fail("network", v.text());
+            } else {
+                line(v.verdict(), "network", v.text());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("network", "interrupted");
+        } catch (Exception e) {
+            fail("network", e.getMessage());
+        }
+    }
+
+    private boolean checkJava(RemoteShell shell) {
         CommandResult r = shell.run(ShellQuote.quote(java) + " -version 2>&1");
         Matcher m = JAVA_VERSION.matcher(r.stdout());
         if (!r.ok() || !m.find()) {
             fail("java", "'" + java + "' does not run in a login shell on " + shell.where() + " (" + oneLine(r.stdout())
                     + "); workers need Java " + MIN_JAVA + "+: load a java module in ~/.bash_profile or install one");
-            return;
+            return false;
         }
         int major = Integer.parseInt(m.group(1));
         if (major == 1 && m.group(2) != null) {
@@ -141,27 +180,34 @@ public final class Doctor {
         if (major < MIN_JAVA) {
             fail("java", "java " + major + " found on " + shell.where() + "; workers need Java " + MIN_JAVA
                     + " or newer: load a newer java module in ~/.bash_profile");
-        } else {
-            line("OK", "java", r.stdout().strip().lines().findFirst().orElse(""));
+            return false;
         }
+        line("OK", "java", r.stdout().strip().lines().findFirst().orElse(""));
+        return true;
     }
 
-    private void checkWorkerJar(RemoteShell shell) {
+    /** The remote path of the worker jar, or null when it could not be put there. */
+    private String checkWorkerJar(RemoteShell shell) {
+        String[] path = new String[1];
         check("worker jar", () -> {
             WorkerJarUploader.Uploaded u = WorkerJarUploader.upload(shell, WorkerJarUploader.bundledJar());
+            path[0] = u.remotePath();
             return u.remotePath() + (u.transferred() ? " uploaded" : " already there");
         });
+        return path[0];
     }
 
     private interface Check {
         String run() throws Exception;
     }
 
-    private void check(String name, Check check) {
+    private boolean check(String name, Check check) {
         try {
             line("OK", name, check.run());
+            return true;
         } catch (Exception e) {
             fail(name, e.getMessage());
+            return false;
         }
     }
 

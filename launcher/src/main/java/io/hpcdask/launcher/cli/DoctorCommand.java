@@ -17,11 +17,16 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Checks, one line each, everything workers need on a cluster: the SSH host key is known, the"
                 + " SSH login works, the batch system's commands are there (and their version), java 17+ is on the"
                 + " remote PATH, the worker jar is uploaded (~/.hpc-dask/lib), and the batch system accepts a test"
-                + " job (sbatch --test-only, or a held PBS job that is deleted at once). Exits 0 only when all pass.",
+                + " job (sbatch --test-only, or a held PBS job that is deleted at once). Then, for slurm and pbs, it submits one"
+                + " short job whose compute node dials the address workers would (scheduler-address, or where a"
+                + " server on the login node would listen) and reports what happened; the job is cancelled after."
+                + " Exits 0 only when all pass.",
         footerHeading = "%nExamples:%n",
         footer = {
             "  hpc-dask doctor --system slurm --ssh alice@login.cluster.org",
             "  hpc-dask doctor --system pbs --ssh cluster-alias --ssh-accept-new",
+            "  hpc-dask doctor --system slurm --scheduler-address login1-ib:40001",
+            "  hpc-dask doctor --system slurm --no-network",
             "  hpc-dask doctor --system local",
         })
 public final class DoctorCommand implements Callable<Integer>, JobOptions.Command {
@@ -30,6 +35,10 @@ public final class DoctorCommand implements Callable<Integer>, JobOptions.Comman
 
     @Mixin
     SshOptions sshOptions;
+
+    @picocli.CommandLine.Option(names = "--no-network", description = "Skip the network check (the test job that"
+            + " probes, from a compute node, the address workers would dial); it takes as long as the job needs to start.")
+    boolean noNetwork;
 
     private final CliContext context;
 
@@ -44,8 +53,11 @@ public final class DoctorCommand implements Callable<Integer>, JobOptions.Comman
         SshSettings ssh = sshOptions.settings(settings);
         Path localJobs = context.hpcDaskHome().resolve("local-jobs");
         String java = settings.string(ConfigKeys.JAVA).orElseThrow();
-        boolean ok = new Doctor(system, ssh, sshOptions.batchPath(), DoctorTestJob.of(settings), localJobs, java)
-                .run(spec.commandLine().getOut());
+        Doctor doctor = new Doctor(system, ssh, sshOptions.batchPath(), DoctorTestJob.of(settings), localJobs, java);
+        if (!noNetwork && !system.equals("local")) {
+            doctor.withNetworkCheck(settings);
+        }
+        boolean ok = doctor.run(spec.commandLine().getOut());
         return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

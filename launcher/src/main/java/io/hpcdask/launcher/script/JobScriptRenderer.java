@@ -39,10 +39,18 @@ public final class JobScriptRenderer {
 
     /** The job script of these settings (their templates, their batch system) for this endpoint. */
     public static String render(Settings settings, WorkerEndpoint endpoint) {
-        return new JobScriptRenderer(settings).renderWith(settings, endpoint);
+        return new JobScriptRenderer(settings).renderWith(settings, WorkerCommand.of(settings, endpoint));
     }
 
-    private String renderWith(Settings settings, WorkerEndpoint endpoint) {
+    /**
+     * The same script with the worker replaced by the worker jar's network probe of {@code address}: what
+     * {@code doctor} submits to learn whether a compute node reaches the scheduler.
+     */
+    public static String renderProbe(Settings settings, String workerJar, String address) {
+        return new JobScriptRenderer(settings).renderWith(settings, WorkerCommand.probe(settings, workerJar, address));
+    }
+
+    private String renderWith(Settings settings, String workerCommand) {
         JobSystem system = JobSystem.of(settings.system());
         Map<String, Object> header = headerModel(settings);
         List<String> lines = new ArrayList<>();
@@ -60,7 +68,7 @@ public final class JobScriptRenderer {
         model.put("header", lines);
         model.put("prologue", settings.strings(ConfigKeys.PROLOGUE));
         model.put("epilogue", settings.strings(ConfigKeys.EPILOGUE));
-        model.put("workerCommand", WorkerCommand.of(settings, endpoint));
+        model.put("workerCommand", workerCommand);
         model.putAll(header);
         return process(SKELETON, model);
     }

@@ -32,6 +32,15 @@ public final class WorkerCommand {
         return String.join(" ", words);
     }
 
+    /** {@code java -jar JAR --probe HOST:PORT}: one connect to the address, its outcome as one line on stdout. */
+    public static String probe(Settings s, String workerJar, String address) {
+        List<String> words = new ArrayList<>();
+        words.add(ShellQuote.quote(s.string(ConfigKeys.JAVA).orElseThrow()));
+        add(words, "-jar", workerJar);
+        add(words, "--probe", address);
+        return String.join(" ", words);
+    }
+
     private static void add(List<String> words, String flag, String value) {
         words.add(flag);
         words.add(ShellQuote.quote(value));

@@ -36,11 +36,13 @@ class DoctorCommandTest {
                 "--known-hosts", knownHosts.toString(), "-i", TestEnv.sshKey().toString());
         assertThat(code).isZero();
         String[] lines = out.toString().split("\n");
-        assertThat(lines).hasSize(7);
         assertThat(Arrays.copyOf(lines, 6)).allSatisfy(l -> assertThat(l).startsWith("OK  "));
         assertThat(out.toString()).contains("host key").contains("ssh login").contains("batch commands")
                 .contains("slurm-wlm 22.05").contains("java").contains(".hpc-dask/lib/hpc-dask-worker-")
                 .contains("to start at").endsWith("all checks passed\n");
+        // the probe job ran on the node and reached the listener doctor started on the login node
+        assertThat(lines[lines.length - 2]).matches("OK    network         compute node \\S+ reached \\S+:\\d+ in \\d+ ms");
+        assertThat(out.toString()).doesNotContain("FAIL").doesNotContain("SKIP");
     }
 
     @Test
@@ -63,7 +65,7 @@ class DoctorCommandTest {
         Path bin = io.hpcdask.launcher.batch.PbsShimsAccess.install(tmp, "pro");
         int code = doctor("--system", "pbs", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port,
                 "--known-hosts", SshFixture.knownHostsTrusting(tmp, port).toString(), "-i", TestEnv.sshKey().toString(),
-                "--batch-path", bin.toString());
+                "--batch-path", bin.toString(), "--no-network"); // the shims accept jobs but never run them
         assertThat(code).isZero();
         assertThat(out.toString()).contains("qsub, qstat, qdel found; pbs_version = 19.1.3")
                 .contains("held job 1234.pbs-server accepted, then deleted");
@@ -87,6 +89,44 @@ class DoctorCommandTest {
                 "--known-hosts", SshFixture.knownHostsTrusting(tmp, port).toString(), "-i", TestEnv.sshKey().toString());
         assertThat(code).isEqualTo(ExitCodes.FAILED);
         assertThat(out.toString()).contains("FAIL  java            '/no/such/java' does not run in a login shell");
+    }
+
+    @Test
+    void aClosedSchedulerAddressFailsTheNetworkCheckWithItsCauseInUnderAMinute() throws Exception {
+        TestEnv.requireSlurm();
+        int port = TestEnv.sshPort();
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        long start = System.nanoTime();
+        int code = doctor("--system", "slurm", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port,
+                "--scheduler-address", "127.0.0.1:" + closed,
+                "--known-hosts", SshFixture.knownHostsTrusting(tmp, port).toString(), "-i", TestEnv.sshKey().toString());
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertThat(code).isEqualTo(ExitCodes.FAILED);
+        assertThat(seconds).isLessThan(60);
+        assertThat(out.toString()).contains("OK    test job")
+                .contains("FAIL  network         compute node ")
+                .contains(" could not reach 127.0.0.1:" + closed + ": connection refused")
+                .contains("came from scheduler-address")
+                .endsWith("1 check(s) failed: network\n");
+    }
+
+    @Test
+    void anUnknownInterfaceFailsTheNetworkCheckNamingTheInterfacesThereAre() {
+        TestEnv.requireSlurm();
+        int code = doctor("--system", "slurm", "--interface", "nosuch0");
+        assertThat(code).isEqualTo(ExitCodes.FAILED);
+        assertThat(out.toString()).contains("FAIL  network         the probe listener on localhost could not start:"
+                + " --interface: no network interface 'nosuch0' on this host; there are: ").contains("lo (127.0.0.1");
+    }
+
+    @Test
+    void noNetworkSkipsTheProbeJob() {
+        TestEnv.requireSlurm();
+        assertThat(doctor("--system", "slurm", "--no-network")).isZero();
+        assertThat(out.toString()).doesNotContain("network").endsWith("all checks passed\n");
     }
 
     @Test
