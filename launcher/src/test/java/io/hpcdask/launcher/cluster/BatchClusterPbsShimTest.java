@@ -45,8 +45,11 @@ class BatchClusterPbsShimTest {
         assertThat(Files.readString(bin.resolve("calls.log"))).contains("qsub -J 0-2");
         assertThat(Files.readString(bin.resolve("last-script.sh")))
                 .contains("#PBS -q workq\n#PBS -l select=1:ncpus=2:mem=8GB\n")
-                .containsPattern("java -jar /\\S+/\\.hpc-dask/lib/hpc-dask-worker-[0-9a-f]{64}\\.jar --scheduler 127\\.0\\.0\\.1:\\d+"
-                        + " --token-file /\\S+/\\.hpc-dask/secrets/cluster-pbs\\.token --name hpc-dask-worker");
+                // never loopback: compute nodes dial the login node's address; the token file is keyed by the cluster id
+                .containsPattern("java -jar /\\S+/\\.hpc-dask/lib/hpc-dask-worker-[0-9a-f]{64}\\.jar --scheduler [0-9.]+:\\d+"
+                        + " --token-file /\\S+/\\.hpc-dask/secrets/cluster-pbs-[0-9a-f]{8}\\.token --name hpc-dask-worker")
+                .doesNotContain("--scheduler 127.")
+                .containsPattern("#PBS -o /\\S+/clusters/pbs/jobs/\n");
 
         // 1235[0] is recorded as finished before any worker connected: it is replaced by a single job (1234)
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
