@@ -98,6 +98,18 @@ class MultiHostWorldIT {
     }
 
     @Test
+    void cuttingTheLaptopsLinkStopsItsTrafficUntilRestored() {
+        try {
+            MultiHost.laptopCut();
+            assertUnreachable(LAPTOP, MultiHost.loginPublicAddress(), 22);
+        } finally {
+            MultiHost.laptopRestore();
+        }
+        assertThat(MultiHost.connect(LAPTOP, MultiHost.loginPublicAddress(), 22).stdout()).contains("connected");
+        PROVEN.add("laptopCut stops the laptop reaching login:22, laptopRestore brings it back");
+    }
+
+    @Test
     void theCliJarCopyRunsAsTheLaptopUser() {
         Result r = MultiHost.asLaptop(Duration.ofSeconds(60), MultiHost.cli() + " --help").assertOk();
         assertThat(r.stdout() + r.stderr()).contains("hpc-dask");
