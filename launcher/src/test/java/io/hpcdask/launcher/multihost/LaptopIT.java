@@ -154,6 +154,6 @@ class LaptopIT {
     }
 
     private static String line(String out, String word) {
-        return out.lines().filter(l -> l.contains(word)).reduce((a, b) -> b).orElse("").strip();
+        return out.lines().filter(l -> l.matches("(OK|FAIL) +" + word + " .*")).findFirst().orElse("").strip();
     }
 }
