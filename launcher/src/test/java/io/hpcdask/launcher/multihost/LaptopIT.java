@@ -92,9 +92,33 @@ class LaptopIT {
                 + " while the laptop was cut off for 2 minutes; workers " + workersBefore + " never lost");
     }
 
-    /** Done-when 5: doctor from the laptop proves a compute node reaches the address workers dial, or says why not. */
+    /** Every command works from the laptop as on the login node; job output stays in the cluster's jobs directory. */
     @Test
     @Order(3)
+    void printCancelAndFollowWorkFromTheLaptop() throws Exception {
+        String hpcHome = MultiHost.home(MultiHost.clusterUser()).toString();
+        Result script = cli.ok("print", "job-script", "--name", NAME);
+        assertThat(script.stdout()).contains("--scheduler " + MultiHost.loginClusterAddress() + ":")
+                .containsPattern("#SBATCH -o " + hpcHome + "/\\.hpc-dask/clusters/" + NAME + "-[0-9a-f]{8}/jobs/");
+
+        String sleeper = cli.ok("submit", "run", "--name", NAME, "--", "sleep", "300").stdout().strip();
+        awaitState(sleeper, "running", Duration.ofSeconds(60));
+        cli.ok("cancel", "--name", NAME, sleeper);
+        awaitState(sleeper, "terminated", Duration.ofSeconds(60));
+
+        String talker = cli.ok("submit", "run", "--name", NAME, "--", "sh", "-c", "echo one; sleep 2; echo two; pwd").stdout().strip();
+        Result followed = cli.ok("logs", "--name", NAME, "--follow", talker);
+        assertThat(followed.stdout()).contains("one\ntwo\n" + hpcHome + "\n");
+
+        Result strays = MultiHost.onLogin(Duration.ofSeconds(30), "ls ~ | grep -c '^slurm-' || true");
+        assertThat(strays.stdout().strip()).as("slurm-N.out files in the home directory").isEqualTo("0");
+        System.out.println("Multi-host test ran: print job-script, cancel and logs --follow from the laptop; runs start in "
+                + hpcHome + "; job output in the cluster's jobs directory");
+    }
+
+    /** Done-when 5: doctor from the laptop proves a compute node reaches the address workers dial, or says why not. */
+    @Test
+    @Order(4)
     void doctorReportsWhetherComputeNodesReachTheScheduler() {
         Result ok = cli.run("doctor", "--system", "slurm", "--ssh", MultiHost.sshTarget(), "--cores", "1", "--memory", "500M");
         assertThat(ok.exitCode()).as(ok.toString()).isZero();
@@ -115,7 +139,7 @@ class LaptopIT {
 
     /** Done-when 4. */
     @Test
-    @Order(4)
+    @Order(5)
     void clusterDownLeavesNoJobAndNoServer() {
         cli.ok("cluster", "down", "--name", NAME);
         assertThat(MultiHost.squeue(MultiHost.clusterUser())).as("jobs of %s", MultiHost.clusterUser()).isEmpty();
