@@ -23,10 +23,11 @@ public interface BatchSystem {
     void cancel(Collection<String> jobIds);
 
     /**
-     * The last lines a job wrote to its stderr file, to show why it failed (wrong java, unreachable scheduler, a bad
-     * module line); null when the batch system does not say where that file is.
+     * Where a job's stdout and stderr files are (patterns such as {@code %j} resolved) and the last lines of its
+     * stderr, to show why it failed (wrong java, unreachable scheduler, a bad module line) and where to look; null
+     * when the batch system does not say.
      */
-    default String stderrTail(String jobId) {
+    default JobOutput output(String jobId) {
         return null;
     }
 

@@ -122,17 +122,21 @@ public final class SlurmBatchSystem implements BatchSystem {
     }
 
     @Override
-    public String stderrTail(String jobId) {
+    public JobOutput output(String jobId) {
         JobIds.check(List.of(jobId), JobIds.SLURM, "SLURM");
-        // scontrol gives the file as written (-e DIR/name-%J.err); the patterns are resolved from its own fields
+        // scontrol gives the files as written (-e DIR/name-%J.err); the patterns are resolved from its own fields
         String script = "line=$(scontrol show job -o " + ShellQuote.quote(jobId) + " 2>/dev/null)\n" + """
                 get() { printf '%s\\n' "$line" | tr ' ' '\\n' | sed -n "s/^$1=//p" | head -n 1; }
-                f=$(get StdErr); j=$(get JobId); a=$(get ArrayJobId); t=$(get ArrayTaskId); x=$(get JobName)
-                f=${f//%J/$j}; f=${f//%j/$j}; f=${f//%A/${a:-$j}}; f=${f//%a/$t}; f=${f//%x/$x}
-                [ -r "$f" ] && tail -n 5 "$f"
+                j=$(get JobId); a=$(get ArrayJobId); t=$(get ArrayTaskId); x=$(get JobName); u=$(get UserId); u=${u%%(*}
+                resolve() { f=$1; f=${f//%J/$j}; f=${f//%j/$j}; f=${f//%A/${a:-$j}}; f=${f//%a/$t}; f=${f//%x/$x}; f=${f//%u/$u}; printf '%s' "$f"; }
+                o=$(resolve "$(get StdOut)"); e=$(resolve "$(get StdErr)")
+                printf 'stdout=%s\\nstderr=%s\\n' "$o" "$e"
+                [ -r "$e" ] && tail -n 5 "$e"
                 """;
         CommandResult r = shell.run(RemoteCommand.query(script));
-        String tail = r.stdout().strip();
-        return r.ok() && !tail.isEmpty() ? "stderr: " + tail.replaceAll("\\s+", " ") : null;
+        if (!r.ok() && r.stdout().isBlank()) {
+            return null;
+        }
+        return SlurmOutput.jobOutput(r.stdout());
     }
 }

@@ -99,4 +99,29 @@ final class SlurmOutput {
         }
         return values.getOrDefault("ControlAddr", values.get("ControlMachine"));
     }
+
+    /**
+     * What {@link SlurmBatchSystem#output} prints: {@code stdout=PATH}, {@code stderr=PATH}, then the stderr file's
+     * last lines. Empty paths (a job scontrol no longer knows) are null.
+     */
+    static JobOutput jobOutput(String text) {
+        String[] lines = text.split("\n", -1);
+        String stdout = null;
+        String stderr = null;
+        StringBuilder tail = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            if (i == 0 && lines[i].startsWith("stdout=")) {
+                stdout = emptyToNull(lines[i].substring("stdout=".length()));
+            } else if (i == 1 && lines[i].startsWith("stderr=")) {
+                stderr = emptyToNull(lines[i].substring("stderr=".length()));
+            } else if (!lines[i].isBlank()) {
+                tail.append(tail.isEmpty() ? "" : " ").append(lines[i].strip().replaceAll("\\s+", " "));
+            }
+        }
+        return new JobOutput(stdout, stderr, tail.isEmpty() ? null : "stderr: " + tail);
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isBlank() ? null : s.strip();
+    }
 }

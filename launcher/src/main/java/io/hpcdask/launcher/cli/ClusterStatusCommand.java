@@ -59,9 +59,12 @@ final class ClusterStatusCommand implements Callable<Integer> {
             } else if (p.lastError() != null) {
                 out.printf("  last failure: %s%n", p.lastError());
             }
+            if (p.lastError() != null) {
+                ScaleCommand.outputFiles(p).lines().filter(l -> !l.isEmpty()).forEach(l -> out.printf("  %s%n", l));
+            }
         }
         Table t = new Table("JOB", "PROFILE", "STATE", "REASON", "WORKER", "AGE");
-        long now = System.currentTimeMillis();
+        long now = scaling.serverTime() > 0 ? scaling.serverTime() : System.currentTimeMillis(); // the jobs' clock
         for (Autoscaler.JobView j : scaling.jobs()) {
             t.add(j.jobId(), j.profile(), j.state() + (j.retiring() ? " (retiring)" : ""), Table.orDash(j.reason()),
                     Table.orDash(j.worker()), age(now - j.submittedAt()));

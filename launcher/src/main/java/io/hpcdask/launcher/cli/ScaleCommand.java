@@ -66,8 +66,17 @@ final class ScaleCommand implements Callable<Integer> {
         return await ? new Progress(running, result.profile(), n, limit).await() : ExitCodes.OK;
     }
 
-    /** Waits for the pool to reach N connected workers, printing a line whenever the counts change. */
+    /**
+     * Waits for the pool to reach N connected workers, printing a line whenever the counts change, and one for each
+     * job running {@value #SILENT_JOB_SECONDS} s or more without its worker (every {@value #SILENT_JOB_STEP_SECONDS} s),
+     * the usual sign that compute nodes cannot reach the scheduler.
+     */
     private final class Progress {
+        static final long SILENT_JOB_SECONDS = 30;
+        static final long SILENT_JOB_STEP_SECONDS = 10;
+        /** Beyond this many silent jobs, one line says how many more there are. */
+        static final int SILENT_JOBS_SHOWN = 3;
+
         private final RunningCluster running;
         private final String profile;
         private final int target;
@@ -84,6 +93,7 @@ final class ScaleCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             long deadline = System.nanoTime() + limit.toNanos();
             String last = "";
+            String lastSilent = "";
             while (true) {
                 ScalingView view = running.call(c -> c.scaling());
                 Autoscaler.PoolView pool = pool(view);
@@ -97,8 +107,16 @@ final class ScaleCommand implements Callable<Integer> {
                     err.flush();
                     last = line;
                 }
+                List<String> silent = silentJobs(view, jobs);
+                String silentKey = String.join("\n", silent);
+                if (!silent.isEmpty() && !silentKey.equals(lastSilent)) {
+                    silent.forEach(s -> err.println("[scale] " + s));
+                    err.flush();
+                }
+                lastSilent = silentKey;
                 if (pool != null && pool.pausedReason() != null) {
-                    throw new CommandFailedException("scaling of profile " + pool.profile() + " paused: " + pool.pausedReason());
+                    throw new CommandFailedException("scaling of profile " + pool.profile() + " paused: " + pool.pausedReason()
+                            + outputFiles(pool));
                 }
                 if (connected >= target && (target > 0 || jobs.isEmpty())) {
                     spec.commandLine().getOut().println(target + " worker(s) connected");
@@ -108,16 +126,62 @@ final class ScaleCommand implements Callable<Integer> {
                 if (System.nanoTime() >= deadline) {
                     StringBuilder why = new StringBuilder("only " + connected + " of " + target + " worker(s) connected after "
                             + timeout + ":");
+                    long now = serverNow(view);
                     for (Autoscaler.JobView j : jobs) {
                         if (j.worker() == null) {
                             why.append("\n  job ").append(j.jobId()).append(' ').append(j.state())
                                     .append(j.reason() == null || j.reason().isBlank() ? "" : " (" + j.reason() + ")");
+                            if (j.state() == JobState.RUNNING && j.runningSince() != null && !j.workerConnected()) {
+                                why.append(", running for ").append(seconds(now - j.runningSince()))
+                                        .append(" s, its worker has not connected");
+                            }
                         }
+                    }
+                    if (pool != null && pool.lastError() != null) {
+                        why.append("\nlast failure: ").append(pool.lastError()).append(outputFiles(pool));
                     }
                     throw new CommandFailedException(why.toString());
                 }
                 Thread.sleep(1_000);
             }
+        }
+
+        /**
+         * {@code job N running for S s, its worker has not connected} for each such job past the threshold; S moves in
+         * steps so a waiting terminal gets a line every few seconds, not every poll.
+         */
+        private List<String> silentJobs(ScalingView view, List<Autoscaler.JobView> jobs) {
+            long now = serverNow(view);
+            List<String> lines = new java.util.ArrayList<>();
+            int more = 0;
+            for (Autoscaler.JobView j : jobs) {
+                if (j.state() != JobState.RUNNING || j.workerConnected() || j.retiring() || j.runningSince() == null) {
+                    continue;
+                }
+                long s = seconds(now - j.runningSince());
+                if (s < SILENT_JOB_SECONDS) {
+                    continue;
+                }
+                if (lines.size() == SILENT_JOBS_SHOWN) {
+                    more++;
+                    continue;
+                }
+                long shown = s - (s - SILENT_JOB_SECONDS) % SILENT_JOB_STEP_SECONDS;
+                lines.add("job " + j.jobId() + " running for " + shown + " s, its worker has not connected");
+            }
+            if (more > 0) {
+                lines.add("and " + more + " more job(s) running without their workers");
+            }
+            return lines;
+        }
+
+        /** The server's clock, which the jobs' times are on; this machine's for servers that do not send it. */
+        private static long serverNow(ScalingView view) {
+            return view.serverTime() > 0 ? view.serverTime() : System.currentTimeMillis();
+        }
+
+        private static long seconds(long millis) {
+            return Math.max(0, millis / 1000);
         }
 
         private Autoscaler.PoolView pool(ScalingView view) {
@@ -127,6 +191,17 @@ final class ScaleCommand implements Callable<Integer> {
         private List<Autoscaler.JobView> jobs(ScalingView view, Autoscaler.PoolView pool) {
             return pool == null ? List.of() : view.jobs().stream().filter(j -> j.profile().equals(pool.profile())).toList();
         }
+    }
+
+    /** Where the failed job's output is, for the user to read more than its last lines. */
+    static String outputFiles(Autoscaler.PoolView pool) {
+        String out = pool.lastErrorStdout();
+        String err = pool.lastErrorStderr();
+        String job = pool.lastErrorJob() == null ? "" : " of job " + pool.lastErrorJob();
+        if (err == null || err.equals(out)) {
+            return out == null ? "" : "\noutput" + job + ": " + out;
+        }
+        return out == null ? "\nstderr" + job + ": " + err : "\nstdout" + job + ": " + out + "\nstderr" + job + ": " + err;
     }
 
     static Duration duration(String text) {

@@ -201,7 +201,8 @@ final class BatchScaling implements AutoCloseable {
 
     ScalingView view() {
         try {
-            return new ScalingView(spec.system(), loop.pools().get(30, TimeUnit.SECONDS), loop.jobs().get(30, TimeUnit.SECONDS));
+            return new ScalingView(spec.system(), loop.pools().get(30, TimeUnit.SECONDS), loop.jobs().get(30, TimeUnit.SECONDS),
+                    System.currentTimeMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "interrupted");

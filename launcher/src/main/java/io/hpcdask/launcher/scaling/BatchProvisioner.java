@@ -1,6 +1,7 @@
 package io.hpcdask.launcher.scaling;
 
 import io.hpcdask.launcher.batch.BatchSystem;
+import io.hpcdask.launcher.batch.JobOutput;
 import io.hpcdask.launcher.batch.JobSubmission;
 import io.hpcdask.launcher.batch.SubmittedJobs;
 import io.hpcdask.launcher.cli.CommandFailedException;
@@ -8,6 +9,7 @@ import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.script.JobScriptRenderer;
 import io.hpcdask.launcher.script.WorkerEndpoint;
 import io.hpcdask.launcher.ssh.RemoteShell;
+import io.hpcdask.server.provision.Diagnosis;
 import io.hpcdask.server.provision.JobState;
 import io.hpcdask.server.provision.JobStatus;
 import io.hpcdask.server.provision.ProvisionException;
@@ -99,11 +101,12 @@ public final class BatchProvisioner implements Provisioner {
     }
 
     @Override
-    public String diagnose(String jobId) {
+    public Diagnosis diagnose(String jobId) {
         try {
-            return batch.stderrTail(jobId);
+            JobOutput o = batch.output(jobId);
+            return o == null ? Diagnosis.NONE : new Diagnosis(o.stderrTail(), o.stdoutFile(), o.stderrFile());
         } catch (CommandFailedException e) {
-            return null; // the reason from the poll still stands
+            return Diagnosis.NONE; // the reason from the poll still stands
         }
     }
 

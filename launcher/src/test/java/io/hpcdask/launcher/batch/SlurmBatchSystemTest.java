@@ -104,6 +104,25 @@ class SlurmBatchSystemTest {
     }
 
     @Test
+    void theOutputFilesOfAnArrayTaskAreResolvedFromTheirPatternsWithTheLastStderrLines() {
+        String body = "echo out; echo 'No scheduler at 192.0.2.1:1' >&2; exit 3";
+        String header = "#!/bin/bash\n#SBATCH -J " + name + "\n#SBATCH -o " + tmp + "/%x-%A_%a.out\n#SBATCH -e " + tmp
+                + "/%u-%j.err\n#SBATCH -t 00:02:00\n";
+        SubmittedJobs jobs = slurm.submit(JobSubmission.of(header + body + "\n").withArgs("-p", TestEnv.slurmPartition())
+                .withArray(2));
+        submitted.add(jobs.jobId());
+        String task = jobs.taskIds().get(1);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> slurm.query(List.of(task)).get(task).state() == JobState.FAILED);
+        JobOutput o = slurm.output(task);
+        assertThat(o.stdoutFile()).isEqualTo(tmp + "/" + name + "-" + jobs.jobId() + "_1.out");
+        assertThat(o.stderrFile()).startsWith(tmp + "/" + TestEnv.sshUser() + "-").endsWith(".err");
+        assertThat(o.stderrTail()).isEqualTo("stderr: No scheduler at 192.0.2.1:1");
+        assertThat(slurm.output("99999999")).as("a job scontrol does not know")
+                .isEqualTo(new JobOutput(null, null, null));
+    }
+
+    @Test
     void testOnlySubmissionAndUnknownIds() {
         assertThat(slurm.testSubmission(submission("true"))).contains("to start at");
         assertThat(slurm.query(List.of("99999999")).get("99999999").state()).isEqualTo(JobState.UNKNOWN);

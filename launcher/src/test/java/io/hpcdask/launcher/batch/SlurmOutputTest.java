@@ -17,6 +17,13 @@ class SlurmOutputTest {
     }
 
     @Test
+    void jobOutputReadsThePathsAndJoinsTheStderrLines() {
+        assertThat(SlurmOutput.jobOutput("stdout=/h/u/w-7.out\nstderr=/h/u/w-7.err\nline one\n  line   two\n"))
+                .isEqualTo(new JobOutput("/h/u/w-7.out", "/h/u/w-7.err", "stderr: line one line two"));
+        assertThat(SlurmOutput.jobOutput("stdout=\nstderr=\n")).isEqualTo(new JobOutput(null, null, null));
+    }
+
+    @Test
     void sbatchJobIdsInEveryForm() {
         assertThat(SlurmOutput.jobId(Recorded.read("slurm/sbatch-parsable-22.05.txt"))).isEqualTo("49");
         assertThat(SlurmOutput.jobId(Recorded.read("slurm/sbatch-plain-22.05.txt"))).isEqualTo("50");

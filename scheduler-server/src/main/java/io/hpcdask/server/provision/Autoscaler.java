@@ -1,5 +1,6 @@
 package io.hpcdask.server.provision;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,11 +26,14 @@ public final class Autoscaler {
     static final long[] BACKOFF_MILLIS = {0, 10_000, 60_000, 300_000};
     /** A job missing from this many polls in a row has ended, even if the batch system no longer says how. */
     static final int MISSING_POLLS_TO_END = 2;
+    /** How long after a submission polling stays fast even when every job already has its worker. */
+    static final long FAST_POLL_AFTER_SUBMISSION_MILLIS = 60_000;
 
     private final ScalingEffects out;
     private final Map<String, Pool> pools = new LinkedHashMap<>();
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Map<String, Job> jobByWorker = new HashMap<>();
+    private long lastSubmittedAt = Long.MIN_VALUE / 2;
 
     public Autoscaler(ScalingEffects out) {
         this.out = out;
@@ -56,6 +60,7 @@ public final class Autoscaler {
     public void submitted(String profile, int requested, List<String> jobIds, long now) {
         Pool pool = pool(profile);
         pool.inFlight -= requested;
+        lastSubmittedAt = now;
         for (String id : jobIds) {
             Job j = new Job(id, profile, now);
             jobs.put(id, j);
@@ -67,7 +72,7 @@ public final class Autoscaler {
     public void submissionFailed(String profile, int requested, String error, long now) {
         Pool pool = pool(profile);
         pool.inFlight -= requested;
-        pool.lastError = "submission failed: " + error;
+        pool.lastError = new Failure("submission failed: " + error, null, null, null);
         out.log("Submission of " + requested + " job(s) for profile " + profile + " failed: " + error);
         pool.lossesInRow++;
         failedWithoutWorker(pool, now);
@@ -88,6 +93,9 @@ public final class Autoscaler {
             j.reason = s.reason();
             if (s.state().isLive()) {
                 j.state = s.state();
+                if (s.state() == JobState.RUNNING && j.runningSince == null) {
+                    j.runningSince = now;
+                }
             } else {
                 ended(j, s.state(), s.reason(), now);
             }
@@ -103,6 +111,9 @@ public final class Autoscaler {
         j.worker = worker;
         j.everConnected = true;
         j.state = JobState.RUNNING;
+        if (j.runningSince == null) {
+            j.runningSince = now; // connected between two polls
+        }
         jobByWorker.put(worker, j);
         Pool pool = pool(j.profile);
         pool.failuresWithoutWorker = 0;
@@ -135,22 +146,61 @@ public final class Autoscaler {
         }
     }
 
+    /** Where a job's stdout and stderr go, as the batch system names them; either may be null. */
+    public void jobOutput(String jobId, String stdoutFile, String stderrFile) {
+        Job j = jobs.get(jobId);
+        if (j != null) {
+            j.stdoutFile = stdoutFile;
+            j.stderrFile = stderrFile;
+        }
+    }
+
     public void tick(long now) {
         pools.values().forEach(p -> reconcile(p, now));
     }
 
     // ---- queries ------------------------------------------------------------------------------------------------
 
+    /**
+     * One live job. {@code runningSince} is when this scaler first saw it running (its own clock; null while never
+     * seen running); {@code workerConnected} whether its worker ever connected ({@code worker} is the one connected
+     * now). Fields added later are read as null/false from older servers' JSON.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record JobView(String jobId, String profile, JobState state, String reason, String worker, long submittedAt,
-                          boolean retiring) {}
+                          boolean retiring, Long runningSince, boolean workerConnected) {}
 
+    /**
+     * One profile's target and counts. {@code lastError} is the last failure in words (the batch system's reason and
+     * the job's stderr tail when known); {@code lastErrorJob}, {@code lastErrorStdout} and {@code lastErrorStderr}
+     * name the job it came from and its output files, when the batch system said where they are.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record PoolView(String profile, int target, int pending, int running, int connected, int submitting,
-                           String pausedReason, String lastError) {}
+                           String pausedReason, String lastError, String lastErrorJob, String lastErrorStdout,
+                           String lastErrorStderr) {}
 
     public List<JobView> jobs() {
         List<JobView> out = new ArrayList<>();
-        jobs.values().forEach(j -> out.add(new JobView(j.id, j.profile, j.state, j.reason, j.worker, j.submittedAt, j.retiring)));
+        jobs.values().forEach(j -> out.add(new JobView(j.id, j.profile, j.state, j.reason, j.worker, j.submittedAt, j.retiring,
+                j.runningSince, j.everConnected)));
         return out;
+    }
+
+    /**
+     * Whether the batch system is worth polling often: a job is pending or running without its worker (its failure,
+     * e.g. a worker that cannot reach the scheduler, should be seen within seconds), or a submission was just made.
+     */
+    public boolean wantsFastPolling(long now) {
+        if (now - lastSubmittedAt < FAST_POLL_AFTER_SUBMISSION_MILLIS) {
+            return true;
+        }
+        for (Job j : jobs.values()) {
+            if (!j.retiring && j.worker == null) { // pending, or running without its worker
+                return true;
+            }
+        }
+        return false;
     }
 
     public List<PoolView> pools() {
@@ -166,7 +216,10 @@ public final class Autoscaler {
                     connected += j.worker != null ? 1 : 0;
                 }
             }
-            out.add(new PoolView(p.profile, p.target, pending, running, connected, p.inFlight, p.pausedReason, p.lastError));
+            Failure f = p.lastError;
+            out.add(new PoolView(p.profile, p.target, pending, running, connected, p.inFlight, p.pausedReason,
+                    f == null ? null : f.text, f == null ? null : f.jobId, f == null ? null : f.stdoutFile,
+                    f == null ? null : f.stderrFile));
         }
         return out;
     }
@@ -189,11 +242,11 @@ public final class Autoscaler {
         }
         String what = "job " + j.id + " of profile " + j.profile + " ended " + state
                 + (reason == null || reason.isBlank() ? "" : " (" + reason + ")");
-        out.log("Lost " + what + (j.everConnected ? "" : " before its worker connected"));
+        out.log("Lost " + what + (j.everConnected ? "" : " before its worker connected") + outputFiles(j));
         pool.lossesInRow++;
         pool.lastLossAt = now;
         if (!j.everConnected) {
-            pool.lastError = what + " before its worker connected";
+            pool.lastError = new Failure(what + " before its worker connected", j.id, j.stdoutFile, j.stderrFile);
             failedWithoutWorker(pool, now);
         }
     }
@@ -203,7 +256,7 @@ public final class Autoscaler {
         pool.lastLossAt = now;
         if (pool.failuresWithoutWorker >= PAUSE_AFTER && pool.pausedReason == null) {
             pool.pausedReason = pool.failuresWithoutWorker + " jobs in a row failed without a worker connecting; last: "
-                    + pool.lastError;
+                    + pool.lastError.text;
             out.log("Pausing scaling of profile " + pool.profile + ": " + pool.pausedReason);
         }
     }
@@ -273,6 +326,13 @@ public final class Autoscaler {
         }
     }
 
+    private static String outputFiles(Job j) {
+        if (j.stderrFile == null || j.stderrFile.equals(j.stdoutFile)) {
+            return j.stdoutFile == null ? "" : "; output in " + j.stdoutFile;
+        }
+        return j.stdoutFile == null ? "; stderr in " + j.stderrFile : "; stdout in " + j.stdoutFile + ", stderr in " + j.stderrFile;
+    }
+
     private Pool pool(String profile) {
         return pools.computeIfAbsent(profile, Pool::new);
     }
@@ -285,7 +345,7 @@ public final class Autoscaler {
         long lastLossAt;
         int failuresWithoutWorker;
         String pausedReason;
-        String lastError;
+        Failure lastError;
 
         Pool(String profile) {
             this.profile = profile;
@@ -303,6 +363,9 @@ public final class Autoscaler {
         boolean retiring;
         boolean busy;
         int missingPolls;
+        Long runningSince;
+        String stdoutFile;
+        String stderrFile;
 
         Job(String id, String profile, long submittedAt) {
             this.id = id;
@@ -310,4 +373,6 @@ public final class Autoscaler {
             this.submittedAt = submittedAt;
         }
     }
+
+    private record Failure(String text, String jobId, String stdoutFile, String stderrFile) {}
 }

@@ -17,9 +17,12 @@ public interface Provisioner extends AutoCloseable {
 
     void cancel(Collection<String> jobIds) throws ProvisionException;
 
-    /** More about why a job failed than the batch system says, e.g. the end of its stderr file; null if nothing. */
-    default String diagnose(String jobId) {
-        return null;
+    /**
+     * More about why a job failed than the batch system says (e.g. the end of its stderr file) and where its output
+     * went; {@link Diagnosis#NONE} when the batch system says nothing.
+     */
+    default Diagnosis diagnose(String jobId) {
+        return Diagnosis.NONE;
     }
 
     @Override

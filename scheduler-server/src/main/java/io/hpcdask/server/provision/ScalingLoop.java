@@ -15,11 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the {@link Autoscaler} on one thread of its own, because submitting, polling and cancelling go to a batch
  * system (often over SSH) and may take seconds; the scheduler's event loop only enqueues events here. Polls every
- * {@code pollMillis} (15 s by default), every {@code fastPollMillis} for a minute after a submission.
+ * {@code pollMillis} (15 s by default), every {@code fastPollMillis} while {@link Autoscaler#wantsFastPolling} (a job
+ * pending or without its worker, or a submission in the last minute).
  */
 public final class ScalingLoop implements WorkerObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("hpc-dask.scaling");
-    private static final long FAST_POLL_WINDOW_MILLIS = 60_000;
 
     /** What became of the first submission a {@link #scale} call caused: job ids, or the batch system's error. */
     public record ScaleOutcome(List<String> submitted, String error) {}
@@ -33,7 +33,6 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
     private final Autoscaler scaler;
     private final List<Runnable> effects = new ArrayList<>();
     private final Map<String, List<CompletableFuture<ScaleOutcome>>> waitingForSubmission = new java.util.HashMap<>();
-    private long lastSubmissionAt = Long.MIN_VALUE / 2;
     private ScheduledFuture<?> nextPoll;
 
     public ScalingLoop(Provisioner provisioner, WorkerControl workers, LongSupplier clock, long pollMillis, long fastPollMillis) {
@@ -177,9 +176,13 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
                 Map<String, JobStatus> enriched = new java.util.HashMap<>(states);
                 states.forEach((id, s) -> {
                     if (!s.state().isLive()) {
-                        String more = provisioner.diagnose(id);
-                        if (more != null && !more.isBlank()) {
-                            enriched.put(id, new JobStatus(id, s.state(), join(s.reason(), more)));
+                        Diagnosis d = provisioner.diagnose(id);
+                        if (d == null) {
+                            return;
+                        }
+                        scaler.jobOutput(id, d.stdoutFile(), d.stderrFile());
+                        if (d.detail() != null && !d.detail().isBlank()) {
+                            enriched.put(id, new JobStatus(id, s.state(), join(s.reason(), d.detail())));
                         }
                     }
                 });
@@ -190,8 +193,7 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
         }
         scaler.tick(clock.getAsLong());
         runEffects();
-        long sinceSubmission = clock.getAsLong() - lastSubmissionAt;
-        schedulePoll(sinceSubmission < FAST_POLL_WINDOW_MILLIS ? fastPollMillis : pollMillis);
+        schedulePoll(scaler.wantsFastPolling(clock.getAsLong()) ? fastPollMillis : pollMillis);
     }
 
     private void schedulePoll(long delay) {
@@ -232,11 +234,9 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
 
         @Override
         public void run() {
-            long now = clock.getAsLong();
             ScaleOutcome outcome;
             try {
                 List<String> ids = provisioner.submit(profile, count);
-                lastSubmissionAt = now;
                 scaler.submitted(profile, count, ids, clock.getAsLong());
                 outcome = new ScaleOutcome(ids, null);
                 schedulePoll(fastPollMillis);

@@ -63,8 +63,8 @@ class ScalingLoopTest {
         }
 
         @Override
-        public String diagnose(String jobId) {
-            return "stderr: java: command not found";
+        public Diagnosis diagnose(String jobId) {
+            return new Diagnosis("stderr: java: command not found", "/home/u/jobs/" + jobId + ".out", "/home/u/jobs/" + jobId + ".out");
         }
     }
 
@@ -119,6 +119,32 @@ class ScalingLoopTest {
                 && batch.calls.stream().filter(c -> c.startsWith("submit")).count() == 2);
         assertThat(loop.pools().get().get(0).lastError()).endsWith("(stderr: java: command not found) before its worker connected")
                 .startsWith("job 100_0 of profile cpu ended FAILED");
+    }
+
+    @Test
+    void keepsPollingFastWhileAJobIsPendingPastTheMinuteAfterSubmission() throws Exception {
+        java.util.concurrent.atomic.AtomicLong offset = new java.util.concurrent.atomic.AtomicLong();
+        loop = new ScalingLoop(batch, control, () -> System.currentTimeMillis() + offset.get(), 3_600_000, 50);
+        loop.scale("cpu", 1).get(10, TimeUnit.SECONDS);
+        offset.set(10 * 60_000); // the scaler's clock says ten minutes have passed; the job is still pending
+        await().atMost(Duration.ofSeconds(10)).until(() -> batch.calls.contains("poll 1"));
+        int seen = pollCount();
+        await().atMost(Duration.ofSeconds(10)).until(() -> pollCount() >= seen + 5);
+    }
+
+    @Test
+    void theDiagnosisNamesTheFailedJobsOutputFile() throws Exception {
+        loop = new ScalingLoop(batch, control, System::currentTimeMillis, 60_000, 50);
+        loop.scale("cpu", 1).get(10, TimeUnit.SECONDS);
+        batch.jobs.put("100_0", JobState.FAILED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "100_0".equals(loop.pools().get().get(0).lastErrorJob()));
+        assertThat(loop.pools().get().get(0).lastErrorStdout()).isEqualTo("/home/u/jobs/100_0.out");
+    }
+
+    private int pollCount() {
+        synchronized (batch.calls) {
+            return (int) batch.calls.stream().filter(c -> c.startsWith("poll")).count();
+        }
     }
 
     @Test
