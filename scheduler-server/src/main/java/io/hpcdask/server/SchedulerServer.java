@@ -65,6 +65,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         this.store = RunStore.open(databaseFile(config.clusterDir()), this::handOn, storeBatch);
         this.outbox = new CoreOutbox(store, logs, LOG);
         this.core = new SchedulerCore(config.coreConfig(), outbox);
+        outbox.onStartFailure((runId, worker, reason) ->
+                loop.execute(() -> core.startFailed(runId, worker, reason, loop.now())));
         this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG);
         restore(config.restoreGraceMillis());
     }
@@ -223,7 +225,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     static RunView view(StoredRun r, String waitReason) {
         return new RunView(r.id(), r.spec().label(), r.state().label(), r.spec().argv(), r.spec().requires(), r.worker(),
-                r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), waitReason);
+                r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), waitReason, r.reason());
     }
 
     private static RunState parseState(String state) {

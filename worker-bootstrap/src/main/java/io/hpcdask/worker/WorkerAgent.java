@@ -55,6 +55,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     /** How long a run killed by someone else's signal waits to see whether this worker is killed with it. */
     static final long FOREIGN_SIGNAL_GRACE_MILLIS = 2_000;
+    /** The error of the report a cancel of a run this worker does not hold gets. */
+    static final String NOT_HELD = "not running on this worker";
     private volatile boolean shuttingDown;
 
     /** Runs until the worker should exit and returns its exit code. */
@@ -150,6 +152,11 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             if (run != null) {
                 LOG.info("Cancelling run {}", cancel.runId());
                 run.kill(agent);
+            } else {
+                // the scheduler thinks it runs here: say it does not, so the cancel ends it there (a run that just
+                // ended was reported before this, so the scheduler ignores this second report)
+                LOG.info("Asked to cancel run {}, which is not running here", cancel.runId());
+                link.send(new Message.RunFinished(cancel.runId(), -1, true, NOT_HELD));
             }
         } else if (message instanceof Message.Drain drain) {
             drain(drain.reason() == null ? "asked to drain by the scheduler" : drain.reason());

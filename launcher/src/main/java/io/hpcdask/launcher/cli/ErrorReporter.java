@@ -34,7 +34,8 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
 
     static String lineFor(Throwable ex) {
         if (ex instanceof BadInputException || ex instanceof CommandFailedException || ex instanceof ConfigException
-                || ex instanceof ParameterException || ex instanceof io.hpcdask.launcher.remote.RemoteServerException) {
+                || ex instanceof ParameterException || ex instanceof io.hpcdask.launcher.remote.RemoteServerException
+                || ex instanceof io.hpcdask.launcher.cluster.UntrustedFileException) {
             return "hpc-dask: " + ex.getMessage();
         }
         if (ex instanceof InvalidValueException) {

@@ -32,7 +32,8 @@ final class OfflineStore {
         List<RunView> out = new ArrayList<>();
         for (RunView r : SchedulerServer.readRuns(dir.path(), state)) {
             out.add(!RunState.STAGED.label().equals(r.state()) ? r : new RunView(r.id(), r.label(), r.state(), r.argv(),
-                    r.requires(), r.worker(), r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), DOWN));
+                    r.requires(), r.worker(), r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), DOWN,
+                    r.reason()));
         }
         return out;
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
-        description = {"List runs in staging order, with why a staged run waits.",
+        description = {"List runs in staging order, with why a staged run waits or why a run could not start.",
             "Answers from the cluster's store when the cluster is down."})
 final class RunsCommand implements Callable<Integer> {
     @Spec
@@ -47,11 +47,11 @@ final class RunsCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
-        Table t = new Table("ID", "LABEL", "STATE", "REQUIRES", "WORKER", "STAGED", "STARTED", "ENDED", "EXIT", "WAITING BECAUSE");
+        Table t = new Table("ID", "LABEL", "STATE", "REQUIRES", "WORKER", "STAGED", "STARTED", "ENDED", "EXIT", "REASON");
         for (RunView r : runs) {
             t.add(r.id(), Table.orDash(r.label()), r.state(), Table.amounts(r.requires()), Table.orDash(r.worker()),
                     Table.time(r.stagedAt()), Table.time(r.startedAt()), Table.time(r.endedAt()), Table.orDash(r.exitCode()),
-                    Table.orDash(r.waitReason()));
+                    Table.orDash(r.waitReason() != null ? r.waitReason() : r.reason()));
         }
         t.print(out);
         return ExitCodes.OK;

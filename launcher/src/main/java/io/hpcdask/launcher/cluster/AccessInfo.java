@@ -1,13 +1,12 @@
 package io.hpcdask.launcher.cluster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpcdask.server.PrivateFiles;
 import io.hpcdask.server.api.SchedulerClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -19,11 +18,7 @@ public record AccessInfo(String name, String host, int apiPort, int workerPort, 
 
     public void write(Path file) {
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, JSON.writeValueAsBytes(this));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(this));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write access file " + file, e);
         }

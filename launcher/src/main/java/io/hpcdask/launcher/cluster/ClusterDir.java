@@ -1,11 +1,11 @@
 package io.hpcdask.launcher.cluster;
 
+import io.hpcdask.server.PrivateFiles;
 import io.hpcdask.server.SchedulerServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /** The files of one cluster. The directory is private to its owner (0700): it holds the cluster token. */
@@ -44,14 +44,22 @@ public record ClusterDir(String name, Path path) {
         return path.resolve("lib");
     }
 
+    /**
+     * Creates the directory and its subdirectories 0700 (missing parents too, whatever the umask), or checks an existing
+     * one is the user's own and writable by no one else.
+     *
+     * @throws UntrustedFileException when it exists but belongs to someone else or others may write it
+     */
     public ClusterDir create() {
         try {
-            if (!Files.isDirectory(path)) {
-                Files.createDirectories(path);
+            if (Files.isDirectory(path)) {
+                verify();
+            } else {
+                PrivateFiles.createDirectories(path);
             }
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(path, PrivateFiles.DIR);
             for (Path sub : new Path[] {runLogs(), workersDir(), libDir()}) {
-                Files.createDirectories(sub);
+                PrivateFiles.createPrivateDirectory(sub);
             }
             return this;
         } catch (IOException e) {
@@ -59,7 +67,37 @@ public record ClusterDir(String name, Path path) {
         }
     }
 
+    /**
+     * Checks that the directory (when it exists) and its access file (when it exists) are the user's own and writable by
+     * no one else.
+     *
+     * @throws UntrustedFileException naming the file and what is wrong with it, in one line
+     */
+    public ClusterDir verify() {
+        check(path, "cluster directory");
+        check(accessFile(), "access file");
+        return this;
+    }
+
+    private static void check(Path p, String what) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        String why;
+        try {
+            why = PrivateFiles.untrustedReason(p);
+        } catch (IOException e) {
+            why = "cannot check " + p + ": " + e.getMessage();
+        }
+        if (why != null) {
+            throw new UntrustedFileException("refusing to use " + what + " " + p + ": " + why
+                    + "; another user could have written it");
+        }
+    }
+
+    /** The access file, once the directory and file are checked to be the user's own ({@link #verify}). */
     public Optional<AccessInfo> readAccess() {
+        verify();
         return AccessInfo.read(accessFile());
     }
 }

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cluster;
 
+import io.hpcdask.server.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +33,33 @@ public final class ClusterHome {
         if (!isValidName(name)) {
             throw new IllegalArgumentException("invalid cluster name '" + name + "'; expected " + NAME_FORM);
         }
+        secureParents();
         return new ClusterDir(name, clustersDir().resolve(name));
+    }
+
+    /**
+     * {@code $HPC_DASK_HOME} and {@code clusters/}, when they exist, must be the user's: one that others may write (an
+     * older version under umask 000 made them so) is set 0700, one owned by someone else is refused. Another user
+     * could otherwise replace a cluster directory.
+     */
+    private void secureParents() {
+        for (Path p : new Path[] {root, clustersDir()}) {
+            if (!Files.isDirectory(p)) {
+                continue;
+            }
+            try {
+                String why = PrivateFiles.untrustedReason(p);
+                if (why == null) {
+                    continue;
+                }
+                if ((Integer) Files.getAttribute(p, "unix:uid") != PrivateFiles.currentUid()) {
+                    throw new UntrustedFileException("refusing to use " + p + ": " + why);
+                }
+                Files.setPosixFilePermissions(p, PrivateFiles.DIR);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot check " + p, e);
+            }
+        }
     }
 
     /** Names of the clusters that have a directory here, sorted. */

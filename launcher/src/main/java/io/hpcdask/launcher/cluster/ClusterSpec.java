@@ -77,9 +77,7 @@ public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, S
     }
 
     public void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writeValue(tmp.toFile(), this);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        io.hpcdask.server.PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(this));
     }
 
     public static ClusterSpec read(Path file) throws IOException {

@@ -47,15 +47,22 @@ public final class LocalWorkers {
         for (int i = 1; i <= spec.count(); i++) {
             String name = workerName(i);
             List<String> cmd = command(spec, schedulerAddress, jar, dir.workerTokenFile(), NAME_PREFIX);
+            Path log = dir.workersDir().resolve(name + ".log");
+            try {
+                io.hpcdask.server.PrivateFiles.createFile(log); // appendTo would create it by the umask
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the log of local worker " + name + ": " + log, e);
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.path().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.workersDir().resolve(name + ".log").toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().put("HPC_DASK_JOB_ID", jobId(i));
             try {
                 Process p = pb.start();
                 processes.add(p);
-                Files.writeString(pidFile(name), Long.toString(p.pid()), StandardCharsets.UTF_8);
+                io.hpcdask.server.PrivateFiles.writeAtomically(pidFile(name),
+                        Long.toString(p.pid()).getBytes(StandardCharsets.UTF_8));
                 LOG.info("Started local worker {} (pid {})", name, p.pid());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start local worker " + name + ": " + String.join(" ", cmd), e);

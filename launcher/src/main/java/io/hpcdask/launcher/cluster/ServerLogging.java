@@ -24,6 +24,11 @@ final class ServerLogging {
         root.setLevel(Level.INFO);
         ctx.getLogger("io.netty").setLevel(Level.WARN);
 
+        try { // logback would create it by the umask
+            io.hpcdask.server.PrivateFiles.createFile(serverLog);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + serverLog, e);
+        }
         FileAppender<ILoggingEvent> file = new FileAppender<>();
         file.setFile(serverLog.toString());
         file.setAppend(true);

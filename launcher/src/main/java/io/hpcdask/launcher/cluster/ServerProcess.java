@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cluster;
 
+import io.hpcdask.server.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +65,9 @@ public final class ServerProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.serverOut().toFile()));
         }
         try {
+            if (!foreground) {
+                PrivateFiles.createFile(dir.serverOut()); // appendTo would create it by the umask
+            }
             return pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the server process: " + String.join(" ", cmd), e);

@@ -46,7 +46,7 @@ public final class WorkerJar {
                     && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
                 return Optional.of(target);
             }
-            Files.createDirectories(libDir);
+            io.hpcdask.server.PrivateFiles.createDirectories(libDir);
             Path tmp = Files.createTempFile(libDir, FILE_NAME, ".tmp");
             Files.write(tmp, bytes);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

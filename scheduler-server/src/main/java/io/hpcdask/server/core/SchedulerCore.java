@@ -223,12 +223,42 @@ public final class SchedulerCore {
         } else {
             removeOrphan(run);
         }
+        if (error != null && run.cancelRequested) {
+            // the worker did not hold it (it never arrived there, or ended just before the cancel): it ends here
+            finish(run, RunState.TERMINATED, null, null, now);
+            dispatch(now);
+            return;
+        }
         if (error != null) {
             out.log(LogLevel.WARN, "Run " + id + " could not start: " + error);
         }
         RunState to = terminated || run.cancelRequested ? RunState.TERMINATED
                 : exitCode == 0 && error == null ? RunState.COMPLETED : RunState.ERROR;
-        finish(run, to, exitCode, now);
+        finish(run, to, exitCode, to == RunState.ERROR ? error : null, now);
+        dispatch(now);
+    }
+
+    /**
+     * The server could not hand run {@code id} to {@code worker} (its log could not be created, or the worker's
+     * connection is gone): it ends in error with {@code reason}, its resources go back, and dispatch goes on. A run
+     * that was cancelled meanwhile ends terminated. Ignored unless the run is running there.
+     */
+    public void startFailed(String id, String worker, String reason, long now) {
+        Run run = runs.get(id);
+        if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)) {
+            return;
+        }
+        if (run.on != null) {
+            releaseFrom(run);
+        } else {
+            removeOrphan(run);
+        }
+        if (run.cancelRequested) {
+            finish(run, RunState.TERMINATED, null, null, now);
+        } else {
+            out.log(LogLevel.WARN, "Run " + id + " failed: " + reason);
+            finish(run, RunState.ERROR, null, reason, now);
+        }
         dispatch(now);
     }
 
@@ -243,11 +273,11 @@ public final class SchedulerCore {
         }
         if (run.state == RunState.STAGED) {
             unstage(run);
-            finish(run, RunState.TERMINATED, null, now);
+            finish(run, RunState.TERMINATED, null, null, now);
             dispatch(now);
         } else if (run.on == null) {
             removeOrphan(run);
-            finish(run, RunState.TERMINATED, null, now);
+            finish(run, RunState.TERMINATED, null, null, now);
         } else if (!run.cancelRequested) {
             run.cancelRequested = true;
             out.log(LogLevel.INFO, "Cancelling run " + id + " on worker " + run.worker);
@@ -567,7 +597,7 @@ public final class SchedulerCore {
         release(run);
     }
 
-    private void finish(Run run, RunState to, Integer exitCode, long now) {
+    private void finish(Run run, RunState to, Integer exitCode, String reason, long now) {
         RunState from = run.state;
         if (from == RunState.RUNNING) {
             runningCount--;
@@ -576,10 +606,11 @@ public final class SchedulerCore {
         run.state = to;
         run.exitCode = exitCode;
         run.endedAt = now;
-        out.stateChanged(new StateChange(run.id, from, to, run.worker, exitCode, run.attempts, now, null));
+        out.stateChanged(new StateChange(run.id, from, to, run.worker, exitCode, run.attempts, now, null, reason));
         switch (to) {
             case COMPLETED -> out.log(LogLevel.INFO, "Run " + run.id + " completed");
-            case ERROR -> out.log(LogLevel.INFO, "Run " + run.id + " exited with code " + exitCode);
+            case ERROR -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " ended in error"
+                    : "Run " + run.id + " exited with code " + exitCode);
             case TERMINATED -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " cancelled"
                     : "Run " + run.id + " exited with code " + exitCode + " (terminated)");
             case LOST -> out.log(LogLevel.WARN, "Run " + run.id + " lost: its worker " + run.worker
@@ -592,9 +623,9 @@ public final class SchedulerCore {
     private void requeue(Run run, String why, long now) {
         String worker = run.worker;
         if (run.cancelRequested) {
-            finish(run, RunState.TERMINATED, null, now);
+            finish(run, RunState.TERMINATED, null, null, now);
         } else if (run.attempts >= config.maxAttempts()) {
-            finish(run, RunState.LOST, null, now);
+            finish(run, RunState.LOST, null, null, now);
         } else {
             runningCount--;
             run.passedOver = 0;

@@ -25,10 +25,23 @@ public final class CoreOutbox implements Outbox {
     private final Logger log;
     private final AtomicLong finished = new AtomicLong();
 
+    private volatile StartFailures startFailures = (runId, worker, reason) -> { };
+
+    /** Where a run goes that could not be handed to its worker: a later core event, never a call back into the core. */
+    @FunctionalInterface
+    public interface StartFailures {
+        void failed(String runId, String worker, String reason);
+    }
+
     public CoreOutbox(RunStore store, RunLogs logs, Logger log) {
         this.store = store;
         this.logs = logs;
         this.log = log;
+    }
+
+    /** Set before the core dispatches: the server queues {@code SchedulerCore.startFailed} on its loop. */
+    public void onStartFailure(StartFailures startFailures) {
+        this.startFailures = startFailures;
     }
 
     /** Worker name to its live connection; only the loop thread touches it. */
@@ -43,11 +56,19 @@ public final class CoreOutbox implements Outbox {
 
     @Override
     public void startRun(String runId, Object payload, String worker, Assignment assignment) {
+        try {
+            logs.touch(runId); // before the worker hears of it: output needs somewhere to go
+        } catch (RuntimeException e) {
+            startFailures.failed(runId, worker, e.getMessage());
+            return;
+        }
         RunSpec spec = (RunSpec) payload;
         Map<String, String> env = new HashMap<>(spec.env());
         env.put("HPC_DASK_RUN_ID", runId);
-        send(worker, new Message.StartRun(runId, spec.argv(), spec.shell(), spec.cwd(), env, assignment.resources(),
-                assignment.gpuIds()));
+        if (!send(worker, new Message.StartRun(runId, spec.argv(), spec.shell(), spec.cwd(), env,
+                assignment.resources(), assignment.gpuIds()))) {
+            startFailures.failed(runId, worker, "no connection to worker " + worker);
+        }
     }
 
     @Override
@@ -68,9 +89,7 @@ public final class CoreOutbox implements Outbox {
     @Override
     public void stateChanged(StateChange change) {
         store.record(change);
-        if (change.to() == RunState.RUNNING) {
-            logs.touch(change.runId());
-        } else if (change.to().isFinal()) {
+        if (change.to().isFinal()) {
             finished.incrementAndGet();
         }
     }
@@ -84,12 +103,13 @@ public final class CoreOutbox implements Outbox {
         }
     }
 
-    private void send(String worker, Message message) {
+    private boolean send(String worker, Message message) {
         io.hpcdask.server.transport.WorkerConnection c = connections.get(worker);
         if (c == null) {
             log.warn("No connection to worker {} for {}", worker, message.getClass().getSimpleName());
-        } else {
-            c.send(message);
+            return false;
         }
+        c.send(message);
+        return true;
     }
 }

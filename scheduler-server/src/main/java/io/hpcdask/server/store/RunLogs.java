@@ -1,10 +1,10 @@
 package io.hpcdask.server.store;
 
+import io.hpcdask.server.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /** One output file per run, {@code runs/ID.log} under the cluster directory: stdout and stderr as they arrived. */
 public final class RunLogs {
@@ -13,7 +13,7 @@ public final class RunLogs {
     public RunLogs(Path dir) {
         this.dir = dir;
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createPrivateDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run log directory " + dir, e);
         }
@@ -29,14 +29,40 @@ public final class RunLogs {
     /** Appends a chunk; called from transport threads, one run's chunks from one thread at a time. */
     public void append(String runId, byte[] data) {
         try {
-            Files.write(path(runId), data, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            PrivateFiles.append(path(runId), data);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the log of run " + runId, e);
         }
     }
 
-    /** Makes sure the file exists, so {@code hpc-dask logs} finds one for every started run. */
+    /**
+     * Makes sure the file exists (0600), so {@code hpc-dask logs} finds one for every started run.
+     *
+     * @throws UncheckedIOException when it cannot be created: the run must then not start
+     */
     public void touch(String runId) {
-        append(runId, new byte[0]);
+        try {
+            PrivateFiles.createFile(path(runId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the log of run " + runId + " (" + path(runId) + "): "
+                    + describe(e), e);
+        }
+    }
+
+    /** An I/O failure as one line a user can act on. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a directory is in the way";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -2,6 +2,7 @@ package io.hpcdask.server.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpcdask.server.PrivateFiles;
 import io.hpcdask.server.core.Assignment;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.StateChange;
@@ -58,9 +59,11 @@ public final class RunStore implements AutoCloseable {
         this.file = file;
         this.onStaged = onStaged;
         this.maxBatch = maxBatch;
+        makePrivate(file);
         this.writer = connect(file);
         Schema.create(writer);
         this.reader = connect(file);
+        makePrivate(file);
         try (Statement s = writer.createStatement();
              ResultSet rs = s.executeQuery("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name='runs'), 0),"
                      + " coalesce((SELECT max(id) FROM runs), 0))")) {
@@ -90,6 +93,23 @@ public final class RunStore implements AutoCloseable {
 
     public static RunStore open(Path file) {
         return open(file, runs -> { });
+    }
+
+    /**
+     * The database and its WAL files are 0600 whatever the umask: created so before SQLite opens them (SQLite gives
+     * its -wal and -shm files the mode of the database), and set so if an older version left them readable.
+     */
+    private static void makePrivate(Path file) {
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                PrivateFiles.createFile(file);
+            }
+            for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+                PrivateFiles.tighten(file.resolveSibling(file.getFileName() + suffix));
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create run database " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static Connection connect(Path file) throws SQLException {
@@ -211,7 +231,7 @@ public final class RunStore implements AutoCloseable {
                 ps.setLong(5, job.now());
                 ps.addBatch();
                 job.rows().add(new StoredRun(Long.toString(id), spec, RunState.STAGED, null, 0, job.now(), null, null,
-                        null, null));
+                        null, null, null));
             }
             ps.executeBatch();
         }
@@ -221,7 +241,7 @@ public final class RunStore implements AutoCloseable {
         boolean starts = ch.to() == RunState.RUNNING;
         try (PreparedStatement ps = writer.prepareStatement("UPDATE runs SET state = ?, worker = ?, attempts = ?,"
                 + " started_at = CASE WHEN ? THEN ? ELSE started_at END,"
-                + " ended_at = ?, exit_code = ?, assignment = ? WHERE id = ?")) {
+                + " ended_at = ?, exit_code = ?, assignment = ?, reason = ? WHERE id = ?")) {
             ps.setString(1, ch.to().label());
             ps.setString(2, ch.to() == RunState.STAGED ? null : ch.worker());
             ps.setInt(3, ch.attempts());
@@ -238,7 +258,8 @@ public final class RunStore implements AutoCloseable {
                 ps.setInt(7, ch.exitCode());
             }
             ps.setString(8, ch.assignment() == null ? null : JSON.writeValueAsString(ch.assignment()));
-            ps.setLong(9, Long.parseLong(ch.runId()));
+            ps.setString(9, ch.reason());
+            ps.setLong(10, Long.parseLong(ch.runId()));
             ps.executeUpdate();
         }
         try (PreparedStatement ps = writer.prepareStatement("INSERT INTO transitions (run_id, from_state, to_state,"
@@ -364,7 +385,18 @@ public final class RunStore implements AutoCloseable {
                 RunState.fromLabel(rs.getString("state")), rs.getString("worker"), rs.getInt("attempts"),
                 longOrNull(rs, "staged_at"), longOrNull(rs, "started_at"), longOrNull(rs, "ended_at"),
                 rs.getObject("exit_code") == null ? null : rs.getInt("exit_code"),
-                assignment == null ? null : JSON.readValue(assignment, Assignment.class));
+                assignment == null ? null : JSON.readValue(assignment, Assignment.class), reasonOf(rs));
+    }
+
+    /** The reason column, absent from databases of older versions opened read-only. */
+    private static String reasonOf(ResultSet rs) throws SQLException {
+        java.sql.ResultSetMetaData md = rs.getMetaData();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            if ("reason".equalsIgnoreCase(md.getColumnName(i))) {
+                return rs.getString(i);
+            }
+        }
+        return null;
     }
 
     private static Long longOrNull(ResultSet rs, String column) throws SQLException {

@@ -23,7 +23,17 @@ final class Schema {
                       started_at INTEGER,
                       ended_at INTEGER,
                       exit_code INTEGER,
-                      assignment TEXT)""");
+                      assignment TEXT,
+                      reason TEXT)""");
+            boolean hasReason = false;
+            try (java.sql.ResultSet rs = s.executeQuery("PRAGMA table_info(runs)")) {
+                while (rs.next()) {
+                    hasReason |= "reason".equals(rs.getString("name"));
+                }
+            }
+            if (!hasReason) { // a database of an older version
+                s.executeUpdate("ALTER TABLE runs ADD COLUMN reason TEXT");
+            }
             s.executeUpdate("CREATE INDEX IF NOT EXISTS runs_state ON runs(state)");
             s.executeUpdate("""
                     CREATE TABLE IF NOT EXISTS transitions (

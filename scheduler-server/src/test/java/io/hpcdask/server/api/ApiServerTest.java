@@ -166,7 +166,7 @@ class ApiServerTest {
             List<RunView> out = new ArrayList<>();
             for (int i = 0; i < staged.size(); i++) {
                 RunView v = new RunView(String.valueOf(i + 1), staged.get(i).label(), "staged", staged.get(i).argv(),
-                        Map.of(), null, 1L, null, null, null, 0, null);
+                        Map.of(), null, 1L, null, null, null, 0, null, null);
                 if (state == null || state.equals(v.state())) {
                     out.add(v);
                 }

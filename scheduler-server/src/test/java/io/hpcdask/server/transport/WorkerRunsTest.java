@@ -157,6 +157,17 @@ class WorkerRunsTest {
         await().atMost(WAIT).until(() -> processesWithArg(marker).isEmpty());
     }
 
+    /** Issue 9, row 8: a cancel of a run the worker does not hold is answered, so the scheduler can end it. */
+    @Test
+    void cancelOfARunNotHeldHereIsAnsweredAsEnded() {
+        String id = "never-started-" + UUID.randomUUID();
+        link.send(new Message.CancelRun(id));
+        await().atMost(WAIT).until(() -> listener.finished(id).isPresent());
+        Message.RunFinished done = listener.finished(id).orElseThrow();
+        assertThat(done.terminated()).isTrue();
+        assertThat(done.error()).isEqualTo("not running on this worker");
+    }
+
     @Test
     void aGpuRunSeesExactlyOneOfTheWorkersDevices() {
         run(List.of("sh", "-c", "echo $CUDA_VISIBLE_DEVICES"), false, null, Map.of(), Map.of("gpu", 1L));
