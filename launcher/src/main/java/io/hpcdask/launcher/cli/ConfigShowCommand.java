@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -29,7 +30,13 @@ final class ConfigShowCommand implements Callable<Integer>, JobOptions.Command {
                 settings.profileSource() == null ? "" : "# " + settings.profileSource().origin()).stripTrailing());
         for (Settings.Entry e : settings.entries()) {
             String value = !e.isSet() ? "(unset)" : e.key().repeatable() ? e.raw().toString() : e.raw().get(0);
-            out.printf("%-20s %-28s # %s%n", e.key().name(), value, e.source().origin());
+            String origin = e.source().origin();
+            if (e.key() == ConfigKeys.SYSTEM && !settings.isExplicit(ConfigKeys.SYSTEM)) {
+                // what 'cluster up' and 'print job-script' do when no layer sets it
+                value = "(found)";
+                origin = "unset: slurm where sbatch runs, pbs where qsub does, else local";
+            }
+            out.printf("%-20s %-28s # %s%n", e.key().name(), value, origin);
         }
         out.flush();
         return ExitCodes.OK;

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** Every setting hpc-dask knows, in the order {@code config show} lists them. */
 public final class ConfigKeys {
-    public static final ConfigKey SYSTEM = key("system", ValueKind.SYSTEM, "local", "batch system that runs workers: slurm, pbs or local");
+    public static final ConfigKey SYSTEM = key("system", ValueKind.SYSTEM, "local", "batch system that runs workers: slurm, pbs or local (unset: slurm where sbatch is on the PATH, pbs where qsub is, else local)");
     public static final ConfigKey TEMPLATE_DIR = key("template-dir", ValueKind.PATH, null,
             "directory whose job-script.ftl, slurm-header.ftl, pbs-header.ftl or local-header.ftl replace the built-in ones");
     public static final ConfigKey CORES = key("cores", ValueKind.POSITIVE_INT, null, "cores per worker job");

@@ -25,7 +25,8 @@ class ConfigShowCommandTest {
                 .containsPattern("(?m)^resources +gpu=1 +# " + cfg + ":4 \\(profile gpu\\)$")
                 .containsPattern("(?m)^job-extra-directive +\\[--gres=gpu:1\\] +# " + cfg + ":5 \\(profile gpu\\)$")
                 .containsPattern("(?m)^walltime +00:30:00 +# default$")
-                .containsPattern("(?m)^account +\\(unset\\) +# default$");
+                .containsPattern("(?m)^account +\\(unset\\) +# default$")
+                .containsPattern("(?m)^system +\\(found\\) +# unset: slurm where sbatch runs, pbs where qsub does, else local$");
     }
 
     @Test
