@@ -22,6 +22,7 @@ public final class WorkerEvents implements WorkerListener {
     private final RunLogs logs;
     private final Logger log;
     private volatile WorkerObserver observer = WorkerObserver.NONE;
+    private final java.util.Set<String> unwritable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public WorkerEvents(EventLoop loop, SchedulerCore core, CoreOutbox outbox, RunLogs logs, Logger log) {
         this.loop = loop;
@@ -57,7 +58,9 @@ public final class WorkerEvents implements WorkerListener {
             try {
                 logs.append(out.runId(), out.data());
             } catch (RuntimeException e) {
-                log.warn("Cannot write output of run {}: {}", out.runId(), e.getMessage());
+                if (unwritable.add(out.runId())) { // once per run: a broken log directory must not flood server.log
+                    log.warn("Cannot write output of run {}: {}", out.runId(), e.getMessage());
+                }
             }
             return;
         }
