@@ -147,7 +147,8 @@ class BatchClusterSlurmTest {
         up("cancel", "--cores", "1", "--memory", "500M", "--walltime", "00:10:00");
         ok("scale", "1", "--wait", "--timeout", "150", "--name", "cancel");
         String first = squeue().keySet().iterator().next();
-        String id = ok("submit", "run", "--name", "cancel", "--", "bash", "-c", "echo on $SLURM_JOB_ID; sleep 6; echo done")
+        // long enough that the scancel below lands while it runs, even on a loaded machine
+        String id = ok("submit", "run", "--name", "cancel", "--", "bash", "-c", "echo on $SLURM_JOB_ID; sleep 20; echo done")
                 .out().strip();
         await().atMost(LONG).until(() -> runs("cancel").get(0).state().equals("running"));
         new ProcessBuilder("scancel", first).start().waitFor(30, TimeUnit.SECONDS);

@@ -39,7 +39,7 @@ class ScaleFailureExplainedSlurmTest {
         TestEnv.requireSlurm();
         int port = TestEnv.sshPort();
         Path knownHosts = SshFixture.knownHostsTrusting(home, port);
-        sshArgs = List.of("--system", "slurm", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port,
+        sshArgs = List.of("--system", "slurm", "--server", "here", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port,
                 "--known-hosts", knownHosts.toString(), "-i", TestEnv.sshKey().toString(), "--job-name", jobName);
         config = home.resolve("config.yaml");
         // The server listens on this free port on every interface; the workers dial it at 192.0.2.1 (TEST-NET-1,
