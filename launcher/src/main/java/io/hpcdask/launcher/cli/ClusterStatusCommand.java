@@ -31,6 +31,9 @@ final class ClusterStatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Cluster:    %s%n", s.name());
         out.printf("State:      running (pid %d, up since %s)%n", s.pid(), Table.time(s.startedAt()));
+        if (s.degraded() != null) { // the run database cannot write: no submissions until it can
+            out.printf("Store:      %s (submissions are refused until it recovers by itself)%n", s.degraded());
+        }
         String server = running.remote().map(r -> "on " + r.where() + ", cluster id " + r.clusterId()
                 + ", files in " + r.dir()).orElse("on this machine (" + s.serverHost() + ")");
         out.printf("Server:     %s%n", server);

@@ -105,7 +105,7 @@ public final class ApiServer implements AutoCloseable {
         switch (method + " " + path) {
             case "POST " + ApiPaths.RUNS -> {
                 List<RunRequest> runs = json.readValue(ex.getRequestBody(), RUN_REQUESTS);
-                sendJson(ex, service.stage(runs));
+                sendJson(ex, service.stage(ex.getRequestHeaders().getFirst(ApiPaths.REQUEST_ID), runs));
             }
             case "GET " + ApiPaths.RUNS -> sendJson(ex, service.runs(query.get("state")));
             case "GET " + ApiPaths.RUN -> sendJson(ex, findRun(required(query, "id")));

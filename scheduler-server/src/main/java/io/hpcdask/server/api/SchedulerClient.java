@@ -40,7 +40,44 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
 
     @Override
     public StageResult stage(List<RunRequest> runs) {
-        return post(ApiPaths.RUNS, runs, new TypeReference<StageResult>() {});
+        return stage(null, runs);
+    }
+
+    /** Stages runs; send the same {@code requestId} again after a lost answer to get the same runs, staged once. */
+    @Override
+    public StageResult stage(String requestId, List<RunRequest> runs) {
+        HttpRequest.Builder request = withBody(request(ApiPaths.RUNS), runs);
+        if (requestId != null) {
+            request.header(ApiPaths.REQUEST_ID, requestId);
+        }
+        return send(request.build(), new TypeReference<StageResult>() {});
+    }
+
+    /**
+     * Stages runs under {@code requestId}, sending the same request again when its answer is lost (the scheduler did
+     * not answer in time, or the connection broke): up to {@code attempts} sends, {@code pause} times the attempt
+     * number apart, with {@code onRetry} told before each resend. The scheduler stages a request id once, so however
+     * many sends reach it, the runs are staged once and every answer names the same ids. Nothing answering at all
+     * (connection refused) and refusals are not retried.
+     */
+    public StageResult stageRetrying(String requestId, List<RunRequest> runs, int attempts, Duration pause,
+                                     java.util.function.Consumer<ApiUnreachableException> onRetry) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return stage(requestId, runs);
+            } catch (ApiUnreachableException e) {
+                if (attempt >= attempts || e.getCause() instanceof ConnectException) {
+                    throw e;
+                }
+                onRetry.accept(e);
+                try {
+                    Thread.sleep(pause.toMillis() * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override
@@ -103,14 +140,17 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     }
 
     private <T> T post(String path, Object body, TypeReference<T> type) {
+        return send(withBody(request(path), body).build(), type);
+    }
+
+    private HttpRequest.Builder withBody(HttpRequest.Builder request, Object body) {
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot encode request: " + e.getMessage(), e);
         }
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), type);
+        return request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
     }
 
     private HttpRequest.Builder request(String path) {

@@ -37,7 +37,7 @@ class ApiServerTest {
             @Override
             public ClusterStatus status() {
                 return new ClusterStatus("t", "127.0.0.1", server.port(), 4567, 42, 1000, 2, Map.of("staged", 3L), "foo=7", 0, false,
-                        "127.0.0.1:4567", "localhost");
+                        "127.0.0.1:4567", "localhost", null);
             }
 
             @Override
