@@ -105,7 +105,6 @@ public final class RunStore implements AutoCloseable {
         this.reader = connect(file);
         makePrivate(file);
         nextId = readNextId(writer);
-        writer.setAutoCommit(false);
         thread = new Thread(this::writeLoop, "hpc-dask-store-writer");
         thread.setDaemon(true);
         thread.start();
@@ -301,17 +300,19 @@ public final class RunStore implements AutoCloseable {
             try {
                 if (writer == null) {
                     writer = connect(file);
-                    writer.setAutoCommit(false);
                     nextId = readNextId(writer);
                     idBefore = nextId;
                 }
                 if (batch.isEmpty() || unavailable != null && batch.stream().noneMatch(j -> j instanceof ChangeJob)) {
                     probe();
                 }
+                // the write lock first, waiting out the busy timeout for it: a transaction that read before it
+                // writes would be refused the lock at once (SQLITE_BUSY) while another connection holds it
+                exec("BEGIN IMMEDIATE");
                 for (Job job : batch) {
                     apply(job);
                 }
-                writer.commit();
+                exec("COMMIT");
             } catch (SQLException | JsonProcessingException | RuntimeException e) {
                 failures++;
                 nextId = idBefore;
@@ -423,8 +424,8 @@ public final class RunStore implements AutoCloseable {
         Connection old = writer;
         writer = null;
         if (old != null) {
-            try {
-                old.rollback();
+            try (Statement s = old.createStatement()) {
+                s.execute("ROLLBACK");
             } catch (SQLException ignored) {
                 // closing below rolls back what is left; the failure that got us here is what is reported
             }
@@ -436,11 +437,16 @@ public final class RunStore implements AutoCloseable {
         }
         try {
             Connection c = connect(file);
-            c.setAutoCommit(false);
             nextId = readNextId(c);
             writer = c;
         } catch (SQLException e) {
             LOG.warn("Cannot reopen run database {} yet: {}", file, e.getMessage());
+        }
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.execute(sql);
         }
     }
 
