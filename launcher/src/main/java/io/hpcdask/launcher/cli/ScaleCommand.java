@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.ScaleRequest;
 import io.hpcdask.server.api.ScaleResult;
 import io.hpcdask.server.api.ScalingView;
@@ -111,7 +112,7 @@ final class ScaleCommand implements Callable<Integer> {
                     for (Autoscaler.JobView j : jobs) {
                         if (j.worker() == null) {
                             why.append("\n  job ").append(j.jobId()).append(' ').append(j.state())
-                                    .append(j.reason() == null || j.reason().isBlank() ? "" : " (" + j.reason() + ")");
+                                    .append(j.reason() == null || j.reason().isBlank() ? "" : " (" + Printable.escape(j.reason()) + ")");
                         }
                     }
                     throw new CommandFailedException(why.toString());
