@@ -136,6 +136,9 @@ public final class ApiServer implements AutoCloseable {
         } catch (ApiException e) {
             sendError(ex, e.status(), e.getMessage());
         } catch (BodyTooLargeException e) {
+            // an honest client still sending its body would lose the reply to a reset if the connection closed
+            // now: read what is left, up to a bound (the request time bounds it too), then answer and close
+            discardRest(ex.getRequestBody(), e.declared);
             ex.getResponseHeaders().set("Connection", "close");
             sendError(ex, 413, e.getMessage());
         } catch (JsonProcessingException e) {
@@ -178,13 +181,34 @@ public final class ApiServer implements AutoCloseable {
         return new LimitedInputStream(ex.getRequestBody(), MAX_BODY_BYTES);
     }
 
+    /** How much of a body over the limit is read and thrown away so that its sender sees the 413. */
+    private static final long MAX_DISCARD_BYTES = 8 * MAX_BODY_BYTES;
+
+    private static void discardRest(InputStream body, long declared) {
+        if (declared > MAX_DISCARD_BYTES) {
+            return; // not worth reading: close on it
+        }
+        byte[] buf = new byte[64 * 1024];
+        long left = MAX_DISCARD_BYTES;
+        try {
+            for (int n; left > 0 && (n = body.read(buf, 0, (int) Math.min(buf.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client went away or the request time ran out: nothing to answer
+        }
+    }
+
     /** A request body over the limit; an IOException so it passes through the JSON parser unchanged. */
     static final class BodyTooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
+        /** The declared length, or -1 when none was declared. */
+        final long declared;
 
         BodyTooLargeException(long size) {
             super("the request body " + (size < 0 ? "is larger" : "of " + size + " bytes is larger") + " than the limit of "
                     + MAX_BODY_BYTES + " bytes");
+            this.declared = size;
         }
     }
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -151,7 +152,9 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
         }
         String who = connection == null ? String.valueOf(ctx.channel().remoteAddress()) : connection.toString();
         // a parser's message may quote the frame, and a hello frame holds the token: name the failure only
-        String what = cause instanceof DecoderException
+        String what = cause instanceof TooLongFrameException
+                ? "frame too long (" + cause.getMessage() + ")" // our own message: sizes only
+                : cause instanceof DecoderException
                 ? "malformed frame (" + (cause.getCause() == null ? cause : cause.getCause()).getClass().getSimpleName() + ")"
                 : cause.toString();
         if (connection == null) {

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +107,16 @@ class ApiServerTest {
         assertThat(client.cancel(List.of("1", "9"))).containsExactly("1");
         assertThat(client.status().resources()).isEqualTo("foo=7");
         client.shutdown();
+        assertThat(shutdowns).hasValue(1);
+    }
+
+    /**
+     * Issue 9 row 16: the reply to shutdown says the shutdown has begun, so it must not arrive before
+     * {@link ClusterControl#shutdown()} was called (it once did, in about 1 run of 6).
+     */
+    @RepeatedTest(300)
+    void theShutdownReplyComesAfterTheShutdownBegan() {
+        new SchedulerClient("127.0.0.1", server.port(), TOKEN).shutdown();
         assertThat(shutdowns).hasValue(1);
     }
 
