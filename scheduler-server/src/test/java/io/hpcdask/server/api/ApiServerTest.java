@@ -96,6 +96,22 @@ class ApiServerTest {
     }
 
     @Test
+    void aSubmissionOverTheBodyLimitIsStagedInBatchesInOrder() {
+        SchedulerClient client = new SchedulerClient("127.0.0.1", server.port(), TOKEN);
+        String big = "x".repeat(1_000);
+        List<RunRequest> runs = new ArrayList<>();
+        for (int i = 1; i <= 20_000; i++) { // about 20 MB of JSON
+            runs.add(new RunRequest(List.of("echo", big), false, null, Map.of(), List.of(), "r" + i));
+        }
+        StageResult result = client.stage(runs);
+        assertThat(result.ids()).hasSize(20_000).doesNotHaveDuplicates();
+        assertThat(result.warnings()).containsExactly("a warning");
+        assertThat(service.calls.size()).isGreaterThan(2);
+        assertThat(service.staged).extracting(RunRequest::label).containsExactlyElementsOf(
+                runs.stream().map(RunRequest::label).toList());
+    }
+
+    @Test
     void servesRunsWorkersCancelStatusAndShutdown() {
         SchedulerClient client = new SchedulerClient("127.0.0.1", server.port(), TOKEN);
         client.stage(List.of(new RunRequest(List.of("echo", "hi"), false, null, Map.of(), List.of(), null)));
