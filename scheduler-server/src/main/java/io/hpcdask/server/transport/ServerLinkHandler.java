@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerTransport.class);
 
+    static final int MAX_NAME_CHARS = 255;
+
     private final WorkerTransport transport;
     private final String source;
     private ServerWorkerConnection connection;
@@ -88,6 +90,12 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
         }
         if (hello.name() == null || hello.name().isBlank()) {
             refuse(ctx, "a worker must have a name", from, null);
+            return;
+        }
+        if (hello.name().length() > MAX_NAME_CHARS || !Printable.isClean(hello.name())) {
+            // names end up in logs and tables: even a peer holding the token cannot forge lines with one
+            refuse(ctx, "a worker name must be at most " + MAX_NAME_CHARS + " characters, none of them control characters",
+                    from, hello.name());
             return;
         }
         long hb = transport.heartbeatMillis();

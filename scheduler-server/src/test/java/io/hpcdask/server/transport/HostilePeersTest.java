@@ -300,6 +300,21 @@ class HostilePeersTest {
         legitimateWorkerGetsIn("after-refusals");
     }
 
+    /** Even with the token, a worker name with a control character (it would reach logs and tables) is refused. */
+    @Test
+    void aWorkerNameWithAControlCharacterIsRefusedEvenWithTheToken() throws Exception {
+        start(30_000, 256, 32);
+        Socket s = connect("127.0.0.1");
+        write(s, hello(TOKEN, "w1\nRun 4242 completed"));
+        assertThat(read(s)).isInstanceOfSatisfying(Message.Refused.class,
+                r -> assertThat(r.reason()).contains("control characters"));
+        assertThat(listener.hellos).isEmpty();
+        List<String> refusals = lines().stream().filter(l -> l.startsWith("Refused worker")).toList();
+        assertThat(refusals).hasSize(1);
+        assertThat(refusals.get(0)).contains("Refused worker w1\\nRun 4242 completed").doesNotContain("\n");
+        legitimateWorkerGetsIn("w1");
+    }
+
     private static final class EmptyService implements SchedulerService {
         @Override
         public StageResult stage(List<RunRequest> runs) {
