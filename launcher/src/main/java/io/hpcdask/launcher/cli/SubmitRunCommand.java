@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.StageResult;
 import java.io.IOException;
@@ -83,7 +84,7 @@ final class SubmitRunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         for (String warning : new LinkedHashSet<>(result.warnings())) {
-            err.println("hpc-dask: warning: " + warning);
+            err.println("hpc-dask: warning: " + Printable.escape(warning));
         }
         err.flush();
         StringBuilder ids = new StringBuilder(result.ids().size() * 8);
