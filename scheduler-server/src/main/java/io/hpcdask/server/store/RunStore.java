@@ -340,7 +340,7 @@ public final class RunStore implements AutoCloseable {
                 String what = changes + " state change(s)" + (stagings > 0 ? " and " + stagings + " staging(s)"
                         + " (refused, nothing of them stored)" : "") + (changes + stagings == 0 ? " (a probe)" : "");
                 if (wasAvailable) {
-                    LOG.error("Run database {} is unavailable: a commit of {} failed: {}; the changes are kept and"
+                    LOG.error("Run database {} is unavailable: a commit of {} failed: {}; state changes are kept and"
                             + " retried, new runs are refused until it works again", file, what, why, e);
                 } else {
                     LOG.warn("Run database {} still unavailable (attempt {}): a commit of {} failed: {}; retrying in"
