@@ -20,11 +20,31 @@ final class RawLink implements Closeable {
     final DataOutputStream out;
     FrameCipher sealer;
     FrameCipher opener;
+    /** Every byte read from the peer, as it came over the wire. */
+    final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
 
     RawLink(Socket socket) throws IOException {
         this.socket = socket;
         socket.setSoTimeout(10_000);
-        this.in = new DataInputStream(socket.getInputStream());
+        this.in = new DataInputStream(new java.io.FilterInputStream(socket.getInputStream()) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    received.write(b);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = super.read(buf, off, len);
+                if (n > 0) {
+                    received.write(buf, off, n);
+                }
+                return n;
+            }
+        });
         this.out = new DataOutputStream(socket.getOutputStream());
     }
 
