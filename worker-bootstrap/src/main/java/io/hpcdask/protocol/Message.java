@@ -8,9 +8,17 @@ import java.util.Map;
 /**
  * Every message on the worker link. Frames are a 4-byte big-endian length followed by one JSON object whose
  * {@code type} names the record. {@link #VERSION} is checked in the handshake; bump it on any incompatible change.
+ * <p>
+ * The handshake, in plaintext: worker {@link AuthStart} (its nonce), scheduler {@link AuthChallenge} (its nonce),
+ * worker {@link AuthProof}, scheduler {@link AuthProof} (or {@link Refused} for a wrong proof) — see {@link LinkAuth}.
+ * Every later frame, in both directions, is encrypted and authenticated ({@link FrameCipher}), starting with the
+ * worker's {@link Hello}. The token itself never travels.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
+    @JsonSubTypes.Type(value = Message.AuthStart.class, name = "auth-start"),
+    @JsonSubTypes.Type(value = Message.AuthChallenge.class, name = "auth-challenge"),
+    @JsonSubTypes.Type(value = Message.AuthProof.class, name = "auth-proof"),
     @JsonSubTypes.Type(value = Message.Hello.class, name = "hello"),
     @JsonSubTypes.Type(value = Message.Welcome.class, name = "welcome"),
     @JsonSubTypes.Type(value = Message.Refused.class, name = "refused"),
@@ -25,27 +33,29 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Message.Stop.class, name = "stop"),
 })
 public sealed interface Message {
-    int VERSION = 1;
+    int VERSION = 2;
+
+    /** Worker to server, first frame (plaintext): its protocol version and a fresh nonce. */
+    record AuthStart(int version, byte[] nonce) implements Message {}
+
+    /** Server to worker (plaintext): its protocol version and a fresh nonce. */
+    record AuthChallenge(int version, byte[] nonce) implements Message {}
+
+    /** Either way (plaintext): proof of holding the cluster token, bound to both nonces and the sender's role. */
+    record AuthProof(byte[] proof) implements Message {}
 
     /**
-     * Worker to server, first frame. {@code resources} holds {@code cores}, {@code memory} (bytes) and every named
+     * Worker to server, first encrypted frame. {@code resources} holds {@code cores}, {@code memory} (bytes) and every named
      * resource; {@code gpuIds} are the device ids behind the {@code gpu} amount. {@code heldRuns} are runs the
      * worker still has from before a reconnect.
      */
-    record Hello(int version, String token, String name, String host, String jobId, Map<String, Long> resources,
-                 int slots, List<String> gpuIds, long endTimeMillis, List<String> heldRuns) implements Message {
-        @Override
-        public String toString() { // never print the token
-            return "Hello[version=" + version + ", name=" + name + ", host=" + host + ", jobId=" + jobId
-                    + ", resources=" + resources + ", slots=" + slots + ", gpuIds=" + gpuIds
-                    + ", endTimeMillis=" + endTimeMillis + ", heldRuns=" + heldRuns + "]";
-        }
-    }
+    record Hello(int version, String name, String host, String jobId, Map<String, Long> resources,
+                 int slots, List<String> gpuIds, long endTimeMillis, List<String> heldRuns) implements Message {}
 
     /** Server to worker: accepted. The worker registers under {@code name}. */
     record Welcome(int version, long heartbeatMillis, String name) implements Message {}
 
-    /** Server to worker, then the connection closes: wrong token, wrong version, duplicate name. */
+    /** Server to worker, then the connection closes: wrong token proof, wrong version, bad name. */
     record Refused(String reason) implements Message {}
 
     record Heartbeat(long timeMillis) implements Message {}

@@ -3,6 +3,10 @@ package io.hpcdask.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -13,7 +17,10 @@ import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import java.util.List;
 
-/** The worker link's framing, identical on both ends: a 4-byte big-endian length, then one JSON {@link Message}. */
+/**
+ * The worker link's framing, identical on both ends: a 4-byte big-endian length, then one JSON {@link Message}; after
+ * the handshake ({@link LinkAuth}) each frame's body is that JSON sealed with AES-256-GCM ({@link FrameCipher}).
+ */
 public final class MessageFraming {
     /** Output chunks are far smaller; anything bigger is a broken or hostile peer. */
     public static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -39,8 +46,25 @@ public final class MessageFraming {
     public static void install(ChannelPipeline pipeline, int maxFrameBytes) {
         pipeline.addLast("frame-decoder", new BoundedFrameDecoder(maxFrameBytes));
         pipeline.addLast("frame-encoder", new LengthFieldPrepender(4));
+        pipeline.addLast("frame-cipher", new CipherHandler());
         pipeline.addLast("message-decoder", new Decoder());
         pipeline.addLast("message-encoder", new Encoder());
+    }
+
+    /**
+     * Every frame read from now on must be sealed with {@code key} ({@link FrameCipher}); one that fails its tag raises
+     * {@link FrameAuthenticationException}. Call on the channel's event loop, while handling the last plaintext frame.
+     */
+    public static void startDecryption(ChannelPipeline pipeline, byte[] key) {
+        ((CipherHandler) pipeline.get("frame-cipher")).opener = new FrameCipher(key);
+    }
+
+    /**
+     * Every frame written from now on is sealed with {@code key}. Call on the channel's event loop, right after writing
+     * the last plaintext frame.
+     */
+    public static void startEncryption(ChannelPipeline pipeline, byte[] key) {
+        ((CipherHandler) pipeline.get("frame-cipher")).sealer = new FrameCipher(key);
     }
 
     /** Raises the frame limit of a pipeline set up by {@link #install(ChannelPipeline, int)} to {@link #MAX_FRAME_BYTES}. */
@@ -80,6 +104,45 @@ public final class MessageFraming {
                         + " bytes" + (limit < MAX_FRAME_BYTES ? " before authentication" : ""));
             }
             return frameLength;
+        }
+    }
+
+    /**
+     * Between the length framing and the JSON codec: passes frames through until keys are set, then seals every frame
+     * written and opens every frame read. Used from the channel's event loop only.
+     */
+    static final class CipherHandler extends ChannelDuplexHandler {
+        private FrameCipher opener;
+        private FrameCipher sealer;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (opener == null || !(msg instanceof ByteBuf frame)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            byte[] sealed;
+            try {
+                sealed = ByteBufUtil.getBytes(frame);
+            } finally {
+                frame.release();
+            }
+            ctx.fireChannelRead(Unpooled.wrappedBuffer(opener.open(sealed)));
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (sealer == null || !(msg instanceof ByteBuf plain)) {
+                ctx.write(msg, promise);
+                return;
+            }
+            byte[] bytes;
+            try {
+                bytes = ByteBufUtil.getBytes(plain);
+            } finally {
+                plain.release();
+            }
+            ctx.write(Unpooled.wrappedBuffer(sealer.seal(bytes)), promise);
         }
     }
 

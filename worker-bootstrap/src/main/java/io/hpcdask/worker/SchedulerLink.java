@@ -1,5 +1,7 @@
 package io.hpcdask.worker;
 
+import io.hpcdask.protocol.FrameAuthenticationException;
+import io.hpcdask.protocol.LinkAuth;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.protocol.MessageFraming;
 import io.netty.bootstrap.Bootstrap;
@@ -174,12 +176,80 @@ final class SchedulerLink {
         group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The handshake (see {@link Message}): the worker proves it holds the token only to a peer that answered with a
+     * fresh nonce, and sends its Hello (encrypted) only after the scheduler proved it holds the token too. Until
+     * then nothing the peer sends is acted on: any other message drops the link.
+     */
     private final class LinkHandler extends SimpleChannelInboundHandler<Message> {
+        private final byte[] workerNonce = LinkAuth.newNonce();
+        private byte[] schedulerNonce;
+        private LinkAuth.Keys keys;
+        private boolean schedulerProved;
         private boolean welcomed;
         private boolean refused;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(new Message.AuthStart(Message.VERSION, workerNonce));
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Message message) {
+            if (welcomed) {
+                if (!(message instanceof Message.Heartbeat)) {
+                    handler.received(message);
+                }
+            } else if (message instanceof Message.Refused r) {
+                // a refusal before the scheduler proved itself is unauthenticated; it can only make this worker stop
+                // (as a silent impostor would after the death timeout), never run anything
+                refused = true;
+                closing = true;
+                ctx.close();
+                handler.refused(r.reason());
+            } else if (keys == null) {
+                challenged(ctx, message);
+            } else if (!schedulerProved) {
+                schedulerProof(ctx, message);
+            } else if (message instanceof Message.Welcome welcome) {
+                welcome(ctx, welcome);
+            } else {
+                LOG.warn("Scheduler sent {} before welcome; reconnecting", message.getClass().getSimpleName());
+                ctx.close();
+            }
+        }
+
+        private void challenged(ChannelHandlerContext ctx, Message message) {
+            if (!(message instanceof Message.AuthChallenge c)) {
+                untrusted(ctx, "sent " + message.getClass().getSimpleName() + " instead of its challenge");
+                return;
+            }
+            if (c.version() != Message.VERSION) {
+                refused = true;
+                closing = true;
+                ctx.close();
+                handler.refused("scheduler speaks protocol version " + c.version() + ", this worker " + Message.VERSION);
+                return;
+            }
+            if (!LinkAuth.validNonce(c.nonce())) {
+                untrusted(ctx, "sent a malformed challenge");
+                return;
+            }
+            schedulerNonce = c.nonce();
+            byte[] token = spec.tokenBytes();
+            keys = LinkAuth.keys(token, schedulerNonce, workerNonce);
+            ctx.writeAndFlush(new Message.AuthProof(LinkAuth.proof(token, LinkAuth.Role.WORKER, schedulerNonce, workerNonce)));
+            MessageFraming.startEncryption(ctx.pipeline(), keys.workerToScheduler());
+        }
+
+        private void schedulerProof(ChannelHandlerContext ctx, Message message) {
+            if (!(message instanceof Message.AuthProof p)
+                    || !LinkAuth.verify(spec.tokenBytes(), LinkAuth.Role.SCHEDULER, schedulerNonce, workerNonce, p.proof())) {
+                untrusted(ctx, "did not prove it holds the cluster token (an impostor, or another cluster's scheduler)");
+                return;
+            }
+            schedulerProved = true;
+            MessageFraming.startDecryption(ctx.pipeline(), keys.schedulerToWorker());
             List<String> held = new java.util.ArrayList<>(heldRuns.get());
             for (String id : unreportedRuns()) {
                 if (!held.contains(id)) {
@@ -189,25 +259,13 @@ final class SchedulerLink {
             ctx.writeAndFlush(spec.hello(held));
         }
 
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Message message) {
-            if (!welcomed) {
-                if (message instanceof Message.Welcome welcome) {
-                    welcome(ctx, welcome);
-                } else if (message instanceof Message.Refused r) {
-                    refused = true;
-                    closing = true;
-                    ctx.close();
-                    handler.refused(r.reason());
-                } else {
-                    LOG.warn("Scheduler sent {} before welcome; reconnecting", message.getClass().getSimpleName());
-                    ctx.close();
-                }
-                return;
+        /** The peer is not (yet) a scheduler this worker trusts: drop the link and try again later. */
+        private void untrusted(ChannelHandlerContext ctx, String why) {
+            String line = failures.record("the scheduler " + why, System.currentTimeMillis());
+            if (line != null && !closing) {
+                LOG.error("Not trusting {}: {}; nothing it sends is run; retrying", spec.scheduler(), line);
             }
-            if (!(message instanceof Message.Heartbeat)) {
-                handler.received(message);
-            }
+            ctx.close();
         }
 
         private void welcome(ChannelHandlerContext ctx, Message.Welcome welcome) {
@@ -282,7 +340,12 @@ final class SchedulerLink {
             if (cause instanceof java.nio.channels.ClosedChannelException) {
                 return; // a send that raced with the close; the loss itself is handled in channelInactive
             }
-            LOG.warn("Link to scheduler at {} failed: {}", spec.scheduler(), cause.toString());
+            if (cause instanceof FrameAuthenticationException) {
+                // a frame altered or forged on the way: the link is no longer trustworthy
+                LOG.warn("Link to scheduler at {} failed: {}; reconnecting", spec.scheduler(), cause.getMessage());
+            } else {
+                LOG.warn("Link to scheduler at {} failed: {}", spec.scheduler(), cause.toString());
+            }
             ctx.close();
         }
     }

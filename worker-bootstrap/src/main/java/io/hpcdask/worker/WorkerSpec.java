@@ -62,8 +62,13 @@ record WorkerSpec(String schedulerHost, int schedulerPort, String token, String 
     }
 
     Message.Hello hello(List<String> heldRuns) {
-        return new Message.Hello(Message.VERSION, token, name, host, jobId, resources, slots, gpuIds, endTimeMillis,
+        return new Message.Hello(Message.VERSION, name, host, jobId, resources, slots, gpuIds, endTimeMillis,
                 heldRuns);
+    }
+
+    /** The key material of the link's handshake; the token itself is never sent. */
+    byte[] tokenBytes() {
+        return token.getBytes(StandardCharsets.UTF_8);
     }
 
     String scheduler() {

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 class WireCodecTest {
     static Stream<Message> everyMessage() {
         return Stream.of(
-                new Message.Hello(Message.VERSION, "tok", "w-1", "node7", "123_4",
+                new Message.Hello(Message.VERSION, "w-1", "node7", "123_4",
                         Map.of("cores", 8L, "memory", 1L << 34, "gpu", 2L), 8, List.of("0", "3"), 1_700_000_000_000L,
                         List.of("r1", "r2")),
-                new Message.Hello(Message.VERSION, null, "w-2", "node8", null, Map.of(), 1, List.of(), 0, List.of()),
+                new Message.Hello(Message.VERSION, "w-2", "node8", null, Map.of(), 1, List.of(), 0, List.of()),
                 new Message.Welcome(Message.VERSION, 2_000, "w-1"),
                 new Message.Refused("wrong or missing cluster token"),
                 new Message.Heartbeat(42),

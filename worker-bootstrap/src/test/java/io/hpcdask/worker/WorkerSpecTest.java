@@ -73,8 +73,10 @@ class WorkerSpecTest {
     void theTokenNeverShowsInTextOrHello() throws Exception {
         WorkerSpec s = spec(Map.of());
         Message.Hello hello = s.hello(List.of("r1"));
-        assertThat(hello.token()).isEqualTo("very-secret");
+        assertThat(new String(s.tokenBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("very-secret");
         assertThat(hello.toString()).doesNotContain("very-secret").contains("heldRuns=[r1]");
+        assertThat(new String(io.hpcdask.protocol.WireCodec.encode(hello), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("very-secret").doesNotContain("token");
         assertThat(s.toString()).doesNotContain("very-secret");
     }
 

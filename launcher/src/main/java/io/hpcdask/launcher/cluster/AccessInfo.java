@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The access file: how a client reaches a running cluster. It holds the token, so it is written 0600 from the start
- * (never readable by others, not even for an instant) and replaced atomically.
+ * The access file: how a client reaches a running cluster. {@code token} is the client API's token, distinct from the
+ * workers' token (which stays in {@code worker.token} and opens only the worker link, never the API). It is a
+ * secret, so the file is written 0600 from the start (never readable by others, not even for an instant) and replaced
+ * atomically.
  */
 public record AccessInfo(String name, String host, int apiPort, int workerPort, String token, long pid, long startedAt) {
     private static final ObjectMapper JSON = new ObjectMapper();

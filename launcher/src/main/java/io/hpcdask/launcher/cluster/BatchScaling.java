@@ -76,7 +76,9 @@ final class BatchScaling implements AutoCloseable {
         try {
             Settings defaults = defaults(dir, spec);
             BatchSystem batch = BatchSystems.create(spec.system(), shell, dir.path().resolve("local-jobs"));
-            String address = workerAddress(spec, defaults, batch, workerPort);
+            String chosen = LISTEN_CHOICES.remove(dir.path());
+            String address = chosen != null && configuredAddress(dir, spec) == null ? chosen + ":" + workerPort
+                    : workerAddress(spec, defaults, batch, workerPort);
             String id = spec.idOr(dir.name());
             WorkerJarUploader.Uploaded jar = WorkerJarUploader.upload(shell, WorkerJarUploader.bundledJar());
             LOG.info("Worker jar on {}: {}{}", shell.where(), jar.remotePath(), jar.transferred() ? " (uploaded)" : " (already there)");
@@ -96,6 +98,45 @@ final class BatchScaling implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             shell.close();
             throw e;
+        }
+    }
+
+    /** The host {@link #listenHost} chose per cluster directory, so {@link #start} gives workers the address bound. */
+    private static final Map<java.nio.file.Path, String> LISTEN_CHOICES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The address the worker transport binds: the host workers will dial ({@link #workerAddress}), never every
+     * interface. Only when that host is not an address of this machine (a {@code scheduler-address} behind NAT or a
+     * forward) does it listen on every interface, and it says so. The link is authenticated and encrypted either way.
+     */
+    static String listenHost(ClusterDir dir, ClusterSpec spec) throws IOException {
+        String dial;
+        String configured = configuredAddress(dir, spec);
+        if (configured != null) {
+            dial = configured.substring(0, configured.lastIndexOf(':'));
+        } else {
+            try (RemoteShell shell = spec.ssh() != null && spec.ssh().target() != null ? null : open(spec.ssh())) {
+                BatchSystem batch = shell == null ? null
+                        : BatchSystems.create(spec.system(), shell, dir.path().resolve("local-jobs"));
+                String address = workerAddress(spec, defaults(dir, spec), batch, 0);
+                dial = address.substring(0, address.lastIndexOf(':'));
+            }
+            LISTEN_CHOICES.put(dir.path(), dial);
+        }
+        String bare = dial.startsWith("[") && dial.endsWith("]") ? dial.substring(1, dial.length() - 1) : dial;
+        if (isThisMachine(bare)) {
+            return bare;
+        }
+        LOG.warn("Workers dial {}, which is not an address of this machine; listening for them on every interface", dial);
+        return "0.0.0.0";
+    }
+
+    private static boolean isThisMachine(String host) {
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            return a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -56,21 +56,22 @@ final class ClusterServer implements ClusterControl {
         String token = Tokens.newToken();
         byte[] tokenBytes = token.getBytes(StandardCharsets.UTF_8);
         Tokens.writeTokenFile(dir.workerTokenFile(), token);
+        String apiToken = Tokens.newToken(); // the client API's own credential: workers never hold it
         scheduler = SchedulerServer.start(ServerConfig.defaults(dir.path(), spec.resources().amounts()));
         String configured = batch == null ? null : BatchScaling.configuredAddress(dir, batch);
-        // Batch workers dial in from compute nodes, so the transport listens on every interface (token-checked).
-        String bindHost = batch == null ? HOST : "0.0.0.0";
+        // Batch workers dial in from compute nodes: the transport listens on the address they dial, not on every interface.
+        String bindHost = batch == null ? HOST : BatchScaling.listenHost(dir, batch);
         int port = configured == null ? 0 : Integer.parseInt(configured.substring(configured.lastIndexOf(':') + 1));
         transport = new WorkerTransport(bindHost, port, tokenBytes, HEARTBEAT_MILLIS, scheduler.workerListener()).start();
         if (batch != null) {
             scaling = BatchScaling.start(dir, batch, scheduler, transport.port(), tokenBytes);
         }
-        api = new ApiServer(scheduler, this, tokenBytes, 0);
+        api = new ApiServer(scheduler, this, apiToken.getBytes(StandardCharsets.UTF_8), 0);
         api.start();
         if (spec.count() > 0) {
             workers.start(spec, HOST + ":" + transport.port(), WorkerJar.locate(dir.libDir()));
         }
-        new AccessInfo(dir.name(), HOST, api.port(), transport.port(), token, ProcessHandle.current().pid(), startedAt)
+        new AccessInfo(dir.name(), HOST, api.port(), transport.port(), apiToken, ProcessHandle.current().pid(), startedAt)
                 .write(dir.accessFile());
         LOG.info("Cluster '{}' ready: workers connect to {}:{}, client API on {}:{}", dir.name(), HOST, transport.port(),
                 HOST, api.port());

@@ -50,6 +50,12 @@ class BatchClusterPbsShimTest {
                         + " --token-file /\\S+/\\.hpc-dask/secrets/cluster-pbs-[0-9a-f]{8}\\.token --name hpc-dask-worker")
                 .doesNotContain("--scheduler 127.")
                 .containsPattern("#PBS -o /\\S+/clusters/pbs/jobs/\n");
+        // the worker listener binds exactly the address the job script dials, not every interface
+        java.util.regex.Matcher dialed = java.util.regex.Pattern.compile("--scheduler ([0-9.]+:\\d+)")
+                .matcher(Files.readString(bin.resolve("last-script.sh")));
+        assertThat(dialed.find()).isTrue();
+        String serverLog = Files.readString(home.resolve("hpc-dask").resolve("clusters").resolve("pbs").resolve("server.log"));
+        assertThat(serverLog).contains("Listening for workers on " + dialed.group(1)).doesNotContain("0.0.0.0");
 
         // 1235[0] is recorded as finished before any worker connected: it is replaced by a single job (1234)
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->

@@ -167,7 +167,24 @@ class LocalClusterEndToEndTest {
         assertThat(intruder.exitValue()).isEqualTo(3);
         assertThat(Files.readString(home.resolve("intruder.log"))).contains("refused this worker");
         assertThat(clusters.ok("workers", "--name", "tok").out()).containsPattern("local-\\d+-1 ").doesNotContain("intruder");
-        assertThat(clusters.serverLog("tok")).contains("Refused worker intruder");
+        assertThat(clusters.serverLog("tok")).contains("Refused worker (unnamed)").contains("wrong or missing cluster token");
+    }
+
+    /** Separate credentials: the workers' token opens no API call; the access file's API token is another one. */
+    @Test
+    void theApiRefusesTheWorkerToken() throws Exception {
+        clusters.up("creds", "--workers", "1");
+        ClusterDir dir = clusters.dir("creds");
+        AccessInfo access = dir.readAccess().orElseThrow();
+        String workerToken = Files.readString(dir.workerTokenFile()).strip();
+        assertThat(workerToken).isNotEmpty().isNotEqualTo(access.token());
+        assertThat(Files.readString(dir.accessFile())).doesNotContain(workerToken);
+        io.hpcdask.server.api.SchedulerClient withWorkerToken =
+                new io.hpcdask.server.api.SchedulerClient(access.host(), access.apiPort(), workerToken);
+        org.assertj.core.api.Assertions.assertThatThrownBy(withWorkerToken::status)
+                .isInstanceOfSatisfying(io.hpcdask.server.api.ApiException.class, e -> assertThat(e.status()).isEqualTo(401));
+        assertThat(access.client().status().workers()).isEqualTo(1);
+        assertThat(clusters.ok("workers", "--name", "creds").out()).containsPattern("local-\\d+-1 ");
     }
 
     @Test

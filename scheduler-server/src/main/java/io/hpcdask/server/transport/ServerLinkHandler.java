@@ -1,5 +1,7 @@
 package io.hpcdask.server.transport;
 
+import io.hpcdask.protocol.FrameAuthenticationException;
+import io.hpcdask.protocol.LinkAuth;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.protocol.MessageFraming;
 import io.hpcdask.protocol.Printable;
@@ -12,8 +14,6 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.channels.ClosedChannelException;
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,6 +33,9 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
     /** Set once a Refused is on its way; frames already read behind the refused one are ignored. */
     private boolean refused;
     private ScheduledFuture<?> deadline;
+    private byte[] workerNonce;
+    private byte[] schedulerNonce;
+    private LinkAuth.Keys keys;
 
     ServerLinkHandler(WorkerTransport transport, String source) {
         this.transport = transport;
@@ -73,19 +76,72 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
         }
     }
 
+    /**
+     * The handshake (see {@link Message}): the worker's nonce, this side's nonce, the worker's proof (a wrong one is
+     * refused in plaintext), this side's proof; from then on every frame is encrypted both ways, and the worker's
+     * Hello, the first encrypted frame, registers it.
+     */
     private void handshake(ChannelHandlerContext ctx, Message message) {
         String from = String.valueOf(ctx.channel().remoteAddress());
+        if (workerNonce == null) {
+            start(ctx, message, from);
+        } else if (keys == null) {
+            proof(ctx, message, from);
+        } else {
+            hello(ctx, message, from);
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx, Message message, String from) {
+        if (message instanceof Message.Hello old && old.version() != Message.VERSION) { // an older worker (token in clear)
+            refuse(ctx, unsupported(old.version()), from, null);
+            return;
+        }
+        if (!(message instanceof Message.AuthStart start)) {
+            refuse(ctx, "expected auth-start first, got " + message.getClass().getSimpleName(), from, null);
+            return;
+        }
+        if (start.version() != Message.VERSION) {
+            refuse(ctx, unsupported(start.version()), from, null);
+            return;
+        }
+        if (!LinkAuth.validNonce(start.nonce())) {
+            refuse(ctx, "malformed auth-start (a nonce is " + LinkAuth.NONCE_BYTES + " bytes)", from, null);
+            return;
+        }
+        workerNonce = start.nonce();
+        schedulerNonce = LinkAuth.newNonce();
+        ctx.writeAndFlush(new Message.AuthChallenge(Message.VERSION, schedulerNonce));
+    }
+
+    private void proof(ChannelHandlerContext ctx, Message message, String from) {
+        if (!(message instanceof Message.AuthProof p)) {
+            refuse(ctx, "expected auth-proof, got " + message.getClass().getSimpleName(), from, null);
+            return;
+        }
+        byte[] token = transport.token();
+        if (!LinkAuth.verify(token, LinkAuth.Role.WORKER, schedulerNonce, workerNonce, p.proof())) {
+            refuse(ctx, "wrong or missing cluster token", from, null);
+            return;
+        }
+        keys = LinkAuth.keys(token, schedulerNonce, workerNonce);
+        // the next frame from the worker is its encrypted Hello; this proof is the last plaintext frame sent
+        MessageFraming.startDecryption(ctx.pipeline(), keys.workerToScheduler());
+        ctx.writeAndFlush(new Message.AuthProof(LinkAuth.proof(token, LinkAuth.Role.SCHEDULER, schedulerNonce, workerNonce)));
+        MessageFraming.startEncryption(ctx.pipeline(), keys.schedulerToWorker());
+    }
+
+    private static String unsupported(int version) {
+        return "protocol version " + version + " is not supported; this scheduler speaks version " + Message.VERSION;
+    }
+
+    private void hello(ChannelHandlerContext ctx, Message message, String from) {
         if (!(message instanceof Message.Hello hello)) {
-            refuse(ctx, "expected a hello first, got " + message.getClass().getSimpleName(), from, null);
+            refuse(ctx, "expected a hello after authenticating, got " + message.getClass().getSimpleName(), from, null);
             return;
         }
         if (hello.version() != Message.VERSION) {
-            refuse(ctx, "protocol version " + hello.version() + " is not supported; this scheduler speaks version "
-                    + Message.VERSION, from, hello.name());
-            return;
-        }
-        if (!tokenMatches(hello.token())) {
-            refuse(ctx, "wrong or missing cluster token", from, hello.name());
+            refuse(ctx, unsupported(hello.version()), from, hello.name());
             return;
         }
         if (hello.name() == null || hello.name().isBlank()) {
@@ -107,11 +163,6 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
         transport.register(connection);
         ctx.writeAndFlush(new Message.Welcome(Message.VERSION, hb, hello.name()));
         transport.listener().workerConnected(connection, hello);
-    }
-
-    private boolean tokenMatches(String offered) {
-        byte[] given = offered == null ? new byte[0] : offered.getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, transport.token());
     }
 
     private void refuse(ChannelHandlerContext ctx, String reason, String from, String name) {
@@ -159,8 +210,10 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
             return; // a send that raced with the close; the loss is reported once, by channelInactive
         }
         String who = connection == null ? String.valueOf(ctx.channel().remoteAddress()) : connection.toString();
-        // a parser's message may quote the frame, and a hello frame holds the token: name the failure only
-        String what = cause instanceof TooLongFrameException
+        // a parser's message may quote the frame: name the failure only
+        String what = cause instanceof FrameAuthenticationException
+                ? cause.getMessage() // our own message: the frame was altered, replayed or forged
+                : cause instanceof TooLongFrameException
                 ? "frame too long (" + cause.getMessage() + ")" // our own message: sizes only
                 : cause instanceof DecoderException
                 ? "malformed frame (" + (cause.getCause() == null ? cause : cause.getCause()).getClass().getSimpleName() + ")"

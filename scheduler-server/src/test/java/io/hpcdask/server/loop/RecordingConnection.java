@@ -61,7 +61,7 @@ public final class RecordingConnection implements WorkerConnection {
         java.util.Map<String, Long> resources = new java.util.HashMap<>(named);
         resources.putIfAbsent("cores", (long) slots);
         resources.putIfAbsent("memory", 1L << 30);
-        return new Message.Hello(Message.VERSION, "secret", name, "host-" + name, "", resources, slots, List.of(), 0,
+        return new Message.Hello(Message.VERSION, name, "host-" + name, "", resources, slots, List.of(), 0,
                 held);
     }
 }

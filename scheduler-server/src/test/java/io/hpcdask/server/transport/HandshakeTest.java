@@ -1,14 +1,13 @@
 package io.hpcdask.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hpcdask.protocol.LinkAuth;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.protocol.WireCodec;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -32,124 +31,163 @@ class HandshakeTest {
         transport.close();
     }
 
-    private static Message.Hello hello(int version, String token, String name) {
-        return new Message.Hello(version, token, name, "host", null, Map.of("cores", 1L), 1, List.of(), 0, List.of());
-    }
-
-    private static void write(DataOutputStream out, Message m) throws Exception {
-        byte[] json = WireCodec.encode(m);
-        out.writeInt(json.length);
-        out.write(json);
-        out.flush();
-    }
-
-    private static Message read(DataInputStream in) throws Exception {
-        byte[] json = new byte[in.readInt()];
-        in.readFully(json);
-        return WireCodec.decode(json);
-    }
-
     @Test
     void rightTokenGetsWelcomeAndHeartbeats() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", transport.port())) {
-            s.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            write(out, hello(Message.VERSION, TOKEN, "raw"));
-            assertThat(read(in)).isEqualTo(new Message.Welcome(Message.VERSION, 1_000, "raw"));
-            assertThat(read(in)).isInstanceOf(Message.Heartbeat.class);
+        try (RawLink link = RawLink.connect(transport.port())) {
+            assertThat(link.join(TOKEN, RawLink.hello("raw"))).isEqualTo(new Message.Welcome(Message.VERSION, 1_000, "raw"));
+            assertThat(link.receive()).isInstanceOf(Message.Heartbeat.class);
             assertThat(listener.connections).containsKey("raw");
         }
     }
 
     @Test
+    void theSchedulerProvesItHoldsTheTokenWithoutSendingItAndEncryptsEverythingAfter() throws Exception {
+        try (RawLink link = RawLink.connect(transport.port())) {
+            byte[] workerNonce = LinkAuth.newNonce();
+            link.send(new Message.AuthStart(Message.VERSION, workerNonce));
+            byte[] challengeFrame = link.readFrame();
+            Message.AuthChallenge c = (Message.AuthChallenge) WireCodec.decode(challengeFrame);
+            byte[] key = TOKEN.getBytes(StandardCharsets.UTF_8);
+            link.send(new Message.AuthProof(LinkAuth.proof(key, LinkAuth.Role.WORKER, c.nonce(), workerNonce)));
+            byte[] proofFrame = link.readFrame();
+            Message.AuthProof p = (Message.AuthProof) WireCodec.decode(proofFrame);
+            assertThat(LinkAuth.verify(key, LinkAuth.Role.SCHEDULER, c.nonce(), workerNonce, p.proof())).isTrue();
+            // a worker's proof is not a scheduler's (roles are bound), nor valid for other nonces
+            assertThat(LinkAuth.verify(key, LinkAuth.Role.WORKER, c.nonce(), workerNonce, p.proof())).isFalse();
+            assertThat(LinkAuth.verify(key, LinkAuth.Role.SCHEDULER, c.nonce(), LinkAuth.newNonce(), p.proof())).isFalse();
+            for (byte[] frame : List.of(challengeFrame, proofFrame)) {
+                String text = new String(frame, StandardCharsets.ISO_8859_1);
+                assertThat(text).doesNotContain(TOKEN).doesNotContain(HexFormat.of().formatHex(key));
+            }
+            LinkAuth.Keys keys = LinkAuth.keys(key, c.nonce(), workerNonce);
+            link.sealer = new io.hpcdask.protocol.FrameCipher(keys.workerToScheduler());
+            link.send(RawLink.hello("sealed"));
+            byte[] welcome = link.readFrame();
+            assertThatThrownBy(() -> WireCodec.decode(welcome)).isInstanceOf(java.io.IOException.class);
+            assertThat(new String(welcome, StandardCharsets.ISO_8859_1)).doesNotContain("welcome").doesNotContain("sealed");
+            Message opened = WireCodec.decode(new io.hpcdask.protocol.FrameCipher(keys.schedulerToWorker()).open(welcome));
+            assertThat(opened).isEqualTo(new Message.Welcome(Message.VERSION, 1_000, "sealed"));
+        }
+    }
+
+    @Test
     void wrongVersionIsRefusedAndClosed() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", transport.port())) {
-            s.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            write(out, hello(Message.VERSION + 1, TOKEN, "future"));
-            assertThat(read(in)).isInstanceOfSatisfying(Message.Refused.class,
+        try (RawLink link = RawLink.connect(transport.port())) {
+            link.send(new Message.AuthStart(Message.VERSION + 1, LinkAuth.newNonce()));
+            assertThat(link.receive()).isInstanceOfSatisfying(Message.Refused.class,
                     r -> assertThat(r.reason()).contains("protocol version " + (Message.VERSION + 1)));
-            assertThat(in.read()).isEqualTo(-1);
+            assertThat(link.in.read()).isEqualTo(-1);
         }
         assertThat(listener.hellos).isEmpty();
     }
 
     @Test
-    void missingTokenIsRefused() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", transport.port())) {
-            s.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            write(out, hello(Message.VERSION, null, "anon"));
-            assertThat(read(in)).isEqualTo(new Message.Refused("wrong or missing cluster token"));
+    void anOldHelloCarryingATokenIsRefusedNamingItsVersion() throws Exception {
+        try (RawLink link = RawLink.connect(transport.port())) {
+            link.writeFrame(("{\"type\":\"hello\",\"version\":1,\"token\":\"" + TOKEN + "\",\"name\":\"old\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(link.receive()).isInstanceOfSatisfying(Message.Refused.class,
+                    r -> assertThat(r.reason()).contains("protocol version 1 is not supported"));
         }
         assertThat(listener.hellos).isEmpty();
+    }
+
+    @Test
+    void wrongTokenIsRefused() throws Exception {
+        try (RawLink link = RawLink.connect(transport.port())) {
+            assertThat(link.join("not-" + TOKEN, RawLink.hello("anon")))
+                    .isEqualTo(new Message.Refused("wrong or missing cluster token"));
+            assertThat(link.closedByPeer()).isTrue();
+        }
+        assertThat(listener.hellos).isEmpty();
+    }
+
+    @Test
+    void missingProofIsRefused() throws Exception {
+        try (RawLink link = RawLink.connect(transport.port())) {
+            link.send(new Message.AuthStart(Message.VERSION, LinkAuth.newNonce()));
+            assertThat(link.receive()).isInstanceOf(Message.AuthChallenge.class);
+            link.send(new Message.AuthProof(null));
+            assertThat(link.receive()).isEqualTo(new Message.Refused("wrong or missing cluster token"));
+        }
+        assertThat(listener.hellos).isEmpty();
+    }
+
+    @Test
+    void aPlaintextHelloAfterTheProofIsNotAcceptedAndClosesTheLink() throws Exception {
+        try (RawLink link = RawLink.connect(transport.port())) {
+            assertThat(link.authenticateAsWorker(TOKEN)).isInstanceOf(Message.AuthProof.class);
+            link.sealer = null; // "forget" to encrypt
+            link.send(RawLink.hello("plain"));
+            assertThat(link.closedByPeer()).isTrue();
+        }
+        assertThat(listener.hellos).isEmpty();
+    }
+
+    @Test
+    void aTamperedFrameClosesTheLinkAndTheWorkerIsLost() throws Exception {
+        try (RawLink link = RawLink.connect(transport.port())) {
+            assertThat(link.join(TOKEN, RawLink.hello("victim"))).isInstanceOf(Message.Welcome.class);
+            WorkerConnection c = listener.connection("victim");
+            byte[] sealed = link.sealer.seal(WireCodec.encode(new Message.RunStarted("1", 42)));
+            sealed[sealed.length / 2] ^= 0x01;
+            link.writeFrame(sealed);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> listener.disconnectsOf(c) == 1);
+            assertThat(link.closedByPeer()).isTrue();
+        }
+        assertThat(listener.messages).isEmpty();
+    }
+
+    @Test
+    void aReplayedFrameClosesTheLink() throws Exception {
+        try (RawLink link = RawLink.connect(transport.port())) {
+            assertThat(link.join(TOKEN, RawLink.hello("replayed"))).isInstanceOf(Message.Welcome.class);
+            WorkerConnection c = listener.connection("replayed");
+            byte[] sealed = link.sealer.seal(WireCodec.encode(new Message.Draining("once")));
+            link.writeFrame(sealed);
+            link.writeFrame(sealed);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> listener.disconnectsOf(c) == 1);
+        }
+        assertThat(listener.messages).containsExactly(new Message.Draining("once"));
     }
 
     @Test
     void aSilentClientIsDroppedAfterTheHandshakeTimeout() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", transport.port())) {
-            s.setSoTimeout(30_000);
-            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        try (RawLink link = RawLink.connect(transport.port())) {
+            link.socket.setSoTimeout(30_000);
+            assertThat(link.in.read()).isEqualTo(-1);
         }
     }
 
     @Test
-    void aFirstFrameThatIsNotHelloIsRefused() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", transport.port())) {
-            s.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            write(out, new Message.Heartbeat(1));
-            assertThat(read(in)).isInstanceOf(Message.Refused.class);
+    void aFirstFrameThatIsNotAuthStartIsRefused() throws Exception {
+        try (RawLink link = RawLink.connect(transport.port())) {
+            link.send(new Message.Heartbeat(1));
+            assertThat(link.receive()).isInstanceOf(Message.Refused.class);
         }
     }
 
     @Test
     void garbageClosesTheLink() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", transport.port())) {
-            s.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            byte[] junk = "{not json".getBytes(StandardCharsets.UTF_8);
-            out.writeInt(junk.length);
-            out.write(junk);
-            out.flush();
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            try {
-                while (true) {
-                    in.readByte();
-                }
-            } catch (EOFException expected) {
-                // closed by the server
-            }
+        try (RawLink link = RawLink.connect(transport.port())) {
+            link.writeFrame("{not json".getBytes(StandardCharsets.UTF_8));
+            assertThat(link.closedByPeer()).isTrue();
         }
         assertThat(listener.hellos).isEmpty();
     }
 
     @Test
     void aReconnectUnderTheSameNameReplacesTheStaleLinkAndReportsItLostFirst() throws Exception {
-        try (Socket a = new Socket("127.0.0.1", transport.port()); Socket b = new Socket("127.0.0.1", transport.port())) {
-            a.setSoTimeout(10_000);
-            b.setSoTimeout(10_000);
-            write(new DataOutputStream(a.getOutputStream()), hello(Message.VERSION, TOKEN, "twin"));
-            assertThat(read(new DataInputStream(a.getInputStream()))).isInstanceOf(Message.Welcome.class);
+        try (RawLink a = RawLink.connect(transport.port()); RawLink b = RawLink.connect(transport.port())) {
+            assertThat(a.join(TOKEN, RawLink.hello("twin"))).isInstanceOf(Message.Welcome.class);
             WorkerConnection stale = listener.connection("twin");
-            write(new DataOutputStream(b.getOutputStream()), hello(Message.VERSION, TOKEN, "twin"));
-            assertThat(read(new DataInputStream(b.getInputStream()))).isInstanceOf(Message.Welcome.class);
+            assertThat(b.join(TOKEN, RawLink.hello("twin"))).isInstanceOf(Message.Welcome.class);
             org.awaitility.Awaitility.await().until(() -> listener.hellos.size() == 2);
             assertThat(listener.disconnectsOf(stale)).isEqualTo(1);
             assertThat(listener.connection("twin")).isNotSameAs(stale);
-            // the stale socket is closed by the server
-            DataInputStream staleIn = new DataInputStream(a.getInputStream());
-            try {
-                while (true) {
-                    staleIn.readByte();
-                }
-            } catch (EOFException expected) {
-                // closed
-            }
+            assertThat(a.closedByPeer()).isTrue(); // the stale socket is closed by the server
         }
     }
 }

@@ -108,8 +108,8 @@ class HostilePeersTest {
         }
     }
 
-    private static Message.Hello hello(String token, String name) {
-        return new Message.Hello(Message.VERSION, token, name, "host", null, Map.of("cores", 1L), 1, List.of(), 0, List.of());
+    private static Message.Hello hello(String name) {
+        return RawLink.hello(name);
     }
 
     private static void write(Socket s, Message m) throws IOException {
@@ -129,9 +129,8 @@ class HostilePeersTest {
     }
 
     private void legitimateWorkerGetsIn(String name) throws IOException {
-        Socket w = connect("127.0.0.1");
-        write(w, hello(TOKEN, name));
-        assertThat(read(w)).isEqualTo(new Message.Welcome(Message.VERSION, 1_000, name));
+        RawLink w = new RawLink(connect("127.0.0.1"));
+        assertThat(w.join(TOKEN, hello(name))).isEqualTo(new Message.Welcome(Message.VERSION, 1_000, name));
         await().atMost(Duration.ofSeconds(10)).until(() -> listener.connections.containsKey(name));
     }
 
@@ -261,30 +260,38 @@ class HostilePeersTest {
     }
 
     /**
-     * Row 6: a refused Hello whose name holds a newline (a forged log line) and a lot of text gives one log line, with
-     * the name escaped and cut short; two hundred more from the same source within the minute give none.
+     * Row 6: two hundred refused peers from one source within the minute give one log line. A peer without the token
+     * never gets to name itself (the Hello comes after the proof), so the line holds its address only; a peer with the
+     * token and a name holding a newline (a forged log line) and a lot of text gives one line, escaped and cut short.
      */
     @Test
     void aRefusedHelloIsLoggedOnceEscapedAndTruncated() throws Exception {
         start(30_000, 256, 32);
-        String name = "evil\u001b[2J\n2025-01-01 00:00:00.000 INFO  [loop] SchedulerServer - Run 4242 completed"
-                + "x".repeat(60_000);
         for (int i = 0; i < 200; i++) {
-            Socket s = connect("127.0.0.1");
-            write(s, hello("wrong-token", name));
-            assertThat(read(s)).isEqualTo(new Message.Refused("wrong or missing cluster token"));
-            s.close();
+            try (RawLink s = new RawLink(connect("127.0.0.1"))) {
+                assertThat(s.join("wrong-token", hello("w" + i))).isEqualTo(new Message.Refused("wrong or missing cluster token"));
+            }
         }
         List<String> refusals = lines().stream().filter(l -> l.startsWith("Refused worker")).toList();
         assertThat(refusals).hasSize(1);
-        String line = refusals.get(0);
+        assertThat(refusals.get(0)).contains("(unnamed)").contains("wrong or missing cluster token");
+        String name = "evil\u001b[2J\n2025-01-01 00:00:00.000 INFO  [loop] SchedulerServer - Run 4242 completed"
+                + "x".repeat(60_000);
+        try (RawLink s = new RawLink(connect("127.0.0.4"))) {
+            assertThat(s.join(TOKEN, hello(name))).isInstanceOf(Message.Refused.class);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines().stream().anyMatch(l -> l.contains("127.0.0.4")));
+        List<String> evil = lines().stream().filter(l -> l.contains("127.0.0.4")).toList();
+        assertThat(evil).hasSize(1);
+        String line = evil.get(0);
         assertThat(line).doesNotContain("\n").doesNotContain("\r").doesNotContain("\u001b")
                 .contains("evil\\u001b[2J\\n2025-01-01")
                 .contains("more chars)")
                 .hasSizeLessThan(400);
-        // a hello too big for the pre-authentication frame limit is not even parsed: one line, no name in it
+        // a frame too big for the pre-authentication frame limit is not even parsed: one line, no name in it
         Socket big = connect("127.0.0.3");
-        byte[] json = WireCodec.encode(hello("wrong-token", "evil\n" + "y".repeat(1 << 20)));
+        byte[] json = ("{\"type\":\"hello\",\"version\":" + Message.VERSION + ",\"name\":\"evil\\n" + "y".repeat(1 << 20) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         DataOutputStream out = new DataOutputStream(big.getOutputStream());
         out.writeInt(json.length);
         try {
@@ -304,9 +311,8 @@ class HostilePeersTest {
     @Test
     void aWorkerNameWithAControlCharacterIsRefusedEvenWithTheToken() throws Exception {
         start(30_000, 256, 32);
-        Socket s = connect("127.0.0.1");
-        write(s, hello(TOKEN, "w1\nRun 4242 completed"));
-        assertThat(read(s)).isInstanceOfSatisfying(Message.Refused.class,
+        RawLink s = new RawLink(connect("127.0.0.1"));
+        assertThat(s.join(TOKEN, hello("w1\nRun 4242 completed"))).isInstanceOfSatisfying(Message.Refused.class,
                 r -> assertThat(r.reason()).contains("control characters"));
         assertThat(listener.hellos).isEmpty();
         List<String> refusals = lines().stream().filter(l -> l.startsWith("Refused worker")).toList();

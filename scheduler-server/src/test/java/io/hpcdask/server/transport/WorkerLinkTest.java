@@ -88,7 +88,9 @@ class WorkerLinkTest {
         assertThat(w.log()).contains("refused this worker: wrong or missing cluster token")
                 .doesNotContain("not-the-token-77").doesNotContain(TOKEN);
         assertThat(listener.hellos).isEmpty();
-        assertThat(serverLog.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("Refused worker intruder"));
+        // a peer without the token never gets as far as naming itself: the line names its address
+        assertThat(serverLog.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+                .contains("Refused worker (unnamed) from /127.0.0.1").contains("wrong or missing cluster token"));
         assertThat(serverLog.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("not-the-token-77"));
     }
 
@@ -158,23 +160,14 @@ class WorkerLinkTest {
         try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             server.setSoTimeout(30_000);
             worker(WorkerProcess.command(tokenFile, "127.0.0.1", server.getLocalPort(), "watcher"), Map.of());
-            try (java.net.Socket mute = server.accept()) {
-                mute.setSoTimeout(30_000);
-                java.io.DataInputStream in = new java.io.DataInputStream(mute.getInputStream());
-                byte[] hello = new byte[in.readInt()];
-                in.readFully(hello);
-                assertThat(io.hpcdask.protocol.WireCodec.decode(hello)).isInstanceOf(Message.Hello.class);
-                byte[] welcome = io.hpcdask.protocol.WireCodec.encode(new Message.Welcome(Message.VERSION, 200, "watcher"));
-                java.io.DataOutputStream out = new java.io.DataOutputStream(mute.getOutputStream());
-                out.writeInt(welcome.length);
-                out.write(welcome);
-                out.flush();
+            try (RawLink mute = new RawLink(server.accept())) {
+                mute.socket.setSoTimeout(30_000);
+                assertThat(mute.authenticateAsScheduler(TOKEN).name()).isEqualTo("watcher");
+                mute.send(new Message.Welcome(Message.VERSION, 200, "watcher"));
                 // now say nothing: the worker keeps heartbeating, then gives up on us and closes
                 try {
                     while (true) {
-                        byte[] frame = new byte[in.readInt()];
-                        in.readFully(frame);
-                        assertThat(io.hpcdask.protocol.WireCodec.decode(frame)).isInstanceOf(Message.Heartbeat.class);
+                        assertThat(mute.receive()).isInstanceOf(Message.Heartbeat.class);
                     }
                 } catch (java.io.EOFException closedByWorker) {
                     // expected
