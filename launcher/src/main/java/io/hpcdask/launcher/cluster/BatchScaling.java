@@ -68,17 +68,15 @@ final class BatchScaling implements AutoCloseable {
      * Reaches the login node, stages jar and token, picks the address workers dial, starts scaling; submits
      * {@code spec.workers()} at once.
      *
+     * @param dialHost   the host workers dial ({@link #dialHost})
      * @param workerPort the port the worker transport listens on
      */
-    static BatchScaling start(ClusterDir dir, ClusterSpec spec, SchedulerServer scheduler, int workerPort, byte[] token)
-            throws IOException {
+    static BatchScaling start(ClusterDir dir, ClusterSpec spec, SchedulerServer scheduler, String dialHost, int workerPort,
+                              byte[] token) throws IOException {
         RemoteShell shell = open(spec.ssh());
         try {
-            Settings defaults = defaults(dir, spec);
             BatchSystem batch = BatchSystems.create(spec.system(), shell, dir.path().resolve("local-jobs"));
-            String chosen = LISTEN_CHOICES.remove(dir.path());
-            String address = chosen != null && configuredAddress(dir, spec) == null ? chosen + ":" + workerPort
-                    : workerAddress(spec, defaults, batch, workerPort);
+            String address = dialHost + ":" + workerPort;
             String id = spec.idOr(dir.name());
             WorkerJarUploader.Uploaded jar = WorkerJarUploader.upload(shell, WorkerJarUploader.bundledJar());
             LOG.info("Worker jar on {}: {}{}", shell.where(), jar.remotePath(), jar.transferred() ? " (uploaded)" : " (already there)");
@@ -101,33 +99,50 @@ final class BatchScaling implements AutoCloseable {
         }
     }
 
-    /** The host {@link #listenHost} chose per cluster directory, so {@link #start} gives workers the address bound. */
-    private static final Map<java.nio.file.Path, String> LISTEN_CHOICES = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The host workers dial, chosen before the worker transport listens so that it can listen there:
+     * {@code scheduler-address} when set; with the server on a machine outside the cluster (--server here over --ssh),
+     * this host's address on the route toward the login node; with the server on the login node, the address of
+     * {@code interface}, else of the route toward the batch system's controller, else the first non-loopback one.
+     * Compute nodes never reach a loopback address, so it is used only when the login node is this very machine.
+     */
+    static String dialHost(ClusterDir dir, ClusterSpec spec) throws IOException {
+        Settings defaults = defaults(dir, spec);
+        Optional<String> configured = defaults.string(ConfigKeys.SCHEDULER_ADDRESS);
+        if (configured.isPresent()) {
+            LOG.info("Workers dial {} (scheduler-address)", configured.get());
+            return configured.get().substring(0, configured.get().lastIndexOf(':'));
+        }
+        if (spec.ssh() != null && spec.ssh().target() != null) {
+            String host = hostTowardLoginNode(spec.ssh().settings());
+            LOG.info("Workers dial {} (this host's address toward the login node {})", host, spec.ssh().target());
+            return host;
+        }
+        String toward = null;
+        try (RemoteShell shell = open(spec.ssh())) {
+            BatchSystem batch = BatchSystems.create(spec.system(), shell, dir.path().resolve("local-jobs"));
+            toward = batch.controllerHost().orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not ask {} for its controller's host ({}); choosing the address without it", spec.system(),
+                    e.getMessage());
+        }
+        WorkerAddresses.Choice choice = WorkerAddresses.choose(defaults.string(ConfigKeys.INTERFACE).orElse(null), toward);
+        String host = choice.host().contains(":") ? "[" + choice.host() + "]" : choice.host();
+        LOG.info("Workers dial {} ({})", host, choice.why());
+        return host;
+    }
 
     /**
-     * The address the worker transport binds: the host workers will dial ({@link #workerAddress}), never every
-     * interface. Only when that host is not an address of this machine (a {@code scheduler-address} behind NAT or a
-     * forward) does it listen on every interface, and it says so. The link is authenticated and encrypted either way.
+     * The address the worker transport binds: the host workers dial, never every interface. Only when that host is
+     * not an address of this machine (a {@code scheduler-address} behind NAT or a forward) does it listen on every
+     * interface, and it says so. The link is authenticated and encrypted either way.
      */
-    static String listenHost(ClusterDir dir, ClusterSpec spec) throws IOException {
-        String dial;
-        String configured = configuredAddress(dir, spec);
-        if (configured != null) {
-            dial = configured.substring(0, configured.lastIndexOf(':'));
-        } else {
-            try (RemoteShell shell = spec.ssh() != null && spec.ssh().target() != null ? null : open(spec.ssh())) {
-                BatchSystem batch = shell == null ? null
-                        : BatchSystems.create(spec.system(), shell, dir.path().resolve("local-jobs"));
-                String address = workerAddress(spec, defaults(dir, spec), batch, 0);
-                dial = address.substring(0, address.lastIndexOf(':'));
-            }
-            LISTEN_CHOICES.put(dir.path(), dial);
-        }
-        String bare = dial.startsWith("[") && dial.endsWith("]") ? dial.substring(1, dial.length() - 1) : dial;
+    static String bindHost(String dialHost) {
+        String bare = dialHost.startsWith("[") && dialHost.endsWith("]") ? dialHost.substring(1, dialHost.length() - 1) : dialHost;
         if (isThisMachine(bare)) {
             return bare;
         }
-        LOG.warn("Workers dial {}, which is not an address of this machine; listening for them on every interface", dial);
+        LOG.warn("Workers dial {}, which is not an address of this machine; listening for them on every interface", dialHost);
         return "0.0.0.0";
     }
 
@@ -138,37 +153,6 @@ final class BatchScaling implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /**
-     * The address workers dial: {@code scheduler-address} when set; with the server on a machine outside the cluster
-     * (--server here over --ssh), this host's address on the route toward the login node; with the server on the
-     * login node, the address of {@code interface}, else of the route toward the batch system's controller, else
-     * the first non-loopback one. Compute nodes never reach a loopback address, so it is used only when the login
-     * node is this very machine.
-     */
-    static String workerAddress(ClusterSpec spec, Settings defaults, BatchSystem batch, int port) throws IOException {
-        Optional<String> configured = defaults.string(ConfigKeys.SCHEDULER_ADDRESS);
-        if (configured.isPresent()) {
-            LOG.info("Workers dial {} (scheduler-address)", configured.get());
-            return configured.get();
-        }
-        if (spec.ssh() != null && spec.ssh().target() != null) {
-            String host = hostTowardLoginNode(spec.ssh().settings());
-            LOG.info("Workers dial {}:{} (this host's address toward the login node {})", host, port, spec.ssh().target());
-            return host + ":" + port;
-        }
-        String toward = null;
-        try {
-            toward = batch.controllerHost().orElse(null);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not ask {} for its controller's host ({}); choosing the address without it", batch.name(),
-                    e.getMessage());
-        }
-        WorkerAddresses.Choice choice = WorkerAddresses.choose(defaults.string(ConfigKeys.INTERFACE).orElse(null), toward);
-        String host = choice.host().contains(":") ? "[" + choice.host() + "]" : choice.host();
-        LOG.info("Workers dial {}:{} ({})", host, port, choice.why());
-        return host + ":" + port;
     }
 
     /** This host's address on the route toward the login node; no packet is sent, the kernel only picks a route. */

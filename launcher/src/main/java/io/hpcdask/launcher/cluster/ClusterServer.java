@@ -60,11 +60,12 @@ final class ClusterServer implements ClusterControl {
         scheduler = SchedulerServer.start(ServerConfig.defaults(dir.path(), spec.resources().amounts()));
         String configured = batch == null ? null : BatchScaling.configuredAddress(dir, batch);
         // Batch workers dial in from compute nodes: the transport listens on the address they dial, not on every interface.
-        String bindHost = batch == null ? HOST : BatchScaling.listenHost(dir, batch);
+        String dialHost = batch == null ? null : BatchScaling.dialHost(dir, batch);
+        String bindHost = batch == null ? HOST : BatchScaling.bindHost(dialHost);
         int port = configured == null ? 0 : Integer.parseInt(configured.substring(configured.lastIndexOf(':') + 1));
         transport = new WorkerTransport(bindHost, port, tokenBytes, HEARTBEAT_MILLIS, scheduler.workerListener()).start();
         if (batch != null) {
-            scaling = BatchScaling.start(dir, batch, scheduler, transport.port(), tokenBytes);
+            scaling = BatchScaling.start(dir, batch, scheduler, dialHost, transport.port(), tokenBytes);
         }
         api = new ApiServer(scheduler, this, apiToken.getBytes(StandardCharsets.UTF_8), 0);
         api.start();
