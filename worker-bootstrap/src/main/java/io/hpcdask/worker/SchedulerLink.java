@@ -18,6 +18,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ final class SchedulerLink {
     }
 
     private final WorkerSpec spec;
-    private final Supplier<List<String>> heldRuns;
+    private final Supplier<Map<String, Integer>> heldRuns;
     private final Handler handler;
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Backoff backoff = new Backoff(100, 5_000);
@@ -54,10 +55,19 @@ final class SchedulerLink {
     private volatile boolean everConnected;
     private final ConnectFailureLog failures = new ConnectFailureLog();
 
-    SchedulerLink(WorkerSpec spec, Supplier<List<String>> heldRuns, Handler handler) {
+    /** When a frame last came from a scheduler that welcomed us (System.currentTimeMillis); the lease runs from it. */
+    private volatile long lastHeardMillis;
+
+    SchedulerLink(WorkerSpec spec, Supplier<Map<String, Integer>> heldRuns, Handler handler) {
         this.spec = spec;
         this.heldRuns = heldRuns;
         this.handler = handler;
+        this.lastHeardMillis = spec.startMillis();
+    }
+
+    /** When the scheduler was last heard from (any frame, heartbeats included, after a Welcome). */
+    long lastHeardMillis() {
+        return lastHeardMillis;
     }
 
     void start() {
@@ -180,12 +190,12 @@ final class SchedulerLink {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            List<String> held = new java.util.ArrayList<>(heldRuns.get());
-            for (String id : unreportedRuns()) {
-                if (!held.contains(id)) {
-                    held.add(id);
-                }
+            Map<String, Integer> held = new java.util.LinkedHashMap<>(heldRuns.get());
+            Map<String, Integer> unreported;
+            synchronized (lock) {
+                unreported = pending.finishedRuns();
             }
+            unreported.forEach(held::putIfAbsent);
             ctx.writeAndFlush(spec.hello(held));
         }
 
@@ -205,6 +215,7 @@ final class SchedulerLink {
                 }
                 return;
             }
+            lastHeardMillis = System.currentTimeMillis();
             if (!(message instanceof Message.Heartbeat)) {
                 handler.received(message);
             }
@@ -220,6 +231,7 @@ final class SchedulerLink {
                 return;
             }
             welcomed = true;
+            lastHeardMillis = System.currentTimeMillis();
             backoff.reset();
             failures.reset();
             long hb = welcome.heartbeatMillis();
