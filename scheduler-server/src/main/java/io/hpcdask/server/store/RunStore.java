@@ -44,7 +44,11 @@ public final class RunStore implements AutoCloseable {
     private long nextId;
     private volatile boolean closed;
 
-    private sealed interface Job permits StageJob, ChangeJob, FlushJob, CloseJob {}
+    private sealed interface Job permits StageJob, ChangeJob, HistoryJob, FlushJob, CloseJob {}
+
+    /** A report about a superseded copy of a run: a row in its history, its state untouched. */
+    private record HistoryJob(String runId, String worker, int attempt, String outcome, Integer exitCode, long at)
+            implements Job {}
 
     private record StageJob(List<RunSpec> specs, long now, CompletableFuture<List<StoredRun>> done,
                             List<StoredRun> rows) implements Job {}
@@ -140,6 +144,14 @@ public final class RunStore implements AutoCloseable {
         submit(new ChangeJob(change));
     }
 
+    /**
+     * Queues a history row for a report about a copy of a run that is no longer its current one (from state
+     * {@code superseded}, to state {@code outcome}); the run's own row is not changed.
+     */
+    public void recordSuperseded(String runId, String worker, int attempt, String outcome, Integer exitCode, long at) {
+        submit(new HistoryJob(runId, worker, attempt, outcome, exitCode, at));
+    }
+
     /** Waits until everything queued so far is committed. */
     public void flush() {
         FlushJob job = new FlushJob(new CompletableFuture<>());
@@ -216,6 +228,8 @@ public final class RunStore implements AutoCloseable {
             insert(s);
         } else if (job instanceof ChangeJob c) {
             update(c.change());
+        } else if (job instanceof HistoryJob h) {
+            history(h);
         }
     }
 
@@ -275,6 +289,29 @@ public final class RunStore implements AutoCloseable {
             }
             ps.setInt(6, ch.attempts());
             ps.setLong(7, ch.timeMillis());
+            ps.executeUpdate();
+        }
+    }
+
+    private void history(HistoryJob h) throws SQLException {
+        long id;
+        try {
+            id = Long.parseLong(h.runId());
+        } catch (NumberFormatException e) {
+            return; // not one of ours
+        }
+        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO transitions (run_id, from_state, to_state,"
+                + " worker, exit_code, attempts, at) VALUES (?, 'superseded', ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, id);
+            ps.setString(2, h.outcome());
+            ps.setString(3, h.worker());
+            if (h.exitCode() == null) {
+                ps.setNull(4, Types.INTEGER);
+            } else {
+                ps.setInt(4, h.exitCode());
+            }
+            ps.setInt(5, h.attempt());
+            ps.setLong(6, h.at());
             ps.executeUpdate();
         }
     }
