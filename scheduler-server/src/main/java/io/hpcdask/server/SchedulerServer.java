@@ -1,6 +1,7 @@
 package io.hpcdask.server;
 
 import io.hpcdask.protocol.InvalidValueException;
+import io.hpcdask.server.api.ApiException;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.RunView;
 import io.hpcdask.server.api.SchedulerService;
@@ -20,6 +21,7 @@ import io.hpcdask.server.provision.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
 import io.hpcdask.server.store.RunSpec;
 import io.hpcdask.server.store.RunStore;
+import io.hpcdask.server.store.StoreUnavailableException;
 import io.hpcdask.server.store.StoredRun;
 import io.hpcdask.server.transport.WorkerListener;
 import java.nio.file.Path;
@@ -46,6 +48,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     public static final String LOGGER = "hpc-dask.scheduler";
     public static final String DATABASE = "runs.db";
     public static final String RUN_LOGS = "runs";
+    /** How the API and {@code cluster status} begin to say that the run database cannot write. */
+    public static final String DEGRADED = "degraded: store unavailable";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
@@ -171,6 +175,19 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     @Override
     public StageResult stage(List<RunRequest> requests) {
+        return stage(null, requests);
+    }
+
+    /**
+     * Stages runs once they are durable. A {@code requestId} (chosen by the client, or null) that staged runs before
+     * returns those runs and stages nothing, so a client retrying after a lost answer never stages twice. While the
+     * store cannot write, nothing is staged: {@link ApiException} 503 with the reason.
+     */
+    @Override
+    public StageResult stage(String requestId, List<RunRequest> requests) {
+        if (requestId != null && (requestId.isEmpty() || requestId.length() > 200)) {
+            throw new InvalidValueException("a request id must have 1 to 200 characters, got " + requestId.length());
+        }
         Set<String> warnings = new LinkedHashSet<>();
         List<RunSpec> specs = new ArrayList<>(requests.size());
         for (RunRequest r : requests) {
@@ -182,7 +199,12 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             specs.add(new RunSpec(r.argv(), r.shell(), r.cwd(), r.env(), r.tags(), r.label(), parsed.requires()));
         }
         warnings.forEach(LOG::warn);
-        List<StoredRun> stored = store.stage(specs, loop.now());
+        List<StoredRun> stored;
+        try {
+            stored = store.stage(specs, loop.now(), requestId);
+        } catch (StoreUnavailableException e) {
+            throw new ApiException(503, DEGRADED + ": " + e.reason());
+        }
         return new StageResult(stored.stream().map(StoredRun::id).toList(), List.copyOf(warnings));
     }
 
@@ -190,7 +212,11 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     @Override
     public List<RunView> runs(String state) {
         RunState filter = parseState(state);
-        store.flush();
+        try {
+            store.flush();
+        } catch (StoreUnavailableException e) {
+            // what is not committed yet is still shown: the store reads its queued changes too
+        }
         List<StoredRun> stored = store.runs(filter);
         Map<String, String> reasons = closed ? Map.of() : loop.call(() -> {
             Map<String, String> m = new HashMap<>();
@@ -281,6 +307,14 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         return loop.call(() -> core.run(runId));
     }
 
+    /**
+     * {@code degraded: store unavailable: REASON} while the run database cannot write (no submissions are accepted
+     * then; state changes wait and are retried), else null.
+     */
+    public String degraded() {
+        return store.unavailable().map(why -> DEGRADED + ": " + why).orElse(null);
+    }
+
     public ServerStatus status() {
         return loop.call(() -> new ServerStatus(core.workerCount(), core.stagedCount(), core.runningCount(),
                 outbox.finishedCount(), core.nothingToDo()));
@@ -347,7 +381,11 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             });
         } finally {
             loop.close();
-            store.close();
+            try {
+                store.close();
+            } catch (StoreUnavailableException e) { // each change not recorded is in the log already
+                LOG.error("Closed the run database with changes not recorded: {}", e.getMessage());
+            }
         }
     }
 

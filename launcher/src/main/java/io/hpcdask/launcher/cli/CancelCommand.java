@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.protocol.Printable;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.List;
@@ -36,9 +37,9 @@ final class CancelCommand implements Callable<Integer> {
         int status = ExitCodes.OK;
         for (String id : ids) {
             if (cancelled.contains(id)) {
-                out.println("Cancelled run " + id);
+                out.println("Cancelled run " + Printable.escape(id));
             } else {
-                err.println("hpc-dask: run " + id + " was not cancelled: no such run, or it has already ended");
+                err.println("hpc-dask: run " + Printable.escape(id) + " was not cancelled: no such run, or it has already ended");
                 status = ExitCodes.FAILED;
             }
         }

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.ClusterStatus;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -31,6 +32,9 @@ final class ClusterStatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Cluster:    %s%n", s.name());
         out.printf("State:      running (pid %d, up since %s)%n", s.pid(), Table.time(s.startedAt()));
+        if (s.degraded() != null) { // the run database cannot write: no submissions until it can
+            out.printf("Store:      %s (submissions are refused until it recovers by itself)%n", Printable.escape(s.degraded()));
+        }
         String server = running.remote().map(r -> "on " + r.where() + ", cluster id " + r.clusterId()
                 + ", files in " + r.dir()).orElse("on this machine (" + s.serverHost() + ")");
         out.printf("Server:     %s%n", server);
@@ -55,9 +59,9 @@ final class ClusterStatusCommand implements Callable<Integer> {
             out.printf("Profile %s: target %d, %d pending, %d running, %d connected%s%n", p.profile(), p.target(), p.pending(),
                     p.running(), p.connected(), p.submitting() > 0 ? ", " + p.submitting() + " being submitted" : "");
             if (p.pausedReason() != null) {
-                out.printf("  PAUSED: %s (scale again to retry)%n", p.pausedReason());
+                out.printf("  PAUSED: %s (scale again to retry)%n", Printable.escape(p.pausedReason()));
             } else if (p.lastError() != null) {
-                out.printf("  last failure: %s%n", p.lastError());
+                out.printf("  last failure: %s%n", Printable.escape(p.lastError()));
             }
             if (p.lastError() != null) {
                 ScaleCommand.outputFiles(p).lines().filter(l -> !l.isEmpty()).forEach(l -> out.printf("  %s%n", l));

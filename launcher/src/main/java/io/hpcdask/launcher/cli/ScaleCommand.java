@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.ScaleRequest;
 import io.hpcdask.server.api.ScaleResult;
 import io.hpcdask.server.api.ScalingView;
@@ -130,7 +131,7 @@ final class ScaleCommand implements Callable<Integer> {
                     for (Autoscaler.JobView j : jobs) {
                         if (j.worker() == null) {
                             why.append("\n  job ").append(j.jobId()).append(' ').append(j.state())
-                                    .append(j.reason() == null || j.reason().isBlank() ? "" : " (" + j.reason() + ")");
+                                    .append(j.reason() == null || j.reason().isBlank() ? "" : " (" + Printable.escape(j.reason()) + ")");
                             if (j.state() == JobState.RUNNING && j.runningSince() != null && !j.workerConnected()) {
                                 why.append(", running for ").append(seconds(now - j.runningSince()))
                                         .append(" s, its worker has not connected");

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.StageResult;
 import java.io.IOException;
@@ -7,11 +8,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import io.hpcdask.launcher.cluster.ClusterDir;
@@ -28,6 +31,10 @@ import picocli.CommandLine.Spec;
             "Requirements come from tags starting with 'dask:', e.g. --tag 'dask:gpu=1 foo=2'; several tags merge.",
             "Put '--' before the command so its own options are not read as hpc-dask's."})
 final class SubmitRunCommand implements Callable<Integer> {
+    /** Sends of one submission whose answer is lost (timeout, broken connection) before giving up with exit 3. */
+    static final int SEND_ATTEMPTS = 3;
+    static final Duration RESEND_PAUSE = Duration.ofSeconds(1);
+
     @Spec
     CommandSpec spec;
     @Mixin
@@ -66,11 +73,18 @@ final class SubmitRunCommand implements Callable<Integer> {
         ClusterDir dir = cluster.resolve(context);
         List<RunRequest> requests = requests(RemoteCluster.read(dir.path()).orElse(null));
         RunningCluster running = RunningCluster.require(dir);
-        StageResult result = running.call(c -> c.stage(requests));
+        // one id for this submission, sent again with every resend: the scheduler stages it once whatever happens
+        String requestId = UUID.randomUUID().toString();
+        PrintWriter retries = spec.commandLine().getErr();
+        StageResult result = running.call(c -> c.stageRetrying(requestId, requests, SEND_ATTEMPTS, RESEND_PAUSE, e -> {
+            retries.println("hpc-dask: warning: " + e.getMessage() + "; sending the submission again (request "
+                    + requestId + ": its runs are staged once however often it is sent)");
+            retries.flush();
+        }));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         for (String warning : new LinkedHashSet<>(result.warnings())) {
-            err.println("hpc-dask: warning: " + warning);
+            err.println("hpc-dask: warning: " + Printable.escape(warning));
         }
         err.flush();
         StringBuilder ids = new StringBuilder(result.ids().size() * 8);

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.protocol.Printable;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -9,18 +10,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** A plain-text table with left-aligned columns; the last column is not padded. */
+/**
+ * A plain-text table with left-aligned columns; the last column is not padded. Every cell has its control
+ * characters escaped ({@link Printable}), so a label or a reason holding a newline or an ANSI sequence cannot forge
+ * a row or repaint the terminal.
+ */
 final class Table {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final List<String[]> rows = new ArrayList<>();
 
     Table(String... header) {
-        rows.add(header);
+        rows.add(clean(header));
     }
 
     void add(String... cells) {
-        rows.add(cells);
+        rows.add(clean(cells));
+    }
+
+    private static String[] clean(String[] cells) {
+        String[] out = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            out[i] = cells[i] == null ? "-" : Printable.escape(cells[i]);
+        }
+        return out;
     }
 
     void print(PrintWriter out) {

@@ -102,7 +102,7 @@ final class ClusterServer implements ClusterControl {
         ServerStatus s = scheduler.status();
         return new ClusterStatus(dir.name(), HOST, api.port(), transport.port(), ProcessHandle.current().pid(), startedAt,
                 s.workers(), counts, spec.resources().toString(), s.finished(), s.nothingToDo(),
-                scaling != null ? scaling.workerAddress() : HOST + ":" + transport.port(), HOST_NAME);
+                scaling != null ? scaling.workerAddress() : HOST + ":" + transport.port(), HOST_NAME, scheduler.degraded());
     }
 
     @Override

@@ -37,7 +37,7 @@ class LaptopIT {
         Result up = cli.ok("cluster", "up", "--name", NAME, "--system", "slurm", "--ssh", MultiHost.sshTarget(),
                 "--cores", "1", "--memory", "500M", "--walltime", "00:10:00");
         assertThat(up.stdout()).contains("scheduler server on login", "workers dial " + MultiHost.loginClusterAddress() + ":");
-        pid = cli.serverPid(NAME);
+        pid = WorldCli.serverPid(up);
         SERVERS.add(pid);
         assertThat(WorldCli.serverAlive(pid)).as("the server runs on login, pid %d", pid).isTrue();
     }

@@ -40,7 +40,7 @@ class LoginNodeIT {
         Result up = cli.ok("cluster", "up", "--cores", "2", "--memory", "8G", "--walltime", "00:30:00");
         assertThat(up.stdout().lines().findFirst().orElse("")).startsWith("Using slurm: sbatch found on");
         assertThat(up.stdout()).contains("workers dial " + MultiHost.loginClusterAddress() + ":");
-        servers.add(cli.serverPid("default"));
+        servers.add(WorldCli.serverPid(up));
 
         Result script = cli.ok("print", "job-script");
         assertThat(script.stdout()).contains("#SBATCH --cpus-per-task=2\n", "#SBATCH --mem=8G\n", "#SBATCH -t 00:30:00\n",
@@ -64,8 +64,8 @@ class LoginNodeIT {
     @Test
     void workersDialTheLoginNodeWithoutAnyAddressGiven() {
         WorldCli cli = WorldCli.login(null);
-        cli.ok("cluster", "up", "--system", "slurm", "--cores", "1", "--memory", "500M", "--walltime", "00:10:00");
-        servers.add(cli.serverPid("default"));
+        Result up = cli.ok("cluster", "up", "--system", "slurm", "--cores", "1", "--memory", "500M", "--walltime", "00:10:00");
+        servers.add(WorldCli.serverPid(up));
         cli.ok("scale", "2", "--wait", "--timeout", "3m");
         Result run = cli.ok("submit", "run", "--wait", "--", "hostname");
         assertThat(run.stdout()).containsPattern("(?m)^node[12]$");

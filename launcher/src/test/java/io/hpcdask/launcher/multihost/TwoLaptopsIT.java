@@ -35,9 +35,9 @@ class TwoLaptopsIT {
         WorldCli first = WorldCli.laptop();
         WorldCli second = WorldCli.laptop();
         for (WorldCli cli : List.of(first, second)) {
-            cli.ok("cluster", "up", "--name", "same", "--system", "slurm", "--ssh", MultiHost.sshTarget(), "--cores", "1",
-                    "--memory", "500M", "--walltime", "00:10:00");
-            SERVERS.add(cli.serverPid("same"));
+            Result up = cli.ok("cluster", "up", "--name", "same", "--system", "slurm", "--ssh", MultiHost.sshTarget(),
+                    "--cores", "1", "--memory", "500M", "--walltime", "00:10:00");
+            SERVERS.add(WorldCli.serverPid(up));
         }
         assertThat(SERVERS.get(0)).isNotEqualTo(SERVERS.get(1));
         String firstId = clusterId(first);

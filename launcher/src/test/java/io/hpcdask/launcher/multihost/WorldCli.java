@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 final class WorldCli {
     static final Duration COMMAND = Duration.ofMinutes(4);
-    private static final Pattern PID = Pattern.compile("running \\(pid (\\d+)");
+    private static final Pattern PID = Pattern.compile("pid (\\d+)");
 
     private final boolean laptop;
     private final String home;
@@ -68,11 +68,11 @@ final class WorldCli {
         return run(args).assertOk();
     }
 
-    /** The server's pid, from {@code cluster status} (on the login node for both kinds of client). */
-    long serverPid(String name) {
-        Matcher m = PID.matcher(ok("cluster", "status", "--name", name).stdout());
+    /** The server's pid (on the login node for both kinds of client) from what {@code cluster up} printed. */
+    static long serverPid(Result up) {
+        Matcher m = PID.matcher(up.stdout());
         if (!m.find()) {
-            throw new AssertionError("no pid in cluster status of " + name);
+            throw new AssertionError("no server pid in " + up);
         }
         return Long.parseLong(m.group(1));
     }

@@ -13,6 +13,8 @@ final class ApiPaths {
     static final String SCALE = "/api/scale";
     static final String SCALING = "/api/scaling";
     static final String JOB_SCRIPT = "/api/job-script";
+    /** The header of a submission carrying its client-chosen id: a repeated id returns the same runs. */
+    static final String REQUEST_ID = "Hpc-Dask-Request-Id";
 
     /** One log read returns at most this much, so following a large log streams it in pieces. */
     static final int MAX_LOG_CHUNK = 1 << 20;

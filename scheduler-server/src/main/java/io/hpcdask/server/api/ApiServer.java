@@ -1,9 +1,11 @@
 package io.hpcdask.server.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.hpcdask.protocol.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,10 +31,32 @@ import org.slf4j.LoggerFactory;
 /**
  * The client API: {@link SchedulerService} and {@link ClusterControl} over HTTP with JSON, on 127.0.0.1 only.
  * Every request must carry {@code Authorization: Bearer <cluster token>}; anything else gets 401 before the request
- * is looked at.
+ * is looked at (its body is not read). A request must arrive within {@link #REQUEST_SECONDS} (headers and body) and
+ * its body may hold at most {@link #MAX_BODY_BYTES} (413 beyond); malformed JSON gets 400 with the parser's reason.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** The largest request body accepted; a submission of 10,000 runs is about 2 MiB. */
+    public static final long MAX_BODY_BYTES = 8L << 20;
+    /**
+     * How long a client may take to send one request, and to take one reply, before its connection is closed: a slow
+     * or stalled client cannot hold one of the few handler threads for longer.
+     */
+    public static final long REQUEST_SECONDS = 20;
+    /** How long {@link #close()} lets requests in flight (such as the shutdown request itself) finish their replies. */
+    private static final long CLOSE_GRACE_MILLIS = 2_000;
+
+    static {
+        // the JDK's HTTP server reads these once, when its first server is created; a value already set wins
+        setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(REQUEST_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxRspTime", Long.toString(REQUEST_SECONDS));
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
     private static final TypeReference<List<RunRequest>> RUN_REQUESTS = new TypeReference<>() {};
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
@@ -42,6 +66,9 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer http;
     private final ExecutorService executor;
+    private final Object flight = new Object();
+    private int inFlight;
+    private volatile boolean closing;
 
     public ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port) throws IOException {
         this.service = service;
@@ -66,22 +93,61 @@ public final class ApiServer implements AutoCloseable {
         return http.getAddress().getPort();
     }
 
+    /**
+     * Stops answering: requests in flight (the shutdown request among them) get up to a couple of seconds to send
+     * their replies, new ones get 503, then the listener and every connection close.
+     */
     @Override
     public void close() {
+        closing = true;
+        long until = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
+        synchronized (flight) {
+            long left;
+            while (inFlight > 0 && (left = until - System.currentTimeMillis()) > 0) {
+                try {
+                    flight.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         http.stop(0);
         executor.shutdownNow();
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        synchronized (flight) {
+            inFlight++;
+        }
         try {
             if (!authorized(ex)) {
-                drain(ex.getRequestBody());
+                // the body is not read: answer and close the connection
+                ex.getResponseHeaders().set("Connection", "close");
                 sendError(ex, 401, "missing or wrong cluster token");
+                return;
+            }
+            if (closing) {
+                ex.getResponseHeaders().set("Connection", "close");
+                sendError(ex, 503, "the scheduler is shutting down");
                 return;
             }
             route(ex);
         } catch (ApiException e) {
             sendError(ex, e.status(), e.getMessage());
+        } catch (BodyTooLargeException e) {
+            // an honest client still sending its body would lose the reply to a reset if the connection closed
+            // now: read what is left, up to a bound (the request time bounds it too), then answer and close
+            discardRest(ex.getRequestBody(), e.declared);
+            ex.getResponseHeaders().set("Connection", "close");
+            sendError(ex, 413, e.getMessage());
+        } catch (JsonProcessingException e) {
+            String reason = "malformed JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")");
+            LOG.warn("API request {} {} refused: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                    Printable.escape(reason, 300));
+            sendError(ex, 400, reason);
         } catch (IllegalArgumentException e) {
             sendError(ex, 400, e.getMessage());
         } catch (RuntimeException e) {
@@ -89,6 +155,98 @@ public final class ApiServer implements AutoCloseable {
             sendError(ex, 500, e.toString());
         } finally {
             ex.close(); // after the catch clauses, which still answer on this exchange
+            synchronized (flight) {
+                inFlight--;
+                flight.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * The request body, refused with 413 when it declares or turns out to hold more than {@link #MAX_BODY_BYTES}.
+     */
+    private static InputStream body(HttpExchange ex) throws BodyTooLargeException {
+        String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            long n;
+            try {
+                n = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                throw new ApiException(400, "bad Content-Length");
+            }
+            if (n > MAX_BODY_BYTES) {
+                throw new BodyTooLargeException(n);
+            }
+        }
+        return new LimitedInputStream(ex.getRequestBody(), MAX_BODY_BYTES);
+    }
+
+    /** How much of a body over the limit is read and thrown away so that its sender sees the 413. */
+    private static final long MAX_DISCARD_BYTES = 8 * MAX_BODY_BYTES;
+
+    private static void discardRest(InputStream body, long declared) {
+        if (declared > MAX_DISCARD_BYTES) {
+            return; // not worth reading: close on it
+        }
+        byte[] buf = new byte[64 * 1024];
+        long left = MAX_DISCARD_BYTES;
+        try {
+            for (int n; left > 0 && (n = body.read(buf, 0, (int) Math.min(buf.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client went away or the request time ran out: nothing to answer
+        }
+    }
+
+    /** A request body over the limit; an IOException so it passes through the JSON parser unchanged. */
+    static final class BodyTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+        /** The declared length, or -1 when none was declared. */
+        final long declared;
+
+        BodyTooLargeException(long size) {
+            super("the request body " + (size < 0 ? "is larger" : "of " + size + " bytes is larger") + " than the limit of "
+                    + MAX_BODY_BYTES + " bytes");
+            this.declared = size;
+        }
+    }
+
+    /** Reads at most {@code limit} bytes, then fails with {@link BodyTooLargeException} instead of reading more. */
+    private static final class LimitedInputStream extends java.io.FilterInputStream {
+        private long left;
+
+        LimitedInputStream(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            // one byte beyond the limit tells a body at the limit from one over it
+            int n = super.read(b, off, (int) Math.min(len, left + 1));
+            if (n > 0) {
+                left -= n;
+                if (left < 0) {
+                    throw new BodyTooLargeException(-1);
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            return read(new byte[(int) Math.min(n, 8192)]);
         }
     }
 
@@ -104,22 +262,24 @@ public final class ApiServer implements AutoCloseable {
         Map<String, String> query = query(ex.getRequestURI().getRawQuery());
         switch (method + " " + path) {
             case "POST " + ApiPaths.RUNS -> {
-                List<RunRequest> runs = json.readValue(ex.getRequestBody(), RUN_REQUESTS);
-                sendJson(ex, service.stage(runs));
+                List<RunRequest> runs = json.readValue(body(ex), RUN_REQUESTS);
+                sendJson(ex, service.stage(ex.getRequestHeaders().getFirst(ApiPaths.REQUEST_ID), runs));
             }
             case "GET " + ApiPaths.RUNS -> sendJson(ex, service.runs(query.get("state")));
             case "GET " + ApiPaths.RUN -> sendJson(ex, findRun(required(query, "id")));
             case "GET " + ApiPaths.RUN_LOG -> sendLog(ex, required(query, "id"), offset(query));
             case "GET " + ApiPaths.RUN_LOG_PATH -> sendJson(ex, logPath(required(query, "id")).toString());
             case "GET " + ApiPaths.WORKERS -> sendJson(ex, service.workers());
-            case "POST " + ApiPaths.CANCEL -> sendJson(ex, service.cancel(json.readValue(ex.getRequestBody(), STRINGS)));
+            case "POST " + ApiPaths.CANCEL -> sendJson(ex, service.cancel(json.readValue(body(ex), STRINGS)));
             case "GET " + ApiPaths.STATUS -> sendJson(ex, control.status());
-            case "POST " + ApiPaths.SCALE -> sendJson(ex, control.scale(json.readValue(ex.getRequestBody(), ScaleRequest.class)));
+            case "POST " + ApiPaths.SCALE -> sendJson(ex, control.scale(json.readValue(body(ex), ScaleRequest.class)));
             case "GET " + ApiPaths.SCALING -> sendJson(ex, control.scaling());
             case "GET " + ApiPaths.JOB_SCRIPT -> sendJson(ex, control.jobScript(query.get("profile")));
             case "POST " + ApiPaths.SHUTDOWN -> {
-                sendJson(ex, "shutting down");
+                // the reply says the shutdown has begun, so it goes after the call (which returns at once); the
+                // shutdown's close() of this server waits for this reply to be sent
                 control.shutdown();
+                sendJson(ex, "shutting down");
             }
             default -> throw new ApiException(404, "no such API call: " + method + " " + path);
         }
@@ -210,9 +370,5 @@ public final class ApiServer implements AutoCloseable {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    private static void drain(InputStream in) throws IOException {
-        in.transferTo(OutputStream.nullOutputStream());
     }
 }

@@ -14,6 +14,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,9 +39,101 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
     }
 
+    /**
+     * Stages {@code runs}, in as many requests as the API's body limit ({@link ApiServer#MAX_BODY_BYTES}) needs, in
+     * order; a big array goes in batches. If a later batch is refused, the message says how many were staged.
+     */
     @Override
     public StageResult stage(List<RunRequest> runs) {
-        return post(ApiPaths.RUNS, runs, new TypeReference<StageResult>() {});
+        return stage(null, runs);
+    }
+
+    /**
+     * Stages {@code runs} as {@link #stage(List)} does, under {@code requestId} (or null): sent again after a lost
+     * answer, the same id returns the same runs, staged once. In batches, batch {@code i} goes as
+     * {@code requestId#i}: the split depends only on the runs, so a resend names each batch as the first send did.
+     */
+    @Override
+    public StageResult stage(String requestId, List<RunRequest> runs) {
+        byte[] whole = encode(runs);
+        if (whole.length <= ApiServer.MAX_BODY_BYTES) {
+            return postRuns(whole, requestId);
+        }
+        // batches of about half the limit, each checked (and halved again if its runs are bigger than average)
+        int batches = (int) Math.min(runs.size(), (2 * (long) whole.length + ApiServer.MAX_BODY_BYTES - 1) / ApiServer.MAX_BODY_BYTES);
+        int per = (runs.size() + batches - 1) / batches;
+        List<byte[]> bodies = new ArrayList<>();
+        for (int from = 0; from < runs.size(); from += per) {
+            split(runs.subList(from, Math.min(runs.size(), from + per)), bodies);
+        }
+        List<String> ids = new ArrayList<>();
+        java.util.LinkedHashSet<String> warnings = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < bodies.size(); i++) {
+            StageResult part;
+            try {
+                part = postRuns(bodies.get(i), requestId == null ? null : requestId + "#" + i);
+            } catch (ApiException e) {
+                if (ids.isEmpty()) {
+                    throw e;
+                }
+                throw new ApiException(e.status(), e.getMessage() + " (the first " + ids.size() + " of " + runs.size()
+                        + " runs were staged, ids " + ids.get(0) + " to " + ids.get(ids.size() - 1) + ")");
+            }
+            ids.addAll(part.ids());
+            warnings.addAll(part.warnings());
+        }
+        return new StageResult(ids, new ArrayList<>(warnings));
+    }
+
+    private StageResult postRuns(byte[] body, String requestId) {
+        HttpRequest.Builder request = request(ApiPaths.RUNS).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (requestId != null) {
+            request.header(ApiPaths.REQUEST_ID, requestId);
+        }
+        return send(request.build(), new TypeReference<StageResult>() {});
+    }
+
+    /**
+     * Stages runs under {@code requestId}, sending the same request again when its answer is lost (the scheduler did
+     * not answer in time, or the connection broke): up to {@code attempts} sends, {@code pause} times the attempt
+     * number apart, with {@code onRetry} told before each resend. The scheduler stages a request id once, so however
+     * many sends reach it, the runs are staged once and every answer names the same ids. Nothing answering at all
+     * (connection refused) and refusals are not retried.
+     */
+    public StageResult stageRetrying(String requestId, List<RunRequest> runs, int attempts, Duration pause,
+                                     java.util.function.Consumer<ApiUnreachableException> onRetry) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return stage(requestId, runs);
+            } catch (ApiUnreachableException e) {
+                if (attempt >= attempts || e.getCause() instanceof ConnectException) {
+                    throw e;
+                }
+                onRetry.accept(e);
+                try {
+                    Thread.sleep(pause.toMillis() * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Encodes {@code runs} as bodies each within the API's limit, halving a batch until it fits. */
+    private void split(List<RunRequest> runs, List<byte[]> bodies) {
+        byte[] bytes = encode(runs);
+        if (bytes.length <= ApiServer.MAX_BODY_BYTES) {
+            bodies.add(bytes);
+        } else if (runs.size() == 1) {
+            throw new IllegalArgumentException("a run's request is " + bytes.length + " bytes, more than the API's limit of "
+                    + ApiServer.MAX_BODY_BYTES + " bytes");
+        } else {
+            int half = runs.size() / 2;
+            split(runs.subList(0, half), bodies);
+            split(runs.subList(half, runs.size()), bodies);
+        }
     }
 
     @Override
@@ -103,12 +196,18 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     }
 
     private <T> T post(String path, Object body, TypeReference<T> type) {
-        byte[] bytes;
+        return postBytes(path, encode(body), type);
+    }
+
+    private byte[] encode(Object body) {
         try {
-            bytes = json.writeValueAsBytes(body);
+            return json.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot encode request: " + e.getMessage(), e);
         }
+    }
+
+    private <T> T postBytes(String path, byte[] bytes, TypeReference<T> type) {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), type);
     }

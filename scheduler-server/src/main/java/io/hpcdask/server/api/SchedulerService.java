@@ -11,6 +11,14 @@ public interface SchedulerService {
     /** Stages runs; returns only once every one of them is durable in the store. */
     StageResult stage(List<RunRequest> runs);
 
+    /**
+     * Stages runs as {@link #stage(List)} does; a {@code requestId} (chosen by the client, or null) seen before returns
+     * the runs that request staged and stages nothing, so a retry after a lost answer never stages twice.
+     */
+    default StageResult stage(String requestId, List<RunRequest> runs) {
+        return stage(runs);
+    }
+
     /** Runs in staging order; {@code state} null for all. */
     List<RunView> runs(String state);
 

@@ -2,6 +2,7 @@ package io.hpcdask.server.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.server.PrivateFiles;
 import io.hpcdask.server.core.Assignment;
 import io.hpcdask.server.core.RunState;
@@ -15,34 +16,57 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable record of runs: SQLite in WAL mode with {@code synchronous=FULL}. One writer thread owns the write
  * connection and commits whatever is pending as one transaction (group commit): many stagings and state changes cost
  * one fsync. {@link #stage} returns only after its runs are committed; state changes are queued and committed in order.
  * Reads use a second connection, which WAL lets run beside the writer.
+ *
+ * <p>The store never lies. A batch that fails to commit (disk full, a lock held past the busy timeout, an I/O error) is
+ * rolled back on a fresh writer connection, so nothing of it is on disk, and the next id is read again from the
+ * database. Its stagings fail (their callers are told; nothing of them is stored); its state changes are kept and
+ * retried in order with backoff until they commit, never dropped, and every failed attempt is logged. Until a commit
+ * succeeds again the store is {@linkplain #unavailable() unavailable}: stagings are refused at once, and it probes the
+ * disk by itself, so it recovers when space returns. Reads show queued changes that are not yet committed.
  */
 public final class RunStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The scheduler's log (the server's {@code SchedulerServer.LOGGER}): users grep its lines. */
+    private static final Logger LOG = LoggerFactory.getLogger("hpc-dask.scheduler");
     /** Jobs committed together at most; 1 turns group commit off (one transaction per change, the slow baseline). */
     public static final int DEFAULT_MAX_BATCH = 50_000;
+    /** The first pause before a failed batch is tried again; it doubles up to {@link #MAX_BACKOFF_MILLIS}. */
+    static final long FIRST_BACKOFF_MILLIS = 100;
+    static final long MAX_BACKOFF_MILLIS = 2_000;
+    /** How long {@link #close()} keeps retrying changes that cannot be committed before it gives them up, logged. */
+    static final long CLOSE_RETRY_MILLIS = 20_000;
 
     private final Path file;
-    private final Connection writer;
+    private Connection writer;
     private final Connection reader;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final Consumer<List<StoredRun>> onStaged;
     private final int maxBatch;
+    /** State changes queued or being retried, not yet committed, per run id, oldest first; reads show them. */
+    private final Map<Long, List<StateChange>> uncommitted = new HashMap<>();
     private long nextId;
     private volatile boolean closed;
+    /** Why the last commit failed while no commit has succeeded since; null while the store works. */
+    private volatile String unavailable;
 
     private sealed interface Job permits StageJob, ChangeJob, HistoryJob, FlushJob, CloseJob {}
 
@@ -50,8 +74,24 @@ public final class RunStore implements AutoCloseable {
     private record HistoryJob(String runId, String worker, int attempt, String outcome, Integer exitCode, long at)
             implements Job {}
 
-    private record StageJob(List<RunSpec> specs, long now, CompletableFuture<List<StoredRun>> done,
-                            List<StoredRun> rows) implements Job {}
+    /** Runs to stage; {@code requestId} (or null) makes a repeated request return the runs of the first. */
+    private static final class StageJob implements Job {
+        final List<RunSpec> specs;
+        final long now;
+        final String requestId;
+        final CompletableFuture<List<StoredRun>> done = new CompletableFuture<>();
+        final List<StoredRun> rows = new ArrayList<>();
+        /** The request id was seen before: {@link #rows} are the runs it staged then, not new ones. */
+        boolean repeated;
+        /** Why a repeated request id is refused (it staged another number of runs), else null. */
+        String refusal;
+
+        StageJob(List<RunSpec> specs, long now, String requestId) {
+            this.specs = specs;
+            this.now = now;
+            this.requestId = requestId;
+        }
+    }
 
     private record ChangeJob(StateChange change) implements Job {}
 
@@ -68,15 +108,19 @@ public final class RunStore implements AutoCloseable {
         Schema.create(writer);
         this.reader = connect(file);
         makePrivate(file);
-        try (Statement s = writer.createStatement();
-             ResultSet rs = s.executeQuery("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name='runs'), 0),"
-                     + " coalesce((SELECT max(id) FROM runs), 0))")) {
-            nextId = rs.next() ? rs.getLong(1) + 1 : 1;
-        }
-        writer.setAutoCommit(false);
+        nextId = readNextId(writer);
         thread = new Thread(this::writeLoop, "hpc-dask-store-writer");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** The next free id: past every id ever used, even of runs since deleted (AUTOINCREMENT's sequence). */
+    private static long readNextId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name='runs'), 0),"
+                     + " coalesce((SELECT max(id) FROM runs), 0))")) {
+            return rs.next() ? rs.getLong(1) + 1 : 1;
+        }
     }
 
     /**
@@ -130,30 +174,64 @@ public final class RunStore implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Why the store cannot write (the last failure, e.g. {@code database or disk is full}), or empty while it works.
+     * It stays so until a commit succeeds again: a retried change or the store's own probe.
+     */
+    public Optional<String> unavailable() {
+        return Optional.ofNullable(unavailable);
+    }
+
     // ---------------------------------------------------------------- writes
 
     /** Stages runs and returns them with their new ids once they are committed. */
     public List<StoredRun> stage(List<RunSpec> specs, long now) {
-        StageJob job = new StageJob(List.copyOf(specs), now, new CompletableFuture<>(), new ArrayList<>());
-        submit(job);
-        return await(job.done(), "staging " + specs.size() + " run(s)");
+        return stage(specs, now, null);
     }
 
-    /** Queues a state change; it is committed in order with everything queued before it. */
+    /**
+     * Stages runs and returns them with their new ids once they are committed. A {@code requestId} (or null) that was
+     * committed before returns the runs that request staged, and stages nothing: a client's retry after a lost answer.
+     *
+     * @throws StoreUnavailableException when the store cannot write; then nothing of this call is stored
+     */
+    public List<StoredRun> stage(List<RunSpec> specs, long now, String requestId) {
+        String why = unavailable;
+        if (why != null) {
+            throw new StoreUnavailableException(file, why, null);
+        }
+        StageJob job = new StageJob(List.copyOf(specs), now, requestId);
+        submit(job);
+        return await(job.done, "staging " + specs.size() + " run(s)");
+    }
+
+    /** Queues a state change; it is committed in order with everything queued before it, retried until it is. */
     public void record(StateChange change) {
+        synchronized (uncommitted) {
+            uncommitted.computeIfAbsent(Long.parseLong(change.runId()), k -> new ArrayList<>(2)).add(change);
+        }
         submit(new ChangeJob(change));
     }
 
     /**
      * Queues a history row for a report about a copy of a run that is no longer its current one (from state
-     * {@code superseded}, to state {@code outcome}); the run's own row is not changed.
+     * {@code superseded}, to state {@code outcome}); the run's own row is not changed. Dropped (not retried) while
+     * the store cannot write.
      */
     public void recordSuperseded(String runId, String worker, int attempt, String outcome, Integer exitCode, long at) {
         submit(new HistoryJob(runId, worker, attempt, outcome, exitCode, at));
     }
 
-    /** Waits until everything queued so far is committed. */
+    /**
+     * Waits until everything queued so far is committed.
+     *
+     * @throws StoreUnavailableException at once while the store cannot write (reads still show what is queued)
+     */
     public void flush() {
+        String why = unavailable;
+        if (why != null) {
+            throw new StoreUnavailableException(file, why, null);
+        }
         FlushJob job = new FlushJob(new CompletableFuture<>());
         submit(job);
         await(job.done(), "committing");
@@ -173,54 +251,230 @@ public final class RunStore implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StoreException(what + " in " + file + " was interrupted", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreUnavailableException u) {
+                throw new StoreUnavailableException(file, u.reason(), u);
+            }
+            if (e.getCause() instanceof InvalidValueException r) {
+                throw new InvalidValueException(r.getMessage()); // a request id reused for other runs
+            }
             throw new StoreException(what + " in " + file + " failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
+    /**
+     * Commits batches as they come. A batch that fails leaves its changes in {@code retry}; while any wait there (or
+     * the last commit failed), the loop is degraded: it answers stagings and flushes at once with a refusal, collects
+     * new changes behind the waiting ones, and tries again after the backoff, with a probe write when nothing waits.
+     */
     private void writeLoop() {
         List<Job> batch = new ArrayList<>();
+        List<ChangeJob> retry = new ArrayList<>();
+        CloseJob closing = null;
+        long closeBy = Long.MAX_VALUE;
+        long backoff = FIRST_BACKOFF_MILLIS;
+        int failures = 0;
         while (true) {
             batch.clear();
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                return;
+            if (unavailable == null) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                queue.drainTo(batch, maxBatch - 1);
+            } else {
+                // degraded: wait out the backoff, refusing what cannot wait, then retry what is kept
+                long until = System.nanoTime() + backoff * 1_000_000;
+                try {
+                    long left;
+                    while ((left = until - System.nanoTime()) > 0) {
+                        Job job = queue.poll(left, TimeUnit.NANOSECONDS);
+                        if (job instanceof ChangeJob c) {
+                            retry.add(c);
+                        } else if (job instanceof CloseJob c) {
+                            closing = c;
+                            closeBy = System.nanoTime() + CLOSE_RETRY_MILLIS * 1_000_000;
+                        } else if (job != null) {
+                            fail(job, new StoreUnavailableException(file, unavailable, null));
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                batch.addAll(retry);
+                retry.clear();
+                queue.drainTo(batch, Math.max(0, maxBatch - batch.size()));
+                if (closing != null) {
+                    batch.add(closing);
+                    closing = null;
+                }
             }
-            queue.drainTo(batch, maxBatch - 1);
             long idBefore = nextId;
             try {
+                if (writer == null) {
+                    writer = connect(file);
+                    nextId = readNextId(writer);
+                    idBefore = nextId;
+                }
+                if (batch.isEmpty() || unavailable != null && batch.stream().noneMatch(j -> j instanceof ChangeJob)) {
+                    probe();
+                }
+                // the write lock first, waiting out the busy timeout for it: a transaction that read before it
+                // writes would be refused the lock at once (SQLITE_BUSY) while another connection holds it
+                exec("BEGIN IMMEDIATE");
                 for (Job job : batch) {
                     apply(job);
                 }
-                writer.commit();
+                exec("COMMIT");
             } catch (SQLException | JsonProcessingException | RuntimeException e) {
+                failures++;
                 nextId = idBefore;
-                rollbackQuietly();
+                String why = describe(e);
+                boolean wasAvailable = unavailable == null;
+                unavailable = why;
+                reopenWriter();
+                int changes = 0;
+                int stagings = 0;
                 for (Job job : batch) {
-                    fail(job, e);
+                    if (job instanceof ChangeJob c) {
+                        retry.add(c);
+                        changes++;
+                    } else if (job instanceof StageJob st) {
+                        stagings++;
+                        fail(st, new StoreUnavailableException(file, why, e));
+                    } else if (job instanceof CloseJob c) {
+                        closing = c;
+                        closeBy = Math.min(closeBy, System.nanoTime() + CLOSE_RETRY_MILLIS * 1_000_000);
+                    } else {
+                        fail(job, new StoreUnavailableException(file, why, e));
+                    }
+                }
+                backoff = wasAvailable ? FIRST_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+                String what = changes + " state change(s)" + (stagings > 0 ? " and " + stagings + " staging(s)"
+                        + " (refused, nothing of them stored)" : "") + (changes + stagings == 0 ? " (a probe)" : "");
+                if (wasAvailable) {
+                    LOG.error("Run database {} is unavailable: a commit of {} failed: {}; state changes are kept and"
+                            + " retried, new runs are refused until it works again", file, what, why, e);
+                } else {
+                    LOG.warn("Run database {} still unavailable (attempt {}): a commit of {} failed: {}; retrying in"
+                            + " {} ms", file, failures, what, why, backoff);
+                }
+                if (closing != null && System.nanoTime() - closeBy >= 0) {
+                    giveUp(retry, closing, why);
+                    return;
                 }
                 continue;
             }
-            boolean stop = false;
-            for (Job job : batch) {
-                if (job instanceof StageJob st) {
-                    try {
-                        onStaged.accept(st.rows());
-                    } catch (RuntimeException e) { // the runs are durable; a failing listener must not stop the writer
-                        e.printStackTrace();
-                    }
-                    st.done().complete(st.rows());
-                } else if (job instanceof FlushJob f) {
-                    f.done().complete(null);
-                } else if (job instanceof CloseJob c) {
-                    c.done().complete(null);
-                    stop = true;
-                }
+            if (unavailable != null) {
+                LOG.info("Run database {} works again after {} failed attempt(s): {} state change(s) committed",
+                        file, failures, batch.stream().filter(j -> j instanceof ChangeJob).count());
+                unavailable = null;
             }
-            if (stop) {
+            failures = 0;
+            backoff = FIRST_BACKOFF_MILLIS;
+            if (finish(batch)) {
                 return;
             }
         }
+    }
+
+    /** Answers a committed batch; true when it held the close request. */
+    private boolean finish(List<Job> batch) {
+        boolean stop = false;
+        for (Job job : batch) {
+            if (job instanceof StageJob st) {
+                if (!st.repeated) {
+                    try {
+                        onStaged.accept(st.rows);
+                    } catch (RuntimeException e) { // the runs are durable; a failing listener must not stop the writer
+                        LOG.error("Handing on staged runs failed", e);
+                    }
+                }
+                if (st.refusal != null) {
+                    st.done.completeExceptionally(new InvalidValueException(st.refusal));
+                } else {
+                    st.done.complete(st.rows);
+                }
+            } else if (job instanceof ChangeJob c) {
+                synchronized (uncommitted) {
+                    Long key = Long.parseLong(c.change().runId());
+                    List<StateChange> pending = uncommitted.get(key);
+                    if (pending != null) {
+                        pending.remove(c.change());
+                        if (pending.isEmpty()) {
+                            uncommitted.remove(key);
+                        }
+                    }
+                }
+            } else if (job instanceof FlushJob f) {
+                f.done().complete(null);
+            } else if (job instanceof CloseJob c) {
+                c.done().complete(null);
+                stop = true;
+            }
+        }
+        return stop;
+    }
+
+    /** Closing while changes still cannot be committed: each is logged so that nothing goes without a trace. */
+    private void giveUp(List<ChangeJob> retry, CloseJob closing, String why) {
+        for (ChangeJob c : retry) {
+            StateChange ch = c.change();
+            LOG.error("Run database {} unavailable at shutdown ({}): not recorded: run {} {} -> {} on {} (exit {})",
+                    file, why, ch.runId(), ch.from() == null ? "-" : ch.from().label(), ch.to().label(), ch.worker(),
+                    ch.exitCode());
+        }
+        closing.done().completeExceptionally(new StoreUnavailableException(file, why + "; " + retry.size()
+                + " state change(s) could not be recorded (logged)", null));
+    }
+
+    /**
+     * Drops the writer connection after a failure, which rolls back whatever it held, and opens a fresh one: a
+     * rollback that fails can leave the old connection outside any transaction, where the next statements would
+     * commit one by one. When the database cannot be opened now, the next attempt opens it.
+     */
+    private void reopenWriter() {
+        Connection old = writer;
+        writer = null;
+        if (old != null) {
+            try (Statement s = old.createStatement()) {
+                s.execute("ROLLBACK");
+            } catch (SQLException ignored) {
+                // closing below rolls back what is left; the failure that got us here is what is reported
+            }
+            try {
+                old.close();
+            } catch (SQLException ignored) {
+                // nothing more to do with it
+            }
+        }
+        try {
+            Connection c = connect(file);
+            nextId = readNextId(c);
+            writer = c;
+        } catch (SQLException e) {
+            LOG.warn("Cannot reopen run database {} yet: {}", file, e.getMessage());
+        }
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** A small write that tells whether the disk takes writes again, when no state change waits to be retried. */
+    private void probe() throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement(
+                "INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)")) {
+            ps.setLong(1, System.currentTimeMillis());
+            ps.executeUpdate();
+        }
+    }
+
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.toString() : m;
     }
 
     private void apply(Job job) throws SQLException, JsonProcessingException {
@@ -234,21 +488,73 @@ public final class RunStore implements AutoCloseable {
     }
 
     private void insert(StageJob job) throws SQLException, JsonProcessingException {
+        job.rows.clear();
+        job.repeated = false;
+        job.refusal = null;
+        if (job.requestId != null && repeated(job)) {
+            return;
+        }
+        long first = nextId;
         try (PreparedStatement ps = writer.prepareStatement("INSERT INTO runs (id, label, spec, requires, state, attempts,"
                 + " staged_at) VALUES (?, ?, ?, ?, 'staged', 0, ?)")) {
-            for (RunSpec spec : job.specs()) {
+            for (RunSpec spec : job.specs) {
                 long id = nextId++;
                 ps.setLong(1, id);
                 ps.setString(2, spec.label());
                 ps.setString(3, JSON.writeValueAsString(spec));
                 ps.setString(4, JSON.writeValueAsString(spec.requires()));
-                ps.setLong(5, job.now());
+                ps.setLong(5, job.now);
                 ps.addBatch();
-                job.rows().add(new StoredRun(Long.toString(id), spec, RunState.STAGED, null, 0, job.now(), null, null,
+                job.rows.add(new StoredRun(Long.toString(id), spec, RunState.STAGED, null, 0, job.now, null, null,
                         null, null, null));
             }
             ps.executeBatch();
         }
+        if (job.requestId != null) {
+            try (PreparedStatement ps = writer.prepareStatement(
+                    "INSERT INTO requests (request_id, first_id, count, at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, job.requestId);
+                ps.setLong(2, first);
+                ps.setInt(3, job.specs.size());
+                ps.setLong(4, job.now);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Whether the job's request id staged runs before (committed, or earlier in this batch): then its rows are those
+     * runs as they are now, and nothing is inserted.
+     */
+    private boolean repeated(StageJob job) throws SQLException, JsonProcessingException {
+        long first;
+        int count;
+        try (PreparedStatement ps = writer.prepareStatement("SELECT first_id, count FROM requests WHERE request_id = ?")) {
+            ps.setString(1, job.requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                first = rs.getLong(1);
+                count = rs.getInt(2);
+            }
+        }
+        job.repeated = true;
+        if (count != job.specs.size()) { // refused when the batch is answered; not a failure of the store
+            job.refusal = "request id '" + job.requestId + "' was already used to stage " + count + " run(s), not "
+                    + job.specs.size() + "; use a new request id for a new submission";
+            return true;
+        }
+        try (PreparedStatement ps = writer.prepareStatement("SELECT * FROM runs WHERE id >= ? AND id < ? ORDER BY id")) {
+            ps.setLong(1, first);
+            ps.setLong(2, first + count);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    job.rows.add(row(rs));
+                }
+            }
+        }
+        return true;
     }
 
     private void update(StateChange ch) throws SQLException, JsonProcessingException {
@@ -316,17 +622,9 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    private void rollbackQuietly() {
-        try {
-            writer.rollback();
-        } catch (SQLException ignored) {
-            // the failure that got us here is what the callers are told
-        }
-    }
-
     private static void fail(Job job, Exception e) {
         if (job instanceof StageJob st) {
-            st.done().completeExceptionally(e);
+            st.done.completeExceptionally(e);
         } else if (job instanceof FlushJob f) {
             f.done().completeExceptionally(e);
         } else if (job instanceof CloseJob c) {
@@ -338,13 +636,53 @@ public final class RunStore implements AutoCloseable {
 
     /** Runs in id (staging) order; {@code state} null for all. */
     public List<StoredRun> runs(RunState state) {
+        Map<Long, List<StateChange>> pending = pending();
+        List<StoredRun> stored;
         synchronized (reader) {
             try {
-                return select(reader, state);
+                stored = select(reader, pending.isEmpty() ? state : null);
             } catch (SQLException | JsonProcessingException e) {
                 throw new StoreException("cannot read runs from " + file + ": " + e.getMessage(), e);
             }
         }
+        if (pending.isEmpty()) {
+            return stored;
+        }
+        List<StoredRun> out = new ArrayList<>(stored.size());
+        for (StoredRun r : stored) {
+            StoredRun shown = withPending(r, pending);
+            if (state == null || shown.state() == state) {
+                out.add(shown);
+            }
+        }
+        return out;
+    }
+
+    /** A copy of the state changes not yet committed. */
+    private Map<Long, List<StateChange>> pending() {
+        synchronized (uncommitted) {
+            if (uncommitted.isEmpty()) {
+                return Map.of();
+            }
+            Map<Long, List<StateChange>> copy = new HashMap<>();
+            uncommitted.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            return copy;
+        }
+    }
+
+    /** The run as it will be once its queued changes are committed (they do as the SQL of {@link #update} does). */
+    private static StoredRun withPending(StoredRun r, Map<Long, List<StateChange>> pending) {
+        List<StateChange> changes = pending.get(Long.parseLong(r.id()));
+        if (changes == null) {
+            return r;
+        }
+        for (StateChange ch : changes) {
+            r = new StoredRun(r.id(), r.spec(), ch.to(), ch.to() == RunState.STAGED ? null : ch.worker(), ch.attempts(),
+                    r.stagedAt(), ch.to() == RunState.RUNNING ? Long.valueOf(ch.timeMillis()) : r.startedAt(),
+                    ch.to().isFinal() ? Long.valueOf(ch.timeMillis()) : null, ch.exitCode(), ch.assignment(),
+                    ch.reason());
+        }
+        return r;
     }
 
     /** Reads runs from a database no server has open (or one that does: WAL lets readers in), without writing. */
@@ -389,7 +727,7 @@ public final class RunStore implements AutoCloseable {
             try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM runs WHERE id = ?")) {
                 ps.setLong(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+                    return rs.next() ? Optional.of(withPending(row(rs), pending())) : Optional.empty();
                 }
             } catch (SQLException | JsonProcessingException e) {
                 throw new StoreException("cannot read run " + id + " from " + file + ": " + e.getMessage(), e);
@@ -441,7 +779,10 @@ public final class RunStore implements AutoCloseable {
         return rs.wasNull() ? null : v;
     }
 
-    /** Commits what is queued, stops the writer and closes the database. */
+    /**
+     * Commits what is queued, stops the writer and closes the database. Changes that still cannot be committed after
+     * {@link #CLOSE_RETRY_MILLIS} are logged one by one and reported with a {@link StoreUnavailableException}.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -452,12 +793,16 @@ public final class RunStore implements AutoCloseable {
         closed = true;
         try {
             await(job.done(), "closing");
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             try {
-                writer.close();
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                if (writer != null) {
+                    writer.close();
+                }
                 synchronized (reader) {
                     reader.close();
                 }

@@ -44,6 +44,16 @@ final class Schema {
                       exit_code INTEGER,
                       attempts INTEGER NOT NULL,
                       at INTEGER NOT NULL)""");
+            // a submission's client-chosen id and the runs it staged (ids first_id .. first_id + count - 1), so that
+            // a retried submission gets the same runs back instead of staging them twice
+            s.executeUpdate("""
+                    CREATE TABLE IF NOT EXISTS requests (
+                      request_id TEXT PRIMARY KEY,
+                      first_id INTEGER NOT NULL,
+                      count INTEGER NOT NULL,
+                      at INTEGER NOT NULL)""");
+            // one row the store rewrites to learn whether the disk takes writes again after a failure
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
         }
     }
 }

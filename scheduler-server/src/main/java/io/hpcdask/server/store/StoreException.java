@@ -1,7 +1,7 @@
 package io.hpcdask.server.store;
 
 /** The database failed; the message names the file and what was being done. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public StoreException(String message, Throwable cause) {

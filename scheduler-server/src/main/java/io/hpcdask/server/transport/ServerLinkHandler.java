@@ -1,16 +1,20 @@
 package io.hpcdask.server.transport;
 
 import io.hpcdask.protocol.Message;
+import io.hpcdask.protocol.MessageFraming;
+import io.hpcdask.protocol.Printable;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.channels.ClosedChannelException;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,16 +23,46 @@ import org.slf4j.LoggerFactory;
 final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerTransport.class);
 
-    private final WorkerTransport transport;
-    private ServerWorkerConnection connection;
+    static final int MAX_NAME_CHARS = 255;
 
-    ServerLinkHandler(WorkerTransport transport) {
+    private final WorkerTransport transport;
+    private final String source;
+    private ServerWorkerConnection connection;
+    /** Whether this link still holds a place among the unauthenticated connections. */
+    private boolean holdsPlace = true;
+    /** Set once a Refused is on its way; frames already read behind the refused one are ignored. */
+    private boolean refused;
+    private ScheduledFuture<?> deadline;
+
+    ServerLinkHandler(WorkerTransport transport, String source) {
         this.transport = transport;
+        this.source = source;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // absolute, from accept: bytes trickling in do not extend it (an idle timer would be reset by each)
+        deadline = ctx.executor().schedule(() -> {
+            if (connection == null && ctx.channel().isOpen()) {
+                transport.refused(source, "Closing link from " + ctx.channel().remoteAddress() + ": not welcomed within "
+                        + transport.handshakeTimeoutMillis() + " ms of connecting");
+                ctx.close();
+            }
+        }, transport.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void releasePlace() {
+        if (holdsPlace) {
+            holdsPlace = false;
+            transport.releaseUnauthenticated(source);
+        }
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Message message) {
-        if (connection == null) {
+        if (refused) {
+            return;
+        } else if (connection == null) {
             handshake(ctx, message);
         } else if (message instanceof Message.Heartbeat) {
             // receiving it already reset the idle timer
@@ -58,8 +92,17 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
             refuse(ctx, "a worker must have a name", from, null);
             return;
         }
+        if (hello.name().length() > MAX_NAME_CHARS || !Printable.isClean(hello.name())) {
+            // names end up in logs and tables: even a peer holding the token cannot forge lines with one
+            refuse(ctx, "a worker name must be at most " + MAX_NAME_CHARS + " characters, none of them control characters",
+                    from, hello.name());
+            return;
+        }
         long hb = transport.heartbeatMillis();
-        ctx.pipeline().replace("idle", "idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS));
+        deadline.cancel(false);
+        releasePlace();
+        MessageFraming.allowFullFrames(ctx.pipeline());
+        ctx.pipeline().addFirst("idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS));
         connection = new ServerWorkerConnection(ctx.channel(), hello.name(), transport);
         transport.register(connection);
         ctx.writeAndFlush(new Message.Welcome(Message.VERSION, hb, hello.name()));
@@ -72,7 +115,12 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
     }
 
     private void refuse(ChannelHandlerContext ctx, String reason, String from, String name) {
-        LOG.warn("Refused worker {} from {}: {}", name == null ? "(unnamed)" : name, from, reason);
+        // the name is the peer's choice: one line, escaped and cut short, and at most one a minute per source
+        transport.refused(source, "Refused worker " + (name == null ? "(unnamed)" : Printable.escape(name, Printable.LOG_MAX_CHARS))
+                + " from " + from + ": " + reason);
+        refused = true;
+        deadline.cancel(false);
+        ctx.channel().config().setAutoRead(false); // nothing more from a refused peer
         ctx.writeAndFlush(new Message.Refused(reason)).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -83,9 +131,7 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
             return;
         }
         if (connection == null) {
-            LOG.warn("Closing link from {}: no hello within {} ms", ctx.channel().remoteAddress(),
-                    transport.handshakeTimeoutMillis());
-            ctx.close();
+            return; // only the heartbeat timers raise these, and they start with the connection
         } else if (idle.state() == IdleState.READER_IDLE) {
             LOG.warn("Lost worker {}: silent for 3 heartbeat periods ({} ms)", connection.workerName(),
                     3 * transport.heartbeatMillis());
@@ -97,6 +143,10 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releasePlace();
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
         if (connection != null) {
             connection.lost("connection closed");
         }
@@ -110,10 +160,16 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
         }
         String who = connection == null ? String.valueOf(ctx.channel().remoteAddress()) : connection.toString();
         // a parser's message may quote the frame, and a hello frame holds the token: name the failure only
-        String what = cause instanceof DecoderException
+        String what = cause instanceof TooLongFrameException
+                ? "frame too long (" + cause.getMessage() + ")" // our own message: sizes only
+                : cause instanceof DecoderException
                 ? "malformed frame (" + (cause.getCause() == null ? cause : cause.getCause()).getClass().getSimpleName() + ")"
                 : cause.toString();
-        LOG.warn("Closing link to {}: {}", who, what);
+        if (connection == null) {
+            transport.refused(source, "Closing link from " + who + ": " + what);
+        } else {
+            LOG.warn("Closing link to {}: {}", who, what);
+        }
         if (connection != null) {
             connection.close("link error: " + what);
         } else {

@@ -10,7 +10,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerTransport implements AutoCloseable {
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 5_000;
+    /** Connections that have not authenticated, over all sources; more are closed as soon as they are accepted. */
+    public static final int DEFAULT_MAX_UNAUTHENTICATED = 256;
+    /** Connections that have not authenticated from one source address. */
+    public static final int DEFAULT_MAX_UNAUTHENTICATED_PER_SOURCE = 32;
+    /** Refusal lines per minute over all sources (each source gets at most one a minute). */
+    static final int REFUSAL_LINES_PER_MINUTE = 100;
     private static final Logger LOG = LoggerFactory.getLogger(WorkerTransport.class);
 
     private final String bindHost;
@@ -33,6 +38,8 @@ public final class WorkerTransport implements AutoCloseable {
     private final long heartbeatMillis;
     private final long handshakeTimeoutMillis;
     private final WorkerListener listener;
+    private final UnauthenticatedGate gate;
+    private final RefusalLog refusals = new RefusalLog(LOG, System::currentTimeMillis, REFUSAL_LINES_PER_MINUTE);
     /** Registered name to its live connection, so a reconnecting worker replaces its stale link. */
     private final ConcurrentMap<String, ServerWorkerConnection> byName = new ConcurrentHashMap<>();
 
@@ -47,6 +54,17 @@ public final class WorkerTransport implements AutoCloseable {
 
     public WorkerTransport(String bindHost, int port, byte[] token, long heartbeatMillis, long handshakeTimeoutMillis,
                            WorkerListener listener) {
+        this(bindHost, port, token, heartbeatMillis, handshakeTimeoutMillis, DEFAULT_MAX_UNAUTHENTICATED,
+                DEFAULT_MAX_UNAUTHENTICATED_PER_SOURCE, listener);
+    }
+
+    /**
+     * @param handshakeTimeoutMillis how long after accept a peer has to be welcomed, however many bytes it sends
+     * @param maxUnauthenticated connections not yet authenticated, over all sources
+     * @param maxUnauthenticatedPerSource connections not yet authenticated, from one source address
+     */
+    public WorkerTransport(String bindHost, int port, byte[] token, long heartbeatMillis, long handshakeTimeoutMillis,
+                           int maxUnauthenticated, int maxUnauthenticatedPerSource, WorkerListener listener) {
         if (token == null || token.length == 0) {
             throw new IllegalArgumentException("the cluster token must not be empty");
         }
@@ -59,6 +77,7 @@ public final class WorkerTransport implements AutoCloseable {
         this.heartbeatMillis = heartbeatMillis;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
         this.listener = listener;
+        this.gate = new UnauthenticatedGate(maxUnauthenticated, maxUnauthenticatedPerSource);
     }
 
     /** Binds and starts accepting. Port 0 binds an ephemeral port; see {@link #port()}. */
@@ -76,11 +95,19 @@ public final class WorkerTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        // until the Hello arrives only the handshake deadline applies; heartbeats start after Welcome
-                        ch.pipeline().addLast("idle", new IdleStateHandler(handshakeTimeoutMillis, 0, 0, TimeUnit.MILLISECONDS));
+                        String source = sourceOf(ch);
+                        String over = gate.tryAdmit(source);
+                        if (over != null) {
+                            // closed before any handler or buffer exists: a flood costs an accept and a close each
+                            refused(source, "Refused connection from " + ch.remoteAddress() + ": " + over);
+                            ch.close();
+                            return;
+                        }
+                        // until the Welcome only the absolute handshake deadline applies (ServerLinkHandler), and
+                        // frames are capped small; heartbeats and full-size frames start after the Welcome
                         ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
-                        MessageFraming.install(ch.pipeline());
-                        ch.pipeline().addLast("link", new ServerLinkHandler(WorkerTransport.this));
+                        MessageFraming.install(ch.pipeline(), MessageFraming.MAX_UNAUTHENTICATED_FRAME_BYTES);
+                        ch.pipeline().addLast("link", new ServerLinkHandler(WorkerTransport.this, source));
                     }
                 });
         try {
@@ -132,6 +159,27 @@ public final class WorkerTransport implements AutoCloseable {
 
     long handshakeTimeoutMillis() {
         return handshakeTimeoutMillis;
+    }
+
+    /** The address a peer connects from (without its port), the unit of the per-source cap and of refusal logging. */
+    static String sourceOf(Channel ch) {
+        return ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : String.valueOf(ch.remoteAddress());
+    }
+
+    /** Gives back an unauthenticated connection's place, once it authenticated or closed. */
+    void releaseUnauthenticated(String source) {
+        gate.release(source);
+    }
+
+    /** How many accepted connections have not authenticated yet (and are not closed). */
+    public int unauthenticatedConnections() {
+        return gate.unauthenticated();
+    }
+
+    /** Logs a refusal of an unauthenticated peer, at most once a minute per source; {@code message} is escaped. */
+    void refused(String source, String message) {
+        refusals.refused(source, message);
     }
 
     WorkerListener listener() {

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class ApiServerTest {
             @Override
             public ClusterStatus status() {
                 return new ClusterStatus("t", "127.0.0.1", server.port(), 4567, 42, 1000, 2, Map.of("staged", 3L), "foo=7", 0, false,
-                        "127.0.0.1:4567", "localhost");
+                        "127.0.0.1:4567", "localhost", null);
             }
 
             @Override
@@ -95,6 +96,22 @@ class ApiServerTest {
     }
 
     @Test
+    void aSubmissionOverTheBodyLimitIsStagedInBatchesInOrder() {
+        SchedulerClient client = new SchedulerClient("127.0.0.1", server.port(), TOKEN);
+        String big = "x".repeat(1_000);
+        List<RunRequest> runs = new ArrayList<>();
+        for (int i = 1; i <= 20_000; i++) { // about 20 MB of JSON
+            runs.add(new RunRequest(List.of("echo", big), false, null, Map.of(), List.of(), "r" + i));
+        }
+        StageResult result = client.stage(runs);
+        assertThat(result.ids()).hasSize(20_000).doesNotHaveDuplicates();
+        assertThat(result.warnings()).containsExactly("a warning");
+        assertThat(service.calls.size()).isGreaterThan(2);
+        assertThat(service.staged).extracting(RunRequest::label).containsExactlyElementsOf(
+                runs.stream().map(RunRequest::label).toList());
+    }
+
+    @Test
     void servesRunsWorkersCancelStatusAndShutdown() {
         SchedulerClient client = new SchedulerClient("127.0.0.1", server.port(), TOKEN);
         client.stage(List.of(new RunRequest(List.of("echo", "hi"), false, null, Map.of(), List.of(), null)));
@@ -106,6 +123,16 @@ class ApiServerTest {
         assertThat(client.cancel(List.of("1", "9"))).containsExactly("1");
         assertThat(client.status().resources()).isEqualTo("foo=7");
         client.shutdown();
+        assertThat(shutdowns).hasValue(1);
+    }
+
+    /**
+     * Issue 9 row 16: the reply to shutdown says the shutdown has begun, so it must not arrive before
+     * {@link ClusterControl#shutdown()} was called (it once did, in about 1 run of 6).
+     */
+    @RepeatedTest(300)
+    void theShutdownReplyComesAfterTheShutdownBegan() {
+        new SchedulerClient("127.0.0.1", server.port(), TOKEN).shutdown();
         assertThat(shutdowns).hasValue(1);
     }
 
