@@ -55,6 +55,14 @@ final class SchedulerLink {
     private volatile boolean everConnected;
     private final ConnectFailureLog failures = new ConnectFailureLog();
 
+    /**
+     * Results written on the live link lately, with when: a link that turns out dead (the scheduler closed it while
+     * this worker was frozen, or crashed) may have swallowed them, so they go out again on the next link. The scheduler
+     * counts a result once; a repeat lands in the run's history.
+     */
+    private final java.util.ArrayDeque<Object[]> recentResults = new java.util.ArrayDeque<>();
+    private volatile long resendWindowMillis = 30_000;
+
     /** When a frame last came from a scheduler that welcomed us (System.currentTimeMillis); the lease runs from it. */
     private volatile long lastHeardMillis;
 
@@ -78,6 +86,11 @@ final class SchedulerLink {
     void send(Message message) {
         synchronized (lock) {
             if (live != null && message instanceof Message.RunFinished) {
+                long now = System.currentTimeMillis();
+                while (!recentResults.isEmpty() && (long) recentResults.peekFirst()[0] < now - resendWindowMillis) {
+                    recentResults.pollFirst();
+                }
+                recentResults.addLast(new Object[] {now, message, live});
                 // a result must not vanish with a link that is closing under us: keep it for the next link
                 live.writeAndFlush(message).addListener(f -> {
                     if (!f.isSuccess()) {
@@ -235,6 +248,7 @@ final class SchedulerLink {
             backoff.reset();
             failures.reset();
             long hb = welcome.heartbeatMillis();
+            resendWindowMillis = Math.max(10_000, 6 * hb);
             ctx.pipeline().replace("idle", "idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS));
             synchronized (lock) {
                 for (Message m : pending.drain()) {
@@ -279,6 +293,13 @@ final class SchedulerLink {
                 if (live == ctx.channel()) {
                     live = null;
                 }
+                long since = System.currentTimeMillis() - resendWindowMillis;
+                for (Object[] sent : recentResults) {
+                    if (sent[2] == ctx.channel() && (long) sent[0] >= since) {
+                        pending.add((Message) sent[1]); // it may never have arrived: again on the next link
+                    }
+                }
+                recentResults.removeIf(sent -> sent[2] == ctx.channel());
             }
             if (welcomed) {
                 LOG.warn("Lost the scheduler at {}; reconnecting", spec.scheduler());

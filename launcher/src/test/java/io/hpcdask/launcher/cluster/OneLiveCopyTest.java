@@ -107,7 +107,8 @@ class OneLiveCopyTest {
         assertThat(count("done")).as("each run executes to its end once").isEqualTo(Map.of(id, 1L));
         assertThat(count("overlaps")).as("no run on two workers at once").isEmpty();
         // the thawed worker reports its killed copy as abandoned: history, never the run's state
-        Awaitility.await().atMost(LONG).until(() -> clusters.serverLog("stop").contains("Ignoring end of run " + id + " attempt 1"));
+        Awaitility.await().atMost(LONG).untilAsserted(() -> assertThat(clusters.serverLog("stop"))
+                .contains("Ignoring end of run " + id + " attempt 1"));
         assertThat(clusters.run("stop", id).state()).isEqualTo("completed");
         assertThat(clusters.ok("workers", "--name", "stop").out()).contains(first);
     }

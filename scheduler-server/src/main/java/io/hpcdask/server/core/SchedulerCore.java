@@ -361,9 +361,7 @@ public final class SchedulerCore {
         for (String name : expired) {
             Orphans o = orphans.remove(name);
             if (o.jobId != null && !o.jobId.isEmpty() && !workers.containsKey(name)) {
-                out.log(LogLevel.WARN, "Fencing worker " + name + ": cancelling its job " + o.jobId
-                        + " before its runs are re-staged");
-                out.fenceWorker(name, o.jobId);
+                out.fenceWorker(name, o.jobId); // scaling cancels a batch job (and logs it); local workers have none
             }
             for (Run run : o.runs.values()) {
                 requeue(run, "worker " + name + " did not come back within its lease", now);
