@@ -71,6 +71,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         this.core = new SchedulerCore(config.coreConfig(), outbox);
         outbox.onStartFailure((runId, worker, reason) ->
                 loop.execute(() -> core.startFailed(runId, worker, reason, loop.now())));
+        outbox.onFence((worker, jobId) -> observer.fence(worker, jobId));
         this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG);
         restore(config.restoreGraceMillis());
     }

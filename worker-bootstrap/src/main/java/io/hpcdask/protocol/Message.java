@@ -47,10 +47,18 @@ public sealed interface Message {
     /**
      * Worker to server, first encrypted frame. {@code resources} holds {@code cores}, {@code memory} (bytes) and every named
      * resource; {@code gpuIds} are the device ids behind the {@code gpu} amount. {@code heldRuns} are runs the
-     * worker still has from before a reconnect.
+     * worker still has from before a reconnect (running, or ended with the result not yet reported), and
+     * {@code heldAttempts} the attempt of each. {@code leaseMillis} is the worker's lease: when it has not heard from
+     * the scheduler for that long it kills its runs, so the scheduler may re-stage them (after a margin).
      */
     record Hello(int version, String name, String host, String jobId, Map<String, Long> resources,
-                 int slots, List<String> gpuIds, long endTimeMillis, List<String> heldRuns) implements Message {}
+                 int slots, List<String> gpuIds, long endTimeMillis, List<String> heldRuns,
+                 Map<String, Integer> heldAttempts, long leaseMillis) implements Message {
+        public Hello(int version, String name, String host, String jobId, Map<String, Long> resources,
+                     int slots, List<String> gpuIds, long endTimeMillis, List<String> heldRuns) {
+            this(version, name, host, jobId, resources, slots, gpuIds, endTimeMillis, heldRuns, Map.of(), 0);
+        }
+    }
 
     /** Server to worker: accepted. The worker registers under {@code name}. */
     record Welcome(int version, long heartbeatMillis, String name) implements Message {}
@@ -60,22 +68,50 @@ public sealed interface Message {
 
     record Heartbeat(long timeMillis) implements Message {}
 
-    /** Server to worker: run {@code argv} (through {@code bash -c} when {@code shell}) with these resources. */
+    /**
+     * Server to worker: run {@code argv} (through {@code bash -c} when {@code shell}) with these resources.
+     * {@code attempt} numbers the run's starts (1, 2, ...); every later message about this copy carries it, so a
+     * result of a superseded copy is never taken for the current one. 0 means unknown (tests, old peers).
+     */
     record StartRun(String runId, List<String> argv, boolean shell, String cwd, Map<String, String> env,
-                    Map<String, Long> resources, List<String> gpuIds) implements Message {}
+                    Map<String, Long> resources, List<String> gpuIds, int attempt) implements Message {
+        public StartRun(String runId, List<String> argv, boolean shell, String cwd, Map<String, String> env,
+                        Map<String, Long> resources, List<String> gpuIds) {
+            this(runId, argv, shell, cwd, env, resources, gpuIds, 0);
+        }
+    }
 
-    record RunStarted(String runId, long pid) implements Message {}
+    record RunStarted(String runId, long pid, int attempt) implements Message {
+        public RunStarted(String runId, long pid) {
+            this(runId, pid, 0);
+        }
+    }
 
     /** A chunk of a run's output; {@code stream} is {@code stdout} or {@code stderr}. */
-    record RunOutput(String runId, String stream, byte[] data) implements Message {}
+    record RunOutput(String runId, String stream, byte[] data, int attempt) implements Message {
+        public RunOutput(String runId, String stream, byte[] data) {
+            this(runId, stream, data, 0);
+        }
+    }
 
     /**
      * The run's process ended. {@code exitCode} is its status (128+N when killed by signal N, as shells report);
-     * {@code terminated} when it was killed by a signal or cancelled; {@code error} when it could not start.
+     * {@code terminated} when it was killed by a signal or cancelled; {@code error} when it could not start;
+     * {@code abandoned} when the worker killed it because its lease ran out (the scheduler re-stages it).
      */
-    record RunFinished(String runId, int exitCode, boolean terminated, String error) implements Message {}
+    record RunFinished(String runId, int exitCode, boolean terminated, String error, int attempt, boolean abandoned)
+            implements Message {
+        public RunFinished(String runId, int exitCode, boolean terminated, String error) {
+            this(runId, exitCode, terminated, error, 0, false);
+        }
+    }
 
-    record CancelRun(String runId) implements Message {}
+    /** Server to worker: kill the run's copy of {@code attempt} (0: whatever copy is held). */
+    record CancelRun(String runId, int attempt) implements Message {
+        public CancelRun(String runId) {
+            this(runId, 0);
+        }
+    }
 
     /** Server to worker: take no new runs; exit when the last one ends. */
     record Drain(String reason) implements Message {}

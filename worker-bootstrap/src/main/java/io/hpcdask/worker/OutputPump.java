@@ -12,17 +12,19 @@ final class OutputPump implements Runnable {
     static final int MAX_CHUNK = 64 * 1024;
 
     interface Sink {
-        void output(String runId, String stream, byte[] data);
+        void output(String runId, int attempt, String stream, byte[] data);
     }
 
     private final InputStream in;
     private final String runId;
+    private final int attempt;
     private final String stream;
     private final Sink sink;
 
-    OutputPump(InputStream in, String runId, String stream, Sink sink) {
+    OutputPump(InputStream in, String runId, int attempt, String stream, Sink sink) {
         this.in = in;
         this.runId = runId;
+        this.attempt = attempt;
         this.stream = stream;
         this.sink = sink;
     }
@@ -44,7 +46,7 @@ final class OutputPump implements Runnable {
                     }
                     n += m;
                 }
-                sink.output(runId, stream, Arrays.copyOf(buf, n));
+                sink.output(runId, attempt, stream, Arrays.copyOf(buf, n));
             }
         } catch (IOException e) {
             // the pipe closed under us (run killed); what was read has been sent

@@ -58,10 +58,15 @@ final class PendingMessages {
 
     /** Runs whose results are still waiting here; the scheduler must hear they are held. */
     List<String> finishedRunIds() {
-        List<String> ids = new ArrayList<>();
+        return new ArrayList<>(finishedRuns().keySet());
+    }
+
+    /** Runs whose results are still waiting here, with the attempt of each. */
+    Map<String, Integer> finishedRuns() {
+        Map<String, Integer> ids = new LinkedHashMap<>();
         for (Message m : queue) {
             if (m instanceof Message.RunFinished fin) {
-                ids.add(fin.runId());
+                ids.put(fin.runId(), fin.attempt());
             }
         }
         return ids;

@@ -29,6 +29,7 @@ final class RunProcess {
     private final List<String> gpuIds;
     private final Process process;
     private volatile boolean cancelled;
+    private volatile boolean abandoned;
 
     private RunProcess(Message.StartRun request, List<String> gpuIds, Process process) {
         this.request = request;
@@ -38,6 +39,10 @@ final class RunProcess {
 
     String runId() {
         return request.runId();
+    }
+
+    int attempt() {
+        return request.attempt();
     }
 
     List<String> gpuIds() {
@@ -87,8 +92,8 @@ final class RunProcess {
         }
         process.getOutputStream().close(); // runs read no input
         RunProcess run = new RunProcess(request, gpuIds, process);
-        Future<?> out = threads.submit(new OutputPump(process.getInputStream(), request.runId(), "stdout", events));
-        Future<?> err = threads.submit(new OutputPump(process.getErrorStream(), request.runId(), "stderr", events));
+        Future<?> out = threads.submit(new OutputPump(process.getInputStream(), request.runId(), request.attempt(), "stdout", events));
+        Future<?> err = threads.submit(new OutputPump(process.getErrorStream(), request.runId(), request.attempt(), "stderr", events));
         threads.submit(() -> run.awaitExit(out, err, events));
         return run;
     }
@@ -108,7 +113,7 @@ final class RunProcess {
         }
         // Java reports a process killed by signal N as 128+N, the way shells do
         boolean signalled = code > 128 && code <= 128 + 64;
-        events.finished(this, new Message.RunFinished(runId(), code, cancelled || signalled, null));
+        events.finished(this, new Message.RunFinished(runId(), code, cancelled || signalled, null, attempt(), abandoned));
     }
 
     private static boolean drained(Future<?> out, Future<?> err, long millis) throws InterruptedException {
@@ -128,6 +133,20 @@ final class RunProcess {
     /** True once this worker killed the run (cancel, stop): a signal it ends with was ours, not the batch system's. */
     boolean killedByWorker() {
         return cancelled;
+    }
+
+    /**
+     * Kills the run because this worker's lease ran out: its result says so, and the scheduler re-stages it. No grace:
+     * the scheduler may start another copy once the lease and its margin have passed.
+     */
+    void abandon() {
+        abandoned = true;
+        cancelled = true;
+        ProcessGroups.signal(process.pid(), "KILL");
+    }
+
+    boolean abandoned() {
+        return abandoned;
     }
 
     /** Terminates the whole group, then kills what is left after a grace period. */

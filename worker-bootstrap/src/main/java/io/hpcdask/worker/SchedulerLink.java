@@ -20,6 +20,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ final class SchedulerLink {
     }
 
     private final WorkerSpec spec;
-    private final Supplier<List<String>> heldRuns;
+    private final Supplier<Map<String, Integer>> heldRuns;
     private final Handler handler;
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Backoff backoff = new Backoff(100, 5_000);
@@ -56,10 +57,27 @@ final class SchedulerLink {
     private volatile boolean everConnected;
     private final ConnectFailureLog failures = new ConnectFailureLog();
 
-    SchedulerLink(WorkerSpec spec, Supplier<List<String>> heldRuns, Handler handler) {
+    /**
+     * Results written on the live link lately, with when: a link that turns out dead (the scheduler closed it while
+     * this worker was frozen, or crashed) may have swallowed them, so they go out again on the next link. The scheduler
+     * counts a result once; a repeat lands in the run's history.
+     */
+    private final java.util.ArrayDeque<Object[]> recentResults = new java.util.ArrayDeque<>();
+    private volatile long resendWindowMillis = 30_000;
+
+    /** When a frame last came from a scheduler that welcomed us (System.currentTimeMillis); the lease runs from it. */
+    private volatile long lastHeardMillis;
+
+    SchedulerLink(WorkerSpec spec, Supplier<Map<String, Integer>> heldRuns, Handler handler) {
         this.spec = spec;
         this.heldRuns = heldRuns;
         this.handler = handler;
+        this.lastHeardMillis = spec.startMillis();
+    }
+
+    /** When the scheduler was last heard from (any frame, heartbeats included, after a Welcome). */
+    long lastHeardMillis() {
+        return lastHeardMillis;
     }
 
     void start() {
@@ -70,6 +88,11 @@ final class SchedulerLink {
     void send(Message message) {
         synchronized (lock) {
             if (live != null && message instanceof Message.RunFinished) {
+                long now = System.currentTimeMillis();
+                while (!recentResults.isEmpty() && (long) recentResults.peekFirst()[0] < now - resendWindowMillis) {
+                    recentResults.pollFirst();
+                }
+                recentResults.addLast(new Object[] {now, message, live});
                 // a result must not vanish with a link that is closing under us: keep it for the next link
                 live.writeAndFlush(message).addListener(f -> {
                     if (!f.isSuccess()) {
@@ -197,6 +220,7 @@ final class SchedulerLink {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Message message) {
             if (welcomed) {
+                lastHeardMillis = System.currentTimeMillis(); // the lease runs from the last frame heard
                 if (!(message instanceof Message.Heartbeat)) {
                     handler.received(message);
                 }
@@ -250,12 +274,12 @@ final class SchedulerLink {
             }
             schedulerProved = true;
             MessageFraming.startDecryption(ctx.pipeline(), keys.schedulerToWorker());
-            List<String> held = new java.util.ArrayList<>(heldRuns.get());
-            for (String id : unreportedRuns()) {
-                if (!held.contains(id)) {
-                    held.add(id);
-                }
+            Map<String, Integer> held = new java.util.LinkedHashMap<>(heldRuns.get());
+            Map<String, Integer> unreported;
+            synchronized (lock) {
+                unreported = pending.finishedRuns();
             }
+            unreported.forEach(held::putIfAbsent);
             ctx.writeAndFlush(spec.hello(held));
         }
 
@@ -278,9 +302,11 @@ final class SchedulerLink {
                 return;
             }
             welcomed = true;
+            lastHeardMillis = System.currentTimeMillis();
             backoff.reset();
             failures.reset();
             long hb = welcome.heartbeatMillis();
+            resendWindowMillis = Math.max(10_000, 6 * hb);
             ctx.pipeline().replace("idle", "idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS));
             synchronized (lock) {
                 for (Message m : pending.drain()) {
@@ -325,6 +351,13 @@ final class SchedulerLink {
                 if (live == ctx.channel()) {
                     live = null;
                 }
+                long since = System.currentTimeMillis() - resendWindowMillis;
+                for (Object[] sent : recentResults) {
+                    if (sent[2] == ctx.channel() && (long) sent[0] >= since) {
+                        pending.add((Message) sent[1]); // it may never have arrived: again on the next link
+                    }
+                }
+                recentResults.removeIf(sent -> sent[2] == ctx.channel());
             }
             if (welcomed) {
                 LOG.warn("Lost the scheduler at {}; reconnecting", spec.scheduler());

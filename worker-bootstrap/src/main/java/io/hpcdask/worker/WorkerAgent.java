@@ -35,7 +35,11 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private final GpuPool gpus;
     // agent-thread state
     private final Map<String, RunProcess> runs = new ConcurrentHashMap<>(); // also read by the shutdown hook
-    private volatile List<String> heldRunIds = List.of();
+    private volatile Map<String, Integer> heldRunIds = Map.of();
+    /** Starts of a newer attempt of a run whose older copy is still ending here: they start once it has ended. */
+    private final Map<String, Message.StartRun> deferred = new java.util.HashMap<>();
+    private RunGuard guard;
+    private boolean leaseExpiredLogged;
     private boolean connected;
     private long disconnectedSince;
     private String drainReason;
@@ -66,11 +70,18 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             shuttingDown = true;
             killAllNow();
         }, "kill-runs"));
+        try {
+            guard = RunGuard.start(spec.startMillis() + spec.leaseMillis());
+        } catch (IOException e) {
+            LOG.error("Cannot start the run guard (runs would outlive a frozen or killed worker): {}", e.toString());
+            return WorkerMain.EXIT_FAILED;
+        }
         link.start();
         agent.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         int code = exit.join();
         link.close();
         agent.shutdownNow();
+        guard.close();
         return code;
     }
 
@@ -108,17 +119,27 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     // ---- run events (process threads) ----
 
     @Override
-    public void output(String runId, String stream, byte[] data) {
+    public void output(String runId, int attempt, String stream, byte[] data) {
         try {
-            link.sendOutput(new Message.RunOutput(runId, stream, data));
+            link.sendOutput(new Message.RunOutput(runId, stream, data, attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     @Override
-    public void finished(RunProcess run, Message.RunFinished result) {
-        if (result.terminated() && !run.killedByWorker()) {
+    public void finished(RunProcess run, Message.RunFinished reported) {
+        boolean abandoned = reported.abandoned() || guard.killedForLease(run.pid());
+        guard.remove(run.pid());
+        Message.RunFinished result = abandoned && !reported.abandoned()
+                ? new Message.RunFinished(reported.runId(), reported.exitCode(), true, null, reported.attempt(), true)
+                : reported;
+        if (abandoned) {
+            // killed because the lease ran out: the scheduler re-stages it (or already has; then it is history)
+            LOG.warn("Run {} (attempt {}) was killed: no word from the scheduler for the lease ({} s)", run.runId(),
+                    run.attempt(), spec.leaseMillis() / 1000);
+            link.send(result);
+        } else if (result.terminated() && !run.killedByWorker()) {
             // A signal this worker did not send. When the batch system ends the whole job (scancel, walltime, node
             // failure) it signals the run and this JVM together: the run must then be re-staged, not recorded as
             // terminated, so its result is held back and dropped if this worker is going down too.
@@ -133,9 +154,13 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             link.send(result); // from the run's own thread, so it follows all of the run's output
         }
         agent.execute(() -> {
-            runs.remove(run.runId());
+            runs.remove(run.runId(), run);
             gpus.release(run.gpuIds());
             updateHeld();
+            Message.StartRun next = deferred.remove(run.runId());
+            if (next != null) {
+                startRun(next);
+            }
             LOG.debug("Run {} ended with exit code {}{}", run.runId(), result.exitCode(),
                     result.terminated() ? " (terminated)" : "");
             maybeExit();
@@ -149,14 +174,22 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             startRun(start);
         } else if (message instanceof Message.CancelRun cancel) {
             RunProcess run = runs.get(cancel.runId());
-            if (run != null) {
-                LOG.info("Cancelling run {}", cancel.runId());
+            Message.StartRun waiting = deferred.get(cancel.runId());
+            if (waiting != null && (cancel.attempt() == 0 || waiting.attempt() <= cancel.attempt())) {
+                deferred.remove(cancel.runId());
+                link.send(new Message.RunFinished(cancel.runId(), -1, true, NOT_HELD, waiting.attempt(), false));
+            }
+            if (run != null && (cancel.attempt() == 0 || run.attempt() <= cancel.attempt())) {
+                LOG.info("Cancelling run {} (attempt {})", cancel.runId(), run.attempt());
                 run.kill(agent);
-            } else {
+            } else if (run != null) {
+                LOG.info("Ignoring a cancel of attempt {} of run {}: attempt {} runs here", cancel.attempt(),
+                        cancel.runId(), run.attempt());
+            } else if (waiting == null) {
                 // the scheduler thinks it runs here: say it does not, so the cancel ends it there (a run that just
                 // ended was reported before this, so the scheduler ignores this second report)
                 LOG.info("Asked to cancel run {}, which is not running here", cancel.runId());
-                link.send(new Message.RunFinished(cancel.runId(), -1, true, NOT_HELD));
+                link.send(new Message.RunFinished(cancel.runId(), -1, true, NOT_HELD, cancel.attempt(), false));
             }
         } else if (message instanceof Message.Drain drain) {
             drain(drain.reason() == null ? "asked to drain by the scheduler" : drain.reason());
@@ -172,8 +205,18 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         if (stopping) {
             return;
         }
-        if (runs.containsKey(start.runId())) {
+        RunProcess held = runs.get(start.runId());
+        if (held != null && (start.attempt() == 0 || held.attempt() >= start.attempt())) {
             LOG.warn("Run {} is already running here; ignoring a second start", start.runId());
+            return;
+        }
+        if (held != null) {
+            // an older copy is still here (a cancel of it is on its way or done): the new one waits for it to end
+            LOG.info("Run {} attempt {} waits for attempt {} to end here", start.runId(), start.attempt(), held.attempt());
+            if (!held.killedByWorker()) {
+                held.kill(agent);
+            }
+            deferred.put(start.runId(), start);
             return;
         }
         if (drainReason != null) {
@@ -183,30 +226,34 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         long gpuCount = start.resources() == null ? 0 : start.resources().getOrDefault("gpu", 0L);
         List<String> gpuIds = gpus.take(start.gpuIds(), gpuCount);
         if (gpuIds == null) {
-            failToStart(start.runId(), "needs " + gpuCount + " GPU(s) but only " + gpus.freeCount() + " are free here");
+            failToStart(start, "needs " + gpuCount + " GPU(s) but only " + gpus.freeCount() + " are free here");
             return;
         }
         try {
             RunProcess run = RunProcess.start(start, gpuIds, spec.workDirectory(), processThreads, this);
+            guard.add(run.pid());
             runs.put(start.runId(), run);
             updateHeld();
-            link.send(new Message.RunStarted(start.runId(), run.pid()));
+            link.send(new Message.RunStarted(start.runId(), run.pid(), start.attempt()));
             LOG.debug("Started run {} as pid {}", start.runId(), run.pid());
         } catch (IOException e) {
             gpus.release(gpuIds);
-            failToStart(start.runId(), e.getMessage());
+            failToStart(start, e.getMessage());
         }
     }
 
-    private void failToStart(String runId, String error) {
+    private void failToStart(Message.StartRun start, String error) {
+        String runId = start.runId();
         LOG.warn("Run {} could not start: {}", runId, error);
         byte[] note = ("hpc-dask worker: run could not start: " + error + "\n").getBytes(StandardCharsets.UTF_8);
-        link.send(new Message.RunOutput(runId, "stderr", note));
-        link.send(new Message.RunFinished(runId, 127, false, error));
+        link.send(new Message.RunOutput(runId, "stderr", note, start.attempt()));
+        link.send(new Message.RunFinished(runId, 127, false, error, start.attempt(), false));
     }
 
     private void updateHeld() {
-        heldRunIds = List.copyOf(runs.keySet());
+        Map<String, Integer> held = new java.util.LinkedHashMap<>();
+        runs.forEach((id, run) -> held.put(id, run.attempt()));
+        heldRunIds = java.util.Collections.unmodifiableMap(held);
     }
 
     private void drain(String reason) {
@@ -233,6 +280,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     private void tick() {
         long now = System.currentTimeMillis();
+        checkLease(now);
         if (!connected && now - disconnectedSince >= spec.deathTimeoutMillis()) {
             String last = link.lastFailure();
             LOG.error("No scheduler at {} for {} s (--death-timeout){}; exiting", spec.scheduler(),
@@ -244,6 +292,37 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             drain("lifetime ends at " + Instant.ofEpochMilli(spec.endTimeMillis()));
         }
         maybeExit();
+    }
+
+    /**
+     * The lease: when the scheduler has not been heard from for {@code --lease}, every run is killed (its result kept
+     * to report, marked abandoned), because the scheduler re-stages the runs of a silent worker once the lease and a
+     * margin have passed. The guard enforces the same end from outside the JVM should this thread not run.
+     */
+    private void checkLease(long now) {
+        long until = link.lastHeardMillis() + spec.leaseMillis();
+        guard.renew(until);
+        if (now < until) {
+            leaseExpiredLogged = false;
+            return;
+        }
+        List<RunProcess> live = new ArrayList<>();
+        for (RunProcess run : runs.values()) {
+            if (!run.abandoned()) {
+                live.add(run);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        if (!leaseExpiredLogged) {
+            leaseExpiredLogged = true;
+            LOG.warn("No word from the scheduler at {} for {} s (--lease): killing {} run(s) so none runs twice",
+                    spec.scheduler(), (now - link.lastHeardMillis()) / 1000, live.size());
+        }
+        for (RunProcess run : live) {
+            run.abandon();
+        }
     }
 
     private void maybeExit() {

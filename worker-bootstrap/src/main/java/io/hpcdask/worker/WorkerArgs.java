@@ -13,9 +13,9 @@ import java.util.Set;
 final class WorkerArgs {
     static final String USAGE = "usage: hpc-dask-worker --scheduler HOST:PORT --token-file FILE --name NAME [--cores N]"
             + " [--memory 8G] [--resources 'gpu=2 foo=5'] [--slots N] [--lifetime HH:MM:SS] [--death-timeout SECONDS]"
-            + " [--local-directory DIR] [--lifetime-grace SECONDS]";
+            + " [--local-directory DIR] [--lifetime-grace SECONDS] [--lease SECONDS]";
     private static final Set<String> OPTIONS = Set.of("--scheduler", "--token-file", "--name", "--cores", "--memory",
-            "--resources", "--slots", "--lifetime", "--death-timeout", "--local-directory", "--lifetime-grace");
+            "--resources", "--slots", "--lifetime", "--death-timeout", "--local-directory", "--lifetime-grace", "--lease");
 
     private WorkerArgs() {
     }
@@ -82,9 +82,12 @@ final class WorkerArgs {
         long grace = given.containsKey("--lifetime-grace")
                 ? number(given.get("--lifetime-grace"), "--lifetime-grace", "a whole number of seconds >= 0", 0, Integer.MAX_VALUE)
                 : WorkerOptions.DEFAULT_LIFETIME_GRACE_SECONDS;
+        long lease = given.containsKey("--lease")
+                ? number(given.get("--lease"), "--lease", "a whole number of seconds >= 1", 1, Integer.MAX_VALUE)
+                : WorkerOptions.DEFAULT_LEASE_SECONDS;
         Path localDirectory = given.containsKey("--local-directory") ? Path.of(given.get("--local-directory")) : null;
         return new WorkerOptions(host, port, tokenFile, name, cores, memory, resources, slots, lifetime, deathTimeout,
-                localDirectory, grace);
+                localDirectory, grace, lease);
     }
 
     /** A host (brackets of an IPv6 literal removed) and a port. */

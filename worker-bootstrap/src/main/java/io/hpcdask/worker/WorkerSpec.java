@@ -13,7 +13,7 @@ import java.util.Map;
 /** Everything this worker is, resolved once at start: what it offers, who it is, and when it must end. */
 record WorkerSpec(String schedulerHost, int schedulerPort, String token, String name, String host, String jobId,
                   Map<String, Long> resources, int slots, List<String> gpuIds, long startMillis, long endTimeMillis,
-                  long drainAtMillis, long deathTimeoutMillis, Path workDirectory) {
+                  long drainAtMillis, long deathTimeoutMillis, Path workDirectory, long leaseMillis) {
 
     static WorkerSpec resolve(WorkerOptions o, Map<String, String> env, Path driverGpus, long nowMillis)
             throws UsageException {
@@ -35,7 +35,7 @@ record WorkerSpec(String schedulerHost, int schedulerPort, String token, String 
         Path workDir = o.localDirectory() != null ? o.localDirectory().toAbsolutePath() : Path.of("").toAbsolutePath();
         return new WorkerSpec(o.schedulerHost(), o.schedulerPort(), readToken(o.tokenFile()), name, NodeFacts.host(env),
                 jobId, Collections.unmodifiableMap(resources), o.slots() > 0 ? o.slots() : cores, gpuIds, nowMillis, end, drainAt,
-                o.deathTimeoutSeconds() * 1000, workDir);
+                o.deathTimeoutSeconds() * 1000, workDir, o.leaseSeconds() * 1000);
     }
 
     /**
@@ -61,9 +61,9 @@ record WorkerSpec(String schedulerHost, int schedulerPort, String token, String 
         return token;
     }
 
-    Message.Hello hello(List<String> heldRuns) {
+    Message.Hello hello(Map<String, Integer> held) {
         return new Message.Hello(Message.VERSION, name, host, jobId, resources, slots, gpuIds, endTimeMillis,
-                heldRuns);
+                List.copyOf(held.keySet()), Map.copyOf(held), leaseMillis);
     }
 
     /** The key material of the link's handshake; the token itself is never sent. */

@@ -69,8 +69,20 @@ class WireCodecTest {
 
     @Test
     void typeNamesAreStableOnTheWire() {
-        String json = new String(WireCodec.encode(new Message.CancelRun("r9")), StandardCharsets.UTF_8);
-        assertThat(json).isEqualTo("{\"type\":\"cancel-run\",\"runId\":\"r9\"}");
+        String json = new String(WireCodec.encode(new Message.CancelRun("r9", 2)), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"type\":\"cancel-run\",\"runId\":\"r9\",\"attempt\":2}");
+    }
+
+    @Test
+    void attemptsTravelWithEveryRunMessageAndAreZeroWhenAnOlderPeerLeavesThemOut() throws IOException {
+        Message.RunFinished fin = new Message.RunFinished("r1", 137, true, null, 3, true);
+        assertThat(WireCodec.decode(WireCodec.encode(fin))).isEqualTo(fin);
+        Message old = WireCodec.decode("{\"type\":\"run-finished\",\"runId\":\"r1\",\"exitCode\":0,\"terminated\":false}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(old).isEqualTo(new Message.RunFinished("r1", 0, false, null, 0, false));
+        Message.StartRun start = new Message.StartRun("r1", java.util.List.of("true"), false, null, java.util.Map.of(),
+                java.util.Map.of(), java.util.List.of(), 2);
+        assertThat(((Message.StartRun) WireCodec.decode(WireCodec.encode(start))).attempt()).isEqualTo(2);
     }
 
     @Test

@@ -72,7 +72,7 @@ class WorkerSpecTest {
     @Test
     void theTokenNeverShowsInTextOrHello() throws Exception {
         WorkerSpec s = spec(Map.of());
-        Message.Hello hello = s.hello(List.of("r1"));
+        Message.Hello hello = s.hello(Map.of("r1", 1));
         assertThat(new String(s.tokenBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("very-secret");
         assertThat(hello.toString()).doesNotContain("very-secret").contains("heldRuns=[r1]");
         assertThat(new String(io.hpcdask.protocol.WireCodec.encode(hello), java.nio.charset.StandardCharsets.UTF_8))

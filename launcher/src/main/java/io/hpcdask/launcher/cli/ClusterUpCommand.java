@@ -179,7 +179,7 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         clusterSpec.write(specFile);
         PrintWriter err = this.spec.commandLine().getErr();
         Process server = ServerProcess.start(dir, new LocalWorkerSpec(0, 1, null, Resources.NONE, null,
-                selected.deathTimeoutSeconds()), false, specFile);
+                selected.deathTimeoutSeconds(), selected.heartbeatSeconds(), selected.leaseSeconds()), false, specFile);
         RunningCluster running = new ClusterStartup(dir, server, err).awaitReady(0);
         AccessInfo a = running.access();
         ClusterStatus status = running.call(c -> c.status());
@@ -234,7 +234,7 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         }
         int cores = settings.cores().orElse(Runtime.getRuntime().availableProcessors());
         return new LocalWorkerSpec(workers, cores, settings.memory().orElse(null), settings.resources(), slots,
-                settings.deathTimeoutSeconds());
+                settings.deathTimeoutSeconds(), settings.heartbeatSeconds(), settings.leaseSeconds());
     }
 
     private static void refuseIfRunning(ClusterDir dir) throws IOException {

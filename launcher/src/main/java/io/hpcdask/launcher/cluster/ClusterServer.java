@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 final class ClusterServer implements ClusterControl {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterServer.class);
     private static final String HOST = "127.0.0.1";
-    private static final long HEARTBEAT_MILLIS = 1_000;
     private static final String HOST_NAME = hostName();
 
     private final ClusterDir dir;
@@ -52,25 +51,43 @@ final class ClusterServer implements ClusterControl {
     }
 
     synchronized void start() throws IOException {
-        workers.killLeftovers();
-        String token = Tokens.newToken();
+        // token and worker port are the cluster's for its life: workers that outlived a crashed server re-register
+        int survivors = workers.adoptLeftovers();
+        String token = ClusterIdentity.token(dir);
         byte[] tokenBytes = token.getBytes(StandardCharsets.UTF_8);
-        Tokens.writeTokenFile(dir.workerTokenFile(), token);
         String apiToken = Tokens.newToken(); // the client API's own credential: workers never hold it
-        scheduler = SchedulerServer.start(ServerConfig.defaults(dir.path(), spec.resources().amounts()));
+        long leaseMillis = spec.leaseSeconds() * 1000;
+        ServerConfig defaults = ServerConfig.defaults(dir.path(), spec.resources().amounts());
+        scheduler = SchedulerServer.start(new ServerConfig(dir.path(), defaults.declaredResources(), defaults.tickMillis(),
+                defaults.reconnectGraceMillis(), Math.max(defaults.restoreGraceMillis(),
+                leaseMillis + io.hpcdask.server.core.CoreConfig.DEFAULT_LEASE_MARGIN_MILLIS), defaults.maxAttempts(),
+                defaults.starvationPasses()));
         String configured = batch == null ? null : BatchScaling.configuredAddress(dir, batch);
         // Batch workers dial in from compute nodes: the transport listens on the address they dial, not on every interface.
         String dialHost = batch == null ? null : BatchScaling.dialHost(dir, batch);
         String bindHost = batch == null ? HOST : BatchScaling.bindHost(dialHost);
-        int port = configured == null ? 0 : Integer.parseInt(configured.substring(configured.lastIndexOf(':') + 1));
-        transport = new WorkerTransport(bindHost, port, tokenBytes, HEARTBEAT_MILLIS, scheduler.workerListener()).start();
+        int port = configured == null ? ClusterIdentity.port(dir).orElse(0)
+                : Integer.parseInt(configured.substring(configured.lastIndexOf(':') + 1));
+        long heartbeatMillis = spec.heartbeatSeconds() * 1000;
+        try {
+            transport = new WorkerTransport(bindHost, port, tokenBytes, heartbeatMillis, scheduler.workerListener()).start();
+        } catch (IOException e) {
+            if (configured != null || port == 0) {
+                throw e;
+            }
+            LOG.warn("The cluster's worker port {} is taken; listening on a new one (workers of the earlier server"
+                    + " cannot find this one)", port);
+            transport = new WorkerTransport(bindHost, 0, tokenBytes, heartbeatMillis, scheduler.workerListener()).start();
+        }
+        ClusterIdentity.savePort(dir, transport.port());
         if (batch != null) {
             scaling = BatchScaling.start(dir, batch, scheduler, dialHost, transport.port(), tokenBytes);
         }
         api = new ApiServer(scheduler, this, apiToken.getBytes(StandardCharsets.UTF_8), 0);
         api.start();
         if (spec.count() > 0) {
-            workers.start(spec, HOST + ":" + transport.port(), WorkerJar.locate(dir.libDir()));
+            workers.start(spec, HOST + ":" + transport.port(), WorkerJar.locate(dir.libDir()),
+                    Math.max(0, spec.count() - survivors));
         }
         new AccessInfo(dir.name(), HOST, api.port(), transport.port(), apiToken, ProcessHandle.current().pid(), startedAt)
                 .write(dir.accessFile());

@@ -24,6 +24,8 @@ public final class LocalWorkers {
 
     private final ClusterDir dir;
     private final List<Process> processes = new ArrayList<>();
+    /** Workers of an earlier server of this cluster that outlived it and re-register with this one. */
+    private final List<ProcessHandle> adopted = new ArrayList<>();
 
     public LocalWorkers(ClusterDir dir) {
         this.dir = dir;
@@ -44,7 +46,12 @@ public final class LocalWorkers {
     private static final String NAME_PREFIX = "local";
 
     public synchronized void start(LocalWorkerSpec spec, String schedulerAddress, Path jar) {
-        for (int i = 1; i <= spec.count(); i++) {
+        start(spec, schedulerAddress, jar, spec.count());
+    }
+
+    /** Starts {@code count} workers (fewer than the spec's count when adopted ones make up the rest). */
+    public synchronized void start(LocalWorkerSpec spec, String schedulerAddress, Path jar, int count) {
+        for (int i = 1; i <= count; i++) {
             String name = workerName(i);
             List<String> cmd = command(spec, schedulerAddress, jar, dir.workerTokenFile(), NAME_PREFIX);
             Path log = dir.workersDir().resolve(name + ".log");
@@ -73,7 +80,7 @@ public final class LocalWorkers {
     static List<String> command(LocalWorkerSpec spec, String schedulerAddress, Path jar, Path tokenFile, String name) {
         List<String> cmd = new ArrayList<>(List.of(javaExecutable(), "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString(),
                 "--scheduler", schedulerAddress, "--token-file", tokenFile.toString(), "--name", name,
-                "--death-timeout", Long.toString(spec.deathTimeoutSeconds())));
+                "--death-timeout", Long.toString(spec.deathTimeoutSeconds()), "--lease", Long.toString(spec.leaseSeconds())));
         if (spec.cores() != null) {
             cmd.addAll(List.of("--cores", spec.cores().toString()));
         }
@@ -100,7 +107,17 @@ public final class LocalWorkers {
     /** Stops the workers (SIGTERM, so they kill their runs), waiting up to {@code graceSeconds}, then kills them. */
     public synchronized void stop(long graceSeconds) {
         processes.forEach(Process::destroy);
+        adopted.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
+        for (ProcessHandle h : adopted) {
+            try {
+                h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                LOG.warn("Local worker pid {} did not stop within {}s; killing it", h.pid(), graceSeconds);
+                h.destroyForcibly();
+            }
+        }
+        adopted.clear();
         for (Process p : processes) {
             try {
                 long left = Math.max(0, deadline - System.nanoTime());
@@ -115,6 +132,28 @@ public final class LocalWorkers {
         }
         processes.clear();
         deletePidFiles();
+    }
+
+    /**
+     * Keeps the workers a crashed server of this cluster left running: they dial the same port with the same token
+     * and re-register, and their runs carry on. Returns how many there are; pid files of dead ones are removed.
+     */
+    public synchronized int adoptLeftovers() {
+        for (Path pidFile : pidFiles()) {
+            Optional<ProcessHandle> h = leftover(pidFile);
+            if (h.isPresent()) {
+                LOG.info("Keeping local worker pid {} left by an earlier server of this cluster; it re-registers",
+                        h.get().pid());
+                adopted.add(h.get());
+            } else {
+                try {
+                    Files.deleteIfExists(pidFile);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete {}: {}", pidFile, e.toString());
+                }
+            }
+        }
+        return adopted.size();
     }
 
     /** Ends workers a crashed server of this cluster left running; they would hold slots and old runs. */

@@ -31,6 +31,10 @@ public final class ServerMain implements Callable<Integer> {
     Integer slots;
     @Option(names = "--death-timeout", defaultValue = "60")
     long deathTimeout;
+    @Option(names = "--heartbeat", defaultValue = "" + LocalWorkerSpec.DEFAULT_HEARTBEAT_SECONDS)
+    long heartbeat;
+    @Option(names = "--lease", defaultValue = "" + LocalWorkerSpec.DEFAULT_LEASE_SECONDS)
+    long lease;
     @Option(names = "--foreground")
     boolean foreground;
     @Option(names = "--spec", description = "the cluster's batch system and profiles (cluster.json)")
@@ -45,7 +49,7 @@ public final class ServerMain implements Callable<Integer> {
         ClusterDir dir = new ClusterDir(name, clusterDir).create();
         ServerLogging.configure(dir.serverLog(), foreground);
         LocalWorkerSpec workerSpec = new LocalWorkerSpec(workers, cores, memory == null ? null : Memory.parse(memory),
-                Resources.parse(resources), slots, deathTimeout);
+                Resources.parse(resources), slots, deathTimeout, heartbeat, lease);
         ClusterServer server = new ClusterServer(dir, workerSpec, this.spec == null ? null : ClusterSpec.read(this.spec));
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cluster-shutdown"));
         server.start();

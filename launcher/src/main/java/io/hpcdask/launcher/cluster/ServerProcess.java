@@ -29,7 +29,8 @@ public final class ServerProcess {
                 "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
                 "--cluster-dir", dir.path().toString(), "--name", dir.name(),
                 "--workers", Integer.toString(workers.count()),
-                "--death-timeout", Long.toString(workers.deathTimeoutSeconds())));
+                "--death-timeout", Long.toString(workers.deathTimeoutSeconds()),
+                "--heartbeat", Long.toString(workers.heartbeatSeconds()), "--lease", Long.toString(workers.leaseSeconds())));
         String repoRoot = System.getProperty("hpcdask.repo.root");
         if (repoRoot != null) { // tests: lets the server find the worker jar the build left in the repo
             cmd.add(1, "-Dhpcdask.repo.root=" + repoRoot);

@@ -40,6 +40,11 @@ public final class ConfigKeys {
             "with a remote server: the default working directory of runs on the cluster (unset: the remote home)");
     public static final ConfigKey DEATH_TIMEOUT = key("death-timeout", ValueKind.SECONDS, "60",
             "seconds a worker waits for an unreachable scheduler before it exits");
+    public static final ConfigKey HEARTBEAT_INTERVAL = key("heartbeat-interval", ValueKind.SECONDS, "10",
+            "seconds between heartbeats on the worker link; a side silent for 3 of them is taken as gone");
+    public static final ConfigKey LEASE = key("lease", ValueKind.SECONDS, "40",
+            "seconds a worker that hears nothing from the scheduler keeps its runs before it kills them; the scheduler"
+                    + " re-stages a silent worker's runs only after this plus a margin (at least 3 heartbeats)");
     public static final ConfigKey SHEBANG = key("shebang", ValueKind.SHEBANG, "#!/usr/bin/env bash", "first line of job scripts");
 
     public static final ConfigKey LIFETIME_GRACE = key("lifetime-grace", ValueKind.SECONDS, null,
@@ -51,7 +56,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(SYSTEM, TEMPLATE_DIR, CORES, MEMORY, WALLTIME, QUEUE, ACCOUNT, JOB_NAME,
             JOB_EXTRA_DIRECTIVE, DIRECTIVE_SKIP, PROLOGUE, EPILOGUE, LOG_DIRECTORY, LOCAL_DIRECTORY, JAVA, RESOURCES,
-            SCHEDULER_ADDRESS, INTERFACE, DEATH_TIMEOUT, LIFETIME_GRACE, SHEBANG, SSH, SSH_ACCEPT_NEW, SERVER,
+            SCHEDULER_ADDRESS, INTERFACE, DEATH_TIMEOUT, HEARTBEAT_INTERVAL, LEASE, LIFETIME_GRACE, SHEBANG, SSH, SSH_ACCEPT_NEW, SERVER,
             REMOTE_DIRECTORY);
 
     /** Keys whose flags come from the SSH options mixin, not from the job options. */

@@ -90,6 +90,15 @@ public final class Settings {
         return value(ConfigKeys.DEATH_TIMEOUT, Long.class).orElseThrow();
     }
 
+    public long heartbeatSeconds() {
+        return value(ConfigKeys.HEARTBEAT_INTERVAL, Long.class).orElseThrow();
+    }
+
+    /** The lease, never shorter than 3 heartbeats (a worker must be able to miss two). */
+    public long leaseSeconds() {
+        return Math.max(value(ConfigKeys.LEASE, Long.class).orElseThrow(), 3 * heartbeatSeconds());
+    }
+
     /** These settings with one key set to {@code raw}, checked as any value is, recording where it came from. */
     public Settings with(ConfigKey key, String raw, Source source) {
         Map<ConfigKey, Entry> copy = new LinkedHashMap<>(entries);

@@ -24,6 +24,7 @@ public final class WorkerCommand {
         }
         add(words, "--lifetime", s.walltime().pbs());
         add(words, "--death-timeout", Long.toString(s.deathTimeoutSeconds()));
+        add(words, "--lease", Long.toString(s.leaseSeconds()));
         s.value(ConfigKeys.LIFETIME_GRACE, Long.class).ifPresent(g -> add(words, "--lifetime-grace", g.toString()));
         s.string(ConfigKeys.LOCAL_DIRECTORY).ifPresent(d -> {
             words.add("--local-directory");

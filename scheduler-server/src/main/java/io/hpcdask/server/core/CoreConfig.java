@@ -11,18 +11,27 @@ import java.util.Map;
  * @param maxAttempts        how often a run is started before a lost worker makes it {@code lost}
  * @param starvationPasses   after this many runs staged later than it have started while it waited, a run reserves a
  *                           worker (see {@link SchedulerCore})
- * @param reconnectGraceMillis how long the runs of a disconnected worker stay its own, waiting for it to re-register
+ * @param reconnectGraceMillis how long the runs of a disconnected worker stay its own at least, waiting for it to
+ *                           re-register
+ * @param leaseMarginMillis    added to a worker's lease: its runs are re-staged no earlier than lease + margin after
+ *                           it went silent, so its own copies are dead by then (it kills them when its lease runs out)
  */
 public record CoreConfig(Map<String, Long> declaredResources, int maxAttempts, int starvationPasses,
-                         long reconnectGraceMillis) {
+                         long reconnectGraceMillis, long leaseMarginMillis) {
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int DEFAULT_STARVATION_PASSES = 50;
+    public static final long DEFAULT_LEASE_MARGIN_MILLIS = 10_000;
 
     public CoreConfig {
         declaredResources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(declaredResources));
-        if (maxAttempts < 1 || starvationPasses < 1 || reconnectGraceMillis < 0) {
-            throw new IllegalArgumentException("maxAttempts and starvationPasses must be >= 1, grace >= 0");
+        if (maxAttempts < 1 || starvationPasses < 1 || reconnectGraceMillis < 0 || leaseMarginMillis < 0) {
+            throw new IllegalArgumentException("maxAttempts and starvationPasses must be >= 1, grace and margin >= 0");
         }
+    }
+
+    public CoreConfig(Map<String, Long> declaredResources, int maxAttempts, int starvationPasses,
+                      long reconnectGraceMillis) {
+        this(declaredResources, maxAttempts, starvationPasses, reconnectGraceMillis, DEFAULT_LEASE_MARGIN_MILLIS);
     }
 
     public static CoreConfig defaults(Map<String, Long> declaredResources) {

@@ -8,7 +8,31 @@ public interface Outbox {
     /** Send run {@code runId} (whose opaque payload the core was given at staging) to {@code worker}. */
     void startRun(String runId, Object payload, String worker, Assignment assignment);
 
+    /** As above, for the run's {@code attempt}-th start; the worker echoes the attempt in every report. */
+    default void startRun(String runId, Object payload, String worker, Assignment assignment, int attempt) {
+        startRun(runId, payload, worker, assignment);
+    }
+
     void cancelRun(String runId, String worker);
+
+    /** Cancel the copy of {@code attempt} (or older) that {@code worker} holds. */
+    default void cancelRun(String runId, String worker, int attempt) {
+        cancelRun(runId, worker);
+    }
+
+    /**
+     * A report about a copy of a run that is no longer the current one (an earlier attempt, or a worker the run was
+     * taken from): it goes into the run's history only, never into its state.
+     */
+    default void superseded(String runId, String worker, int attempt, String outcome, Integer exitCode, long timeMillis) {
+    }
+
+    /**
+     * A silent worker's runs are about to be re-staged: end the worker for good where that can be done from outside
+     * (cancel its batch job), so that not even a frozen node can go on with them.
+     */
+    default void fenceWorker(String worker, String jobId) {
+    }
 
     /** Tell the worker to take no new runs and exit when its last one ends. */
     void drainWorker(String worker, String reason);

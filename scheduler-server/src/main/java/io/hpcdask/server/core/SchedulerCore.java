@@ -36,16 +36,26 @@ import java.util.TreeMap;
  * defines, or asking more than any worker taking runs offers, stays staged, does not hold up others, and is logged once;
  * {@link #waitReason} tells why.
  *
- * <p><b>Lost workers and reconnects.</b> A disconnected worker's runs stay running, owned by its name, for
- * {@link CoreConfig#reconnectGraceMillis()}; if it re-registers in time the runs it still holds carry on, runs it no
- * longer holds are re-staged, and runs it holds that are not its own are cancelled there. When the grace passes (a
- * {@link #tick}), its runs go back to staged, until a run has been started {@link CoreConfig#maxAttempts()} times; then
- * it is {@code lost}. A restarted server restores running runs the same way ({@link #restoreRunning}).
+ * <p><b>Lost workers and reconnects.</b> A disconnected worker's runs stay running, owned by its name, for its lease
+ * plus {@link CoreConfig#leaseMarginMillis()} (at least {@link CoreConfig#reconnectGraceMillis()}): a worker that has
+ * not heard from the scheduler for its lease kills its runs itself, so when that time has passed no copy of them is
+ * left there. If it re-registers in time the runs it still holds carry on, runs it no longer holds are re-staged, and
+ * runs it holds that are not its own are cancelled there. When the time passes (a {@link #tick}), a batch worker is
+ * fenced first ({@link Outbox#fenceWorker}: its job is cancelled), then its runs go back to staged, until a run has been
+ * started {@link CoreConfig#maxAttempts()} times; then it is {@code lost}. A restarted server restores running runs
+ * the same way ({@link #restoreRunning}).
+ *
+ * <p><b>Attempts.</b> Every start of a run is numbered; the worker echoes the number in its reports. A report about
+ * an attempt that is not the run's current one, or from a worker that no longer has the run, changes nothing: it goes
+ * to the run's history ({@link Outbox#superseded}), so a result is never counted twice.
  *
  * <p>Finished runs leave the core (the store keeps them); staging order is the order runs are handed in.
  */
 public final class SchedulerCore {
     private static final Comparator<Shape> BY_HEAD = Comparator.comparingLong(s -> s.queue.firstKey());
+
+    /** The error of a worker's answer to a cancel of a run it does not hold (the worker's WorkerAgent.NOT_HELD). */
+    public static final String NOT_HELD_ERROR = "not running on this worker";
 
     private final CoreConfig config;
     private final Outbox out;
@@ -65,6 +75,7 @@ public final class SchedulerCore {
     /** Runs of a disconnected worker (or of a worker from before a restart), waiting for it to re-register. */
     private static final class Orphans {
         long deadline;
+        String jobId;
         final Map<String, Run> runs = new LinkedHashMap<>();
 
         Orphans(long deadline) {
@@ -133,6 +144,11 @@ public final class SchedulerCore {
      * A worker re-registering under a name already connected replaces that connection.
      */
     public void workerJoined(WorkerSpec spec, List<String> heldRuns, long now) {
+        workerJoined(spec, heldRuns, Map.of(), now);
+    }
+
+    /** As above; {@code heldAttempts} gives the attempt of each held run the worker named one for. */
+    public void workerJoined(WorkerSpec spec, List<String> heldRuns, Map<String, Integer> heldAttempts, long now) {
         Worker old = workers.get(spec.name());
         if (old != null) {
             out.log(LogLevel.INFO, "Worker " + spec.name() + " re-registered; reconciling its runs");
@@ -155,7 +171,7 @@ public final class SchedulerCore {
                 + (spec.jobId() == null || spec.jobId().isEmpty() ? "" : " (job " + spec.jobId() + ")")
                 + ": " + DaskTags.format(capacityMap(w)) + " slots=" + w.slots
                 + (w.gpuIds.isEmpty() ? "" : " gpu ids " + String.join(",", w.gpuIds)));
-        reconcile(w, heldRuns == null ? List.of() : heldRuns, now);
+        reconcile(w, heldRuns == null ? List.of() : heldRuns, heldAttempts == null ? Map.of() : heldAttempts, now);
         dispatch(now);
     }
 
@@ -201,8 +217,13 @@ public final class SchedulerCore {
 
     /** The worker confirmed it started the run's process. Only checked: the run has been running since dispatch. */
     public void runStarted(String id, String worker, long now) {
+        runStarted(id, worker, 0, now);
+    }
+
+    public void runStarted(String id, String worker, int attempt, long now) {
         Run run = runs.get(id);
-        if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)) {
+        if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)
+                || (attempt > 0 && attempt != run.attempts)) {
             out.log(LogLevel.WARN, "Worker " + worker + " reports run " + id + " started, but it is not assigned there");
         }
     }
@@ -212,10 +233,40 @@ public final class SchedulerCore {
      * not start), or terminated (killed by a signal or cancelled). Reports for runs not running there are ignored.
      */
     public void runFinished(String id, String worker, int exitCode, boolean terminated, String error, long now) {
+        runFinished(id, worker, 0, exitCode, terminated, error, false, now);
+    }
+
+    /**
+     * As above for the copy of {@code attempt} (0: unknown, taken as the current one). {@code abandoned}: the worker
+     * killed it because its lease ran out; the run goes back to staged. A report about a copy that is not the current
+     * one is only recorded in the run's history.
+     */
+    public void runFinished(String id, String worker, int attempt, int exitCode, boolean terminated, String error,
+                            boolean abandoned, long now) {
         Run run = runs.get(id);
-        if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)) {
-            out.log(LogLevel.WARN, "Ignoring end of run " + id + " reported by worker " + worker
-                    + ": it is not running there");
+        if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)
+                || (attempt > 0 && attempt != run.attempts)) {
+            if (NOT_HELD_ERROR.equals(error)) {
+                return; // the answer to a cancel of a copy the worker no longer had: nothing ran
+            }
+            String outcome = abandoned ? "abandoned" : error != null ? "error" : terminated ? "terminated"
+                    : exitCode == 0 ? "completed" : "error";
+            out.log(LogLevel.WARN, "Ignoring end of run " + id + (attempt > 0 ? " attempt " + attempt : "")
+                    + " reported by worker " + worker + " (" + outcome + "): "
+                    + (run == null ? "the run has already ended" : "that copy is not the current one"
+                    + (run.state == RunState.RUNNING ? " (attempt " + run.attempts + " on worker " + run.worker + ")" : ""))
+                    + "; kept in its history");
+            out.superseded(id, worker, attempt, outcome, error != null || abandoned ? null : exitCode, now);
+            return;
+        }
+        if (abandoned && !run.cancelRequested) {
+            if (run.on != null) {
+                releaseFrom(run);
+            } else {
+                removeOrphan(run);
+            }
+            requeue(run, "worker " + worker + " killed it when its lease ran out", now);
+            dispatch(now);
             return;
         }
         if (run.on != null) {
@@ -281,7 +332,7 @@ public final class SchedulerCore {
         } else if (!run.cancelRequested) {
             run.cancelRequested = true;
             out.log(LogLevel.INFO, "Cancelling run " + id + " on worker " + run.worker);
-            out.cancelRun(id, run.worker);
+            out.cancelRun(id, run.worker, run.attempts);
         }
         return true;
     }
@@ -309,18 +360,39 @@ public final class SchedulerCore {
         });
         for (String name : expired) {
             Orphans o = orphans.remove(name);
+            if (o.jobId != null && !o.jobId.isEmpty() && !workers.containsKey(name)) {
+                out.fenceWorker(name, o.jobId); // scaling cancels a batch job (and logs it); local workers have none
+            }
             for (Run run : o.runs.values()) {
-                requeue(run, "worker " + name + " did not come back", now);
+                requeue(run, "worker " + name + " did not come back within its lease", now);
             }
         }
         dispatch(now);
     }
 
-    /** The scheduler stops; with {@code stopWorkers} every worker is told to kill its runs and exit. */
+    /**
+     * The scheduler stops; with {@code stopWorkers} every worker is told to kill its runs and exit, and every running
+     * run is recorded {@code terminated} (reason {@code cluster stopped}) before the store closes.
+     */
     public void shutdown(boolean stopWorkers, long now) {
         if (stopWorkers) {
             for (String name : workers.keySet()) {
                 out.stopWorker(name, "scheduler stopping");
+            }
+            List<Run> running = new ArrayList<>();
+            for (Run run : runs.values()) {
+                if (run.state == RunState.RUNNING) {
+                    running.add(run);
+                }
+            }
+            running.sort(Comparator.comparingLong(r -> r.seq));
+            for (Run run : running) {
+                if (run.on != null) {
+                    releaseFrom(run);
+                } else {
+                    removeOrphan(run);
+                }
+                finish(run, RunState.TERMINATED, null, "cluster stopped", now);
             }
         }
         out.log(LogLevel.INFO, "Stopping scheduler");
@@ -468,7 +540,7 @@ public final class SchedulerCore {
         out.log(LogLevel.INFO, "Starting staged run " + run.id
                 + (run.requires.isEmpty() ? "" : " (requires " + s.label + ")")
                 + " on worker " + w.name() + (gpus.isEmpty() ? "" : " with gpu " + String.join(",", gpus)));
-        out.startRun(run.id, run.payload, w.name(), run.assignment);
+        out.startRun(run.id, run.payload, w.name(), run.assignment, run.attempts);
     }
 
     /** The head of {@code s} fits no worker now; if it fits none at all, its runs are reported once each. */
@@ -703,8 +775,11 @@ public final class SchedulerCore {
         }
         List<Run> held = new ArrayList<>(w.runs.values());
         w.runs.clear();
-        Orphans o = orphans.computeIfAbsent(w.name(), k -> new Orphans(now + config.reconnectGraceMillis()));
-        o.deadline = now + config.reconnectGraceMillis();
+        long wait = Math.max(config.reconnectGraceMillis(),
+                w.spec.leaseMillis() > 0 ? w.spec.leaseMillis() + config.leaseMarginMillis() : 0);
+        Orphans o = orphans.computeIfAbsent(w.name(), k -> new Orphans(now + wait));
+        o.deadline = now + wait;
+        o.jobId = w.spec.jobId();
         for (Run run : held) {
             run.on = null;
             o.runs.put(run.id, run);
@@ -715,29 +790,39 @@ public final class SchedulerCore {
     }
 
     /** A (re-)registered worker: take back the runs it still holds, re-stage those it lost, cancel strangers. */
-    private void reconcile(Worker w, List<String> held, long now) {
+    private void reconcile(Worker w, List<String> held, Map<String, Integer> attempts, long now) {
         Set<String> holds = new HashSet<>(held);
         Orphans o = orphans.remove(w.name());
         if (o != null) {
             for (Run run : o.runs.values()) {
-                boolean isHeld = holds.remove(run.id);
+                Integer heldAttempt = attempts.get(run.id);
+                boolean isHeld = holds.contains(run.id) && (heldAttempt == null || heldAttempt == 0
+                        || heldAttempt == run.attempts);
+                if (isHeld) {
+                    holds.remove(run.id);
+                }
                 if (isHeld && adopt(w, run)) {
                     out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name());
                     if (run.cancelRequested) {
-                        out.cancelRun(run.id, w.name());
+                        out.cancelRun(run.id, w.name(), run.attempts);
                     }
                 } else {
                     if (isHeld) { // it no longer fits there (the worker came back smaller): stop that copy
-                        out.cancelRun(run.id, w.name());
+                        out.cancelRun(run.id, w.name(), run.attempts);
                     }
                     requeue(run, "worker " + w.name() + " came back without it", now);
                 }
             }
         }
         for (String id : holds) {
-            out.log(LogLevel.WARN, "Worker " + w.name() + " holds run " + id + ", which is not assigned to it;"
-                    + " cancelling it there");
-            out.cancelRun(id, w.name());
+            Run run = runs.get(id);
+            Integer heldAttempt = attempts.get(id);
+            out.log(LogLevel.WARN, "Worker " + w.name() + " holds run " + id
+                    + (heldAttempt == null || heldAttempt == 0 ? "" : " (attempt " + heldAttempt + ")")
+                    + ", which is not assigned to it; cancelling it there");
+            // the copy held there is older than any current one: a cancel of the current attempt covers it
+            out.cancelRun(id, w.name(), run != null ? Math.max(run.attempts, heldAttempt == null ? 0 : heldAttempt)
+                    : heldAttempt == null ? 0 : heldAttempt);
         }
     }
 

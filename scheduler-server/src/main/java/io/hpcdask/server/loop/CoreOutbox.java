@@ -26,6 +26,9 @@ public final class CoreOutbox implements Outbox {
     private final AtomicLong finished = new AtomicLong();
 
     private volatile StartFailures startFailures = (runId, worker, reason) -> { };
+    private volatile java.util.function.BiConsumer<String, String> fencing = (worker, jobId) -> { };
+    /** The current attempt of each run started since this server started; output of other attempts is dropped. */
+    private final Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Where a run goes that could not be handed to its worker: a later core event, never a call back into the core. */
     @FunctionalInterface
@@ -44,6 +47,20 @@ public final class CoreOutbox implements Outbox {
         this.startFailures = startFailures;
     }
 
+    /** Set before workers connect: who cancels a silent batch worker's job before its runs are re-staged. */
+    public void onFence(java.util.function.BiConsumer<String, String> fencing) {
+        this.fencing = fencing;
+    }
+
+    /**
+     * Whether output of {@code attempt} of a run belongs in its log: not when a later attempt has started since
+     * (0, an attempt not known, is let through). Called from transport threads.
+     */
+    boolean currentAttempt(String runId, int attempt) {
+        Integer current = attempts.get(runId);
+        return attempt == 0 || current == null || attempt >= current;
+    }
+
     /** Worker name to its live connection; only the loop thread touches it. */
     Map<String, io.hpcdask.server.transport.WorkerConnection> connections() {
         return connections;
@@ -56,17 +73,28 @@ public final class CoreOutbox implements Outbox {
 
     @Override
     public void startRun(String runId, Object payload, String worker, Assignment assignment) {
+        startRun(runId, payload, worker, assignment, 0);
+    }
+
+    @Override
+    public void startRun(String runId, Object payload, String worker, Assignment assignment, int attempt) {
         try {
             logs.touch(runId); // before the worker hears of it: output needs somewhere to go
+            if (attempt > 1) { // the first attempt's output starts the log; every later one is marked
+                logs.append(runId, RunLogs.attemptHeader(attempt, worker, System.currentTimeMillis()));
+            }
         } catch (RuntimeException e) {
             startFailures.failed(runId, worker, e.getMessage());
             return;
+        }
+        if (attempt > 0) {
+            attempts.put(runId, attempt);
         }
         RunSpec spec = (RunSpec) payload;
         Map<String, String> env = new HashMap<>(spec.env());
         env.put("HPC_DASK_RUN_ID", runId);
         if (!send(worker, new Message.StartRun(runId, spec.argv(), spec.shell(), spec.cwd(), env,
-                assignment.resources(), assignment.gpuIds()))) {
+                assignment.resources(), assignment.gpuIds(), attempt))) {
             startFailures.failed(runId, worker, "no connection to worker " + worker);
         }
     }
@@ -74,6 +102,21 @@ public final class CoreOutbox implements Outbox {
     @Override
     public void cancelRun(String runId, String worker) {
         send(worker, new Message.CancelRun(runId));
+    }
+
+    @Override
+    public void cancelRun(String runId, String worker, int attempt) {
+        send(worker, new Message.CancelRun(runId, attempt));
+    }
+
+    @Override
+    public void superseded(String runId, String worker, int attempt, String outcome, Integer exitCode, long timeMillis) {
+        store.recordSuperseded(runId, worker, attempt, outcome, exitCode, timeMillis);
+    }
+
+    @Override
+    public void fenceWorker(String worker, String jobId) {
+        fencing.accept(worker, jobId);
     }
 
     @Override
@@ -90,6 +133,7 @@ public final class CoreOutbox implements Outbox {
     public void stateChanged(StateChange change) {
         store.record(change);
         if (change.to().isFinal()) {
+            attempts.remove(change.runId());
             finished.incrementAndGet();
         }
     }

@@ -41,8 +41,9 @@ public final class WorkerEvents implements WorkerListener {
             }
             WorkerSpec spec = new WorkerSpec(hello.name(), hello.host(), hello.jobId(),
                     hello.resources() == null ? java.util.Map.of() : hello.resources(), hello.slots(),
-                    hello.gpuIds() == null ? List.of() : hello.gpuIds(), hello.endTimeMillis());
-            core.workerJoined(spec, hello.heldRuns() == null ? List.of() : hello.heldRuns(), loop.now());
+                    hello.gpuIds() == null ? List.of() : hello.gpuIds(), hello.endTimeMillis(), hello.leaseMillis());
+            core.workerJoined(spec, hello.heldRuns() == null ? List.of() : hello.heldRuns(),
+                    hello.heldAttempts() == null ? java.util.Map.of() : hello.heldAttempts(), loop.now());
             observer.connected(hello.name(), hello.jobId());
         });
     }
@@ -55,6 +56,9 @@ public final class WorkerEvents implements WorkerListener {
     @Override
     public void messageReceived(WorkerConnection connection, Message message) {
         if (message instanceof Message.RunOutput out) {
+            if (!outbox.currentAttempt(out.runId(), out.attempt())) {
+                return; // a superseded copy's output: the log holds the current attempt's
+            }
             try {
                 logs.append(out.runId(), out.data());
             } catch (RuntimeException e) {
@@ -74,9 +78,9 @@ public final class WorkerEvents implements WorkerListener {
             }
             long now = loop.now();
             if (message instanceof Message.RunStarted s) {
-                core.runStarted(s.runId(), name, now);
+                core.runStarted(s.runId(), name, s.attempt(), now);
             } else if (message instanceof Message.RunFinished f) {
-                core.runFinished(f.runId(), name, f.exitCode(), f.terminated(), f.error(), now);
+                core.runFinished(f.runId(), name, f.attempt(), f.exitCode(), f.terminated(), f.error(), f.abandoned(), now);
             } else if (message instanceof Message.Draining d) {
                 core.workerDraining(name, d.reason(), now);
                 observer.retiring(name);

@@ -90,6 +90,19 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
         event(now -> scaler.workerRetiring(worker, now));
     }
 
+    @Override
+    public void fence(String worker, String jobId) {
+        thread.execute(() -> {
+            try {
+                LOG.info("Fencing worker {}: cancelling its job {}", worker, jobId);
+                provisioner.cancel(List.of(jobId));
+            } catch (ProvisionException | RuntimeException e) {
+                LOG.warn("Fencing worker {}: cancelling job {} failed (it may have ended already): {}", worker, jobId,
+                        e.getMessage());
+            }
+        });
+    }
+
     public CompletableFuture<List<Autoscaler.PoolView>> pools() {
         return CompletableFuture.supplyAsync(scaler::pools, thread);
     }

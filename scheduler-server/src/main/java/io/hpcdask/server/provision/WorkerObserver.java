@@ -33,4 +33,11 @@ public interface WorkerObserver {
 
     /** The worker takes no new runs: its lifetime is ending, or it was told to drain. */
     void retiring(String worker);
+
+    /**
+     * The worker has been silent for its lease and a margin, and its runs are being re-staged: end its batch job
+     * {@code jobId} if it is still there (fencing), so that not even a frozen node goes on with them.
+     */
+    default void fence(String worker, String jobId) {
+    }
 }

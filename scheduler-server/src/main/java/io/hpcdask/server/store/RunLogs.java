@@ -49,6 +49,12 @@ public final class RunLogs {
         }
     }
 
+    /** The line that opens the output of a run's second and later attempts in its log. */
+    public static byte[] attemptHeader(int attempt, String worker, long timeMillis) {
+        return ("=== hpc-dask: attempt " + attempt + " on worker " + worker + " at " + java.time.Instant.ofEpochMilli(timeMillis)
+                + " (output above is from earlier attempts) ===\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** An I/O failure as one line a user can act on. */
     static String describe(IOException e) {
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {

@@ -68,7 +68,11 @@ public final class RunStore implements AutoCloseable {
     /** Why the last commit failed while no commit has succeeded since; null while the store works. */
     private volatile String unavailable;
 
-    private sealed interface Job permits StageJob, ChangeJob, FlushJob, CloseJob {}
+    private sealed interface Job permits StageJob, ChangeJob, HistoryJob, FlushJob, CloseJob {}
+
+    /** A report about a superseded copy of a run: a row in its history, its state untouched. */
+    private record HistoryJob(String runId, String worker, int attempt, String outcome, Integer exitCode, long at)
+            implements Job {}
 
     /** Runs to stage; {@code requestId} (or null) makes a repeated request return the runs of the first. */
     private static final class StageJob implements Job {
@@ -207,6 +211,15 @@ public final class RunStore implements AutoCloseable {
             uncommitted.computeIfAbsent(Long.parseLong(change.runId()), k -> new ArrayList<>(2)).add(change);
         }
         submit(new ChangeJob(change));
+    }
+
+    /**
+     * Queues a history row for a report about a copy of a run that is no longer its current one (from state
+     * {@code superseded}, to state {@code outcome}); the run's own row is not changed. Dropped (not retried) while
+     * the store cannot write.
+     */
+    public void recordSuperseded(String runId, String worker, int attempt, String outcome, Integer exitCode, long at) {
+        submit(new HistoryJob(runId, worker, attempt, outcome, exitCode, at));
     }
 
     /**
@@ -469,6 +482,8 @@ public final class RunStore implements AutoCloseable {
             insert(s);
         } else if (job instanceof ChangeJob c) {
             update(c.change());
+        } else if (job instanceof HistoryJob h) {
+            history(h);
         }
     }
 
@@ -580,6 +595,29 @@ public final class RunStore implements AutoCloseable {
             }
             ps.setInt(6, ch.attempts());
             ps.setLong(7, ch.timeMillis());
+            ps.executeUpdate();
+        }
+    }
+
+    private void history(HistoryJob h) throws SQLException {
+        long id;
+        try {
+            id = Long.parseLong(h.runId());
+        } catch (NumberFormatException e) {
+            return; // not one of ours
+        }
+        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO transitions (run_id, from_state, to_state,"
+                + " worker, exit_code, attempts, at) VALUES (?, 'superseded', ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, id);
+            ps.setString(2, h.outcome());
+            ps.setString(3, h.worker());
+            if (h.exitCode() == null) {
+                ps.setNull(4, Types.INTEGER);
+            } else {
+                ps.setInt(4, h.exitCode());
+            }
+            ps.setInt(5, h.attempt());
+            ps.setLong(6, h.at());
             ps.executeUpdate();
         }
     }

@@ -15,6 +15,34 @@ final class RecordingOutbox implements Outbox {
     final List<String> stops = new ArrayList<>();
     final List<StateChange> changes = new ArrayList<>();
     final List<String> logs = new ArrayList<>();
+    /** Attempt of each start, in order of {@link #starts}. */
+    final List<Integer> startAttempts = new ArrayList<>();
+    final List<Integer> cancelAttempts = new ArrayList<>();
+    final List<String> superseded = new ArrayList<>();
+    final List<String> fences = new ArrayList<>();
+
+    @Override
+    public void startRun(String runId, Object payload, String worker, Assignment assignment, int attempt) {
+        startRun(runId, payload, worker, assignment);
+        startAttempts.add(attempt);
+    }
+
+    @Override
+    public void cancelRun(String runId, String worker, int attempt) {
+        cancelRun(runId, worker);
+        cancelAttempts.add(attempt);
+    }
+
+    /** Recorded as {@code RUN attempt N on WORKER: OUTCOME}. */
+    @Override
+    public void superseded(String runId, String worker, int attempt, String outcome, Integer exitCode, long timeMillis) {
+        superseded.add(runId + " attempt " + attempt + " on " + worker + ": " + outcome);
+    }
+
+    @Override
+    public void fenceWorker(String worker, String jobId) {
+        fences.add(worker + " job " + jobId);
+    }
 
     @Override
     public void startRun(String runId, Object payload, String worker, Assignment assignment) {
@@ -70,5 +98,9 @@ final class RecordingOutbox implements Outbox {
         stops.clear();
         changes.clear();
         logs.clear();
+        startAttempts.clear();
+        cancelAttempts.clear();
+        superseded.clear();
+        fences.clear();
     }
 }
