@@ -147,6 +147,7 @@ class OneLiveCopyTest {
         Awaitility.await().atMost(LONG).until(() -> clusters.runs("crash").stream()
                 .filter(r -> ids.contains(r.id())).allMatch(r -> "running".equals(r.state()))
                 && ids.stream().allMatch(i -> Files.exists(marks.resolve(i + ".pid"))));
+        String workerTokenBefore = Files.readString(clusters.dir("crash").workerTokenFile());
         ProcessHandle server = ProcessHandle.of(before.pid()).orElseThrow();
         server.destroyForcibly();
         server.onExit().get(30, TimeUnit.SECONDS);
@@ -154,7 +155,9 @@ class OneLiveCopyTest {
         clusters.up("crash", options);
         AccessInfo after = clusters.dir("crash").readAccess().orElseThrow();
         assertThat(after.workerPort()).as("the worker port is the cluster's").isEqualTo(before.workerPort());
-        assertThat(after.token()).as("the token is the cluster's").isEqualTo(before.token());
+        // the workers' token is the cluster's for its life (the API's own token is new at every start)
+        assertThat(Files.readString(clusters.dir("crash").workerTokenFile())).as("the workers' token is the cluster's")
+                .isEqualTo(workerTokenBefore);
         assertThat(Files.getPosixFilePermissions(ClusterIdentity.portFile(clusters.dir("crash"))))
                 .isEqualTo(io.hpcdask.server.PrivateFiles.FILE);
 
