@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 9, rows 9 to 11, on the real SLURM of this machine: a batch worker frozen with SIGSTOP (a partition as the
  * scheduler sees it) is fenced, that is its job is cancelled by the scheduler once its lease plus the margin has run
  * out, and only then is its run re-staged; the run completes once, on the replacement worker, and never has two live
- * copies. The frozen JVM cannot kill its own runs, so the only thing that ends the first copy is the fencing scancel.
+ * copies. The frozen JVM cannot kill its own runs, so what ends the first copy is the fencing scancel (SLURM sends the
+ * job SIGCONT then SIGTERM: the thawed worker's lease has long run out, so it kills its run's process group itself, and
+ * SLURM kills whatever is left). The job id is found from {@code squeue}, the JVM in /proc by its SLURM environment.
  *
  * <p>Every copy takes an exclusive, non-blocking lock on a file of the run for as long as it lives (the fd is
  * inherited by {@code sleep}); a second live copy cannot take it and writes the run id to {@code overlaps}. Each copy
@@ -52,6 +54,7 @@ class BatchFencingSlurmTest {
     private final String jobName = "hpcdask-fence-" + UUID.randomUUID().toString().substring(0, 8);
     private final String cluster = "fence";
     private boolean up;
+    private boolean passed;
     private long stopped = -1;
     private Path config;
     private Path marks;
@@ -75,6 +78,9 @@ class BatchFencingSlurmTest {
         // SIGCONT only the pid stopped here, and only while it is still that worker JVM (fencing normally killed it)
         if (stopped > 0 && read(Path.of("/proc", Long.toString(stopped), "cmdline")).contains("hpc-dask-worker")) {
             new ProcessBuilder("kill", "-CONT", Long.toString(stopped)).start().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (!passed && serverLog != null && Files.exists(serverLog)) {
+            System.out.println("server.log of the failed fencing test:\n" + read(serverLog));
         }
         if (up) {
             cli("cluster", "down", "--name", cluster);
@@ -145,8 +151,7 @@ class BatchFencingSlurmTest {
     private static long workerJvm(String jobId) throws IOException {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             List<Long> found = procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .filter(p -> read(p.resolve("environ")).contains("\0SLURM_JOB_ID=" + jobId + "\0")
-                            || read(p.resolve("environ")).startsWith("SLURM_JOB_ID=" + jobId + "\0"))
+                    .filter(p -> inJob("\0" + read(p.resolve("environ")), jobId))
                     .filter(p -> {
                         String cmd = read(p.resolve("cmdline"));
                         return cmd.contains("java") && cmd.contains("hpc-dask-worker");
@@ -155,6 +160,14 @@ class BatchFencingSlurmTest {
             assertThat(found).as("exactly one worker JVM in job %s", jobId).hasSize(1);
             return found.get(0);
         }
+    }
+
+    /** Whether a NUL-separated environment (with a leading NUL) belongs to job {@code 12} or array element {@code 12_3}. */
+    private static boolean inJob(String environ, String jobId) {
+        int u = jobId.indexOf('_');
+        return u < 0 ? environ.contains("\0SLURM_JOB_ID=" + jobId + "\0")
+                : environ.contains("\0SLURM_ARRAY_JOB_ID=" + jobId.substring(0, u) + "\0")
+                        && environ.contains("\0SLURM_ARRAY_TASK_ID=" + jobId.substring(u + 1) + "\0");
     }
 
     private String script(int seconds) {
@@ -226,5 +239,6 @@ class BatchFencingSlurmTest {
                 (System.nanoTime() - t0) / 1e9);
         ok("cluster", "down", "--name", cluster);
         up = false;
+        passed = true;
     }
 }
