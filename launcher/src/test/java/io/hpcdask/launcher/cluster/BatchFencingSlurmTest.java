@@ -33,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 9, rows 9 to 11, on the real SLURM of this machine: a batch worker frozen with SIGSTOP (a partition as the
  * scheduler sees it) is fenced, that is its job is cancelled by the scheduler once its lease plus the margin has run
  * out, and only then is its run re-staged; the run completes once, on the replacement worker, and never has two live
- * copies. The frozen JVM cannot kill its own runs, so what ends the first copy is the fencing scancel (SLURM sends the
- * job SIGCONT then SIGTERM: the thawed worker's lease has long run out, so it kills its run's process group itself, and
- * SLURM kills whatever is left). The job id is found from {@code squeue}, the JVM in /proc by its SLURM environment.
+ * copies. The frozen JVM cannot kill its own runs; its lease watcher, a process of its own, SIGKILLs their process
+ * groups when the lease runs out (the copy stays a zombie until the JVM reaps it); the fencing scancel then ends the
+ * job itself (SLURM sends it SIGCONT, then SIGTERM, and kills whatever is left). The job id is found from {@code squeue}, the JVM in /proc by its SLURM environment.
  *
  * <p>Every copy takes an exclusive, non-blocking lock on a file of the run for as long as it lives (the fd is
  * inherited by {@code sleep}); a second live copy cannot take it and writes the run id to {@code overlaps}. Each copy
