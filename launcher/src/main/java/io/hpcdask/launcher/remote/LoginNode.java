@@ -2,6 +2,7 @@ package io.hpcdask.launcher.remote;
 
 import io.hpcdask.launcher.cluster.ClusterSpec;
 import io.hpcdask.launcher.ssh.RemoteCommand;
+import io.hpcdask.launcher.ssh.RemoteShell;
 import io.hpcdask.launcher.ssh.SshSettings;
 import io.hpcdask.launcher.ssh.SshShell;
 
@@ -27,7 +28,7 @@ public final class LoginNode {
     }
 
     /** The host name of the machine the shell runs on, as {@code hostname} prints it there. */
-    public static String hostName(SshShell shell) {
+    public static String hostName(RemoteShell shell) {
         return shell.run(RemoteCommand.query("hostname")).stdout().strip();
     }
 }

@@ -39,7 +39,7 @@ public final class RemoteServer {
      */
     public static RemoteCluster start(RemoteShell shell, String name, ClusterSpec spec, ClusterSpec.Ssh reach, String java,
                                       Path jar, PrintWriter err) throws IOException {
-        String host = shell.run(RemoteCommand.query("hostname")).stdout().strip();
+        String host = LoginNode.hostName(shell);
         String home = shell.homeDir();
         shell.mkdirs(home + "/.hpc-dask", 0700);
         shell.mkdirs(home + "/.hpc-dask/clusters", 0700);

@@ -7,18 +7,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.cli.CliRun;
 import io.hpcdask.launcher.cli.ExitCodes;
-import io.hpcdask.launcher.ssh.SshFixture;
-import io.hpcdask.launcher.testenv.TestEnv;
 import io.hpcdask.server.api.RunView;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -37,21 +32,13 @@ class BatchClusterSlurmTest {
 
     @TempDir
     Path home;
-    private final String jobName = "hpcdask-it-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<String> clusters = new ArrayList<>();
-    private Path config;
-    private List<String> sshArgs;
+    private SlurmOverSsh slurm;
+    private String jobName;
 
     @BeforeEach
     void slurmOverSsh() throws Exception {
-        TestEnv.requireSlurm();
-        int port = TestEnv.sshPort();
-        Path knownHosts = SshFixture.knownHostsTrusting(home, port);
-        // --server here: this test's CLI runs from classes, not the packaged jar a login node would be sent
-        sshArgs = List.of("--system", "slurm", "--server", "here", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port,
-                "--known-hosts", knownHosts.toString(), "-i", TestEnv.sshKey().toString(), "--job-name", jobName);
-        config = home.resolve("config.yaml");
-        Files.writeString(config, """
+        slurm = new SlurmOverSsh(home, "hpcdask-it-", """
                 profiles:
                   gpu:
                     resources: gpu=1
@@ -62,43 +49,39 @@ class BatchClusterSlurmTest {
                   nojava:
                     java: /no/such/java
                 """);
+        jobName = slurm.jobName;
     }
 
     @AfterEach
     void down() throws Exception {
+        if (slurm == null) {
+            return;
+        }
         for (String name : clusters) {
             cli("cluster", "down", "--name", name);
         }
-        squeue(); // and if anything of ours is left, take it away so it cannot disturb other tests
-        new ProcessBuilder("scancel", "--name", jobName).start().waitFor(30, TimeUnit.SECONDS);
+        slurm.squeue();
+        slurm.cancelLeftovers();
     }
 
     private CliRun.Result cli(String... args) {
-        return new CliRun(home).env("HPC_DASK_HOME", home.resolve("hpc-dask").toString())
-                .env("HPC_DASK_CONFIG", config.toString()).run(args);
+        return slurm.cli(args);
     }
 
     private CliRun.Result ok(String... args) {
-        CliRun.Result r = cli(args);
-        assertThat(r.exitCode()).as("hpc-dask %s%nstdout: %s%nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
-        return r;
+        return slurm.ok(args);
     }
 
     private void up(String name, String... options) {
         List<String> args = new ArrayList<>(List.of("cluster", "up", "--name", name));
-        args.addAll(sshArgs);
+        args.addAll(slurm.sshArgs);
         args.addAll(List.of(options));
         clusters.add(name);
         ok(args.toArray(String[]::new));
     }
 
-    /** Job id to SLURM state of this test's jobs that squeue still lists as pending or running. */
     private Map<String, String> squeue() throws Exception {
-        Process p = new ProcessBuilder("squeue", "-h", "-r", "--name", jobName, "-t", "PENDING,RUNNING,CONFIGURING,COMPLETING",
-                "-o", "%i %T").start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).isZero();
-        return out.lines().map(l -> l.split(" ")).collect(Collectors.toMap(f -> f[0], f -> f[1]));
+        return slurm.squeue();
     }
 
     private List<RunView> runs(String name) throws Exception {

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.cli.CliRun;
-import io.hpcdask.launcher.ssh.SshFixture;
-import io.hpcdask.launcher.testenv.TestEnv;
 import io.hpcdask.server.api.RunView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -51,25 +48,19 @@ class BatchFencingSlurmTest {
 
     @TempDir
     Path home;
-    private final String jobName = "hpcdask-fence-" + UUID.randomUUID().toString().substring(0, 8);
     private final String cluster = "fence";
     private boolean up;
     private boolean passed;
     private long stopped = -1;
-    private Path config;
+    private SlurmOverSsh slurm;
+    private String jobName;
     private Path marks;
     private Path serverLog;
-    private List<String> sshArgs;
 
     @BeforeEach
     void slurmOverSsh() throws Exception {
-        TestEnv.requireSlurm();
-        int port = TestEnv.sshPort();
-        Path knownHosts = SshFixture.knownHostsTrusting(home, port);
-        sshArgs = List.of("--system", "slurm", "--server", "here", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port,
-                "--known-hosts", knownHosts.toString(), "-i", TestEnv.sshKey().toString(), "--job-name", jobName);
-        config = home.resolve("config.yaml");
-        Files.writeString(config, "{}\n");
+        slurm = new SlurmOverSsh(home, "hpcdask-fence-", "{}\n");
+        jobName = slurm.jobName;
         marks = Files.createDirectories(home.resolve("marks"));
     }
 
@@ -85,27 +76,21 @@ class BatchFencingSlurmTest {
         if (up) {
             cli("cluster", "down", "--name", cluster);
         }
-        new ProcessBuilder("scancel", "--name", jobName).start().waitFor(30, TimeUnit.SECONDS);
+        if (slurm != null) {
+            slurm.cancelLeftovers();
+        }
     }
 
     private CliRun.Result cli(String... args) {
-        return new CliRun(home).env("HPC_DASK_HOME", home.resolve("hpc-dask").toString())
-                .env("HPC_DASK_CONFIG", config.toString()).run(args);
+        return slurm.cli(args);
     }
 
     private CliRun.Result ok(String... args) {
-        CliRun.Result r = cli(args);
-        assertThat(r.exitCode()).as("hpc-dask %s%nstdout: %s%nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
-        return r;
+        return slurm.ok(args);
     }
 
-    /** Job id to SLURM state of this test's jobs that squeue still lists as pending or running. */
     private Map<String, String> squeue() throws Exception {
-        Process p = new ProcessBuilder("squeue", "-h", "-r", "--name", jobName, "-t", "PENDING,RUNNING,CONFIGURING,COMPLETING",
-                "-o", "%i %T").start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).isZero();
-        return out.lines().map(l -> l.split(" ")).collect(Collectors.toMap(f -> f[0], f -> f[1]));
+        return slurm.squeue();
     }
 
     private static String run(String... command) throws Exception {
@@ -181,7 +166,7 @@ class BatchFencingSlurmTest {
     void aFrozenBatchWorkerIsFencedByCancellingItsJobAndItsRunCompletesOnceOnTheReplacement() throws Exception {
         long t0 = System.nanoTime();
         List<String> args = new ArrayList<>(List.of("cluster", "up", "--name", cluster));
-        args.addAll(sshArgs);
+        args.addAll(slurm.sshArgs);
         args.addAll(List.of("--cores", "1", "--memory", "500M", "--walltime", "00:10:00",
                 "--lease", Integer.toString(LEASE), "--heartbeat-interval", Integer.toString(HEARTBEAT)));
         up = true;

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpcdask.launcher.cli.CliRun;
 import io.hpcdask.launcher.cli.ExitCodes;
-import io.hpcdask.launcher.ssh.SshFixture;
-import io.hpcdask.launcher.testenv.TestEnv;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -28,20 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ScaleFailureExplainedSlurmTest {
     @TempDir
     Path home;
-    private final String jobName = "hpcdask-it-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<String> clusters = new ArrayList<>();
-    private Path config;
+    private SlurmOverSsh slurm;
     private List<String> sshArgs;
     private String unreachable;
 
     @BeforeEach
     void slurmOverSsh() throws Exception {
-        TestEnv.requireSlurm();
-        int port = TestEnv.sshPort();
-        Path knownHosts = SshFixture.knownHostsTrusting(home, port);
-        sshArgs = List.of("--system", "slurm", "--server", "here", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port,
-                "--known-hosts", knownHosts.toString(), "-i", TestEnv.sshKey().toString(), "--job-name", jobName);
-        config = home.resolve("config.yaml");
         // The server listens on this free port on every interface; the workers dial it at 192.0.2.1 (TEST-NET-1,
         // reserved for documentation, never assigned), which they cannot reach, and give up after their death timeout.
         int free;
@@ -49,31 +37,32 @@ class ScaleFailureExplainedSlurmTest {
             free = s.getLocalPort();
         }
         unreachable = "192.0.2.1:" + free;
-        Files.writeString(config, """
+        slurm = new SlurmOverSsh(home, "hpcdask-it-", """
                 profiles:
                   unreachable:
                     scheduler-address: %s
                     death-timeout: 45
                 """.formatted(unreachable));
+        sshArgs = slurm.sshArgs;
     }
 
     @AfterEach
     void down() throws Exception {
+        if (slurm == null) {
+            return;
+        }
         for (String name : clusters) {
             cli("cluster", "down", "--name", name);
         }
-        new ProcessBuilder("scancel", "--name", jobName).start().waitFor(30, TimeUnit.SECONDS);
+        slurm.cancelLeftovers();
     }
 
     private CliRun.Result cli(String... args) {
-        return new CliRun(home).env("HPC_DASK_HOME", home.resolve("hpc-dask").toString())
-                .env("HPC_DASK_CONFIG", config.toString()).run(args);
+        return slurm.cli(args);
     }
 
     private CliRun.Result ok(String... args) {
-        CliRun.Result r = cli(args);
-        assertThat(r.exitCode()).as("hpc-dask %s%nstdout: %s%nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
-        return r;
+        return slurm.ok(args);
     }
 
     @Test
@@ -93,12 +82,12 @@ class ScaleFailureExplainedSlurmTest {
         assertThat(r.err()).contains("only 0 of 1 worker(s) connected after 80")
                 .contains("last failure: job " + firstJob + " of profile unreachable ended")
                 .contains("No scheduler at " + unreachable + " for 45 s")
-                .contains("stderr of job " + firstJob + ": " + home.resolve(jobName + "-" + firstJob + ".err"));
+                .contains("stderr of job " + firstJob + ": " + home.resolve(slurm.jobName + "-" + firstJob + ".err"));
 
         String status = ok("cluster", "status", "--name", "silent").out();
         assertThat(status).contains("last failure: job " + firstJob)
-                .contains("stdout of job " + firstJob + ": " + home.resolve(jobName + "-" + firstJob + ".out"))
-                .contains("stderr of job " + firstJob + ": " + home.resolve(jobName + "-" + firstJob + ".err"));
+                .contains("stdout of job " + firstJob + ": " + home.resolve(slurm.jobName + "-" + firstJob + ".out"))
+                .contains("stderr of job " + firstJob + ": " + home.resolve(slurm.jobName + "-" + firstJob + ".err"));
         System.out.println("SLURM-backed test ran: scale --wait said:\n" + r.err() + "\ncluster status said:\n" + status);
     }
 }
