@@ -75,6 +75,8 @@ final class BatchScaling implements AutoCloseable {
                               byte[] token) throws IOException {
         RemoteShell shell = open(spec.ssh());
         try {
+            // The login shell starts while the jar and token are staged, so the first `scale` does not wait for it.
+            shell.warmUp();
             BatchSystem batch = BatchSystems.create(spec.system(), shell, dir.path().resolve("local-jobs"));
             String address = dialHost + ":" + workerPort;
             String id = spec.idOr(dir.name());

@@ -33,6 +33,16 @@ public interface RemoteShell extends AutoCloseable {
     /** A short description for messages, e.g. {@code root@login1:22} or {@code localhost}. */
     String where();
 
+    /**
+     * Starts, in the background, whatever the first command would otherwise wait for (a login shell and its
+     * profile), so that a later submission answers at once. Commands issued meanwhile wait for it instead of starting
+     * a login shell of their own. The future completes when it is ready, or exceptionally when it could not start (a
+     * command then starts it again). Nothing to do by default.
+     */
+    default java.util.concurrent.CompletableFuture<Void> warmUp() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     default CommandResult run(String command) {
         return run(RemoteCommand.query(command));
     }

@@ -9,9 +9,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,8 @@ public final class SshShell implements RemoteShell {
     });
     private final java.util.concurrent.locks.ReentrantLock pipeLock = new java.util.concurrent.locks.ReentrantLock();
     private ShellPipe pipe;
+    /** Set while {@link #warmUp} opens the pipe: a command then waits for it rather than paying a login of its own. */
+    private volatile boolean warming;
     private SshConnection connection;
     private String home;
 
@@ -62,7 +67,7 @@ public final class SshShell implements RemoteShell {
     public CommandResult run(RemoteCommand command) {
         for (int attempt = 1;; attempt++) {
             SshConnection c = connection();
-            boolean viaPipe = settings.maxChannels() > 1 && pipeLock.tryLock();
+            boolean viaPipe = settings.maxChannels() > 1 && takePipe();
             if (!viaPipe) {
                 acquire();
             }
@@ -106,6 +111,51 @@ public final class SshShell implements RemoteShell {
                     channels.release();
                 }
             }
+        }
+    }
+
+    /**
+     * Opens the long-lived shell now, on a reader thread: its login profile (hundreds of milliseconds to seconds on
+     * a busy login node) is then paid before the first submission instead of by it.
+     */
+    @Override
+    public CompletableFuture<Void> warmUp() {
+        if (settings.maxChannels() < 2) {
+            return CompletableFuture.completedFuture(null);
+        }
+        warming = true;
+        return CompletableFuture.runAsync(() -> {
+            pipeLock.lock();
+            try {
+                // A command, not just the channel: the profile runs after the channel opens, and this waits it out.
+                runInPipe(connection(), RemoteCommand.query(":"));
+            } catch (JSchException | IOException e) {
+                throw new CompletionException(e);
+            } finally {
+                warming = false;
+                pipeLock.unlock();
+            }
+        }, readers).whenComplete((ok, e) -> {
+            if (e != null) {
+                LOG.debug("Opening the shell on {} ahead of use failed ({}); the first command opens it", where(),
+                        e.getMessage());
+            }
+        });
+    }
+
+    /** The pipe when free; while it is being opened ahead of use, worth waiting for up to the connect timeout. */
+    private boolean takePipe() {
+        if (pipeLock.tryLock()) {
+            return true;
+        }
+        if (!warming) {
+            return false;
+        }
+        try {
+            return pipeLock.tryLock(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the remote shell to start", e);
         }
     }
 

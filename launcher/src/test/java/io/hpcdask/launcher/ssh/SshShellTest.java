@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +60,39 @@ class SshShellTest {
             assertThat(shell.run("kill -9 $BASHPID").exitStatus()).isEqualTo(137);
             assertThat(shell.run("echo fine").stdout()).isEqualTo("fine\n");
             assertThat(shell.connectCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void warmingUpOpensTheLoginShellBeforeAnyCommandAndCommandsThenRunInIt() throws Exception {
+        try (SshShell shell = SshShell.connect(SshFixture.trusted(tmp))) {
+            shell.warmUp().get(60, TimeUnit.SECONDS);
+            assertThat(shell.maxOpenChannelsObserved()).as("the login shell's channel, open before any command").isEqualTo(1);
+            // $$ in the pipe's subshells is the long-lived shell's own pid.
+            String pid = shell.run("echo $$").stdout();
+            assertThat(shell.run(RemoteCommand.once("shopt -q login_shell && echo $$")).stdout()).isEqualTo(pid);
+            assertThat(shell.maxOpenChannelsObserved()).isEqualTo(1);
+            assertThat(shell.connectCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCommandIssuedWhileTheShellWarmsUpWaitsForItInsteadOfStartingAnother() throws Exception {
+        try (SshShell shell = SshShell.connect(SshFixture.trusted(tmp))) {
+            CompletableFuture<Void> warm = shell.warmUp();
+            CommandResult r = shell.run(RemoteCommand.once("cat").withStdin("first".getBytes(StandardCharsets.UTF_8)));
+            warm.get(60, TimeUnit.SECONDS);
+            assertThat(r.stdout()).isEqualTo("first");
+            assertThat(shell.maxOpenChannelsObserved()).as("one login shell for both").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withASingleChannelWarmingUpOpensNothingAndCommandsStillRun() throws Exception {
+        try (SshShell shell = SshShell.connect(SshFixture.trusted(tmp).withMaxChannels(1))) {
+            shell.warmUp().get(60, TimeUnit.SECONDS);
+            assertThat(shell.maxOpenChannelsObserved()).isZero();
+            assertThat(shell.run("echo one").stdout()).isEqualTo("one\n");
         }
     }
 
