@@ -12,11 +12,29 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** Runs commands on this machine, for when hpc-dask runs on the login node itself or with the local system. */
+/**
+ * Runs commands on this machine, for when hpc-dask runs on the login node itself or with the local system. Each
+ * command gets a {@code bash -lc} of its own, until {@link #warmUp} is called: from then on commands go through one
+ * long-lived login shell when it is free (see {@link ShellPipe}), so a server submitting for hours pays the login
+ * profile once, not on every {@code sbatch}. One-shot users (a CLI command) never start a shell they would not use.
+ */
 public final class LocalShell implements RemoteShell {
+    private static final long WARM_WAIT_SECONDS = 30;
+
     private final List<String> pathPrefix;
+    private final ReentrantLock pipeLock = new ReentrantLock();
+    private volatile ExecutorService readers;
+    /** Set while {@link #warmUp} starts the shell: a command then waits for it rather than paying a login of its own. */
+    private volatile boolean warming;
+    private volatile boolean closed;
+    private ShellPipe pipe;
 
     public LocalShell() {
         this(List.of());
@@ -29,6 +47,105 @@ public final class LocalShell implements RemoteShell {
 
     @Override
     public CommandResult run(RemoteCommand command) {
+        if (readers != null && !closed && takePipe()) {
+            try {
+                CommandResult r = runInPipe(command);
+                if (r != null) {
+                    return r;
+                }
+            } catch (IOException e) {
+                if (!command.retrySafe()) {
+                    throw new ConnectionLostException("the login shell running `" + command.command() + "` ended; not"
+                            + " re-run, because it may already have taken effect (check the batch queue before submitting"
+                            + " again)", e);
+                }
+                // a query: asked again below, in a shell of its own
+            } finally {
+                pipeLock.unlock();
+            }
+        }
+        return runOnce(command);
+    }
+
+    /** Starts the long-lived login shell now, on a thread of its own; commands use it from then on. */
+    @Override
+    public CompletableFuture<Void> warmUp() {
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (readers == null) {
+                readers = Executors.newCachedThreadPool(r -> {
+                    Thread t = new Thread(r, "local-shell-reader");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+        }
+        warming = true;
+        return CompletableFuture.runAsync(() -> {
+            pipeLock.lock();
+            try {
+                // A command, not just the process: the profile runs first, and this waits it out.
+                if (runInPipe(RemoteCommand.query(":")) == null) {
+                    throw new CompletionException(new IOException("bash could not be started"));
+                }
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            } finally {
+                warming = false;
+                pipeLock.unlock();
+            }
+        }, readers);
+    }
+
+    /** The shell when free; while it starts, worth waiting for (a login shell of our own would cost as much). */
+    private boolean takePipe() {
+        if (pipeLock.tryLock()) {
+            return true;
+        }
+        if (!warming) {
+            return false;
+        }
+        try {
+            return pipeLock.tryLock(WARM_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the login shell to start", e);
+        }
+    }
+
+    /**
+     * Caller holds pipeLock. Null when the shell could not start, so the command did not run; IOException when the
+     * shell ended while the command ran.
+     */
+    private CommandResult runInPipe(RemoteCommand command) throws IOException {
+        if (pipe != null && !pipe.isOpen()) {
+            closePipe();
+        }
+        if (pipe == null) {
+            try {
+                pipe = ShellPipe.local(pathPrefix, readers);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        try {
+            return pipe.run(command, where());
+        } catch (IOException | RuntimeException e) {
+            closePipe();
+            throw e;
+        }
+    }
+
+    private void closePipe() {
+        if (pipe != null) {
+            pipe.close();
+            pipe = null;
+        }
+    }
+
+    private CommandResult runOnce(RemoteCommand command) {
         ProcessBuilder pb = new ProcessBuilder("bash", "-lc", LoginShell.script(command.command(), pathPrefix));
         Process p;
         try {
@@ -106,6 +223,31 @@ public final class LocalShell implements RemoteShell {
 
     @Override
     public void close() {
+        closed = true;
+        if (readers == null) {
+            return;
+        }
+        // A command stuck in the shell holds the lock; after a while the shell is ended regardless, which frees it.
+        boolean locked = false;
+        try {
+            locked = pipeLock.tryLock(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            ShellPipe p = pipe;
+            if (p != null) {
+                p.close();
+            }
+            if (locked) {
+                pipe = null;
+            }
+        } finally {
+            if (locked) {
+                pipeLock.unlock();
+            }
+        }
+        readers.shutdownNow();
     }
 
     static Set<PosixFilePermission> permissions(int mode) {

@@ -4,6 +4,7 @@ import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSchException;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +15,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
- * One long-lived login shell on the remote side that runs commands sent to it one at a time. sshd starts every
- * exec request through the user's shell, which reads ~/.bashrc (and {@code bash -l} the profile, module setup
- * and all): hundreds of milliseconds on real login nodes. Paying that once per connection instead of once per
- * command is what makes a reused session several times faster than separate {@code ssh host sbatch} calls.
+ * One long-lived login shell, on the remote side or on this machine, that runs commands sent to it one at a time.
+ * sshd starts every exec request through the user's shell, which reads ~/.bashrc (and {@code bash -l} the profile,
+ * module setup and all): hundreds of milliseconds on real login nodes, and as much for a {@code bash -lc} here.
+ * Paying that once per connection instead of once per command is what makes a reused session several times faster
+ * than separate {@code ssh host sbatch} calls.
  *
  * <p>Framing: the command and its stdin each go as one base64 line; the answer is one line
  * {@code HPCDASK:<status>:<base64 stdout>:<base64 stderr>}, so no output can be mistaken for the frame. Each
@@ -37,32 +40,61 @@ final class ShellPipe implements AutoCloseable {
             "  printf '" + MARK + "%s:%s:%s\\n' \"$rc\" \"$(base64 -w0 < \"$d/out\")\" \"$(base64 -w0 < \"$d/err\")\"",
             "done");
 
+    /** The SSH connection the shell runs over; null for a shell on this machine. */
     final SshConnection connection;
-    private final ChannelExec channel;
+    private final BooleanSupplier open;
+    private final Runnable end;
     private final BufferedReader answers;
     private final OutputStream requests;
     private final ExecutorService readers;
 
-    private ShellPipe(SshConnection connection, ChannelExec channel, BufferedReader answers, OutputStream requests,
-            ExecutorService readers) {
+    private ShellPipe(SshConnection connection, BooleanSupplier open, Runnable end, InputStream answers,
+            OutputStream requests, ExecutorService readers) {
         this.connection = connection;
-        this.channel = channel;
-        this.answers = answers;
+        this.open = open;
+        this.end = end;
+        this.answers = new BufferedReader(new InputStreamReader(answers, StandardCharsets.US_ASCII));
         this.requests = requests;
         this.readers = readers;
     }
 
+    /** The shell on an exec channel of the connection. */
     static ShellPipe open(SshConnection c, List<String> pathPrefix, int connectTimeoutMillis, ExecutorService readers)
             throws JSchException, IOException {
         ChannelExec ch = (ChannelExec) c.session.openChannel("exec");
         ch.setCommand(LoginShell.remoteLine(LOOP, pathPrefix));
-        BufferedReader answers = new BufferedReader(new InputStreamReader(ch.getInputStream(), StandardCharsets.US_ASCII));
+        InputStream answers = ch.getInputStream();
         ExecChannel.connect(c, ch, connectTimeoutMillis);
-        return new ShellPipe(c, ch, answers, ch.getOutputStream(), readers);
+        return new ShellPipe(c, () -> ch.isConnected() && !ch.isClosed() && c.isConnected(), ch::disconnect, answers,
+                ch.getOutputStream(), readers);
+    }
+
+    /**
+     * The shell as a process on this machine. Ending it closes its input first, so the loop ends by itself and removes
+     * its directory; whatever still runs (a command that timed out) is killed with it.
+     */
+    static ShellPipe local(List<String> pathPrefix, ExecutorService readers) throws IOException {
+        Process p = new ProcessBuilder("bash", "-lc", LoginShell.script(LOOP, pathPrefix))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Runnable end = () -> {
+            try {
+                p.getOutputStream().close();
+                if (p.waitFor(1, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } catch (IOException ignored) {
+                // already gone: killed below regardless
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        };
+        return new ShellPipe(null, p::isAlive, end, p.getInputStream(), p.getOutputStream(), readers);
     }
 
     boolean isOpen() {
-        return channel.isConnected() && !channel.isClosed() && connection.isConnected();
+        return open.getAsBoolean();
     }
 
     /** Runs one command; IOException when the pipe or the connection broke. */
@@ -108,6 +140,6 @@ final class ShellPipe implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.disconnect();
+        end.run();
     }
 }
