@@ -30,10 +30,14 @@ import java.util.function.BooleanSupplier;
  */
 final class ShellPipe implements AutoCloseable {
     private static final String MARK = "HPCDASK:";
-    private static final String LOOP = String.join("\n",
+    /**
+     * The loop the shell runs. Its reads wait as long as it takes: a site's {@code TMOUT} (often readonly, set by
+     * /etc/profile) would otherwise end a shell kept idle between submissions.
+     */
+    static final String LOOP = String.join("\n",
             "d=$(mktemp -d) || exit 1",
             "trap 'rm -rf \"$d\"' EXIT",
-            "while IFS= read -r c && IFS= read -r i; do",
+            "while IFS= read -r -t 999999999 c && IFS= read -r -t 999999999 i; do",
             "  printf %s \"$i\" | base64 -d > \"$d/in\"",
             "  ( eval \"$(printf %s \"$c\" | base64 -d)\" ) < \"$d/in\" > \"$d/out\" 2> \"$d/err\"",
             "  rc=$?",
