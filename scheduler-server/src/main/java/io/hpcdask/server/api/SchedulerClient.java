@@ -142,8 +142,59 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         return get(ApiPaths.RUNS + q, new TypeReference<List<RunView>>() {});
     }
 
+    @Override
     public RunView run(String id) {
         return get(ApiPaths.RUN + "?id=" + enc(id), new TypeReference<RunView>() {});
+    }
+
+    /** The latest {@code limit} runs in {@code state} (null: any) with counts per state; {@code limit} 0 for all. */
+    @Override
+    public RunPage runPage(String state, int limit) {
+        return get(ApiPaths.RUNS_PAGE + "?limit=" + limit + (state == null ? "" : "&state=" + enc(state)),
+                new TypeReference<RunPage>() {});
+    }
+
+    /**
+     * Asks the scheduler to answer once all of {@code ids} have ended, or after {@code wait} with how many have
+     * ({@link Duration#ZERO}: at once). The scheduler holds a wait for at most {@value ApiPaths#MAX_WAIT_MILLIS} ms.
+     */
+    public RunsProgress waitForRuns(List<String> ids, Duration wait) {
+        return getWaiting(ApiPaths.RUNS_WAIT + "?ids=" + enc(RunIds.encode(ids)) + "&wait=" + wait.toMillis(),
+                new TypeReference<RunsProgress>() {});
+    }
+
+    /**
+     * Run {@code id} and its log from {@code offset}, once it has ended or printed more, or after {@code wait}
+     * ({@link Duration#ZERO}: at once).
+     */
+    public RunFollow followRun(String id, long offset, Duration wait) {
+        return getWaiting(ApiPaths.RUN_FOLLOW + "?id=" + enc(id) + "&offset=" + offset + "&wait=" + wait.toMillis(),
+                new TypeReference<RunFollow>() {});
+    }
+
+    /**
+     * The scaling view once workers have joined or left since {@code version} was answered, or after {@code wait}
+     * ({@link Duration#ZERO}: at once).
+     */
+    public ScalingWait waitForScaling(long version, Duration wait) {
+        return getWaiting(ApiPaths.SCALING_WAIT + "?version=" + version + "&wait=" + wait.toMillis(),
+                new TypeReference<ScalingWait>() {});
+    }
+
+    /**
+     * A waiting GET. A connection lost while waiting (the scheduler stopped, or was killed) is asked once more, so the
+     * caller hears what any request would: nothing answers, or the scheduler's refusal.
+     */
+    private <T> T getWaiting(String path, TypeReference<T> type) {
+        try {
+            return get(path, type);
+        } catch (ApiUnreachableException e) {
+            if (e.getCause() instanceof ConnectException || e.getCause() instanceof HttpTimeoutException
+                    || e.getCause() instanceof InterruptedException) {
+                throw e;
+            }
+            return get(path, type);
+        }
     }
 
     @Override
