@@ -72,9 +72,15 @@ public final class ApiServer implements AutoCloseable {
     private final java.util.Set<java.util.concurrent.CompletableFuture<?>> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Beyond this many waiting requests a new one gets 503: waits must not use up the connections of the API. */
     static final int MAX_WAITING = 512;
+    private final int maxWaiting;
     private volatile boolean closing;
 
     public ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port) throws IOException {
+        this(service, control, token, port, MAX_WAITING);
+    }
+
+    ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port, int maxWaiting) throws IOException {
+        this.maxWaiting = maxWaiting;
         this.service = service;
         this.control = control;
         this.expectedAuthorization = ("Bearer " + new String(token, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
@@ -91,6 +97,11 @@ public final class ApiServer implements AutoCloseable {
     public void start() {
         http.start();
         LOG.info("Client API listening on 127.0.0.1:{}", port());
+    }
+
+    /** Requests waiting to be told, for tests. */
+    int waitingCount() {
+        return waiting.size();
     }
 
     public int port() {
@@ -226,8 +237,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** Refuses a wait beyond {@link #MAX_WAITING}; the client may ask again a little later. */
     private void admitWait() {
-        if (waiting.size() >= MAX_WAITING) {
-            throw new ApiException(503, "too many requests are waiting (" + MAX_WAITING + "); try again shortly");
+        if (waiting.size() >= maxWaiting) {
+            throw new ApiException(503, "too many requests are waiting (" + maxWaiting + "); try again shortly");
         }
     }
 
