@@ -56,13 +56,24 @@ public final class BigServerBenchmark {
         Process server = new ProcessBuilder(javaCommand(dir)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String[] ready = out.readLine().split(" ");
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
+                // the server's own log lines
+            }
+            if (line == null) {
+                throw new IllegalStateException("the server exited before it was ready");
+            }
+            String[] ready = line.split(" ");
+            Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "server-stdout");
+            drain.setDaemon(true);
+            drain.start();
             int apiPort = Integer.parseInt(ready[1]);
             int workerPort = Integer.parseInt(ready[2]);
             SchedulerClient client = new SchedulerClient("127.0.0.1", apiPort, TOKEN, Duration.ofMinutes(5));
             Thread.sleep(2_000);
             long emptyRss = rssKb(server.pid());
             double emptyPage = p50(10, () -> timed(() -> client.runPage(null, 50)));
+            double emptyStatus = p50(10, () -> timed(client::status));
 
             long t0 = System.nanoTime();
             for (int from = 0; from < runs; from += 10_000) {
@@ -71,9 +82,17 @@ public final class BigServerBenchmark {
             System.out.printf("Staged %,d runs through the API in %.1f s%n", runs, (System.nanoTime() - t0) / 1e9);
             List<Socket> links = new ArrayList<>();
             t0 = System.nanoTime();
+            // joined a few at a time, as workers of a job array start: the round trips overlap
+            java.util.concurrent.ExecutorService joiners = java.util.concurrent.Executors.newFixedThreadPool(16);
+            List<java.util.concurrent.Future<Socket>> joins = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
-                links.add(join(workerPort, "sim-" + i));
+                String name = "sim-" + i;
+                joins.add(joiners.submit(() -> join(workerPort, name)));
             }
+            for (java.util.concurrent.Future<Socket> j : joins) {
+                links.add(j.get());
+            }
+            joiners.shutdown();
             while (client.status().workers() < workers) {
                 Thread.sleep(100);
             }
@@ -83,6 +102,7 @@ public final class BigServerBenchmark {
             long fullRss = rssKb(server.pid());
             double page = p50(10, () -> timed(() -> client.runPage(null, 50)));
             double stagedPage = p50(10, () -> timed(() -> client.runPage("staged", 50)));
+            double status = p50(10, () -> timed(client::status));
             double whole = p50(3, () -> timed(() -> client.runs(null)));
             long fullRssAfter = rssKb(server.pid());
 
@@ -90,6 +110,7 @@ public final class BigServerBenchmark {
             System.out.printf("%-46s %10.0f %10.0f%n", "server RSS, MB", emptyRss / 1024.0, Math.max(fullRss, fullRssAfter) / 1024.0);
             System.out.printf("%-46s %10.1f %10.1f%n", "GET runs?limit=50, p50 of 10, ms", emptyPage, page);
             System.out.printf("%-46s %10s %10.1f%n", "GET runs?limit=50&state=staged, p50 of 10, ms", "", stagedPage);
+            System.out.printf("%-46s %10.1f %10.1f%n", "GET status (a round trip), p50 of 10, ms", emptyStatus, status);
             System.out.printf("%-46s %10s %10.1f%n", "GET every run (the old listing), p50 of 3, ms", "", whole);
             System.out.printf("Ratio: runs --limit 50 answers in %.2fx java -version's wall time; RSS %s 1 GB%n",
                     page / javaVersion, Math.max(fullRss, fullRssAfter) <= 1024 * 1024 ? "within" : "OVER");
@@ -107,8 +128,14 @@ public final class BigServerBenchmark {
 
     private static List<String> javaCommand(Path dir) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                BigServerBenchmark.class.getName(), "serve", dir.toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+        String extra = System.getenv("BENCH_SERVER_JAVA_OPTS"); // e.g. a flight recording
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BigServerBenchmark.class.getName(), "serve",
+                dir.toString()));
+        return cmd;
     }
 
     /** The child: a scheduler with its worker link and API, until its stdin ends. */
