@@ -80,7 +80,8 @@ public final class BigServerBenchmark {
                 client.stage(requests(from, Math.min(runs, from + 10_000)));
             }
             System.out.printf("Staged %,d runs through the API in %.1f s%n", runs, (System.nanoTime() - t0) / 1e9);
-            List<Socket> links = new ArrayList<>();
+            List<Socket> links = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread heartbeats = heartbeats(links); // from the first join: a worker silent for 3 periods is dropped
             t0 = System.nanoTime();
             // joined a few at a time, as workers of a job array start: the round trips overlap
             java.util.concurrent.ExecutorService joiners = java.util.concurrent.Executors.newFixedThreadPool(16);
@@ -97,7 +98,6 @@ public final class BigServerBenchmark {
                 Thread.sleep(100);
             }
             System.out.printf("Joined %,d workers in %.1f s%n", workers, (System.nanoTime() - t0) / 1e9);
-            Thread heartbeats = heartbeats(links);
             Thread.sleep(5_000); // dispatch of the first runs settles
             long fullRss = rssKb(server.pid());
             double page = p50(10, () -> timed(() -> client.runPage(null, 50)));

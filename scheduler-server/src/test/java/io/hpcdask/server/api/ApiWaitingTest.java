@@ -122,10 +122,71 @@ class ApiWaitingTest {
                 .hasCauseInstanceOf(ConnectException.class);
     }
 
+    @Test
+    void aFollowerGetsTheRunAndItsLogOnceTheServiceSaysThereIsNews() throws Exception {
+        WaitableService service = new WaitableService(dir);
+        SchedulerClient client = start(service, ApiServer.MAX_WAITING);
+        java.nio.file.Files.writeString(dir.resolve("1.log"), "hello\nworld\n");
+        Future<RunFollow> follow = clients.submit(() -> client.followRun("1", 6, LONG));
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.waitingCount() == 1);
+        assertThat(service.followed).containsExactly("1@6");
+
+        service.news.forEach(f -> f.complete(null));
+        RunFollow f = follow.get();
+        assertThat(f.run().id()).isEqualTo("1");
+        assertThat(f.chunk().offset()).isEqualTo(6);
+        assertThat(new String(f.chunk().data(), StandardCharsets.UTF_8)).isEqualTo("world\n");
+        assertThat(f.chunk().nextOffset()).isEqualTo(f.chunk().size());
+    }
+
+    @Test
+    void aScaleWaitIsAnsweredWithTheVersionAndTheScalingViewThen() throws Exception {
+        WaitableService service = new WaitableService();
+        SchedulerClient client = start(service, ApiServer.MAX_WAITING);
+        Future<ScalingWait> w = clients.submit(() -> client.waitForScaling(7, LONG));
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.waitingCount() == 1);
+        service.workers.forEach(f -> f.complete(8L));
+        ScalingWait answer = w.get();
+        assertThat(answer.version()).isEqualTo(8);
+        assertThat(answer.view().system()).isEqualTo("local");
+    }
+
     /** Waits that complete when the test completes them. */
     private static final class WaitableService implements SchedulerService {
         final List<CompletableFuture<RunsProgress>> pending = new CopyOnWriteArrayList<>();
         final List<List<RunIds.Range>> asked = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Void>> news = new CopyOnWriteArrayList<>();
+        final List<String> followed = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Long>> workers = new CopyOnWriteArrayList<>();
+        private final Path logs;
+
+        WaitableService(Path logs) {
+            this.logs = logs;
+        }
+
+        WaitableService() {
+            this(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> awaitRunNews(String id, long offset, long waitMillis) {
+            followed.add(id + "@" + offset);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            news.add(f);
+            return f;
+        }
+
+        @Override
+        public CompletableFuture<Long> awaitWorkers(long seen, long waitMillis) {
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            workers.add(f);
+            return f;
+        }
+
+        @Override
+        public RunView run(String id) {
+            return new RunView(id, null, "running", List.of("echo"), Map.of(), "w1", 1L, 2L, null, null, 1, null, null);
+        }
 
         @Override
         public CompletableFuture<RunsProgress> awaitRuns(List<RunIds.Range> ranges, long waitMillis) {
@@ -157,7 +218,7 @@ class ApiWaitingTest {
 
         @Override
         public Path runLog(String runId) {
-            return null;
+            return logs == null ? null : logs.resolve(runId + ".log");
         }
     }
 }
