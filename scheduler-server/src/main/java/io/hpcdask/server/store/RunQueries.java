@@ -77,33 +77,50 @@ public final class RunQueries {
             Map<RunState, Long> counts = counts(c, pending);
             long matching = state == null ? counts.values().stream().mapToLong(Long::longValue).sum()
                     : counts.getOrDefault(state, 0L);
-            // the committed state of a run with queued changes may not be its state: fetch those runs too, and as
-            // many more rows as could turn out not to match
-            String sql = "SELECT * FROM runs"
-                    + (state == null ? "" : " WHERE state = ? OR id IN (SELECT value FROM json_each(?))")
-                    + " ORDER BY id DESC" + (limit == 0 ? "" : " LIMIT ?");
-            List<StoredRun> newestFirst = new ArrayList<>();
+            // the latest rows committed in the state (by the state index, newest first), as many more as could
+            // turn out not to be in it, and the runs with queued changes, whatever their committed state
+            java.util.TreeMap<Long, StoredRun> candidates = new java.util.TreeMap<>(Collections.reverseOrder());
+            String sql = "SELECT * FROM runs" + (state == null ? "" : " WHERE state = ?") + " ORDER BY id DESC"
+                    + (limit == 0 ? "" : " LIMIT ?");
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 if (state != null) {
                     ps.setString(i++, state.label());
-                    ps.setString(i++, idsJson(pending));
                 }
                 if (limit != 0) {
                     ps.setLong(i, (long) limit + (state == null ? 0 : pending.size()));
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next() && (limit == 0 || newestFirst.size() < limit)) {
-                        StoredRun r = RunStore.withPending(RunStore.row(rs), pending);
-                        if (state == null || r.state() == state) {
-                            newestFirst.add(r);
-                        }
-                    }
+                collect(ps, candidates);
+            }
+            if (state != null && !pending.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?))")) {
+                    ps.setString(1, idsJson(pending));
+                    collect(ps, candidates);
+                }
+            }
+            List<StoredRun> newestFirst = new ArrayList<>();
+            for (StoredRun row : candidates.values()) {
+                if (limit != 0 && newestFirst.size() == limit) {
+                    break;
+                }
+                StoredRun r = RunStore.withPending(row, pending);
+                if (state == null || r.state() == state) {
+                    newestFirst.add(r);
                 }
             }
             Collections.reverse(newestFirst);
             return new Page(newestFirst, matching, counts);
         });
+    }
+
+    private static void collect(PreparedStatement ps, Map<Long, StoredRun> into) throws SQLException, JsonProcessingException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                StoredRun r = RunStore.row(rs);
+                into.put(Long.parseLong(r.id()), r);
+            }
+        }
     }
 
     /** The number of runs in each state (states without runs are left out). */
