@@ -181,19 +181,35 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
                 new TypeReference<ScalingWait>() {});
     }
 
+    /** How often, and how far apart, a waiting request refused with 503 is asked again before the refusal stands. */
+    static final int WAIT_RETRIES = 25;
+    static final long WAIT_RETRY_MILLIS = 200;
+
     /**
-     * A waiting GET. A connection lost while waiting (the scheduler stopped, or was killed) is asked once more, so the
-     * caller hears what any request would: nothing answers, or the scheduler's refusal.
+     * A waiting GET. A connection lost while waiting (the scheduler was killed) is asked once more, and a wait refused
+     * for now (the scheduler is stopping, or holds too many waits) again after a pause, so the caller hears what a
+     * plain request would have: nothing answers, or the refusal that stands.
      */
     private <T> T getWaiting(String path, TypeReference<T> type) {
-        try {
-            return get(path, type);
-        } catch (ApiUnreachableException e) {
-            if (e.getCause() instanceof ConnectException || e.getCause() instanceof HttpTimeoutException
-                    || e.getCause() instanceof InterruptedException) {
-                throw e;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return get(path, type);
+            } catch (ApiUnreachableException e) {
+                if (attempt > 0 || e.getCause() instanceof ConnectException || e.getCause() instanceof HttpTimeoutException
+                        || e.getCause() instanceof InterruptedException) {
+                    throw e;
+                }
+            } catch (ApiException e) {
+                if (e.status() != 503 || attempt >= WAIT_RETRIES) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(WAIT_RETRY_MILLIS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
-            return get(path, type);
         }
     }
 
