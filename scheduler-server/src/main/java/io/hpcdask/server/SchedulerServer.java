@@ -2,6 +2,9 @@ package io.hpcdask.server;
 
 import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.server.api.ApiException;
+import io.hpcdask.server.api.RunIds;
+import io.hpcdask.server.api.RunPage;
+import io.hpcdask.server.api.RunsProgress;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.RunView;
 import io.hpcdask.server.api.SchedulerService;
@@ -19,6 +22,7 @@ import io.hpcdask.server.loop.WorkerEvents;
 import io.hpcdask.server.provision.WorkerControl;
 import io.hpcdask.server.provision.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
+import io.hpcdask.server.store.RunQueries;
 import io.hpcdask.server.store.RunSpec;
 import io.hpcdask.server.store.RunStore;
 import io.hpcdask.server.store.StoreUnavailableException;
@@ -34,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -59,6 +64,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private final CoreOutbox outbox;
     private final EventLoop loop;
     private final WorkerEvents workerEvents;
+    private final RunQueries queries;
+    private final RunWatches watches = new RunWatches();
     private volatile boolean closed;
     private volatile WorkerObserver observer = WorkerObserver.NONE;
     private Set<String> busy = Set.of();
@@ -73,6 +80,10 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
                 loop.execute(() -> core.startFailed(runId, worker, reason, loop.now())));
         outbox.onFence((worker, jobId) -> observer.fence(worker, jobId));
         this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG);
+        this.queries = store.queries();
+        outbox.onStateChange(watches::stateChanged);
+        logs.onAppend(watches::output);
+        workerEvents.observe(counting(WorkerObserver.NONE));
         restore(config.restoreGraceMillis());
     }
 
@@ -163,7 +174,40 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     /** Tells {@code observer} of workers joining, leaving, draining and becoming busy or idle. */
     public void observeWorkers(WorkerObserver observer) {
         this.observer = observer;
-        workerEvents.observe(observer);
+        workerEvents.observe(counting(observer));
+    }
+
+    /** {@code observer}, with clients waiting for workers told after it heard of a worker joining or leaving. */
+    private WorkerObserver counting(WorkerObserver observer) {
+        return new WorkerObserver() {
+            @Override
+            public void connected(String worker, String jobId) {
+                observer.connected(worker, jobId);
+                watches.workersChanged();
+            }
+
+            @Override
+            public void left(String worker) {
+                observer.left(worker);
+                watches.workersChanged();
+            }
+
+            @Override
+            public void busy(String worker, boolean busy) {
+                observer.busy(worker, busy);
+            }
+
+            @Override
+            public void retiring(String worker) {
+                observer.retiring(worker);
+                watches.workersChanged();
+            }
+
+            @Override
+            public void fence(String worker, String jobId) {
+                observer.fence(worker, jobId);
+            }
+        };
     }
 
     /** For the worker transport: connects, messages and disconnects of workers. */
@@ -235,6 +279,120 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             views.add(view(r, reasons.get(r.id())));
         }
         return views;
+    }
+
+    /** The run from the store, with the core's reason when it is staged and waits. */
+    @Override
+    public RunView run(String id) {
+        StoredRun r = store.run(id).orElseThrow(() -> new ApiException(404, "no run with id " + id));
+        String why = r.state() == RunState.STAGED && !closed ? loop.call(() -> core.waitReason(id)) : null;
+        return view(r, why);
+    }
+
+    /** Counted and paged in SQL: the table is never read whole. */
+    @Override
+    public RunPage runPage(String state, int limit) {
+        return page(queries.page(parseState(state), limit), !closed);
+    }
+
+    private RunPage page(RunQueries.Page p, boolean withReasons) {
+        Map<String, String> reasons = !withReasons ? Map.of() : loop.call(() -> {
+            Map<String, String> m = new HashMap<>();
+            for (StoredRun r : p.runs()) {
+                String why = r.state() == RunState.STAGED ? core.waitReason(r.id()) : null;
+                if (why != null) {
+                    m.put(r.id(), why);
+                }
+            }
+            return m;
+        });
+        List<RunView> views = new ArrayList<>(p.runs().size());
+        for (StoredRun r : p.runs()) {
+            views.add(view(r, reasons.get(r.id())));
+        }
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        p.counts().forEach((s, n) -> counts.put(s.label(), n));
+        return new RunPage(views, p.matching(), counts);
+    }
+
+    /** A page of runs straight from a cluster's database, for {@code hpc-dask runs} when no server answers. */
+    public static RunPage readRunPage(Path clusterDir, String state, int limit) {
+        RunQueries.Page p = RunQueries.readOnly(databaseFile(clusterDir)).page(parseState(state), limit);
+        List<RunView> views = new ArrayList<>(p.runs().size());
+        for (StoredRun r : p.runs()) {
+            views.add(view(r, null));
+        }
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        p.counts().forEach((s, n) -> counts.put(s.label(), n));
+        return new RunPage(views, p.matching(), counts);
+    }
+
+    /**
+     * Told by the core's state changes, not by polling the store: the wait is registered on the loop, where the core
+     * knows which runs are still staged or running. Once all have ended, their endings are read from the store (its
+     * queued changes included).
+     */
+    @Override
+    public CompletableFuture<RunsProgress> awaitRuns(List<RunIds.Range> ranges, long waitMillis) {
+        long total = RunIds.count(ranges);
+        for (RunIds.Range r : ranges) {
+            if (queries.countIds(r.first(), r.last()) < r.size()) {
+                throw new ApiException(404, "no run with some of the ids " + r.first()
+                        + (r.size() > 1 ? " to " + r.last() : ""));
+            }
+        }
+        CompletableFuture<Long> ended = loop.call(() ->
+                watches.awaitRuns(ranges, id -> core.run(Long.toString(id)).isPresent(), waitMillis));
+        return ended.thenApply(n -> n < total ? new RunsProgress(total, n, List.of())
+                : new RunsProgress(total, total, endings(ranges)));
+    }
+
+    private List<RunsProgress.Outcome> endings(List<RunIds.Range> ranges) {
+        Map<List<Object>, Long> counts = new HashMap<>();
+        for (RunIds.Range r : ranges) {
+            for (RunQueries.Ending e : queries.endings(r.first(), r.last())) {
+                counts.merge(java.util.Arrays.asList(e.state().label(), e.exitCode()), e.count(), Long::sum);
+            }
+        }
+        List<RunsProgress.Outcome> out = new ArrayList<>();
+        counts.forEach((k, n) -> out.add(new RunsProgress.Outcome((String) k.get(0), (Integer) k.get(1), n)));
+        return out;
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitRunNews(String id, long offset, long waitMillis) {
+        Path log = runLog(id);
+        long key = Long.parseLong(id);
+        if (waitMillis <= 0) {
+            run(id);
+            return CompletableFuture.completedFuture(null);
+        }
+        // registered before looking, so that an ending or output in between wakes it
+        CompletableFuture<Void> news = watches.follow(key, waitMillis);
+        boolean active = !closed && loop.call(() -> core.run(id).isPresent());
+        if (!active) {
+            watches.unfollow(key, news);
+            run(id); // 404 when there is no such run
+            return CompletableFuture.completedFuture(null);
+        }
+        if (size(log) > offset) {
+            watches.unfollow(key, news);
+            return CompletableFuture.completedFuture(null);
+        }
+        return news;
+    }
+
+    private static long size(Path file) {
+        try {
+            return java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            return 0; // no output yet
+        }
+    }
+
+    @Override
+    public CompletableFuture<Long> awaitWorkers(long seen, long waitMillis) {
+        return watches.awaitWorkers(seen, waitMillis);
     }
 
     /**
@@ -374,6 +532,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             return;
         }
         closed = true;
+        watches.close();
         try {
             loop.call(() -> {
                 core.shutdown(stopWorkers, loop.now());

@@ -45,8 +45,7 @@ final class LogsCommand implements Callable<Integer> {
             if (follow) {
                 throw RunningCluster.notRunning(dir);
             }
-            List<RunView> runs = OfflineStore.runs(dir, null);
-            String runId = id != null ? id : latest(runs, dir);
+            String runId = id != null ? id : latest(OfflineStore.page(dir, null, 1).runs(), dir);
             Path log = OfflineStore.logFile(dir, runId)
                     .orElseThrow(() -> new CommandFailedException("no run with id " + runId + " in cluster '" + dir.name() + "'"));
             if (Files.exists(log)) {
@@ -56,7 +55,7 @@ final class LogsCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         RunningCluster c = running.get();
-        String runId = id != null ? id : latest(c.call(s -> s.runs(null)), dir);
+        String runId = id != null ? id : latest(c.call(s -> s.runPage(null, 1)).runs(), dir);
         if (id != null) {
             c.call(s -> s.run(runId)); // an unknown id fails here with the scheduler's words
         }

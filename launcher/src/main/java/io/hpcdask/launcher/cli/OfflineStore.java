@@ -2,6 +2,7 @@ package io.hpcdask.launcher.cli;
 
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.server.SchedulerServer;
+import io.hpcdask.server.api.RunPage;
 import io.hpcdask.server.api.RunView;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.store.RunLogs;
@@ -36,6 +37,27 @@ final class OfflineStore {
                     r.reason()));
         }
         return out;
+    }
+
+    /** The latest {@code limit} runs in {@code state} (null: any) with counts per state; {@code limit} 0 for all. */
+    static RunPage page(ClusterDir dir, String state, int limit) {
+        if (io.hpcdask.launcher.remote.RemoteCluster.read(dir.path()).isPresent()) {
+            throw RunningCluster.notRunning(dir);
+        }
+        if (!Files.isRegularFile(dir.database())) {
+            if (!Files.isDirectory(dir.path())) {
+                throw RunningCluster.notRunning(dir);
+            }
+            return new RunPage(List.of(), 0, java.util.Map.of());
+        }
+        RunPage p = SchedulerServer.readRunPage(dir.path(), state, limit);
+        return new RunPage(p.runs().stream().map(OfflineStore::down).toList(), p.matching(), p.counts());
+    }
+
+    private static RunView down(RunView r) {
+        return !RunState.STAGED.label().equals(r.state()) ? r : new RunView(r.id(), r.label(), r.state(), r.argv(),
+                r.requires(), r.worker(), r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), DOWN,
+                r.reason());
     }
 
     static Optional<Path> logFile(ClusterDir dir, String runId) {

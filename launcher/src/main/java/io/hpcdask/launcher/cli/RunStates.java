@@ -18,10 +18,14 @@ final class RunStates {
 
     /** The status a shell would see: the run's exit code, 1 for a lost run or one that could not start. */
     static int exitStatus(RunView r) {
-        return switch (r.state()) {
+        return exitStatus(r.state(), r.exitCode());
+    }
+
+    static int exitStatus(String state, Integer exitCode) {
+        return switch (state) {
             case "completed" -> 0;
             case "lost" -> 1;
-            default -> r.exitCode() == null || r.exitCode() == 0 ? 1 : r.exitCode();
+            default -> exitCode == null || exitCode == 0 ? 1 : exitCode;
         };
     }
 }

@@ -1,23 +1,25 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.server.api.RunFollow;
 import io.hpcdask.server.api.RunLogChunk;
-import io.hpcdask.server.api.RunView;
+import io.hpcdask.server.api.RunsProgress;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Waits for runs to end. One run: its output is streamed as it arrives. Several: a progress line whenever the count
  * of finished runs changes. Returns the worst exit status.
  */
 final class RunWaiter {
-    private static final long POLL_MILLIS = 200;
-    private static final long MAX_POLL_MILLIS = 2_000;
+    /**
+     * How long one request waits for the scheduler to tell that the runs ended; progress is shown between requests.
+     * The scheduler answers at once when they end, so this bounds only how stale the progress line gets.
+     */
+    static final Duration PROGRESS_WAIT = Duration.ofSeconds(1);
+    /** How long one request waits for a followed run to print or end. */
+    static final Duration FOLLOW_WAIT = Duration.ofSeconds(5);
 
     private final RunningCluster cluster;
     private final PrintWriter out;
@@ -33,28 +35,31 @@ final class RunWaiter {
         return ids.size() == 1 ? follow(ids.get(0)) : awaitAll(ids);
     }
 
-    /** Streams the run's log until the run has ended and its log is read to the end; returns its exit status. */
+    /**
+     * Streams the run's log until the run has ended and its log is read to the end; returns its exit status. The
+     * scheduler answers each request when the run prints or ends (or after {@link #FOLLOW_WAIT}).
+     */
     int follow(String id) {
         long offset = 0;
+        Duration wait = Duration.ZERO; // what is there already, at once
         while (true) {
-            RunView run = cluster.call(c -> c.run(id));
-            boolean ended = RunStates.isFinal(run); // read before the log, so no output written at the end is missed
-            while (true) {
-                long from = offset;
-                RunLogChunk chunk = cluster.call(c -> c.readLog(id, from));
-                if (chunk.data().length > 0) {
-                    out.print(new String(chunk.data(), StandardCharsets.UTF_8));
-                    out.flush();
-                }
-                offset = chunk.nextOffset();
-                if (offset >= chunk.size()) {
-                    break;
-                }
+            long from = offset;
+            Duration w = wait;
+            RunFollow f = cluster.call(c -> c.followRun(id, from, w));
+            RunLogChunk chunk = f.chunk();
+            if (chunk.data().length > 0) {
+                out.print(new String(chunk.data(), StandardCharsets.UTF_8));
+                out.flush();
             }
-            if (ended) {
-                return RunStates.exitStatus(run);
+            offset = chunk.nextOffset();
+            if (offset < chunk.size()) {
+                wait = Duration.ZERO; // more than one answer holds: read on
+                continue;
             }
-            sleep();
+            if (RunStates.isFinal(f.run())) { // read before the log, so no output written at the end is missed
+                return RunStates.exitStatus(f.run());
+            }
+            wait = FOLLOW_WAIT;
         }
     }
 
@@ -73,27 +78,27 @@ final class RunWaiter {
         out.flush();
     }
 
+    /** A progress line whenever the count of finished runs changes; the scheduler answers when the last one ends. */
     private int awaitAll(List<String> ids) {
-        Set<String> wanted = new HashSet<>(ids);
-        int lastDone = -1;
+        long lastDone = -1;
+        Duration wait = Duration.ZERO; // the first line at once
         while (true) {
-            long pollStart = System.nanoTime();
-            Map<String, RunView> mine = cluster.call(c -> c.runs(null)).stream().filter(r -> wanted.contains(r.id()))
-                    .collect(Collectors.toMap(RunView::id, Function.identity()));
-            long pollMillis = (System.nanoTime() - pollStart) / 1_000_000;
-            long done = mine.values().stream().filter(RunStates::isFinal).count();
-            if (done != lastDone) {
-                err.printf("Waiting for runs: %d of %d finished%n", done, ids.size());
+            Duration w = wait;
+            RunsProgress p = cluster.call(c -> c.waitForRuns(ids, w));
+            if (p.finished() != lastDone) {
+                err.printf("Waiting for runs: %d of %d finished%n", p.finished(), ids.size());
                 err.flush();
-                lastDone = (int) done;
+                lastDone = p.finished();
             }
-            if (done == ids.size()) {
-                return mine.values().stream().mapToInt(RunStates::exitStatus).max().orElse(0);
+            if (p.done()) {
+                return p.outcomes().stream().mapToInt(o -> RunStates.exitStatus(o.state(), o.exitCode())).max().orElse(0);
             }
-            // listing many runs costs the scheduler CPU that its runs need: poll less often the more a poll costs
-            sleep(Math.min(MAX_POLL_MILLIS, Math.max(POLL_MILLIS, 5 * pollMillis)));
+            wait = PROGRESS_WAIT;
         }
     }
+
+    /** The pause of commands that still poll (cluster start-up, {@code --run-once}). */
+    private static final long POLL_MILLIS = 200;
 
     static void sleep() {
         sleep(POLL_MILLIS);

@@ -3,6 +3,7 @@ package io.hpcdask.launcher.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hpcdask.launcher.cluster.ClusterDir;
+import io.hpcdask.server.api.RunPage;
 import io.hpcdask.server.api.RunView;
 import java.io.PrintWriter;
 import java.util.List;
@@ -26,6 +27,12 @@ final class RunsCommand implements Callable<Integer> {
     String state;
     @Option(names = "--json", description = "print the runs as a JSON array")
     boolean json;
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_LIMIT,
+            description = "show the latest N runs (default: ${DEFAULT-VALUE}; 0 for all)")
+    int limit;
+
+    /** Enough to see a submission through; a cluster that ran 100,000 runs does not print them all. */
+    static final int DEFAULT_LIMIT = 100;
 
     private final CliContext context;
 
@@ -38,10 +45,15 @@ final class RunsCommand implements Callable<Integer> {
         if (state != null && !RunStates.ALL.contains(state)) {
             throw new BadInputException("--state: '" + state + "' is not a run state; expected one of " + String.join(", ", RunStates.ALL));
         }
+        if (limit < 0) {
+            throw new BadInputException("--limit: " + limit + " is not a number of runs; expected 0 (all) or more");
+        }
         ClusterDir dir = cluster.resolve(context);
         Optional<RunningCluster> running = RunningCluster.find(dir);
-        List<RunView> runs = running.isPresent() ? running.get().call(c -> c.runs(state)) : OfflineStore.runs(dir, state);
+        RunPage page = running.isPresent() ? running.get().call(c -> c.runPage(state, limit)) : OfflineStore.page(dir, state, limit);
+        List<RunView> runs = page.runs();
         PrintWriter out = spec.commandLine().getOut();
+        summarize(page, spec.commandLine().getErr());
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(runs));
             out.flush();
@@ -55,5 +67,28 @@ final class RunsCommand implements Callable<Integer> {
         }
         t.print(out);
         return ExitCodes.OK;
+    }
+
+    /**
+     * On stderr, so the table (or JSON) on stdout stays only the runs: how many are not shown, and how many runs the
+     * cluster has in each state.
+     */
+    private void summarize(RunPage page, PrintWriter err) {
+        long hidden = page.matching() - page.runs().size();
+        if (hidden > 0) {
+            err.printf("%d earlier run(s)%s not shown (--limit N shows the latest N, --limit 0 all)%n", hidden,
+                    state == null ? "" : " " + state);
+        }
+        if (!page.counts().isEmpty()) {
+            StringBuilder line = new StringBuilder("runs:");
+            for (String s : RunStates.ALL) {
+                Long n = page.counts().get(s);
+                if (n != null) {
+                    line.append(' ').append(s).append('=').append(n);
+                }
+            }
+            err.println(line);
+        }
+        err.flush();
     }
 }

@@ -4,6 +4,7 @@ import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.ScaleRequest;
 import io.hpcdask.server.api.ScaleResult;
 import io.hpcdask.server.api.ScalingView;
+import io.hpcdask.server.api.ScalingWait;
 import io.hpcdask.server.provision.Autoscaler;
 import io.hpcdask.server.provision.JobState;
 import java.io.PrintWriter;
@@ -77,6 +78,8 @@ final class ScaleCommand implements Callable<Integer> {
         static final long SILENT_JOB_STEP_SECONDS = 10;
         /** Beyond this many silent jobs, one line says how many more there are. */
         static final int SILENT_JOBS_SHOWN = 3;
+        /** At the latest, the view is asked for again after this long, to show the jobs' states as they change. */
+        static final Duration REFRESH = Duration.ofSeconds(1);
 
         private final RunningCluster running;
         private final String profile;
@@ -95,8 +98,15 @@ final class ScaleCommand implements Callable<Integer> {
             long deadline = System.nanoTime() + limit.toNanos();
             String last = "";
             String lastSilent = "";
+            long version = 0;
+            Duration wait = Duration.ZERO; // the first line at once
             while (true) {
-                ScalingView view = running.call(c -> c.scaling());
+                long seen = version;
+                Duration w = wait;
+                // answered when a worker joins or leaves, else after the wait, for the jobs' states and silent jobs
+                ScalingWait answer = running.call(c -> c.waitForScaling(seen, w));
+                version = answer.version();
+                ScalingView view = answer.view();
                 Autoscaler.PoolView pool = pool(view);
                 List<Autoscaler.JobView> jobs = jobs(view, pool);
                 long connected = jobs.stream().filter(j -> j.worker() != null && !j.retiring()).count();
@@ -143,7 +153,7 @@ final class ScaleCommand implements Callable<Integer> {
                     }
                     throw new CommandFailedException(why.toString());
                 }
-                Thread.sleep(1_000);
+                wait = Duration.ofNanos(Math.max(1_000_000, Math.min(REFRESH.toNanos(), deadline - System.nanoTime())));
             }
         }
 

@@ -3,7 +3,11 @@ package io.hpcdask.server.api;
 /** The HTTP API's paths, shared by {@link ApiServer} and {@link SchedulerClient}. */
 final class ApiPaths {
     static final String RUNS = "/api/runs";
+    static final String RUNS_PAGE = "/api/runs/page";
+    static final String RUNS_WAIT = "/api/runs/wait";
     static final String RUN = "/api/run";
+    static final String RUN_FOLLOW = "/api/run/follow";
+    static final String SCALING_WAIT = "/api/scaling/wait";
     static final String RUN_LOG = "/api/run/log";
     static final String RUN_LOG_PATH = "/api/run/log-path";
     static final String WORKERS = "/api/workers";
@@ -18,6 +22,12 @@ final class ApiPaths {
 
     /** One log read returns at most this much, so following a large log streams it in pieces. */
     static final int MAX_LOG_CHUNK = 1 << 20;
+
+    /**
+     * The longest a waiting request is held before it is answered with how things stand: well within the JDK server's
+     * response time ({@link ApiServer#REQUEST_SECONDS}), which would otherwise close the connection under it.
+     */
+    static final long MAX_WAIT_MILLIS = 10_000;
 
     private ApiPaths() {
     }

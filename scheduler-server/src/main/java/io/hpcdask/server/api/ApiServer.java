@@ -68,9 +68,19 @@ public final class ApiServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Object flight = new Object();
     private int inFlight;
+    /** Requests waiting to be told (long polls): they hold no thread, but each holds a connection. */
+    private final java.util.Set<java.util.concurrent.CompletableFuture<?>> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Beyond this many waiting requests a new one gets 503: waits must not use up the connections of the API. */
+    static final int MAX_WAITING = 512;
+    private final int maxWaiting;
     private volatile boolean closing;
 
     public ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port) throws IOException {
+        this(service, control, token, port, MAX_WAITING);
+    }
+
+    ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port, int maxWaiting) throws IOException {
+        this.maxWaiting = maxWaiting;
         this.service = service;
         this.control = control;
         this.expectedAuthorization = ("Bearer " + new String(token, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
@@ -89,6 +99,11 @@ public final class ApiServer implements AutoCloseable {
         LOG.info("Client API listening on 127.0.0.1:{}", port());
     }
 
+    /** Requests waiting to be told, for tests. */
+    int waitingCount() {
+        return waiting.size();
+    }
+
     public int port() {
         return http.getAddress().getPort();
     }
@@ -100,6 +115,8 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        ApiException stopping = new ApiException(503, "the scheduler is shutting down");
+        waiting.forEach(f -> f.completeExceptionally(stopping));
         long until = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
         synchronized (flight) {
             long left;
@@ -120,6 +137,7 @@ public final class ApiServer implements AutoCloseable {
         synchronized (flight) {
             inFlight++;
         }
+        boolean later = false;
         try {
             if (!authorized(ex)) {
                 // the body is not read: answer and close the connection
@@ -132,7 +150,7 @@ public final class ApiServer implements AutoCloseable {
                 sendError(ex, 503, "the scheduler is shutting down");
                 return;
             }
-            route(ex);
+            later = route(ex);
         } catch (ApiException e) {
             sendError(ex, e.status(), e.getMessage());
         } catch (BodyTooLargeException e) {
@@ -154,11 +172,99 @@ public final class ApiServer implements AutoCloseable {
             LOG.warn("API request {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
             sendError(ex, 500, e.toString());
         } finally {
-            ex.close(); // after the catch clauses, which still answer on this exchange
-            synchronized (flight) {
-                inFlight--;
-                flight.notifyAll();
+            if (!later) {
+                done(ex); // after the catch clauses, which still answer on this exchange
             }
+        }
+    }
+
+    private void done(HttpExchange ex) {
+        ex.close();
+        synchronized (flight) {
+            inFlight--;
+            flight.notifyAll();
+        }
+    }
+
+    /**
+     * Answers {@code ex} when {@code answer} completes, on this server's threads; none is held meanwhile. Returns true:
+     * the exchange is answered later.
+     */
+    private <T> boolean answerLater(HttpExchange ex, java.util.concurrent.CompletableFuture<T> answer,
+                                    java.util.function.Function<T, Object> body) {
+        waiting.add(answer);
+        answer.whenComplete((value, failure) -> {
+            Runnable reply = () -> {
+                waiting.remove(answer);
+                try {
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                            ? c.getCause() : failure;
+                    if (cause == null) {
+                        sendJson(ex, body.apply(value));
+                    } else if (cause instanceof ApiException e) {
+                        sendError(ex, e.status(), e.getMessage());
+                    } else {
+                        LOG.warn("API request {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), cause);
+                        sendError(ex, 500, cause.toString());
+                    }
+                } catch (ApiException e) {
+                    sendErrorQuietly(ex, e.status(), e.getMessage());
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("API request {} {}: answer not sent: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                            e.toString());
+                    sendErrorQuietly(ex, 500, e.toString());
+                } finally {
+                    done(ex);
+                }
+            };
+            try {
+                executor.execute(reply);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                waiting.remove(answer);
+                done(ex); // stopped: the connection closes unanswered
+            }
+        });
+        return true;
+    }
+
+    private void sendErrorQuietly(HttpExchange ex, int status, String message) {
+        try {
+            sendError(ex, status, message);
+        } catch (IOException | RuntimeException ignored) {
+            // headers went out already, or the client left: nothing more can be said
+        }
+    }
+
+    /** Refuses a wait beyond {@link #MAX_WAITING}; the client may ask again a little later. */
+    private void admitWait() {
+        if (waiting.size() >= maxWaiting) {
+            throw new ApiException(503, "too many requests are waiting (" + maxWaiting + "); try again shortly");
+        }
+    }
+
+    private static long waitMillis(Map<String, String> query) {
+        String v = query.getOrDefault("wait", "0");
+        try {
+            long w = Long.parseLong(v);
+            if (w < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.min(w, ApiPaths.MAX_WAIT_MILLIS);
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "wait must be a whole number of milliseconds >= 0, got '" + v + "'");
+        }
+    }
+
+    private static int limit(Map<String, String> query) {
+        String v = query.getOrDefault("limit", "0");
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "limit must be a whole number >= 0 (0: no limit), got '" + v + "'");
         }
     }
 
@@ -256,7 +362,8 @@ public final class ApiServer implements AutoCloseable {
         return MessageDigest.isEqual(given, expectedAuthorization);
     }
 
-    private void route(HttpExchange ex) throws IOException {
+    /** Answers the request; true when it is answered later, once what it waits for happens. */
+    private boolean route(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
         Map<String, String> query = query(ex.getRequestURI().getRawQuery());
@@ -266,7 +373,27 @@ public final class ApiServer implements AutoCloseable {
                 sendJson(ex, service.stage(ex.getRequestHeaders().getFirst(ApiPaths.REQUEST_ID), runs));
             }
             case "GET " + ApiPaths.RUNS -> sendJson(ex, service.runs(query.get("state")));
-            case "GET " + ApiPaths.RUN -> sendJson(ex, findRun(required(query, "id")));
+            case "GET " + ApiPaths.RUNS_PAGE -> sendJson(ex, service.runPage(query.get("state"), limit(query)));
+            case "GET " + ApiPaths.RUNS_WAIT -> {
+                admitWait();
+                return answerLater(ex, service.awaitRuns(RunIds.decode(required(query, "ids")), waitMillis(query)),
+                        progress -> progress);
+            }
+            case "GET " + ApiPaths.RUN_FOLLOW -> {
+                String id = required(query, "id");
+                long offset = offset(query);
+                admitWait();
+                // the run before its log: a run seen ended has all its output in the file already
+                return answerLater(ex, service.awaitRunNews(id, offset, waitMillis(query)),
+                        news -> new RunFollow(service.run(id), readLog(logPath(id), offset)));
+            }
+            case "GET " + ApiPaths.SCALING_WAIT -> {
+                long seen = offset(query, "version");
+                admitWait();
+                return answerLater(ex, service.awaitWorkers(seen, waitMillis(query)),
+                        version -> new ScalingWait(version, control.scaling()));
+            }
+            case "GET " + ApiPaths.RUN -> sendJson(ex, service.run(required(query, "id")));
             case "GET " + ApiPaths.RUN_LOG -> sendLog(ex, required(query, "id"), offset(query));
             case "GET " + ApiPaths.RUN_LOG_PATH -> sendJson(ex, logPath(required(query, "id")).toString());
             case "GET " + ApiPaths.WORKERS -> sendJson(ex, service.workers());
@@ -283,11 +410,7 @@ public final class ApiServer implements AutoCloseable {
             }
             default -> throw new ApiException(404, "no such API call: " + method + " " + path);
         }
-    }
-
-    private RunView findRun(String id) {
-        return service.runs(null).stream().filter(r -> r.id().equals(id)).findFirst()
-                .orElseThrow(() -> new ApiException(404, "no run with id " + id));
+        return false;
     }
 
     private Path logPath(String id) {
@@ -299,7 +422,10 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void sendLog(HttpExchange ex, String id, long offset) throws IOException {
-        Path file = logPath(id);
+        sendJson(ex, readLog(logPath(id), offset));
+    }
+
+    private static RunLogChunk readLog(Path file, long offset) {
         byte[] data;
         long size;
         try (SeekableByteChannel ch = Files.newByteChannel(file)) {
@@ -315,12 +441,18 @@ public final class ApiServer implements AutoCloseable {
         } catch (NoSuchFileException e) {
             size = 0; // the run has produced no output yet
             data = new byte[0];
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        sendJson(ex, new RunLogChunk(Math.min(offset, size), size, data));
+        return new RunLogChunk(Math.min(offset, size), size, data);
     }
 
     private static long offset(Map<String, String> query) {
-        String v = query.getOrDefault("offset", "0");
+        return offset(query, "offset");
+    }
+
+    private static long offset(Map<String, String> query, String key) {
+        String v = query.getOrDefault(key, "0");
         try {
             long o = Long.parseLong(v);
             if (o < 0) {
@@ -328,7 +460,7 @@ public final class ApiServer implements AutoCloseable {
             }
             return o;
         } catch (NumberFormatException e) {
-            throw new ApiException(400, "offset must be a whole number >= 0, got '" + v + "'");
+            throw new ApiException(400, key + " must be a whole number >= 0, got '" + v + "'");
         }
     }
 

@@ -142,8 +142,75 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         return get(ApiPaths.RUNS + q, new TypeReference<List<RunView>>() {});
     }
 
+    @Override
     public RunView run(String id) {
         return get(ApiPaths.RUN + "?id=" + enc(id), new TypeReference<RunView>() {});
+    }
+
+    /** The latest {@code limit} runs in {@code state} (null: any) with counts per state; {@code limit} 0 for all. */
+    @Override
+    public RunPage runPage(String state, int limit) {
+        return get(ApiPaths.RUNS_PAGE + "?limit=" + limit + (state == null ? "" : "&state=" + enc(state)),
+                new TypeReference<RunPage>() {});
+    }
+
+    /**
+     * Asks the scheduler to answer once all of {@code ids} have ended, or after {@code wait} with how many have
+     * ({@link Duration#ZERO}: at once). The scheduler holds a wait for at most {@value ApiPaths#MAX_WAIT_MILLIS} ms.
+     */
+    public RunsProgress waitForRuns(List<String> ids, Duration wait) {
+        return getWaiting(ApiPaths.RUNS_WAIT + "?ids=" + enc(RunIds.encode(ids)) + "&wait=" + wait.toMillis(),
+                new TypeReference<RunsProgress>() {});
+    }
+
+    /**
+     * Run {@code id} and its log from {@code offset}, once it has ended or printed more, or after {@code wait}
+     * ({@link Duration#ZERO}: at once).
+     */
+    public RunFollow followRun(String id, long offset, Duration wait) {
+        return getWaiting(ApiPaths.RUN_FOLLOW + "?id=" + enc(id) + "&offset=" + offset + "&wait=" + wait.toMillis(),
+                new TypeReference<RunFollow>() {});
+    }
+
+    /**
+     * The scaling view once workers have joined or left since {@code version} was answered, or after {@code wait}
+     * ({@link Duration#ZERO}: at once).
+     */
+    public ScalingWait waitForScaling(long version, Duration wait) {
+        return getWaiting(ApiPaths.SCALING_WAIT + "?version=" + version + "&wait=" + wait.toMillis(),
+                new TypeReference<ScalingWait>() {});
+    }
+
+    /** How often, and how far apart, a waiting request refused with 503 is asked again before the refusal stands. */
+    static final int WAIT_RETRIES = 25;
+    static final long WAIT_RETRY_MILLIS = 200;
+
+    /**
+     * A waiting GET. A connection lost while waiting (the scheduler was killed) is asked once more, and a wait refused
+     * for now (the scheduler is stopping, or holds too many waits) again after a pause, so the caller hears what a
+     * plain request would have: nothing answers, or the refusal that stands.
+     */
+    private <T> T getWaiting(String path, TypeReference<T> type) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return get(path, type);
+            } catch (ApiUnreachableException e) {
+                if (attempt > 0 || e.getCause() instanceof ConnectException || e.getCause() instanceof HttpTimeoutException
+                        || e.getCause() instanceof InterruptedException) {
+                    throw e;
+                }
+            } catch (ApiException e) {
+                if (e.status() != 503 || attempt >= WAIT_RETRIES) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(WAIT_RETRY_MILLIS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

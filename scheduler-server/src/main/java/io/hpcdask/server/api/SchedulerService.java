@@ -2,6 +2,9 @@ package io.hpcdask.server.api;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a running scheduler offers its clients. The HTTP API serves exactly this; the CLI reaches it through
@@ -21,6 +24,47 @@ public interface SchedulerService {
 
     /** Runs in staging order; {@code state} null for all. */
     List<RunView> runs(String state);
+
+    /** One run; {@link ApiException} 404 when there is none with this id. */
+    default RunView run(String id) {
+        return runs(null).stream().filter(r -> r.id().equals(id)).findFirst()
+                .orElseThrow(() -> new ApiException(404, "no run with id " + id));
+    }
+
+    /** The latest {@code limit} runs in {@code state} (null: any), in staging order; {@code limit} 0 for all. */
+    default RunPage runPage(String state, int limit) {
+        List<RunView> all = runs(null);
+        Map<String, Long> counts = new TreeMap<>();
+        all.forEach(r -> counts.merge(r.state(), 1L, Long::sum));
+        List<RunView> matching = state == null ? all : all.stream().filter(r -> r.state().equals(state)).toList();
+        int from = limit == 0 ? 0 : Math.max(0, matching.size() - limit);
+        return new RunPage(matching.subList(from, matching.size()), matching.size(), counts);
+    }
+
+    /**
+     * Answers once every run in {@code ranges} has ended, or after {@code waitMillis} with how many have (0: at once).
+     * The future completes on a thread of the service's, never one that schedules.
+     */
+    default CompletableFuture<RunsProgress> awaitRuns(List<RunIds.Range> ranges, long waitMillis) {
+        throw new ApiException(404, "this scheduler cannot be waited on; poll its runs instead");
+    }
+
+    /**
+     * Completes once run {@code id} has ended or its log holds more than {@code offset} bytes, or after
+     * {@code waitMillis} (0: at once); {@link ApiException} 404 when there is no such run.
+     */
+    default CompletableFuture<Void> awaitRunNews(String id, long offset, long waitMillis) {
+        run(id);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Completes with the number of times workers have joined, left or begun to retire, once it is not {@code seen}, or
+     * after {@code waitMillis} (0: at once).
+     */
+    default CompletableFuture<Long> awaitWorkers(long seen, long waitMillis) {
+        return CompletableFuture.completedFuture(seen);
+    }
 
     List<WorkerView> workers();
 

@@ -27,6 +27,7 @@ public final class CoreOutbox implements Outbox {
 
     private volatile StartFailures startFailures = (runId, worker, reason) -> { };
     private volatile java.util.function.BiConsumer<String, String> fencing = (worker, jobId) -> { };
+    private volatile java.util.function.Consumer<StateChange> changes = change -> { };
     /** The current attempt of each run started since this server started; output of other attempts is dropped. */
     private final Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -50,6 +51,11 @@ public final class CoreOutbox implements Outbox {
     /** Set before workers connect: who cancels a silent batch worker's job before its runs are re-staged. */
     public void onFence(java.util.function.BiConsumer<String, String> fencing) {
         this.fencing = fencing;
+    }
+
+    /** Set before the core starts: who is told of each state change once the store has it queued (waiting clients). */
+    public void onStateChange(java.util.function.Consumer<StateChange> changes) {
+        this.changes = changes;
     }
 
     /**
@@ -136,6 +142,7 @@ public final class CoreOutbox implements Outbox {
             attempts.remove(change.runId());
             finished.incrementAndGet();
         }
+        changes.accept(change);
     }
 
     @Override

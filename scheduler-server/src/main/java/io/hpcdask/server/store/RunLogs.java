@@ -9,6 +9,7 @@ import java.nio.file.Path;
 /** One output file per run, {@code runs/ID.log} under the cluster directory: stdout and stderr as they arrived. */
 public final class RunLogs {
     private final Path dir;
+    private volatile java.util.function.Consumer<String> appended = runId -> { };
 
     public RunLogs(Path dir) {
         this.dir = dir;
@@ -17,6 +18,11 @@ public final class RunLogs {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run log directory " + dir, e);
         }
+    }
+
+    /** Who is told, on the appending thread, after output of a run was appended (clients following it). */
+    public void onAppend(java.util.function.Consumer<String> appended) {
+        this.appended = appended;
     }
 
     public Path path(String runId) {
@@ -33,6 +39,7 @@ public final class RunLogs {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the log of run " + runId, e);
         }
+        appended.accept(runId);
     }
 
     /**

@@ -658,6 +658,33 @@ public final class RunStore implements AutoCloseable {
         return out;
     }
 
+    /** Counting and paging reads, done in SQL on the read connection. */
+    public RunQueries queries() {
+        return new RunQueries(this::read);
+    }
+
+    /**
+     * Runs {@code reads} in one read transaction (one snapshot of the database) with the changes queued before it
+     * began: a change committed meanwhile is in the snapshot, the queue or both, so applying the queue on top shows
+     * every change recorded before the call.
+     */
+    private <T> T read(RunQueries.Reads<T> reads) {
+        Map<Long, List<StateChange>> pending = pending();
+        synchronized (reader) {
+            try {
+                reader.setAutoCommit(false);
+                try {
+                    return reads.read(reader, pending);
+                } finally {
+                    reader.commit();
+                    reader.setAutoCommit(true);
+                }
+            } catch (SQLException | JsonProcessingException e) {
+                throw new StoreException("cannot read runs from " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** A copy of the state changes not yet committed. */
     private Map<Long, List<StateChange>> pending() {
         synchronized (uncommitted) {
@@ -671,7 +698,7 @@ public final class RunStore implements AutoCloseable {
     }
 
     /** The run as it will be once its queued changes are committed (they do as the SQL of {@link #update} does). */
-    private static StoredRun withPending(StoredRun r, Map<Long, List<StateChange>> pending) {
+    static StoredRun withPending(StoredRun r, Map<Long, List<StateChange>> pending) {
         List<StateChange> changes = pending.get(Long.parseLong(r.id()));
         if (changes == null) {
             return r;
@@ -723,11 +750,13 @@ public final class RunStore implements AutoCloseable {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
+        // the queued changes before the row: a change committed in between is then in one or both, never in neither
+        Map<Long, List<StateChange>> pending = pending();
         synchronized (reader) {
             try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM runs WHERE id = ?")) {
                 ps.setLong(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(withPending(row(rs), pending())) : Optional.empty();
+                    return rs.next() ? Optional.of(withPending(row(rs), pending)) : Optional.empty();
                 }
             } catch (SQLException | JsonProcessingException e) {
                 throw new StoreException("cannot read run " + id + " from " + file + ": " + e.getMessage(), e);
@@ -754,7 +783,7 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    private static StoredRun row(ResultSet rs) throws SQLException, JsonProcessingException {
+    static StoredRun row(ResultSet rs) throws SQLException, JsonProcessingException {
         String assignment = rs.getString("assignment");
         return new StoredRun(Long.toString(rs.getLong("id")), JSON.readValue(rs.getString("spec"), RunSpec.class),
                 RunState.fromLabel(rs.getString("state")), rs.getString("worker"), rs.getInt("attempts"),

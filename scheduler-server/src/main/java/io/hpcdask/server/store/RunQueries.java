@@ -1,0 +1,230 @@
+package io.hpcdask.server.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.hpcdask.server.core.RunState;
+import io.hpcdask.server.core.StateChange;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads that count and page in SQL instead of loading the runs table: the latest runs of a state, the number of runs
+ * per state, and how a set of runs ended. Each read shows the state changes queued but not yet committed, as
+ * {@link RunStore#runs} does, by reading those runs' committed rows beside the answer and correcting it.
+ */
+public final class RunQueries {
+    /** A read on one snapshot of the database, with the changes that were queued when it began. */
+    @FunctionalInterface
+    interface Reads<T> {
+        T read(Connection c, Map<Long, List<StateChange>> pending) throws SQLException, JsonProcessingException;
+    }
+
+    @FunctionalInterface
+    interface Reader {
+        <T> T read(Reads<T> reads);
+    }
+
+    /** The latest {@code runs} (in staging order) of the {@code matching} runs that pass the filter. */
+    public record Page(List<StoredRun> runs, long matching, Map<RunState, Long> counts) {}
+
+    /** {@code count} runs are in {@code state} with {@code exitCode} (null when they have none). */
+    public record Ending(RunState state, Integer exitCode, long count) {}
+
+    private final Reader reader;
+
+    RunQueries(Reader reader) {
+        this.reader = reader;
+    }
+
+    /** Queries on a database no server has open (or one that does: WAL lets readers in), without writing. */
+    public static RunQueries readOnly(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("no run database at " + file, null);
+        }
+        return new RunQueries(new Reader() {
+            @Override
+            public <T> T read(Reads<T> reads) {
+                org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+                config.setReadOnly(true);
+                config.setBusyTimeout(10_000);
+                try (Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
+                    c.setAutoCommit(false); // one snapshot for every statement of the read
+                    return reads.read(c, Map.of());
+                } catch (SQLException | JsonProcessingException e) {
+                    throw new StoreException("cannot read runs from " + file + ": " + e.getMessage(), e);
+                }
+            }
+        });
+    }
+
+    /**
+     * The latest {@code limit} runs in {@code state} (null: any), in staging order; {@code limit} 0 for all of them.
+     */
+    public Page page(RunState state, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("a limit must be 0 (no limit) or more, got " + limit);
+        }
+        return reader.read((c, pending) -> {
+            Map<RunState, Long> counts = counts(c, pending);
+            long matching = state == null ? counts.values().stream().mapToLong(Long::longValue).sum()
+                    : counts.getOrDefault(state, 0L);
+            // the latest rows committed in the state (by the state index, newest first), as many more as could
+            // turn out not to be in it, and the runs with queued changes, whatever their committed state
+            java.util.TreeMap<Long, StoredRun> candidates = new java.util.TreeMap<>(Collections.reverseOrder());
+            String sql = "SELECT * FROM runs" + (state == null ? "" : " WHERE state = ?") + " ORDER BY id DESC"
+                    + (limit == 0 ? "" : " LIMIT ?");
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                if (state != null) {
+                    ps.setString(i++, state.label());
+                }
+                if (limit != 0) {
+                    ps.setLong(i, (long) limit + (state == null ? 0 : pending.size()));
+                }
+                collect(ps, candidates);
+            }
+            if (state != null && !pending.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?))")) {
+                    ps.setString(1, idsJson(pending));
+                    collect(ps, candidates);
+                }
+            }
+            List<StoredRun> newestFirst = new ArrayList<>();
+            for (StoredRun row : candidates.values()) {
+                if (limit != 0 && newestFirst.size() == limit) {
+                    break;
+                }
+                StoredRun r = RunStore.withPending(row, pending);
+                if (state == null || r.state() == state) {
+                    newestFirst.add(r);
+                }
+            }
+            Collections.reverse(newestFirst);
+            return new Page(newestFirst, matching, counts);
+        });
+    }
+
+    private static void collect(PreparedStatement ps, Map<Long, StoredRun> into) throws SQLException, JsonProcessingException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                StoredRun r = RunStore.row(rs);
+                into.put(Long.parseLong(r.id()), r);
+            }
+        }
+    }
+
+    /** The number of runs in each state (states without runs are left out). */
+    public Map<RunState, Long> counts() {
+        return reader.read(RunQueries::counts);
+    }
+
+    private static Map<RunState, Long> counts(Connection c, Map<Long, List<StateChange>> pending) throws SQLException {
+        Map<RunState, Long> counts = new EnumMap<>(RunState.class);
+        try (PreparedStatement ps = c.prepareStatement("SELECT state, count(*) FROM runs GROUP BY state");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(RunState.fromLabel(rs.getString(1)), rs.getLong(2));
+            }
+        }
+        if (!pending.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, state FROM runs WHERE id IN (SELECT value FROM json_each(?))")) {
+                ps.setString(1, idsJson(pending));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        RunState committed = RunState.fromLabel(rs.getString(2));
+                        List<StateChange> changes = pending.get(rs.getLong(1));
+                        counts.merge(committed, -1L, Long::sum);
+                        counts.merge(changes.get(changes.size() - 1).to(), 1L, Long::sum);
+                    }
+                }
+            }
+            counts.values().removeIf(n -> n == 0);
+        }
+        return counts;
+    }
+
+    /** How many runs have ids from {@code first} to {@code last}. */
+    public long countIds(long first, long last) {
+        return reader.read((c, pending) -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM runs WHERE id BETWEEN ? AND ?")) {
+                ps.setLong(1, first);
+                ps.setLong(2, last);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /** The runs with ids from {@code first} to {@code last}, counted per state and exit code. */
+    public List<Ending> endings(long first, long last) {
+        return reader.read((c, pending) -> {
+            Map<Ending, Long> counts = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, exit_code, count(*) FROM runs"
+                    + " WHERE id BETWEEN ? AND ? GROUP BY state, exit_code")) {
+                ps.setLong(1, first);
+                ps.setLong(2, last);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.merge(key(RunState.fromLabel(rs.getString(1)), exitCode(rs, 2)), rs.getLong(3), Long::sum);
+                    }
+                }
+            }
+            Map<Long, List<StateChange>> mine = new HashMap<>();
+            pending.forEach((id, changes) -> {
+                if (id >= first && id <= last) {
+                    mine.put(id, changes);
+                }
+            });
+            if (!mine.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, state, exit_code FROM runs WHERE id IN (SELECT value FROM json_each(?))")) {
+                    ps.setString(1, idsJson(mine));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            counts.merge(key(RunState.fromLabel(rs.getString(2)), exitCode(rs, 3)), -1L, Long::sum);
+                            List<StateChange> changes = mine.get(rs.getLong(1));
+                            StateChange last1 = changes.get(changes.size() - 1);
+                            counts.merge(key(last1.to(), last1.exitCode()), 1L, Long::sum);
+                        }
+                    }
+                }
+            }
+            List<Ending> out = new ArrayList<>();
+            counts.forEach((k, n) -> {
+                if (n > 0) {
+                    out.add(new Ending(k.state(), k.exitCode(), n));
+                }
+            });
+            return out;
+        });
+    }
+
+    private static Ending key(RunState state, Integer exitCode) {
+        return new Ending(state, exitCode, 0);
+    }
+
+    private static Integer exitCode(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static String idsJson(Map<Long, ?> pending) {
+        StringBuilder b = new StringBuilder(pending.size() * 8 + 2).append('[');
+        for (Long id : pending.keySet()) {
+            b.append(b.length() > 1 ? "," : "").append(id);
+        }
+        return b.append(']').toString();
+    }
+}
