@@ -73,6 +73,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
                 loop.execute(() -> core.startFailed(runId, worker, reason, loop.now())));
         outbox.onFence((worker, jobId) -> observer.fence(worker, jobId));
         this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG);
+        core.deferDispatch();
+        loop.afterBatch(core::dispatchPending);
         restore(config.restoreGraceMillis());
     }
 
@@ -113,6 +115,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
         }
         core.start(now);
+        core.dispatchPending(now); // the loop has not started: this thread still owns the core
         if (staged + running > 0) {
             LOG.info("Restored {} staged and {} running run(s) from {}", staged, running, store.file());
         }
