@@ -754,6 +754,9 @@ public final class SchedulerCore {
         for (String id : holds) {
             Run run = runs.get(id);
             Integer heldAttempt = attempts.get(id);
+            if (run != null && heldAttempt != null && resumeUnrecorded(w, run, heldAttempt, now)) {
+                continue;
+            }
             out.log(LogLevel.WARN, "Worker " + w.name() + " holds run " + id
                     + (heldAttempt == null || heldAttempt == 0 ? "" : " (attempt " + heldAttempt + ")")
                     + ", which is not assigned to it; cancelling it there");
@@ -761,6 +764,35 @@ public final class SchedulerCore {
             out.cancelRun(id, w.name(), run != null ? Math.max(run.attempts, heldAttempt == null ? 0 : heldAttempt)
                     : heldAttempt == null ? 0 : heldAttempt);
         }
+    }
+
+    /**
+     * A worker holds a later attempt of a run that is staged here: the store had not yet committed that start when the
+     * previous server stopped (state changes are written behind). The copy there is the only one, so it carries on
+     * under its attempt rather than being cancelled and started again. Not for gpu runs: which device ids the copy
+     * holds is not known here. False when it cannot be taken back (then it is cancelled there as any stranger).
+     */
+    private boolean resumeUnrecorded(Worker w, Run run, int heldAttempt, long now) {
+        Shape s = shapes.get(run.requires);
+        if (run.state != RunState.STAGED || heldAttempt <= run.attempts || run.requires.containsKey(ResourceNames.GPU)
+                || run.cancelRequested || !w.acceptsRuns() || w.reservedFor != null && w.reservedFor != run
+                || s == null || !s.fitsFree(w)) {
+            return false;
+        }
+        unstage(run);
+        run.assignment = w.take(run, s, names);
+        run.state = RunState.RUNNING;
+        run.attempts = heldAttempt;
+        run.worker = w.name();
+        run.startedAt = now;
+        run.passedOver = 0;
+        runningCount++;
+        refresh(w);
+        out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
+                run.assignment));
+        out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name() + " (attempt " + heldAttempt
+                + ", whose start was not recorded before the scheduler restarted)");
+        return true;
     }
 
     private boolean adopt(Worker w, Run run) {
