@@ -216,6 +216,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     public List<RunView> runs(String state) {
         RunState filter = parseState(state);
         try {
+            // what a client is shown must survive a crash (a run shown completed must never run again), so changes
+            // still being gathered are committed first; with none outstanding this returns at once, without a commit
             store.flush();
         } catch (StoreUnavailableException e) {
             // what is not committed yet is still shown: the store reads its queued changes too

@@ -50,8 +50,8 @@ import java.util.TreeMap;
  * an attempt that is not the run's current one, or from a worker that no longer has the run, changes nothing: it goes
  * to the run's history ({@link Outbox#superseded}), so a result is never counted twice.
  *
- * <p>Per-worker accounting lives in {@link Worker}, the runs of absent workers in {@link ReconnectLedger}, and why a
- * run waits in {@link WaitReasons}.
+ * <p>Per-worker accounting lives in {@link Worker}, which shapes fit which workers in {@link ShapeIndex}, the runs of
+ * absent workers in {@link ReconnectLedger}, and why a run waits in {@link WaitReasons}.
  *
  * <p>Finished runs leave the core (the store keeps them); staging order is the order runs are handed in.
  */
@@ -66,7 +66,7 @@ public final class SchedulerCore {
     private final ResourceNames names = new ResourceNames();
     private final Map<String, Run> runs = new HashMap<>();
     private final Map<String, Worker> workers = new LinkedHashMap<>();
-    private final Map<Map<String, Long>, Shape> shapes = new HashMap<>();
+    private final ShapeIndex shapes = new ShapeIndex(names);
     private final WaitReasons reasons;
     private final ReconnectLedger ledger = new ReconnectLedger();
     private long nextSeq;
@@ -181,11 +181,7 @@ public final class SchedulerCore {
         workers.put(w.name(), w);
         acceptingWorkers++;
         reasons.offered(w);
-        for (Shape s : shapes.values()) {
-            if (s.fitsTotal(w)) {
-                s.candidates++;
-            }
-        }
+        shapes.takesRuns(w);
         refresh(w);
         out.log(LogLevel.INFO, "Worker " + w.name() + " joined from " + spec.host()
                 + (spec.jobId() == null || spec.jobId().isEmpty() ? "" : " (job " + spec.jobId() + ")")
@@ -212,11 +208,7 @@ public final class SchedulerCore {
         if (w == null || w.draining) {
             return;
         }
-        for (Shape s : shapes.values()) {
-            if (s.fitsTotal(w)) {
-                s.candidates--;
-            }
-        }
+        shapes.stopsTakingRuns(w);
         w.draining = true;
         acceptingWorkers--;
         if (w.reservedFor != null) {
@@ -444,12 +436,7 @@ public final class SchedulerCore {
 
     /** Whether some staged run fits the total capacity of a connected worker taking runs (so it will start). */
     public boolean anyStagedCanStart() {
-        for (Shape s : shapes.values()) {
-            if (s.candidates > 0) {
-                return true;
-            }
-        }
-        return false;
+        return shapes.anyCandidates();
     }
 
     /** For {@code --run-once}: nothing staged can start and nothing runs, so waiting longer changes nothing. */
@@ -466,7 +453,7 @@ public final class SchedulerCore {
         }
         if (stagedCount > 0 && !workers.isEmpty()) {
             PriorityQueue<Shape> order = new PriorityQueue<>(Math.max(1, shapes.size()), BY_HEAD);
-            order.addAll(shapes.values());
+            order.addAll(shapes.all());
             List<Shape> blocked = new ArrayList<>();
             Shape s;
             while ((s = order.poll()) != null) {
@@ -503,9 +490,7 @@ public final class SchedulerCore {
     private void start(Run run, Shape s, Worker w, long now) {
         s.queue.remove(run.seq);
         stagedCount--;
-        if (s.queue.isEmpty()) {
-            shapes.remove(s.requires);
-        }
+        shapes.closeIfEmpty(s);
         release(run);
         run.assignment = w.take(run, s, names);
         List<String> gpus = run.assignment.gpuIds();
@@ -579,14 +564,7 @@ public final class SchedulerCore {
 
     /** Keeps every shape's set of workers-that-fit-now current for one worker. */
     private void refresh(Worker w) {
-        boolean open = w.acceptsRuns() && w.reservedFor == null && workers.get(w.name()) == w;
-        for (Shape s : shapes.values()) {
-            if (open && s.fitsFree(w)) {
-                s.fitsNow.add(w);
-            } else {
-                s.fitsNow.remove(w);
-            }
-        }
+        shapes.refresh(w, w.acceptsRuns() && w.reservedFor == null && workers.get(w.name()) == w);
     }
 
     // ---------------------------------------------------------------- run bookkeeping
@@ -606,19 +584,7 @@ public final class SchedulerCore {
     }
 
     private void enqueue(Run run) {
-        Shape s = shapes.get(run.requires);
-        if (s == null) {
-            s = new Shape(run.requires, names);
-            for (Worker w : workers.values()) {
-                if (w.acceptsRuns() && s.fitsTotal(w)) {
-                    s.candidates++;
-                }
-                if (w.acceptsRuns() && w.reservedFor == null && s.fitsFree(w)) {
-                    s.fitsNow.add(w);
-                }
-            }
-            shapes.put(run.requires, s);
-        }
+        Shape s = shapes.open(run.requires, workers.values());
         Run oldHead = s.head();
         s.queue.put(run.seq, run);
         if (oldHead != null && oldHead.reserved != null && s.head() == run) {
@@ -641,9 +607,7 @@ public final class SchedulerCore {
         Shape s = shapes.get(run.requires);
         s.queue.remove(run.seq);
         stagedCount--;
-        if (s.queue.isEmpty()) {
-            shapes.remove(s.requires);
-        }
+        shapes.closeIfEmpty(s);
         release(run);
     }
 
@@ -702,12 +666,10 @@ public final class SchedulerCore {
 
     /** Removes a worker; its runs wait for it under its name for the reconnect grace (or go back at once). */
     private void detach(Worker w, long now) {
-        for (Shape s : shapes.values()) {
-            if (w.acceptsRuns() && s.fitsTotal(w)) {
-                s.candidates--;
-            }
-            s.fitsNow.remove(w);
+        if (w.acceptsRuns()) {
+            shapes.stopsTakingRuns(w);
         }
+        shapes.forget(w);
         workers.remove(w.name());
         if (w.acceptsRuns()) {
             acceptingWorkers--;
@@ -812,8 +774,7 @@ public final class SchedulerCore {
                 m.put(k, v);
             }
         });
-        Shape existing = shapes.get(m);
-        return existing != null ? existing.requires : java.util.Collections.unmodifiableMap(m);
+        return shapes.intern(m);
     }
 
     private String waitReason(Run run) {

@@ -353,33 +353,37 @@ public final class RunStore implements AutoCloseable {
                 nextId = idBefore;
                 String why = describe(e);
                 boolean wasAvailable = unavailable == null;
-                unavailable = why;
-                reopenWriter();
                 int changes = 0;
                 int stagings = 0;
                 for (Job job : batch) {
-                    if (job instanceof ChangeJob c) {
-                        retry.add(c);
+                    if (job instanceof ChangeJob) {
                         changes++;
-                    } else if (job instanceof StageJob st) {
+                    } else if (job instanceof StageJob) {
                         stagings++;
-                        fail(st, new StoreUnavailableException(file, why, e));
-                    } else if (job instanceof CloseJob c) {
-                        closing = c;
-                        closeBy = Math.min(closeBy, System.nanoTime() + CLOSE_RETRY_MILLIS * 1_000_000);
-                    } else {
-                        fail(job, new StoreUnavailableException(file, why, e));
                     }
                 }
                 backoff = wasAvailable ? FIRST_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
                 String what = changes + " state change(s)" + (stagings > 0 ? " and " + stagings + " staging(s)"
                         + " (refused, nothing of them stored)" : "") + (changes + stagings == 0 ? " (a probe)" : "");
+                // logged before anyone can see the store unavailable: whoever notices can read why in the log
                 if (wasAvailable) {
                     LOG.error("Run database {} is unavailable: a commit of {} failed: {}; state changes are kept and"
                             + " retried, new runs are refused until it works again", file, what, why, e);
                 } else {
                     LOG.warn("Run database {} still unavailable (attempt {}): a commit of {} failed: {}; retrying in"
                             + " {} ms", file, failures, what, why, backoff);
+                }
+                unavailable = why;
+                reopenWriter();
+                for (Job job : batch) {
+                    if (job instanceof ChangeJob c) {
+                        retry.add(c);
+                    } else if (job instanceof CloseJob c) {
+                        closing = c;
+                        closeBy = Math.min(closeBy, System.nanoTime() + CLOSE_RETRY_MILLIS * 1_000_000);
+                    } else {
+                        fail(job, new StoreUnavailableException(file, why, e));
+                    }
                 }
                 if (closing != null && System.nanoTime() - closeBy >= 0) {
                     giveUp(retry, closing, why);
