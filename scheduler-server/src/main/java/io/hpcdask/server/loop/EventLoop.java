@@ -24,6 +24,8 @@ public final class EventLoop implements AutoCloseable {
 
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final java.util.ArrayList<Runnable> batch = new java.util.ArrayList<>();
+    /** Tasks that do not wake the loop: they run first in its next turn, or at the next tick. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> lazy = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Thread thread;
     private final LongSupplier clock;
     private final long tickMillis;
@@ -66,6 +68,20 @@ public final class EventLoop implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Runs {@code task} on the loop thread without waking it: first in its next turn, which the next other task or tick
+     * starts. For events that only check something and that nothing waits on (a worker confirming a start), where a
+     * wake-up per event would cost more than the event. A task queued lazily before a task of {@link #execute} runs
+     * before it.
+     */
+    public boolean executeLazily(Runnable task) {
+        if (!running) {
+            return false;
+        }
+        lazy.add(task);
+        return true;
+    }
+
     /** Runs {@code task} on the loop thread and waits for its result. */
     public <T> T call(Callable<T> task) {
         if (Thread.currentThread() == thread) {
@@ -105,9 +121,14 @@ public final class EventLoop implements AutoCloseable {
         while (running || !tasks.isEmpty()) {
             try {
                 Runnable task = tasks.poll(Math.max(1, nextTick - now()), TimeUnit.MILLISECONDS);
+                for (Runnable l; (l = lazy.poll()) != null; ) {
+                    batch.add(l);
+                }
                 if (task != null) {
                     batch.add(task);
                     tasks.drainTo(batch, MAX_BATCH - 1);
+                }
+                if (!batch.isEmpty()) {
                     runBatch();
                 }
                 long now = now();
