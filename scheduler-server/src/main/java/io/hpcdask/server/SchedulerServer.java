@@ -84,6 +84,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         outbox.onStateChange(watches::stateChanged);
         logs.onAppend(watches::output);
         workerEvents.observe(counting(WorkerObserver.NONE));
+        core.deferDispatch();
+        loop.afterBatch(core::dispatchPending);
         restore(config.restoreGraceMillis());
     }
 
@@ -124,6 +126,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
         }
         core.start(now);
+        core.dispatchPending(now); // the loop has not started: this thread still owns the core
         if (staged + running > 0) {
             LOG.info("Restored {} staged and {} running run(s) from {}", staged, running, store.file());
         }
@@ -257,6 +260,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     public List<RunView> runs(String state) {
         RunState filter = parseState(state);
         try {
+            // what a client is shown must survive a crash (a run shown completed must never run again), so changes
+            // still being gathered are committed first; with none outstanding this returns at once, without a commit
             store.flush();
         } catch (StoreUnavailableException e) {
             // what is not committed yet is still shown: the store reads its queued changes too

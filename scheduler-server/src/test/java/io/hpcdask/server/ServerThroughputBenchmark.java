@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 /**
  * Runs per second through the loop and the durable store (no processes, no sockets): in-memory workers finish each
  * run as soon as they get it, from their own thread as a transport would. Compared in the same run with the store
- * committing every change alone instead of in groups. Usage: {@code scripts/bench-server [runs] [workers] [slots]}.
+ * committing every change alone instead of in groups. Usage: {@code scripts/bench-server [runs] [workers] [slots]
+ * [grouped-only]}.
  */
 public final class ServerThroughputBenchmark {
     private ServerThroughputBenchmark() {}
@@ -30,6 +31,9 @@ public final class ServerThroughputBenchmark {
         measure(runs / 5, workers, slots, io.hpcdask.server.store.RunStore.DEFAULT_MAX_BATCH, null); // warm up
         double grouped = measure(runs, workers, slots, io.hpcdask.server.store.RunStore.DEFAULT_MAX_BATCH,
                 "Group commit");
+        if (args.length > 3 && args[3].equals("grouped-only")) { // for comparing builds, where the baseline is the other build
+            return;
+        }
         double single = measure(runs, workers, slots, 1, "Commit per change");
         System.out.printf("Ratio: group commit completes %.1fx the runs per second%n", grouped / single);
     }
@@ -89,6 +93,9 @@ public final class ServerThroughputBenchmark {
             for (int i = 0; i < runs; i++) {
                 requests.add(new RunRequest(List.of("true"), false, "/tmp", Map.of(), List.of(), null));
             }
+            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             server.stage(requests);
             while (server.status().finished() < runs) {
@@ -96,13 +103,15 @@ public final class ServerThroughputBenchmark {
             }
             int completed = server.runs("completed").size(); // flushes: every change is on disk
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpuMillisPerRun = (os.getProcessCpuTime() - cpu0) / 1e6 / runs;
             if (completed != runs) {
                 throw new IllegalStateException(completed + " of " + runs + " runs recorded as completed");
             }
             double rate = runs / seconds;
             if (label != null) {
-                System.out.printf("%-18s %,d runs staged, run and durably completed in %.2f s = %,.0f runs/s%n",
-                        label + ":", runs, seconds, rate);
+                System.out.printf("%-18s %,d runs staged, run and durably completed in %.2f s = %,.0f runs/s;"
+                        + " process CPU %.3f ms per run (in-memory workers included)%n", label + ":", runs, seconds, rate,
+                        cpuMillisPerRun);
             }
             return rate;
         } finally {

@@ -19,6 +19,12 @@ public final class ServerProcess {
     private ServerProcess() {
     }
 
+    /**
+     * Extra JVM options for the server process, split on white space, e.g.
+     * {@code HPC_DASK_SERVER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/server.jfr} to profile it (scripts/bench-server-cpu).
+     */
+    public static final String SERVER_JAVA_OPTS = "HPC_DASK_SERVER_JAVA_OPTS";
+
     public static Process start(ClusterDir dir, LocalWorkerSpec workers, boolean foreground) {
         return start(dir, workers, foreground, null);
     }
@@ -34,6 +40,11 @@ public final class ServerProcess {
         String repoRoot = System.getProperty("hpcdask.repo.root");
         if (repoRoot != null) { // tests: lets the server find the worker jar the build left in the repo
             cmd.add(1, "-Dhpcdask.repo.root=" + repoRoot);
+        }
+        String extra = System.getenv(SERVER_JAVA_OPTS);
+        if (extra != null && !extra.isBlank()) {
+            // for profiling a live server (e.g. -XX:StartFlightRecording=...); unset, the command line is unchanged
+            cmd.addAll(1, List.of(extra.trim().split("\\s+")));
         }
         if (workers.cores() != null) {
             cmd.addAll(List.of("--cores", workers.cores().toString()));

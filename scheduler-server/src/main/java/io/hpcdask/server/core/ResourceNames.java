@@ -10,6 +10,7 @@ final class ResourceNames {
     static final String GPU = "gpu";
     private final Map<String, Integer> index = new HashMap<>();
     private final List<String> names = new ArrayList<>();
+    private final int gpu = indexOf(GPU);
 
     int indexOf(String name) {
         Integer i = index.get(name);
@@ -19,6 +20,11 @@ final class ResourceNames {
             names.add(name);
         }
         return i;
+    }
+
+    /** The index of {@code gpu}, the one resource counted by device id. */
+    int gpuIndex() {
+        return gpu;
     }
 
     String name(int i) {

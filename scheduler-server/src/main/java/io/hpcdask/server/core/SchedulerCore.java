@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * one event loop owns it.
  *
  * <p><b>Dispatch.</b> Each run takes one slot plus the amounts it names, all on one worker, never beyond the worker's
- * capacity. After every event that can free or add capacity or runs, the core visits the shapes (distinct requirement
+ * capacity. After every event that can free or add capacity or runs (or, once {@link #deferDispatch} was called, once
+ * per batch of events: the event loop's turn), the core visits the shapes (distinct requirement
  * sets) in the staging order of their first waiting run: while a shape's head fits a worker with free capacity it
  * starts there (the earliest-joined such worker, which packs workers and keeps whole ones free for big runs). A
  * shape whose head fits nowhere is skipped for the rest of the round, so a later run starts before an earlier one only
@@ -49,6 +50,9 @@ import java.util.TreeMap;
  * an attempt that is not the run's current one, or from a worker that no longer has the run, changes nothing: it goes
  * to the run's history ({@link Outbox#superseded}), so a result is never counted twice.
  *
+ * <p>Per-worker accounting lives in {@link Worker}, which shapes fit which workers in {@link ShapeIndex}, the runs of
+ * absent workers in {@link ReconnectLedger}, and why a run waits in {@link WaitReasons}.
+ *
  * <p>Finished runs leave the core (the store keeps them); staging order is the order runs are handed in.
  */
 public final class SchedulerCore {
@@ -62,30 +66,49 @@ public final class SchedulerCore {
     private final ResourceNames names = new ResourceNames();
     private final Map<String, Run> runs = new HashMap<>();
     private final Map<String, Worker> workers = new LinkedHashMap<>();
-    private final Map<Map<String, Long>, Shape> shapes = new HashMap<>();
-    private final Map<String, Integer> offeredBy = new HashMap<>();
-    private final Map<String, Orphans> orphans = new HashMap<>();
+    private final ShapeIndex shapes = new ShapeIndex(names);
+    private final WaitReasons reasons;
+    private final ReconnectLedger ledger = new ReconnectLedger();
     private long nextSeq;
     private int nextOrder;
     private int stagedCount;
     private int runningCount;
     private int acceptingWorkers;
     private boolean processing;
-
-    /** Runs of a disconnected worker (or of a worker from before a restart), waiting for it to re-register. */
-    private static final class Orphans {
-        long deadline;
-        String jobId;
-        final Map<String, Run> runs = new LinkedHashMap<>();
-
-        Orphans(long deadline) {
-            this.deadline = deadline;
-        }
-    }
+    /** Events only mark dispatch as due; the owner calls {@link #dispatchPending} once per batch of events. */
+    private boolean deferred;
+    private boolean dispatchDue;
 
     public SchedulerCore(CoreConfig config, Outbox out) {
         this.config = config;
         this.out = out;
+        this.reasons = new WaitReasons(config.declaredResources());
+    }
+
+    /**
+     * From now on an event does not dispatch by itself; it marks dispatch as due, and {@link #dispatchPending} (called by
+     * the owner after each batch of events, as an event loop does once per turn) dispatches once for all of them. The
+     * decisions are the same as with a dispatch after every event, taken fewer times.
+     */
+    public void deferDispatch() {
+        deferred = true;
+    }
+
+    /** Dispatches if some event since the last dispatch asked for it. */
+    public void dispatchPending(long now) {
+        if (dispatchDue) {
+            dispatchDue = false;
+            dispatch(now);
+        }
+    }
+
+    /** After an event that can free or add capacity or runs: dispatch now, or once at the end of the batch. */
+    private void dispatchSoon(long now) {
+        if (deferred) {
+            dispatchDue = true;
+        } else {
+            dispatch(now);
+        }
     }
 
     // ---------------------------------------------------------------- events
@@ -101,7 +124,7 @@ public final class SchedulerCore {
         if (stagedCount == 0) {
             out.log(LogLevel.INFO, "Waiting for staged runs");
         }
-        dispatch(now);
+        dispatchSoon(now);
     }
 
     /** Runs newly staged (already durable), in staging order. No state change is emitted: the store wrote them. */
@@ -109,7 +132,7 @@ public final class SchedulerCore {
         for (NewRun r : staged) {
             addStaged(r, 0, now);
         }
-        dispatch(now);
+        dispatchSoon(now);
     }
 
     public void runStaged(NewRun run, long now) {
@@ -136,7 +159,7 @@ public final class SchedulerCore {
         run.startedAt = startedAt;
         runs.put(run.id, run);
         runningCount++;
-        orphans.computeIfAbsent(worker, k -> new Orphans(deadline)).runs.put(run.id, run);
+        ledger.restore(worker, run, deadline);
     }
 
     /**
@@ -154,25 +177,18 @@ public final class SchedulerCore {
             out.log(LogLevel.INFO, "Worker " + spec.name() + " re-registered; reconciling its runs");
             detach(old, now);
         }
-        Worker w = newWorker(spec);
+        Worker w = Worker.of(spec, nextOrder++, names);
         workers.put(w.name(), w);
         acceptingWorkers++;
-        spec.resources().keySet().forEach(k -> offeredBy.merge(k, 1, Integer::sum));
-        if (!w.gpuIds.isEmpty() && !spec.resources().containsKey(ResourceNames.GPU)) {
-            offeredBy.merge(ResourceNames.GPU, 1, Integer::sum);
-        }
-        for (Shape s : shapes.values()) {
-            if (s.fitsTotal(w)) {
-                s.candidates++;
-            }
-        }
+        reasons.offered(w);
+        shapes.takesRuns(w);
         refresh(w);
         out.log(LogLevel.INFO, "Worker " + w.name() + " joined from " + spec.host()
                 + (spec.jobId() == null || spec.jobId().isEmpty() ? "" : " (job " + spec.jobId() + ")")
-                + ": " + DaskTags.format(capacityMap(w)) + " slots=" + w.slots
+                + ": " + DaskTags.format(w.capacityMap(names)) + " slots=" + w.slots
                 + (w.gpuIds.isEmpty() ? "" : " gpu ids " + String.join(",", w.gpuIds)));
         reconcile(w, heldRuns == null ? List.of() : heldRuns, heldAttempts == null ? Map.of() : heldAttempts, now);
-        dispatch(now);
+        dispatchSoon(now);
     }
 
     /** The worker's connection closed or went silent. Its runs wait for it to re-register (see class comment). */
@@ -192,11 +208,7 @@ public final class SchedulerCore {
         if (w == null || w.draining) {
             return;
         }
-        for (Shape s : shapes.values()) {
-            if (s.fitsTotal(w)) {
-                s.candidates--;
-            }
-        }
+        shapes.stopsTakingRuns(w);
         w.draining = true;
         acceptingWorkers--;
         if (w.reservedFor != null) {
@@ -204,7 +216,7 @@ public final class SchedulerCore {
         }
         refresh(w);
         out.log(LogLevel.INFO, "Worker " + name + " is draining (" + reason + ")");
-        dispatch(now);
+        dispatchSoon(now);
     }
 
     /** Ask a worker to drain: it takes no new runs and exits when its last one ends. */
@@ -260,24 +272,16 @@ public final class SchedulerCore {
             return;
         }
         if (abandoned && !run.cancelRequested) {
-            if (run.on != null) {
-                releaseFrom(run);
-            } else {
-                removeOrphan(run);
-            }
+            unhold(run);
             requeue(run, "worker " + worker + " killed it when its lease ran out", now);
-            dispatch(now);
+            dispatchSoon(now);
             return;
         }
-        if (run.on != null) {
-            releaseFrom(run);
-        } else {
-            removeOrphan(run);
-        }
+        unhold(run);
         if (error != null && run.cancelRequested) {
             // the worker did not hold it (it never arrived there, or ended just before the cancel): it ends here
             finish(run, RunState.TERMINATED, null, null, now);
-            dispatch(now);
+            dispatchSoon(now);
             return;
         }
         if (error != null) {
@@ -286,7 +290,7 @@ public final class SchedulerCore {
         RunState to = terminated || run.cancelRequested ? RunState.TERMINATED
                 : exitCode == 0 && error == null ? RunState.COMPLETED : RunState.ERROR;
         finish(run, to, exitCode, to == RunState.ERROR ? error : null, now);
-        dispatch(now);
+        dispatchSoon(now);
     }
 
     /**
@@ -299,18 +303,14 @@ public final class SchedulerCore {
         if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)) {
             return;
         }
-        if (run.on != null) {
-            releaseFrom(run);
-        } else {
-            removeOrphan(run);
-        }
+        unhold(run);
         if (run.cancelRequested) {
             finish(run, RunState.TERMINATED, null, null, now);
         } else {
             out.log(LogLevel.WARN, "Run " + id + " failed: " + reason);
             finish(run, RunState.ERROR, null, reason, now);
         }
-        dispatch(now);
+        dispatchSoon(now);
     }
 
     /**
@@ -325,9 +325,9 @@ public final class SchedulerCore {
         if (run.state == RunState.STAGED) {
             unstage(run);
             finish(run, RunState.TERMINATED, null, null, now);
-            dispatch(now);
+            dispatchSoon(now);
         } else if (run.on == null) {
-            removeOrphan(run);
+            ledger.drop(run);
             finish(run, RunState.TERMINATED, null, null, now);
         } else if (!run.cancelRequested) {
             run.cancelRequested = true;
@@ -352,14 +352,8 @@ public final class SchedulerCore {
         for (String name : ended) {
             workerDraining(name, "its lifetime has ended", now);
         }
-        List<String> expired = new ArrayList<>();
-        orphans.forEach((name, o) -> {
-            if (o.deadline <= now) {
-                expired.add(name);
-            }
-        });
-        for (String name : expired) {
-            Orphans o = orphans.remove(name);
+        for (ReconnectLedger.Absent o : ledger.expire(now)) {
+            String name = o.worker;
             if (o.jobId != null && !o.jobId.isEmpty() && !workers.containsKey(name)) {
                 out.fenceWorker(name, o.jobId); // scaling cancels a batch job (and logs it); local workers have none
             }
@@ -367,7 +361,7 @@ public final class SchedulerCore {
                 requeue(run, "worker " + name + " did not come back within its lease", now);
             }
         }
-        dispatch(now);
+        dispatchSoon(now);
     }
 
     /**
@@ -387,11 +381,7 @@ public final class SchedulerCore {
             }
             running.sort(Comparator.comparingLong(r -> r.seq));
             for (Run run : running) {
-                if (run.on != null) {
-                    releaseFrom(run);
-                } else {
-                    removeOrphan(run);
-                }
+                unhold(run);
                 finish(run, RunState.TERMINATED, null, "cluster stopped", now);
             }
         }
@@ -425,11 +415,7 @@ public final class SchedulerCore {
     public List<CoreWorker> workers() {
         List<CoreWorker> views = new ArrayList<>();
         for (Worker w : workers.values()) {
-            Map<String, Long> used = new TreeMap<>();
-            for (Map.Entry<String, Long> e : capacityMap(w).entrySet()) {
-                used.put(e.getKey(), e.getValue() - w.freeOf(names.indexOf(e.getKey())));
-            }
-            views.add(new CoreWorker(w.name(), w.spec.host(), w.spec.jobId(), capacityMap(w), used, w.slots,
+            views.add(new CoreWorker(w.name(), w.spec.host(), w.spec.jobId(), w.capacityMap(names), w.usedMap(names), w.slots,
                     w.slots - w.freeSlots, w.gpuIds, w.stateLabel(), w.spec.endTimeMillis(),
                     List.copyOf(w.runs.keySet()), w.reservedFor == null ? null : w.reservedFor.id));
         }
@@ -450,12 +436,7 @@ public final class SchedulerCore {
 
     /** Whether some staged run fits the total capacity of a connected worker taking runs (so it will start). */
     public boolean anyStagedCanStart() {
-        for (Shape s : shapes.values()) {
-            if (s.candidates > 0) {
-                return true;
-            }
-        }
-        return false;
+        return shapes.anyCandidates();
     }
 
     /** For {@code --run-once}: nothing staged can start and nothing runs, so waiting longer changes nothing. */
@@ -472,7 +453,7 @@ public final class SchedulerCore {
         }
         if (stagedCount > 0 && !workers.isEmpty()) {
             PriorityQueue<Shape> order = new PriorityQueue<>(Math.max(1, shapes.size()), BY_HEAD);
-            order.addAll(shapes.values());
+            order.addAll(shapes.all());
             List<Shape> blocked = new ArrayList<>();
             Shape s;
             while ((s = order.poll()) != null) {
@@ -509,30 +490,15 @@ public final class SchedulerCore {
     private void start(Run run, Shape s, Worker w, long now) {
         s.queue.remove(run.seq);
         stagedCount--;
-        if (s.queue.isEmpty()) {
-            shapes.remove(s.requires);
-        }
+        shapes.closeIfEmpty(s);
         release(run);
-        List<String> gpus = new ArrayList<>();
-        for (int i = 0; i < s.index.length; i++) {
-            w.free[s.index[i]] -= s.amount[i];
-            if (names.name(s.index[i]).equals(ResourceNames.GPU)) {
-                for (long k = 0; k < s.amount[i]; k++) {
-                    int bit = w.freeGpus.nextSetBit(0);
-                    w.freeGpus.clear(bit);
-                    gpus.add(w.gpuIds.get(bit));
-                }
-            }
-        }
-        w.freeSlots--;
+        run.assignment = w.take(run, s, names);
+        List<String> gpus = run.assignment.gpuIds();
         run.state = RunState.RUNNING;
         run.attempts++;
         run.worker = w.name();
-        run.on = w;
-        run.assignment = new Assignment(run.requires, gpus);
         run.startedAt = now;
         run.passedOver = 0;
-        w.runs.put(run.id, run);
         runningCount++;
         refresh(w);
         out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
@@ -551,10 +517,7 @@ public final class SchedulerCore {
         for (Run run : s.queue.tailMap(s.reportedThrough, false).values()) {
             if (!run.reasonLogged) {
                 run.reasonLogged = true;
-                List<String> undefined = undefinedNames(run.requires);
-                out.log(LogLevel.WARN, undefined.isEmpty()
-                        ? "Staged run " + run.id + " waits: " + waitReason(run)
-                        : "Ignoring staged run " + run.id + " (" + waitReason(run) + ")");
+                out.log(LogLevel.WARN, reasons.blockedLine(run, s, acceptingWorkers));
             }
         }
         s.reportedThrough = s.queue.lastKey();
@@ -601,14 +564,7 @@ public final class SchedulerCore {
 
     /** Keeps every shape's set of workers-that-fit-now current for one worker. */
     private void refresh(Worker w) {
-        boolean open = w.acceptsRuns() && w.reservedFor == null && workers.get(w.name()) == w;
-        for (Shape s : shapes.values()) {
-            if (open && s.fitsFree(w)) {
-                s.fitsNow.add(w);
-            } else {
-                s.fitsNow.remove(w);
-            }
-        }
+        shapes.refresh(w, w.acceptsRuns() && w.reservedFor == null && workers.get(w.name()) == w);
     }
 
     // ---------------------------------------------------------------- run bookkeeping
@@ -628,19 +584,7 @@ public final class SchedulerCore {
     }
 
     private void enqueue(Run run) {
-        Shape s = shapes.get(run.requires);
-        if (s == null) {
-            s = new Shape(run.requires, names);
-            for (Worker w : workers.values()) {
-                if (w.acceptsRuns() && s.fitsTotal(w)) {
-                    s.candidates++;
-                }
-                if (w.acceptsRuns() && w.reservedFor == null && s.fitsFree(w)) {
-                    s.fitsNow.add(w);
-                }
-            }
-            shapes.put(run.requires, s);
-        }
+        Shape s = shapes.open(run.requires, workers.values());
         Run oldHead = s.head();
         s.queue.put(run.seq, run);
         if (oldHead != null && oldHead.reserved != null && s.head() == run) {
@@ -663,9 +607,7 @@ public final class SchedulerCore {
         Shape s = shapes.get(run.requires);
         s.queue.remove(run.seq);
         stagedCount--;
-        if (s.queue.isEmpty()) {
-            shapes.remove(s.requires);
-        }
+        shapes.closeIfEmpty(s);
         release(run);
     }
 
@@ -709,90 +651,47 @@ public final class SchedulerCore {
         }
     }
 
-    private void releaseFrom(Run run) {
+    /** A running run stops holding anything: its worker gets its resources back, or the ledger forgets it. */
+    private void unhold(Run run) {
         Worker w = run.on;
-        for (Map.Entry<String, Long> e : run.assignment.resources().entrySet()) {
-            w.free[names.indexOf(e.getKey())] += e.getValue();
+        if (w == null) {
+            ledger.drop(run);
+            return;
         }
-        for (String id : run.assignment.gpuIds()) {
-            w.freeGpus.set(w.gpuIds.indexOf(id));
-        }
-        w.freeSlots++;
-        w.runs.remove(run.id);
-        run.on = null;
+        w.give(run, names);
         refresh(w);
-    }
-
-    private void removeOrphan(Run run) {
-        Orphans o = orphans.get(run.worker);
-        o.runs.remove(run.id);
-        if (o.runs.isEmpty()) {
-            orphans.remove(run.worker);
-        }
     }
 
     // ---------------------------------------------------------------- workers
 
-    private Worker newWorker(WorkerSpec spec) {
-        List<String> gpuIds = spec.gpuIds();
-        Long gpuAmount = spec.resources().get(ResourceNames.GPU);
-        if (gpuIds.isEmpty() && gpuAmount != null && gpuAmount > 0) {
-            List<String> numbered = new ArrayList<>();
-            for (int i = 0; i < gpuAmount; i++) {
-                numbered.add(Integer.toString(i));
-            }
-            gpuIds = numbered;
-        }
-        spec.resources().keySet().forEach(names::indexOf);
-        int gpuIndex = names.indexOf(ResourceNames.GPU);
-        long[] capacity = new long[names.size()];
-        spec.resources().forEach((k, v) -> capacity[names.indexOf(k)] = v);
-        capacity[gpuIndex] = gpuIds.size();
-        long cores = spec.resources().getOrDefault("cores", 1L);
-        int slots = spec.slots() > 0 ? spec.slots() : (int) Math.max(1, Math.min(Integer.MAX_VALUE, cores));
-        return new Worker(spec, nextOrder++, capacity, slots, gpuIds);
-    }
-
     /** Removes a worker; its runs wait for it under its name for the reconnect grace (or go back at once). */
     private void detach(Worker w, long now) {
-        for (Shape s : shapes.values()) {
-            if (w.acceptsRuns() && s.fitsTotal(w)) {
-                s.candidates--;
-            }
-            s.fitsNow.remove(w);
+        if (w.acceptsRuns()) {
+            shapes.stopsTakingRuns(w);
         }
+        shapes.forget(w);
         workers.remove(w.name());
         if (w.acceptsRuns()) {
             acceptingWorkers--;
         }
-        w.spec.resources().keySet().forEach(k -> offeredBy.merge(k, -1, Integer::sum));
-        if (!w.gpuIds.isEmpty() && !w.spec.resources().containsKey(ResourceNames.GPU)) {
-            offeredBy.merge(ResourceNames.GPU, -1, Integer::sum);
-        }
-        offeredBy.values().removeIf(c -> c <= 0);
+        reasons.withdrawn(w);
         if (w.reservedFor != null) {
             release(w.reservedFor);
         }
         List<Run> held = new ArrayList<>(w.runs.values());
         w.runs.clear();
-        long wait = Math.max(config.reconnectGraceMillis(),
-                w.spec.leaseMillis() > 0 ? w.spec.leaseMillis() + config.leaseMarginMillis() : 0);
-        Orphans o = orphans.computeIfAbsent(w.name(), k -> new Orphans(now + wait));
-        o.deadline = now + wait;
-        o.jobId = w.spec.jobId();
         for (Run run : held) {
             run.on = null;
-            o.runs.put(run.id, run);
         }
-        if (o.runs.isEmpty()) {
-            orphans.remove(w.name());
-        }
+        long wait = Math.max(config.reconnectGraceMillis(),
+                w.spec.leaseMillis() > 0 ? w.spec.leaseMillis() + config.leaseMarginMillis() : 0);
+        ledger.left(w.name(), w.spec.jobId(), held, now + wait);
     }
 
     /** A (re-)registered worker: take back the runs it still holds, re-stage those it lost, cancel strangers. */
     private void reconcile(Worker w, List<String> held, Map<String, Integer> attempts, long now) {
         Set<String> holds = new HashSet<>(held);
-        Orphans o = orphans.remove(w.name());
+        ReconnectLedger.Absent o = ledger.claim(w.name());
         if (o != null) {
             for (Run run : o.runs.values()) {
                 Integer heldAttempt = attempts.get(run.id);
@@ -817,6 +716,9 @@ public final class SchedulerCore {
         for (String id : holds) {
             Run run = runs.get(id);
             Integer heldAttempt = attempts.get(id);
+            if (run != null && heldAttempt != null && resumeUnrecorded(w, run, heldAttempt, now)) {
+                continue;
+            }
             out.log(LogLevel.WARN, "Worker " + w.name() + " holds run " + id
                     + (heldAttempt == null || heldAttempt == 0 ? "" : " (attempt " + heldAttempt + ")")
                     + ", which is not assigned to it; cancelling it there");
@@ -826,45 +728,44 @@ public final class SchedulerCore {
         }
     }
 
-    private boolean adopt(Worker w, Run run) {
-        Assignment a = run.assignment;
-        if (w.freeSlots < 1 || !w.acceptsRuns()) {
+    /**
+     * A worker holds a later attempt of a run that is staged here: the store had not yet committed that start when the
+     * previous server stopped (state changes are written behind). The copy there is the only one, so it carries on
+     * under its attempt rather than being cancelled and started again. Not for gpu runs: which device ids the copy
+     * holds is not known here. False when it cannot be taken back (then it is cancelled there as any stranger).
+     */
+    private boolean resumeUnrecorded(Worker w, Run run, int heldAttempt, long now) {
+        Shape s = shapes.get(run.requires);
+        if (run.state != RunState.STAGED || heldAttempt <= run.attempts || run.requires.containsKey(ResourceNames.GPU)
+                || run.cancelRequested || !w.acceptsRuns() || w.reservedFor != null && w.reservedFor != run
+                || s == null || !s.fitsFree(w)) {
             return false;
         }
-        for (Map.Entry<String, Long> e : a.resources().entrySet()) {
-            if (w.freeOf(names.indexOf(e.getKey())) < e.getValue()) {
-                return false;
-            }
+        unstage(run);
+        run.assignment = w.take(run, s, names);
+        run.state = RunState.RUNNING;
+        run.attempts = heldAttempt;
+        run.worker = w.name();
+        run.startedAt = now;
+        run.passedOver = 0;
+        runningCount++;
+        refresh(w);
+        out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
+                run.assignment));
+        out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name() + " (attempt " + heldAttempt
+                + ", whose start was not recorded before the scheduler restarted)");
+        return true;
+    }
+
+    private boolean adopt(Worker w, Run run) {
+        if (!w.adopt(run, names)) {
+            return false;
         }
-        for (String id : a.gpuIds()) {
-            int bit = w.gpuIds.indexOf(id);
-            if (bit < 0 || !w.freeGpus.get(bit)) {
-                return false;
-            }
-        }
-        for (Map.Entry<String, Long> e : a.resources().entrySet()) {
-            w.free[names.indexOf(e.getKey())] -= e.getValue();
-        }
-        for (String id : a.gpuIds()) {
-            w.freeGpus.clear(w.gpuIds.indexOf(id));
-        }
-        w.freeSlots--;
-        w.runs.put(run.id, run);
-        run.on = w;
         refresh(w);
         return true;
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private Map<String, Long> capacityMap(Worker w) {
-        Map<String, Long> m = new TreeMap<>();
-        w.spec.resources().forEach((k, v) -> m.put(k, w.capacityOf(names.indexOf(k))));
-        if (!w.gpuIds.isEmpty()) {
-            m.put(ResourceNames.GPU, (long) w.gpuIds.size());
-        }
-        return m;
-    }
 
     private Map<String, Long> normalize(Map<String, Long> requires) {
         Map<String, Long> m = new TreeMap<>();
@@ -873,41 +774,11 @@ public final class SchedulerCore {
                 m.put(k, v);
             }
         });
-        Shape existing = shapes.get(m);
-        return existing != null ? existing.requires : java.util.Collections.unmodifiableMap(m);
-    }
-
-    private List<String> undefinedNames(Map<String, Long> requires) {
-        List<String> undefined = new ArrayList<>();
-        for (String name : requires.keySet()) {
-            if (!name.equals("cores") && !name.equals("memory") && !config.declaredResources().containsKey(name)
-                    && !offeredBy.containsKey(name)) {
-                undefined.add(name);
-            }
-        }
-        return undefined;
+        return shapes.intern(m);
     }
 
     private String waitReason(Run run) {
-        if (run.state != RunState.STAGED) {
-            return null;
-        }
-        if (acceptingWorkers == 0) {
-            return "waiting for a worker that takes runs";
-        }
-        List<String> undefined = undefinedNames(run.requires);
-        if (!undefined.isEmpty()) {
-            return "requires resources not defined for cluster: " + String.join(", ", undefined);
-        }
-        Shape s = shapes.get(run.requires);
-        if (s.candidates == 0) {
-            return "requires more than any worker can offer ("
-                    + (run.requires.isEmpty() ? "" : DaskTags.format(run.requires) + " and ") + "one slot)";
-        }
-        if (run.reserved != null) {
-            return "waiting for reserved worker " + run.reserved.name() + " to free up";
-        }
-        return "waiting for free resources";
+        return run.state != RunState.STAGED ? null : reasons.reason(run, shapes.get(run.requires), acceptingWorkers);
     }
 
     private CoreRun view(Run r) {

@@ -13,13 +13,24 @@ import org.slf4j.Logger;
 /**
  * The one thread that owns the decision core. Transport callbacks and API calls become tasks here; between tasks,
  * {@code onTick} runs about every {@code tickMillis} with the current time.
+ *
+ * <p>A turn of the loop runs every task queued so far (up to {@link #MAX_BATCH}), then {@code afterBatch} once: the
+ * core dispatches there, once per batch of events rather than after each. A task of {@link #call} runs
+ * {@code afterBatch} first, so an answer never shows a state that a pending dispatch is about to change.
  */
 public final class EventLoop implements AutoCloseable {
+    /** Tasks run in one turn at most, so a flood of events still lets the core dispatch and time be checked. */
+    static final int MAX_BATCH = 4_096;
+
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final java.util.ArrayList<Runnable> batch = new java.util.ArrayList<>();
+    /** Tasks that do not wake the loop: they run first in its next turn, or at the next tick. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> lazy = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Thread thread;
     private final LongSupplier clock;
     private final long tickMillis;
     private final LongConsumer onTick;
+    private volatile LongConsumer afterBatch = now -> { };
     private final Logger log;
     private volatile boolean running = true;
 
@@ -30,6 +41,11 @@ public final class EventLoop implements AutoCloseable {
         this.log = log;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
+    }
+
+    /** Set before {@link #start}: what runs after each batch of tasks and each tick, with the current time. */
+    public void afterBatch(LongConsumer afterBatch) {
+        this.afterBatch = afterBatch;
     }
 
     public void start() {
@@ -52,6 +68,20 @@ public final class EventLoop implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Runs {@code task} on the loop thread without waking it: first in its next turn, which the next other task or tick
+     * starts. For events that only check something and that nothing waits on (a worker confirming a start), where a
+     * wake-up per event would cost more than the event. A task queued lazily before a task of {@link #execute} runs
+     * before it.
+     */
+    public boolean executeLazily(Runnable task) {
+        if (!running) {
+            return false;
+        }
+        lazy.add(task);
+        return true;
+    }
+
     /** Runs {@code task} on the loop thread and waits for its result. */
     public <T> T call(Callable<T> task) {
         if (Thread.currentThread() == thread) {
@@ -60,6 +90,7 @@ public final class EventLoop implements AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         boolean queued = execute(() -> {
             try {
+                settle();
                 result.complete(task.call());
             } catch (Exception | Error e) {
                 result.completeExceptionally(e);
@@ -90,13 +121,21 @@ public final class EventLoop implements AutoCloseable {
         while (running || !tasks.isEmpty()) {
             try {
                 Runnable task = tasks.poll(Math.max(1, nextTick - now()), TimeUnit.MILLISECONDS);
+                for (Runnable l; (l = lazy.poll()) != null; ) {
+                    batch.add(l);
+                }
                 if (task != null) {
-                    task.run();
+                    batch.add(task);
+                    tasks.drainTo(batch, MAX_BATCH - 1);
+                }
+                if (!batch.isEmpty()) {
+                    runBatch();
                 }
                 long now = now();
                 if (now >= nextTick) {
                     nextTick = now + tickMillis;
                     onTick.accept(now);
+                    settle();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -104,6 +143,25 @@ public final class EventLoop implements AutoCloseable {
                 log.error("Scheduler event failed: {}", e.toString(), e);
             }
         }
+    }
+
+    private void runBatch() {
+        try {
+            for (Runnable task : batch) {
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) { // one bad event must not stop the others of its batch
+                    log.error("Scheduler event failed: {}", e.toString(), e);
+                }
+            }
+        } finally {
+            batch.clear();
+        }
+        settle();
+    }
+
+    private void settle() {
+        afterBatch.accept(now());
     }
 
     /** Runs the tasks already queued, then stops the thread. */

@@ -71,7 +71,8 @@ public final class WorkerEvents implements WorkerListener {
         if (message instanceof Message.Heartbeat) {
             return;
         }
-        loop.execute(() -> {
+        // a start only confirms what the core decided at dispatch: it need not wake the loop (its end will, or a tick)
+        Runnable event = () -> {
             String name = connection.workerName();
             if (outbox.connections().get(name) != connection) {
                 return; // from a connection that a re-registration replaced
@@ -87,7 +88,12 @@ public final class WorkerEvents implements WorkerListener {
             } else {
                 log.warn("Unexpected {} from worker {}", message.getClass().getSimpleName(), name);
             }
-        });
+        };
+        if (message instanceof Message.RunStarted) {
+            loop.executeLazily(event);
+        } else {
+            loop.execute(event);
+        }
     }
 
     @Override

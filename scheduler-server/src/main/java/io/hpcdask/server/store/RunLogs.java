@@ -26,10 +26,23 @@ public final class RunLogs {
     }
 
     public Path path(String runId) {
-        if (!runId.matches("\\d+")) { // ids are decimal; anything else must not name a path
+        if (!isDecimal(runId)) { // ids are decimal; anything else must not name a path
             throw new IllegalArgumentException("not a run id: " + runId);
         }
         return dir.resolve(runId + ".log");
+    }
+
+    private static boolean isDecimal(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Appends a chunk; called from transport threads, one run's chunks from one thread at a time. */
@@ -49,7 +62,7 @@ public final class RunLogs {
      */
     public void touch(String runId) {
         try {
-            PrivateFiles.createFile(path(runId));
+            PrivateFiles.createFileTrustingUmask(path(runId));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the log of run " + runId + " (" + path(runId) + "): "
                     + describe(e), e);

@@ -53,6 +53,12 @@ public final class RunStore implements AutoCloseable {
     static final long MAX_BACKOFF_MILLIS = 2_000;
     /** How long {@link #close()} keeps retrying changes that cannot be committed before it gives them up, logged. */
     static final long CLOSE_RETRY_MILLIS = 20_000;
+    /**
+     * How long a batch of nothing but state changes waits for more before it commits: one fsync then covers the start
+     * and the end of many short runs. Nobody waits on these commits (a staging, a flush or a close commits at once),
+     * and a change not yet committed at a crash is one reconcile already handles (see SchedulerCore).
+     */
+    public static final long CHANGE_COMMIT_DELAY_MILLIS = 10;
 
     private final Path file;
     private Connection writer;
@@ -63,6 +69,14 @@ public final class RunStore implements AutoCloseable {
     private final int maxBatch;
     /** State changes queued or being retried, not yet committed, per run id, oldest first; reads show them. */
     private final Map<Long, List<StateChange>> uncommitted = new HashMap<>();
+    /** Jobs queued and not yet answered; at 0 a {@link #flush} has nothing to wait for. */
+    private final java.util.concurrent.atomic.AtomicLong outstanding = new java.util.concurrent.atomic.AtomicLong();
+    /** Statements of the current writer connection, prepared once; dropped with it. */
+    private PreparedStatement updateRun;
+    private PreparedStatement insertTransition;
+    private PreparedStatement insertHistory;
+    /** Assignments as stored, by requirements, for the common case of an assignment without gpu ids. */
+    private final Map<Map<String, Long>, String> assignmentJson = new HashMap<>();
     private long nextId;
     private volatile boolean closed;
     /** Why the last commit failed while no commit has succeeded since; null while the store works. */
@@ -161,7 +175,10 @@ public final class RunStore implements AutoCloseable {
     }
 
     private static Connection connect(Path file) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        java.util.Properties props = new java.util.Properties();
+        // no ids are read back: without this, the driver runs a query for the last row id after every INSERT
+        props.setProperty("jdbc.get_generated_keys", "false");
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout=10000");
             s.execute("PRAGMA journal_mode=WAL");
@@ -232,6 +249,9 @@ public final class RunStore implements AutoCloseable {
         if (why != null) {
             throw new StoreUnavailableException(file, why, null);
         }
+        if (outstanding.get() == 0) {
+            return; // everything queued before this call is committed: a commit now would only cost an fsync
+        }
         FlushJob job = new FlushJob(new CompletableFuture<>());
         submit(job);
         await(job.done(), "committing");
@@ -241,6 +261,7 @@ public final class RunStore implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("run database " + file + " is closed");
         }
+        outstanding.incrementAndGet();
         queue.add(job);
     }
 
@@ -278,10 +299,11 @@ public final class RunStore implements AutoCloseable {
             if (unavailable == null) {
                 try {
                     batch.add(queue.take());
+                    queue.drainTo(batch, maxBatch - 1);
+                    gatherChanges(batch);
                 } catch (InterruptedException e) {
                     return;
                 }
-                queue.drainTo(batch, maxBatch - 1);
             } else {
                 // degraded: wait out the backoff, refusing what cannot wait, then retry what is kept
                 long until = System.nanoTime() + backoff * 1_000_000;
@@ -331,33 +353,37 @@ public final class RunStore implements AutoCloseable {
                 nextId = idBefore;
                 String why = describe(e);
                 boolean wasAvailable = unavailable == null;
-                unavailable = why;
-                reopenWriter();
                 int changes = 0;
                 int stagings = 0;
                 for (Job job : batch) {
-                    if (job instanceof ChangeJob c) {
-                        retry.add(c);
+                    if (job instanceof ChangeJob) {
                         changes++;
-                    } else if (job instanceof StageJob st) {
+                    } else if (job instanceof StageJob) {
                         stagings++;
-                        fail(st, new StoreUnavailableException(file, why, e));
-                    } else if (job instanceof CloseJob c) {
-                        closing = c;
-                        closeBy = Math.min(closeBy, System.nanoTime() + CLOSE_RETRY_MILLIS * 1_000_000);
-                    } else {
-                        fail(job, new StoreUnavailableException(file, why, e));
                     }
                 }
                 backoff = wasAvailable ? FIRST_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
                 String what = changes + " state change(s)" + (stagings > 0 ? " and " + stagings + " staging(s)"
                         + " (refused, nothing of them stored)" : "") + (changes + stagings == 0 ? " (a probe)" : "");
+                // logged before anyone can see the store unavailable: whoever notices can read why in the log
                 if (wasAvailable) {
                     LOG.error("Run database {} is unavailable: a commit of {} failed: {}; state changes are kept and"
                             + " retried, new runs are refused until it works again", file, what, why, e);
                 } else {
                     LOG.warn("Run database {} still unavailable (attempt {}): a commit of {} failed: {}; retrying in"
                             + " {} ms", file, failures, what, why, backoff);
+                }
+                unavailable = why;
+                reopenWriter();
+                for (Job job : batch) {
+                    if (job instanceof ChangeJob c) {
+                        retry.add(c);
+                    } else if (job instanceof CloseJob c) {
+                        closing = c;
+                        closeBy = Math.min(closeBy, System.nanoTime() + CLOSE_RETRY_MILLIS * 1_000_000);
+                    } else {
+                        fail(job, new StoreUnavailableException(file, why, e));
+                    }
                 }
                 if (closing != null && System.nanoTime() - closeBy >= 0) {
                     giveUp(retry, closing, why);
@@ -378,10 +404,43 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A batch of state changes only waits up to {@link #CHANGE_COMMIT_DELAY_MILLIS} for more, and stops waiting as soon
+     * as a job arrives that someone waits on.
+     */
+    private void gatherChanges(List<Job> batch) throws InterruptedException {
+        if (maxBatch <= 1 || !onlyChanges(batch)) {
+            return;
+        }
+        long until = System.nanoTime() + CHANGE_COMMIT_DELAY_MILLIS * 1_000_000;
+        long left;
+        while (batch.size() < maxBatch && (left = until - System.nanoTime()) > 0) {
+            Job job = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (job == null) {
+                return;
+            }
+            batch.add(job);
+            queue.drainTo(batch, maxBatch - batch.size());
+            if (!onlyChanges(batch)) {
+                return;
+            }
+        }
+    }
+
+    private static boolean onlyChanges(List<Job> batch) {
+        for (Job job : batch) {
+            if (!(job instanceof ChangeJob || job instanceof HistoryJob)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Answers a committed batch; true when it held the close request. */
     private boolean finish(List<Job> batch) {
         boolean stop = false;
         for (Job job : batch) {
+            outstanding.decrementAndGet();
             if (job instanceof StageJob st) {
                 if (!st.repeated) {
                     try {
@@ -436,6 +495,9 @@ public final class RunStore implements AutoCloseable {
     private void reopenWriter() {
         Connection old = writer;
         writer = null;
+        updateRun = null; // closed with their connection below
+        insertTransition = null;
+        insertHistory = null;
         if (old != null) {
             try (Statement s = old.createStatement()) {
                 s.execute("ROLLBACK");
@@ -559,9 +621,15 @@ public final class RunStore implements AutoCloseable {
 
     private void update(StateChange ch) throws SQLException, JsonProcessingException {
         boolean starts = ch.to() == RunState.RUNNING;
-        try (PreparedStatement ps = writer.prepareStatement("UPDATE runs SET state = ?, worker = ?, attempts = ?,"
-                + " started_at = CASE WHEN ? THEN ? ELSE started_at END,"
-                + " ended_at = ?, exit_code = ?, assignment = ?, reason = ? WHERE id = ?")) {
+        if (updateRun == null) {
+            updateRun = writer.prepareStatement("UPDATE runs SET state = ?, worker = ?, attempts = ?,"
+                    + " started_at = CASE WHEN ? THEN ? ELSE started_at END,"
+                    + " ended_at = ?, exit_code = ?, assignment = ?, reason = ? WHERE id = ?");
+            insertTransition = writer.prepareStatement("INSERT INTO transitions (run_id, from_state, to_state,"
+                    + " worker, exit_code, attempts, at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        }
+        {
+            PreparedStatement ps = updateRun;
             ps.setString(1, ch.to().label());
             ps.setString(2, ch.to() == RunState.STAGED ? null : ch.worker());
             ps.setInt(3, ch.attempts());
@@ -577,13 +645,13 @@ public final class RunStore implements AutoCloseable {
             } else {
                 ps.setInt(7, ch.exitCode());
             }
-            ps.setString(8, ch.assignment() == null ? null : JSON.writeValueAsString(ch.assignment()));
+            ps.setString(8, ch.assignment() == null ? null : assignmentJson(ch.assignment()));
             ps.setString(9, ch.reason());
             ps.setLong(10, Long.parseLong(ch.runId()));
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO transitions (run_id, from_state, to_state,"
-                + " worker, exit_code, attempts, at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        {
+            PreparedStatement ps = insertTransition;
             ps.setLong(1, Long.parseLong(ch.runId()));
             ps.setString(2, ch.from() == null ? null : ch.from().label());
             ps.setString(3, ch.to().label());
@@ -599,6 +667,20 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    private String assignmentJson(Assignment a) throws JsonProcessingException {
+        if (!a.gpuIds().isEmpty()) {
+            return JSON.writeValueAsString(a);
+        }
+        String json = assignmentJson.get(a.resources());
+        if (json == null) {
+            json = JSON.writeValueAsString(a);
+            if (assignmentJson.size() < 1_000) { // distinct requirement sets are few; never let it grow unbounded
+                assignmentJson.put(a.resources(), json);
+            }
+        }
+        return json;
+    }
+
     private void history(HistoryJob h) throws SQLException {
         long id;
         try {
@@ -606,8 +688,12 @@ public final class RunStore implements AutoCloseable {
         } catch (NumberFormatException e) {
             return; // not one of ours
         }
-        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO transitions (run_id, from_state, to_state,"
-                + " worker, exit_code, attempts, at) VALUES (?, 'superseded', ?, ?, ?, ?, ?)")) {
+        if (insertHistory == null) {
+            insertHistory = writer.prepareStatement("INSERT INTO transitions (run_id, from_state, to_state,"
+                    + " worker, exit_code, attempts, at) VALUES (?, 'superseded', ?, ?, ?, ?, ?)");
+        }
+        {
+            PreparedStatement ps = insertHistory;
             ps.setLong(1, id);
             ps.setString(2, h.outcome());
             ps.setString(3, h.worker());
@@ -622,7 +708,8 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    private static void fail(Job job, Exception e) {
+    private void fail(Job job, Exception e) {
+        outstanding.decrementAndGet();
         if (job instanceof StageJob st) {
             st.done.completeExceptionally(e);
         } else if (job instanceof FlushJob f) {

@@ -30,6 +30,20 @@ class RandomizedCoreTest {
         }
     }
 
+    /** The same, with dispatch deferred to the end of random batches of events, as the server's event loop runs it. */
+    @Test
+    void invariantsHoldWhenDispatchRunsOncePerBatchOfEvents() {
+        long base = Long.getLong("core.seed", System.nanoTime());
+        for (int round = 0; round < 3; round++) {
+            long seed = base + round;
+            System.out.println("RandomizedCoreTest (deferred) seed " + seed + " (replay with -Dcore.seed=" + seed + ")");
+            Simulation sim = new Simulation(seed, round % 2 == 0 ? 0 : 500);
+            sim.deferred = true;
+            sim.core.deferDispatch();
+            sim.run();
+        }
+    }
+
     /** A cluster of simulated workers whose processes are sets of run ids. */
     private static final class Simulation {
         final Random rnd;
@@ -50,6 +64,8 @@ class RandomizedCoreTest {
         final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
 
         final long grace;
+        /** Dispatch only at the end of a batch of events (randomly one to three long). */
+        boolean deferred;
 
         Simulation(long seed, long grace) {
             this.seed = seed;
@@ -79,6 +95,9 @@ class RandomizedCoreTest {
             for (event = 0; event < EVENTS; event++) {
                 now += rnd.nextInt(200);
                 step();
+                if (deferred && rnd.nextInt(3) == 0) {
+                    core.dispatchPending(now);
+                }
                 applyEffects();
                 check();
             }

@@ -57,4 +57,25 @@ class EventLoopTest {
         assertThatThrownBy(() -> loop.call(after::get)).isInstanceOf(IllegalStateException.class);
         assertThat(after.get()).isEqualTo(1);
     }
+
+    @Test
+    void aLazyTaskRunsBeforeTheNextTaskQueuedAfterItOrAtTheNextTick() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        EventLoop loop = new EventLoop("test-loop", System::currentTimeMillis, 50, now -> seen.add("tick"),
+                LoggerFactory.getLogger("test"));
+        loop.start();
+        try {
+            assertThat(loop.executeLazily(() -> seen.add("lazy 1"))).isTrue();
+            loop.execute(() -> seen.add("task"));
+            assertThat(loop.call(() -> List.copyOf(seen))).containsSubsequence("lazy 1", "task");
+
+            loop.executeLazily(() -> seen.add("lazy 2"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("lazy 2"));
+            assertThat(seen.indexOf("lazy 2")).as("started by a tick, nothing else came")
+                    .isGreaterThan(seen.indexOf("task"));
+        } finally {
+            loop.close();
+        }
+        assertThat(loop.executeLazily(() -> seen.add("late"))).isFalse();
+    }
 }
