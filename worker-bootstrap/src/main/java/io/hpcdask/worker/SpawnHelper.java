@@ -44,8 +44,8 @@ final class SpawnHelper implements AutoCloseable {
         this.fromHelper = new DataInputStream(new BufferedInputStream(process.getInputStream(), 64 * 1024));
     }
 
-    /** Starts the helper with {@code perl} (a command, e.g. {@code perl}); throws when it cannot run. */
-    static SpawnHelper start(String perl) throws IOException {
+    /** Starts the helper with {@code perl} (a command and its first words, e.g. {@code [perl]}); throws when it cannot run. */
+    static SpawnHelper start(List<String> perl) throws IOException {
         String script;
         try (InputStream in = SpawnHelper.class.getResourceAsStream("spawn-helper.pl")) {
             if (in == null) {
@@ -53,9 +53,9 @@ final class SpawnHelper implements AutoCloseable {
             }
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Process p = new ProcessBuilder(perl, "-e", script, Long.toString(RunProcess.OUTPUT_DRAIN_MILLIS))
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        List<String> command = new ArrayList<>(perl);
+        command.addAll(List.of("-e", script, Long.toString(RunProcess.OUTPUT_DRAIN_MILLIS)));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         SpawnHelper helper = new SpawnHelper(p);
         // a helper that cannot run (a perl without POSIX, a broken one) exits before its hello
         try {
@@ -66,7 +66,7 @@ final class SpawnHelper implements AutoCloseable {
             helper.fromHelper.readInt();
         } catch (IOException e) {
             p.destroyForcibly();
-            throw new IOException(perl + " did not start the spawn helper (exit " + exit(p) + ")", e);
+            throw new IOException(String.join(" ", perl) + " did not start the spawn helper (exit " + exit(p) + ")", e);
         }
         Thread reader = new Thread(helper::readEvents, "spawn-helper");
         reader.setDaemon(true);

@@ -40,7 +40,7 @@ final class Spawner implements AutoCloseable {
             return null;
         }
         try {
-            return SpawnHelper.start(perl);
+            return SpawnHelper.start(List.of(perl));
         } catch (IOException e) {
             LOG.warn("Runs start through the JDK (setsid, then the command): the spawn helper cannot run: {}",
                     RunProcess.rootMessage(e));
