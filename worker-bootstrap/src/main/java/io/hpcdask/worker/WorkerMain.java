@@ -24,6 +24,10 @@ public final class WorkerMain {
             // a name of its own, so it never clashes with the server's logback.xml on a shared classpath
             System.setProperty("logback.configurationFile", "hpc-dask-worker-logback.xml");
         }
+        if (System.getProperty("io.netty.allocator.type") == null) {
+            // pooled arenas hold megabytes for traffic an idle worker never has; messages here are small
+            System.setProperty("io.netty.allocator.type", "unpooled");
+        }
         if (System.getProperty("jdk.lang.Process.launchMechanism") == null) {
             // vfork execs the run directly; the default posix_spawn goes through an extra helper exec per run
             System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
