@@ -23,6 +23,9 @@ my %by_pid;   # pid => tag
 my $inbuf = '';
 
 $SIG{PIPE} = 'IGNORE';
+# A batch system that ends the job signals every process in it: the runs then die of it and their ends reach the
+# worker, which knows what such a signal means; this helper goes when the worker does (its stdin closes).
+$SIG{$_} = 'IGNORE' for qw(TERM INT HUP QUIT);
 $SIG{CHLD} = sub { };   # only so that select returns early when a run exits
 binmode STDIN;
 binmode STDOUT;
@@ -68,8 +71,7 @@ sub start_run {
     }
     if ($pid == 0) {
         close $out_r; close $err_r; close $exec_r;
-        $SIG{PIPE} = 'DEFAULT';
-        $SIG{CHLD} = 'DEFAULT';
+        $SIG{$_} = 'DEFAULT' for qw(PIPE CHLD TERM INT HUP QUIT);   # an ignored signal stays ignored across exec
         POSIX::setsid();
         my $fail = sub { syswrite($exec_w, $_[0]); POSIX::_exit(127) };
         chdir($cwd) or $fail->("cannot start $argv[0] in $cwd: $!");

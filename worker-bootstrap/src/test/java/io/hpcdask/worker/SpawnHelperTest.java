@@ -63,6 +63,19 @@ class SpawnHelperTest {
     }
 
     @Test
+    void theHelperOutlivesAJobWideTermWhileItsRunsGetTheSignalsUntouched() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        ProcessHandle.of(helper.pid()).orElseThrow().destroy(); // SIGTERM, as a batch system ends a job
+        // what the helper ignores (HUP, INT, QUIT, PIPE, TERM) must not reach a run through exec
+        start(RecordedRuns.start("t1", "grep", "^SigIgn:", "/proc/self/status"));
+        assertThat(finished("t1").exitCode()).isZero();
+        long ignored = Long.parseLong(events.output("t1", "stdout").replace("SigIgn:", "").trim(), 16);
+        long helperIgnores = 1L << (1 - 1) | 1L << (2 - 1) | 1L << (3 - 1) | 1L << (13 - 1) | 1L << (15 - 1);
+        assertThat(ignored & helperIgnores).as("SigIgn %x", ignored).isZero();
+        assertThat(helper.dead()).isFalse();
+    }
+
+    @Test
     void envCwdAndGpusReachTheRunAndOutputComesWholeBeforeTheEnd() throws Exception {
         helper = SpawnHelper.start(List.of("perl"));
         Path sub = Files.createDirectories(work.resolve("sub dir"));
