@@ -78,7 +78,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             LOG.error("Cannot start the run guard (runs would outlive a frozen or killed worker): {}", e.toString());
             return WorkerMain.EXIT_FAILED;
         }
-        spawner.open();
+        // the helper starts on the agent thread while the link connects: runs, which come on that thread, find it
+        agent.execute(spawner::open);
         link.start();
         agent.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         int code = exit.join();
