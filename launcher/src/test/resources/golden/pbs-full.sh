@@ -10,4 +10,4 @@
 #PBS -l place=excl
 
 module load java
-java -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 4 --memory 8GB --lifetime 48:00:00 --death-timeout 60 --lease 40
+java -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 4 --memory 8GB --lifetime 48:00:00 --death-timeout 60 --lease 40

@@ -14,5 +14,5 @@
 
 module load java/17
 export OMP_NUM_THREADS=1
-'/opt/java 17/bin/java' -jar '<worker-jar>' --scheduler 10.0.0.5:8786 --token-file '<token-file>' --name dask-cpu --cores 32 --memory 1536M --resources 'gpu=1 foo=5' --lifetime 36:00:00 --death-timeout 120 --lease 40 --local-directory "$TMPDIR/dask"
+'/opt/java 17/bin/java' -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler 10.0.0.5:8786 --token-file '<token-file>' --name dask-cpu --cores 32 --memory 1536M --resources 'gpu=1 foo=5' --lifetime 36:00:00 --death-timeout 120 --lease 40 --local-directory "$TMPDIR/dask"
 echo worker done

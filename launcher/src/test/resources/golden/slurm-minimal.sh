@@ -5,4 +5,4 @@
 #SBATCH -N 1
 #SBATCH -t 00:30:00
 
-java -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --lifetime 00:30:00 --death-timeout 60 --lease 40
+java -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --lifetime 00:30:00 --death-timeout 60 --lease 40

@@ -315,8 +315,15 @@ final class SchedulerLink {
                 ctx.channel().flush();
                 live = ctx.channel();
             }
-            LOG.info("{} to scheduler at {} as {}", everConnected ? "Reconnected" : "Connected", spec.scheduler(),
-                    welcome.name());
+            if (everConnected) {
+                LOG.info("Reconnected to scheduler at {} as {}", spec.scheduler(), welcome.name());
+            } else {
+                // how long joining took, for start-up benchmarks: from the JVM's start (as the kernel counts it)
+                long sinceStart = ProcessHandle.current().info().startInstant()
+                        .map(t -> System.currentTimeMillis() - t.toEpochMilli()).orElse(-1L);
+                LOG.info("Connected to scheduler at {} as {} ({} ms after the JVM started)", spec.scheduler(),
+                        welcome.name(), sinceStart);
+            }
             everConnected = true;
             handler.connected(welcome);
         }

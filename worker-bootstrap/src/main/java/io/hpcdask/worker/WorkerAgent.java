@@ -33,6 +33,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final SchedulerLink link;
     private final GpuPool gpus;
+    private final Spawner spawner;
     // agent-thread state
     private final Map<String, RunProcess> runs = new ConcurrentHashMap<>(); // also read by the shutdown hook
     private volatile Map<String, Integer> heldRunIds = Map.of();
@@ -49,6 +50,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         this.spec = spec;
         this.gpus = new GpuPool(spec.gpuIds());
         this.link = new SchedulerLink(spec, () -> heldRunIds, this);
+        this.spawner = new Spawner(System.getenv().getOrDefault(Spawner.PERL_ENV, "perl"), processThreads);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -76,11 +78,14 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             LOG.error("Cannot start the run guard (runs would outlive a frozen or killed worker): {}", e.toString());
             return WorkerMain.EXIT_FAILED;
         }
+        // the helper starts on the agent thread while the link connects: runs, which come on that thread, find it
+        agent.execute(spawner::open);
         link.start();
         agent.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         int code = exit.join();
         link.close();
         agent.shutdownNow();
+        spawner.close();
         guard.close();
         return code;
     }
@@ -125,6 +130,28 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void started(RunProcess run) {
+        // before RunStarted and any output, so the guard knows the group from the moment the scheduler does
+        guard.add(run.pid());
+        link.send(new Message.RunStarted(run.runId(), run.pid(), run.attempt()));
+    }
+
+    @Override
+    public void failedToStart(RunProcess run, String error) {
+        agent.execute(() -> {
+            runs.remove(run.runId(), run);
+            gpus.release(run.gpuIds());
+            updateHeld();
+            failToStart(run.request(), error);
+            Message.StartRun next = deferred.remove(run.runId());
+            if (next != null) {
+                startRun(next);
+            }
+            maybeExit();
+        });
     }
 
     @Override
@@ -230,12 +257,9 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             return;
         }
         try {
-            RunProcess run = RunProcess.start(start, gpuIds, spec.workDirectory(), processThreads, this);
-            guard.add(run.pid());
+            RunProcess run = spawner.start(start, gpuIds, spec.workDirectory(), this);
             runs.put(start.runId(), run);
             updateHeld();
-            link.send(new Message.RunStarted(start.runId(), run.pid(), start.attempt()));
-            LOG.debug("Started run {} as pid {}", start.runId(), run.pid());
         } catch (IOException e) {
             gpus.release(gpuIds);
             failToStart(start, e.getMessage());
@@ -342,7 +366,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     /** Last resort on exit: no run outlives its worker. */
     private void killAllNow() {
         for (RunProcess run : new ArrayList<>(runs.values())) {
-            ProcessGroups.signal(run.pid(), "KILL");
+            run.signal("KILL");
         }
     }
 }

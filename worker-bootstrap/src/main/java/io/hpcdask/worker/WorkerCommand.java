@@ -9,6 +9,14 @@ import java.util.List;
  * scripts. The token travels in its file only; nothing secret is ever on this command line.
  */
 public final class WorkerCommand {
+    /**
+     * JVM options for a worker, which mostly waits and passes small messages: the serial collector and a small heap
+     * keep an idle worker's memory low; C1 alone compiles what little is hot without C2's start-up cost; small stacks
+     * because a worker has few threads and no deep recursion.
+     */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmn2m", "-Xmx256m",
+            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-Xss256k", "-XX:-UsePerfData");
+
     private final List<String> launch;
     private final List<String> args = new ArrayList<>();
 

@@ -24,8 +24,13 @@ public final class WorkerMain {
             // a name of its own, so it never clashes with the server's logback.xml on a shared classpath
             System.setProperty("logback.configurationFile", "hpc-dask-worker-logback.xml");
         }
-        if (System.getProperty("jdk.lang.Process.launchMechanism") == null) {
-            // vfork execs the run directly; the default posix_spawn goes through an extra helper exec per run
+        if (System.getProperty("io.netty.allocator.type") == null) {
+            // pooled arenas hold megabytes for traffic an idle worker never has; messages here are small
+            System.setProperty("io.netty.allocator.type", "unpooled");
+        }
+        if (System.getProperty("jdk.lang.Process.launchMechanism") == null && Runtime.version().feature() < 23) {
+            // vfork execs directly; the default posix_spawn goes through an extra jspawnhelper exec (it matters for the
+            // JDK fallback of runs, which the spawn helper avoids). Newer JDKs deprecate vfork and warn (25 does).
             System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
         }
         System.exit(run(args, System.getenv()));

@@ -26,6 +26,7 @@ public final class LocalWorkers {
     private final List<Process> processes = new ArrayList<>();
     /** Workers of an earlier server of this cluster that outlived it and re-register with this one. */
     private final List<ProcessHandle> adopted = new ArrayList<>();
+    private WorkerClassArchive archive;
 
     public LocalWorkers(ClusterDir dir) {
         this.dir = dir;
@@ -51,9 +52,14 @@ public final class LocalWorkers {
 
     /** Starts {@code count} workers (fewer than the spec's count when adopted ones make up the rest). */
     public synchronized void start(LocalWorkerSpec spec, String schedulerAddress, Path jar, int count) {
+        boolean dumper = archive == null;
+        if (archive == null) {
+            archive = WorkerClassArchive.of(dir.path().getParent().getParent().resolve("cache"), jar);
+        }
         for (int i = 1; i <= count; i++) {
             String name = workerName(i);
-            List<String> cmd = command(spec, schedulerAddress, jar, dir.workerTokenFile(), NAME_PREFIX);
+            List<String> cmd = command(spec, schedulerAddress, archive.jar(), dir.workerTokenFile(), NAME_PREFIX,
+                    archive.options(dumper && i == 1));
             Path log = dir.workersDir().resolve(name + ".log");
             try {
                 io.hpcdask.server.PrivateFiles.createFile(log); // appendTo would create it by the umask
@@ -77,9 +83,12 @@ public final class LocalWorkers {
         }
     }
 
-    static List<String> command(LocalWorkerSpec spec, String schedulerAddress, Path jar, Path tokenFile, String name) {
-        List<String> cmd = new ArrayList<>(List.of(javaExecutable(), "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString(),
-                "--scheduler", schedulerAddress, "--token-file", tokenFile.toString(), "--name", name,
+    static List<String> command(LocalWorkerSpec spec, String schedulerAddress, Path jar, Path tokenFile, String name,
+                                List<String> archiveOptions) {
+        List<String> cmd = new ArrayList<>(List.of(javaExecutable()));
+        cmd.addAll(io.hpcdask.worker.WorkerCommand.JVM_OPTIONS);
+        cmd.addAll(archiveOptions);
+        cmd.addAll(List.of("-jar", jar.toString(), "--scheduler", schedulerAddress, "--token-file", tokenFile.toString(), "--name", name,
                 "--death-timeout", Long.toString(spec.deathTimeoutSeconds()), "--lease", Long.toString(spec.leaseSeconds())));
         if (spec.cores() != null) {
             cmd.addAll(List.of("--cores", spec.cores().toString()));
@@ -118,19 +127,25 @@ public final class LocalWorkers {
             }
         }
         adopted.clear();
+        boolean clean = true;
         for (Process p : processes) {
             try {
                 long left = Math.max(0, deadline - System.nanoTime());
                 if (!p.waitFor(left, TimeUnit.NANOSECONDS)) {
                     LOG.warn("Local worker pid {} did not stop within {}s; killing it", p.pid(), graceSeconds);
                     p.destroyForcibly();
+                    clean = false;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 p.destroyForcibly();
+                clean = false;
             }
         }
         processes.clear();
+        if (archive != null) {
+            archive.workersEnded(clean);
+        }
         deletePidFiles();
     }
 

@@ -13,6 +13,7 @@ public final class WorkerCommand {
     public static String of(Settings s, WorkerEndpoint endpoint) {
         List<String> words = new ArrayList<>();
         words.add(ShellQuote.quote(s.string(ConfigKeys.JAVA).orElseThrow()));
+        words.addAll(io.hpcdask.worker.WorkerCommand.JVM_OPTIONS);
         add(words, "-jar", endpoint.workerJar());
         add(words, "--scheduler", s.string(ConfigKeys.SCHEDULER_ADDRESS).orElse(endpoint.schedulerAddress()));
         add(words, "--token-file", endpoint.tokenFile());

@@ -1,0 +1,193 @@
+package io.hpcdask.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hpcdask.protocol.Message;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spawn helper as the worker drives it: a real perl process forking real runs. */
+class SpawnHelperTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path work;
+    private final RecordedRuns events = new RecordedRuns();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private SpawnHelper helper;
+
+    @AfterEach
+    void stop() {
+        if (helper != null) {
+            helper.close();
+        }
+        timer.shutdownNow();
+    }
+
+    private RunProcess start(Message.StartRun request) throws IOException {
+        return helper.start(request, List.of(), work, events);
+    }
+
+    private Message.RunFinished finished(String runId) {
+        await().atMost(WAIT).until(() -> events.finished.containsKey(runId));
+        return events.finished.get(runId);
+    }
+
+    @Test
+    void aRunIsTheHelpersOwnChildExecdStraightIntoItsOwnSession() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        // its pid, its parent and its session id (field 6 of /proc/PID/stat; sh's name holds no space)
+        RunProcess run = start(RecordedRuns.start("r1", "sh", "-c", "echo $$ $PPID $(cut -d' ' -f6 /proc/$$/stat)"));
+        Message.RunFinished done = finished("r1");
+        assertThat(done.exitCode()).isZero();
+        assertThat(done.terminated()).isFalse();
+        String[] ids = events.output("r1", "stdout").trim().split(" ");
+        assertThat(Long.parseLong(ids[0])).isEqualTo(run.pid());
+        assertThat(Long.parseLong(ids[1])).as("parent: the helper itself, no setsid or jspawnhelper between")
+                .isEqualTo(helper.pid());
+        assertThat(ids[2]).as("session id").isEqualTo(ids[0]);
+        assertThat(events.events).startsWith("started r1").endsWith("finished r1");
+    }
+
+    @Test
+    void theHelperOutlivesAJobWideTermWhileItsRunsGetTheSignalsUntouched() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        ProcessHandle.of(helper.pid()).orElseThrow().destroy(); // SIGTERM, as a batch system ends a job
+        // what the helper ignores (HUP, INT, QUIT, PIPE, TERM) must not reach a run through exec
+        start(RecordedRuns.start("t1", "grep", "^SigIgn:", "/proc/self/status"));
+        assertThat(finished("t1").exitCode()).isZero();
+        long ignored = Long.parseLong(events.output("t1", "stdout").replace("SigIgn:", "").trim(), 16);
+        long helperIgnores = 1L << (1 - 1) | 1L << (2 - 1) | 1L << (3 - 1) | 1L << (13 - 1) | 1L << (15 - 1);
+        assertThat(ignored & helperIgnores).as("SigIgn %x", ignored).isZero();
+        assertThat(helper.dead()).isFalse();
+    }
+
+    @Test
+    void envCwdAndGpusReachTheRunAndOutputComesWholeBeforeTheEnd() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        Path sub = Files.createDirectories(work.resolve("sub dir"));
+        Message.StartRun request = new Message.StartRun("r2", List.of("echo $FOO $HPC_DASK_RUN_ID $CUDA_VISIBLE_DEVICES;"
+                + " pwd; seq 1 200000; echo oops >&2; exit 3"), true, "sub dir", Map.of("FOO", "a=b c"), Map.of(), List.of());
+        helper.start(request, List.of("1", "3"), work, events);
+        Message.RunFinished done = finished("r2");
+        assertThat(done.exitCode()).isEqualTo(3);
+        String[] lines = events.output("r2", "stdout").split("\n");
+        assertThat(lines[0]).isEqualTo("a=b c r2 1,3");
+        assertThat(lines[1]).isEqualTo(sub.toRealPath().toString());
+        assertThat(lines).hasSize(200_002);
+        assertThat(lines[200_001]).isEqualTo("200000");
+        assertThat(events.output("r2", "stderr")).isEqualTo("oops\n");
+        assertThat(events.events.get(events.events.size() - 1)).isEqualTo("finished r2");
+    }
+
+    @Test
+    void signalsReachTheWholeGroupWithoutAnyKillProgram() throws Exception {
+        // no PATH for the helper: it could not exec kill if it tried
+        helper = SpawnHelper.start(List.of("/usr/bin/env", "PATH=/nonexistent", "/usr/bin/perl"));
+        String marker = marker();
+        RunProcess run = start(RecordedRuns.start("r3", "/bin/bash", "-c",
+                "/bin/sleep " + marker + " & /bin/sleep " + marker + "; wait"));
+        await().atMost(WAIT).until(() -> processesWithArg(marker).size() >= 3);
+        run.kill(timer);
+        Message.RunFinished done = finished("r3");
+        assertThat(done.terminated()).isTrue();
+        assertThat(done.exitCode()).isEqualTo(128 + 15);
+        await().atMost(WAIT).until(() -> processesWithArg(marker).isEmpty());
+    }
+
+    @Test
+    void leftoversThatKeepTheOutputOpenAreKilledOnceTheDrainTimeIsOver() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        String marker = marker();
+        start(RecordedRuns.start("r4", "bash", "-c", "sleep " + marker + " & echo left"));
+        Message.RunFinished done = finished("r4");
+        assertThat(done.exitCode()).isZero();
+        assertThat(events.output("r4", "stdout")).isEqualTo("left\n");
+        await().atMost(WAIT).until(() -> processesWithArg(marker).isEmpty());
+    }
+
+    @Test
+    void aRunThatCannotStartIsToldWhyAndNothingRuns() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        start(new Message.StartRun("r5", List.of("true"), false, "no-such-dir", Map.of(), Map.of(), List.of()));
+        start(RecordedRuns.start("r6", "no-such-program-" + UUID.randomUUID()));
+        await().atMost(WAIT).until(() -> events.failed.size() == 2);
+        assertThat(events.failed.get("r5")).contains("no-such-dir");
+        assertThat(events.failed.get("r6")).startsWith("cannot start no-such-program-");
+        assertThat(events.events).doesNotContain("started r5", "started r6");
+        // the helper goes on
+        start(RecordedRuns.start("r7", "true"));
+        assertThat(finished("r7").exitCode()).isZero();
+    }
+
+    @Test
+    void aKilledHelperIsNoticedItsRunsKilledAndReportedAbandonedSoTheyAreReStaged() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        String marker = marker();
+        start(RecordedRuns.start("r8", "sleep", marker));
+        await().atMost(WAIT).until(() -> events.events.contains("started r8"));
+        ProcessHandle.of(helper.pid()).orElseThrow().destroyForcibly();
+        Message.RunFinished done = finished("r8");
+        assertThat(done.abandoned()).isTrue();
+        assertThat(done.error()).isEqualTo(SpawnHelper.DIED);
+        assertThat(helper.dead()).isTrue();
+        await().atMost(WAIT).until(() -> processesWithArg(marker).isEmpty());
+    }
+
+    @Test
+    void withoutAUsablePerlRunsStartThroughTheJdkAndADeadHelperIsReplaced() throws Exception {
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Spawner jdk = new Spawner("/nonexistent/perl", threads); Spawner perl = new Spawner("perl", threads)) {
+            jdk.open();
+            assertThat(jdk.mode()).isEqualTo("jdk");
+            jdk.start(RecordedRuns.start("j1", "sh", "-c", "echo hi; exit 4"), List.of(), work, events);
+            assertThat(finished("j1").exitCode()).isEqualTo(4);
+            assertThat(events.output("j1", "stdout")).isEqualTo("hi\n");
+
+            perl.open();
+            assertThat(perl.mode()).isEqualTo("helper");
+            RunProcess first = perl.start(RecordedRuns.start("p1", "sh", "-c", "echo $PPID"), List.of(), work, events);
+            finished("p1");
+            long helperPid = Long.parseLong(events.output("p1", "stdout").trim());
+            ProcessHandle.of(helperPid).orElseThrow().destroyForcibly();
+            await().atMost(WAIT).until(() -> perl.mode().equals("jdk"));
+            perl.start(RecordedRuns.start("p2", "sh", "-c", "echo $PPID"), List.of(), work, events);
+            assertThat(finished("p2").exitCode()).isZero();
+            assertThat(perl.mode()).isEqualTo("helper");
+            assertThat(Long.parseLong(events.output("p2", "stdout").trim())).isNotEqualTo(helperPid);
+            assertThat(first.isAlive()).isFalse();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** A sleep duration no other process on this machine uses marks the run's processes in /proc. */
+    private static String marker() {
+        return "1000." + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
+    }
+
+    static List<Long> processesWithArg(String arg) {
+        return ProcessHandle.allProcesses().filter(p -> cmdline(p.pid()).contains(arg)).map(ProcessHandle::pid).toList();
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
