@@ -10,7 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * Every command of {@code hpc-dask}, and the picocli tree built from them for one command line. Picocli reflecting
  * over all ~30 command classes (fields, mixins, generic types) was most of a short command's start, so only the
  * commands on the invoked path are built in full; every other command is its name and description as its
- * {@code @Command} says, which is all that help's command lists and the error messages about subcommands show. The
+ * {@code @Command} says, which is all that help's command lists and the error messages about subcommands show, and
+ * when the command line starts with a whole path to a command without subcommands, the others are left out. The
  * result parses, helps and fails exactly as the full tree (the test builds both and compares).
  */
 final class CommandTree {
@@ -58,7 +59,7 @@ final class CommandTree {
         return build(ROOT, factory, null, 0);
     }
 
-    /** The commands {@code args} invokes built in full, the others as name and description only. */
+    /** The commands {@code args} invokes built in full, the others as name and description only, or left out. */
     static CommandLine forArgs(IFactory factory, String[] args) {
         return build(ROOT, factory, args, 0);
     }
@@ -86,11 +87,33 @@ final class CommandTree {
                 }
             }
         }
+        // Named first, the invoked command is where picocli goes at once: nothing can show or name its siblings.
+        // Each CommandLine, even an outline, costs picocli's per-instance set-up (its type converters), so they go.
+        boolean siblingsUnseen = invoked != null && next == from + 1 && isLeafPath(invoked, args, next);
         for (Node child : node.children()) {
-            CommandLine sub = args == null || child == invoked ? build(child, factory, args, next) : outline(child);
-            cl.addSubcommand(child.annotation().name(), sub);
+            if (args == null || child == invoked) {
+                cl.addSubcommand(child.annotation().name(), build(child, factory, args, next));
+            } else if (!siblingsUnseen) {
+                cl.addSubcommand(child.annotation().name(), outline(child));
+            }
         }
         return cl;
+    }
+
+    /** Whether {@code args[from..]} go on from {@code node} straight down to a command without subcommands. */
+    private static boolean isLeafPath(Node node, String[] args, int from) {
+        if (node.children().isEmpty()) {
+            return true;
+        }
+        if (from >= args.length) {
+            return false;
+        }
+        for (Node child : node.children()) {
+            if (child.isNamed(args[from])) {
+                return isLeafPath(child, args, from + 1);
+            }
+        }
+        return false;
     }
 
     /** A command as the command lists of its parent's help and errors show it, without reflecting over its class. */

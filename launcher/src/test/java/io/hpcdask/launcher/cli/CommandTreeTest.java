@@ -47,7 +47,9 @@ class CommandTreeTest {
                 List.of("print"), List.of("config"), List.of("--bogus"), List.of("submit", "run"),
                 List.of("cluster", "up", "--bogus"), List.of("scale"), List.of("scale", "x"), List.of("runs", "--state"),
                 List.of("-h", "cluster"), List.of("cluster", "-h", "up"), List.of("--", "cluster"),
-                List.of("print", "job-script", "--system", "slurm", "--cores", "zz"));
+                List.of("print", "job-script", "--system", "slurm", "--cores", "zz"), List.of("runs", "--bogus"),
+                List.of("runs", "runs"), List.of("runz", "runs"), List.of("cluster", "status", "up"),
+                List.of("submit", "run", "--bogus", "x"), List.of("-V", "runs"));
     }
 
     @ParameterizedTest(name = "{0} --help")
@@ -80,13 +82,33 @@ class CommandTreeTest {
     }
 
     @Test
-    void onlyTheInvokedCommandsAreBuiltInFull() {
-        CommandLine cl = CommandTree.forArgs(new CommandFactory(new CliContext(Map.of(), home)), new String[] {"cluster", "status"});
+    void aCommandNamedFirstIsBuiltAloneWithItsParents() {
+        CommandLine cl = tree("cluster", "status", "--name", "runs");
+        assertThat(cl.getSubcommands()).containsOnlyKeys("cluster");
         CommandLine cluster = cl.getSubcommands().get("cluster");
         assertThat(command(cluster)).isInstanceOf(ClusterCommand.class);
+        assertThat(cluster.getSubcommands()).containsOnlyKeys("status");
         assertThat(command(cluster.getSubcommands().get("status"))).isInstanceOf(ClusterStatusCommand.class);
+    }
+
+    @Test
+    void otherwiseTheOtherCommandsAreOutlined() {
+        CommandLine cl = tree("cluster");
+        CommandLine cluster = cl.getSubcommands().get("cluster");
+        assertThat(command(cluster)).isInstanceOf(ClusterCommand.class);
+        assertThat(cluster.getSubcommands()).containsOnlyKeys("up", "status", "down");
         assertThat(command(cluster.getSubcommands().get("up")) instanceof ClusterUpCommand).isFalse();
+        assertThat(cl.getSubcommands()).containsKeys("print", "runs", "cancel");
         assertThat(command(cl.getSubcommands().get("runs")) instanceof RunsCommand).isFalse();
+
+        CommandLine late = tree("-h", "runs");
+        assertThat(late.getSubcommands()).containsKeys("print", "runs", "cancel");
+        assertThat(command(late.getSubcommands().get("runs"))).isInstanceOf(RunsCommand.class);
+        assertThat(command(late.getSubcommands().get("print")) instanceof PrintCommand).isFalse();
+    }
+
+    private CommandLine tree(String... args) {
+        return CommandTree.forArgs(new CommandFactory(new CliContext(Map.of(), home)), args);
     }
 
     private static Object command(CommandLine cl) {
