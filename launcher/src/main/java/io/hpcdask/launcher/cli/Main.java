@@ -35,6 +35,19 @@ public final class Main {
         return configure(CommandTree.forArgs(new CommandFactory(context), args));
     }
 
+    /**
+     * Picocli registers type converters for java.time and java.sql by reflection in every CommandLine, initialising
+     * those classes (java.time's formatters and patterns): several percent of a short command. No option here is
+     * of those types (a new one would fail at once with "No TypeConverter registered"); java.nio.file.Path stays.
+     */
+    static final String CONVERTERS_EXCLUDED = "java\\.time\\..*,java\\.sql\\..*";
+
+    static {
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", CONVERTERS_EXCLUDED);
+        }
+    }
+
     private static CommandLine configure(CommandLine cl) {
         JobOptions.addTo(cl);
         cl.setExecutionExceptionHandler(new ErrorReporter());

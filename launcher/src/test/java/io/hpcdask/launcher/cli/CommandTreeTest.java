@@ -107,6 +107,26 @@ class CommandTreeTest {
         assertThat(command(late.getSubcommands().get("print")) instanceof PrintCommand).isFalse();
     }
 
+    @Test
+    void noOptionOrParameterIsOfATypeWhoseConverterIsLeftOut() {
+        List<String> types = new ArrayList<>();
+        List<CommandLine> todo = new ArrayList<>(List.of(Main.newCommandLine(new CliContext(Map.of(), home))));
+        while (!todo.isEmpty()) {
+            CommandLine cl = todo.remove(todo.size() - 1);
+            todo.addAll(cl.getSubcommands().values());
+            cl.getCommandSpec().args().forEach(a -> {
+                types.add(a.type().getName());
+                for (Class<?> aux : a.auxiliaryTypes()) {
+                    types.add(aux.getName());
+                }
+            });
+        }
+        assertThat(types).contains("java.lang.String", "java.nio.file.Path");
+        for (String excluded : Main.CONVERTERS_EXCLUDED.split(",")) {
+            assertThat(types).noneMatch(t -> t.matches(excluded));
+        }
+    }
+
     private CommandLine tree(String... args) {
         return CommandTree.forArgs(new CommandFactory(new CliContext(Map.of(), home)), args);
     }
