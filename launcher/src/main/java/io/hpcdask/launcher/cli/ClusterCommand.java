@@ -2,7 +2,6 @@ package io.hpcdask.launcher.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Start, inspect and stop a cluster.",
-        subcommands = {ClusterUpCommand.class, ClusterStatusCommand.class, ClusterDownCommand.class})
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Start, inspect and stop a cluster.")
 final class ClusterCommand extends CommandGroup {
 }

@@ -2,18 +2,12 @@ package io.hpcdask.launcher.cli;
 
 import picocli.CommandLine.Command;
 
-/** The top-level {@code hpc-dask} command; every subcommand is one class registered here. */
+/** The top-level {@code hpc-dask} command; its subcommands are listed in {@link CommandTree}. */
 @Command(
         name = "hpc-dask",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A central scheduler in front of HPC batch systems (SLURM, PBS, or local processes).",
-        subcommands = {
-            PrintCommand.class,
-            ConfigCommand.class,
-            DoctorCommand.class,
-            ClusterCommand.class, ScaleCommand.class, WorkersCommand.class, SubmitCommand.class, RunsCommand.class, LogsCommand.class, CancelCommand.class,
-        },
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",

@@ -14,19 +14,41 @@ public final class Main {
 
     /** Runs one command line and returns its exit code; tests call this directly. */
     public static int run(String... args) {
-        return newCommandLine(CliContext.fromSystem()).execute(args);
+        return newCommandLine(CliContext.fromSystem(), args).execute(args);
     }
 
     /** Runs in-process with an environment of the caller's choosing and captured output. */
     public static int run(CliContext context, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = newCommandLine(context);
+        CommandLine cl = newCommandLine(context, args);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
+    /** Every command built in full. */
     public static CommandLine newCommandLine(CliContext context) {
-        CommandLine cl = new CommandLine(HpcDaskCommand.class, new CommandFactory(context));
+        return configure(CommandTree.full(new CommandFactory(context)));
+    }
+
+    /** What running {@code args} needs: the invoked commands in full, the others outlined (see {@link CommandTree}). */
+    static CommandLine newCommandLine(CliContext context, String[] args) {
+        return configure(CommandTree.forArgs(new CommandFactory(context), args));
+    }
+
+    /**
+     * Picocli registers type converters for java.time and java.sql by reflection in every CommandLine, initialising
+     * those classes (java.time's formatters and patterns): several percent of a short command. No option here is
+     * of those types (a new one would fail at once with "No TypeConverter registered"); java.nio.file.Path stays.
+     */
+    static final String CONVERTERS_EXCLUDED = "java\\.time\\..*,java\\.sql\\..*";
+
+    static {
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", CONVERTERS_EXCLUDED);
+        }
+    }
+
+    private static CommandLine configure(CommandLine cl) {
         JobOptions.addTo(cl);
         cl.setExecutionExceptionHandler(new ErrorReporter());
         cl.setParameterExceptionHandler(new ErrorReporter());

@@ -2,7 +2,6 @@ package io.hpcdask.launcher.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "print", mixinStandardHelpOptions = true, description = "Print what hpc-dask would use.",
-        subcommands = {PrintJobScriptCommand.class})
+@Command(name = "print", mixinStandardHelpOptions = true, description = "Print what hpc-dask would use.")
 final class PrintCommand extends CommandGroup {
 }

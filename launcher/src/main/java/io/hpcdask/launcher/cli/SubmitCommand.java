@@ -4,8 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "submit", mixinStandardHelpOptions = true, description = "Stage work on a running cluster.",
-        subcommands = SubmitRunCommand.class)
+@Command(name = "submit", mixinStandardHelpOptions = true, description = "Stage work on a running cluster.")
 final class SubmitCommand implements Runnable {
     @Spec
     CommandSpec spec;

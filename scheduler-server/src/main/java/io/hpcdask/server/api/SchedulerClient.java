@@ -5,28 +5,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The CLI's side of {@link ApiServer}: {@link SchedulerService} and {@link ClusterControl} over HTTP. Failures are
  * {@link ApiUnreachableException} when nothing answers and {@link ApiException} when the scheduler refuses.
+ * Each request is one {@link HttpExchangeOnce} (why not the JDK's HTTP clients: see there).
  */
 public final class SchedulerClient implements SchedulerService, ClusterControl {
     private final URI base;
+    private final String host;
+    private final int port;
     private final String authorization;
-    private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final Duration timeout;
+    private static final int CONNECT_TIMEOUT_MILLIS = 5000;
 
     public SchedulerClient(String host, int port, String token) {
         this(host, port, token, Duration.ofSeconds(60));
@@ -34,9 +36,10 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
 
     public SchedulerClient(String host, int port, String token, Duration timeout) {
         this.base = URI.create("http://" + host + ":" + port);
+        this.host = host;
+        this.port = port;
         this.authorization = "Bearer " + token;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     /**
@@ -86,12 +89,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     }
 
     private StageResult postRuns(byte[] body, String requestId) {
-        HttpRequest.Builder request = request(ApiPaths.RUNS).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (requestId != null) {
-            request.header(ApiPaths.REQUEST_ID, requestId);
-        }
-        return send(request.build(), new TypeReference<StageResult>() {});
+        return send("POST", ApiPaths.RUNS, body, requestId, new TypeReference<StageResult>() {});
     }
 
     /**
@@ -259,7 +257,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     }
 
     private <T> T get(String path, TypeReference<T> type) {
-        return send(request(path).GET().build(), type);
+        return send("GET", path, null, null, type);
     }
 
     private <T> T post(String path, Object body, TypeReference<T> type) {
@@ -275,35 +273,37 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     }
 
     private <T> T postBytes(String path, byte[] bytes, TypeReference<T> type) {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), type);
+        return send("POST", path, bytes, null, type);
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Authorization", authorization);
-    }
-
-    private <T> T send(HttpRequest request, TypeReference<T> type) {
-        HttpResponse<byte[]> response;
+    /** One request: {@code body} null for a GET; {@code requestId}, when not null, names a stage request. */
+    private <T> T send(String method, String path, byte[] body, String requestId, TypeReference<T> type) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", authorization);
+        if (body != null) {
+            headers.put("Content-Type", "application/json");
+        }
+        if (requestId != null) {
+            headers.put(ApiPaths.REQUEST_ID, requestId);
+        }
+        HttpExchangeOnce.Answer answer;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            answer = HttpExchangeOnce.send(host, port, method, path, headers, body, CONNECT_TIMEOUT_MILLIS,
+                    (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
         } catch (ConnectException e) {
             throw new ApiUnreachableException("nothing answers at " + base, e);
-        } catch (HttpTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             throw new ApiUnreachableException("the scheduler at " + base + " did not answer within " + timeout.toSeconds() + "s", e);
         } catch (IOException e) {
             throw new ApiUnreachableException("lost the connection to " + base + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiUnreachableException("interrupted while talking to " + base, e);
         }
         try {
-            if (response.statusCode() != 200) {
-                throw new ApiException(response.statusCode(), errorText(response.body()));
+            if (answer.status() != 200) {
+                throw new ApiException(answer.status(), errorText(answer.body()));
             }
-            return json.readValue(response.body(), type);
+            return json.readValue(answer.body(), type);
         } catch (IOException e) {
-            throw new ApiException(response.statusCode(), "unreadable answer from the scheduler: " + e.getMessage());
+            throw new ApiException(answer.status(), "unreadable answer from the scheduler: " + e.getMessage());
         }
     }
 

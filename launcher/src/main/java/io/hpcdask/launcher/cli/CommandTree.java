@@ -1,0 +1,126 @@
+package io.hpcdask.launcher.cli;
+
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IFactory;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Every command of {@code hpc-dask}, and the picocli tree built from them for one command line. Picocli reflecting
+ * over all ~30 command classes (fields, mixins, generic types) was most of a short command's start, so only the
+ * commands on the invoked path are built in full; every other command is its name and description as its
+ * {@code @Command} says, which is all that help's command lists and the error messages about subcommands show, and
+ * when the command line starts with a whole path to a command without subcommands, the others are left out. The
+ * result parses, helps and fails exactly as the full tree (the test builds both and compares).
+ */
+final class CommandTree {
+    private record Node(Class<?> type, List<Node> children) {
+        Command annotation() {
+            return type.getAnnotation(Command.class);
+        }
+
+        boolean isNamed(String arg) {
+            Command a = annotation();
+            if (a.name().equals(arg)) {
+                return true;
+            }
+            for (String alias : a.aliases()) {
+                if (alias.equals(arg)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static Node node(Class<?> type, Node... children) {
+        return new Node(type, List.of(children));
+    }
+
+    /** The commands, in the order help lists them. */
+    private static final Node ROOT = node(HpcDaskCommand.class,
+            node(PrintCommand.class, node(PrintJobScriptCommand.class)),
+            node(ConfigCommand.class, node(ConfigShowCommand.class)),
+            node(DoctorCommand.class),
+            node(ClusterCommand.class, node(ClusterUpCommand.class), node(ClusterStatusCommand.class), node(ClusterDownCommand.class)),
+            node(ScaleCommand.class),
+            node(WorkersCommand.class),
+            node(SubmitCommand.class, node(SubmitRunCommand.class)),
+            node(RunsCommand.class),
+            node(LogsCommand.class),
+            node(CancelCommand.class));
+
+    private CommandTree() {
+    }
+
+    /** Every command built in full. */
+    static CommandLine full(IFactory factory) {
+        return build(ROOT, factory, null, 0);
+    }
+
+    /** The commands {@code args} invokes built in full, the others as name and description only, or left out. */
+    static CommandLine forArgs(IFactory factory, String[] args) {
+        return build(ROOT, factory, args, 0);
+    }
+
+    /**
+     * Builds {@code node} in full and its children: all in full when {@code args} is null, else only the one the
+     * first of {@code args[from..]} naming a child names. Group commands take no positional parameters and no
+     * option values, so picocli descends at that same argument.
+     */
+    private static CommandLine build(Node node, IFactory factory, String[] args, int from) {
+        CommandLine cl = new CommandLine(node.type(), factory);
+        if (node.children().isEmpty()) {
+            return cl;
+        }
+        Node invoked = null;
+        int next = 0;
+        if (args != null) {
+            for (int i = from; i < args.length && invoked == null; i++) {
+                for (Node child : node.children()) {
+                    if (child.isNamed(args[i])) {
+                        invoked = child;
+                        next = i + 1;
+                        break;
+                    }
+                }
+            }
+        }
+        // Named first, the invoked command is where picocli goes at once: nothing can show or name its siblings.
+        // Each CommandLine, even an outline, costs picocli's per-instance set-up (its type converters), so they go.
+        boolean siblingsUnseen = invoked != null && next == from + 1 && isLeafPath(invoked, args, next);
+        for (Node child : node.children()) {
+            if (args == null || child == invoked) {
+                cl.addSubcommand(child.annotation().name(), build(child, factory, args, next));
+            } else if (!siblingsUnseen) {
+                cl.addSubcommand(child.annotation().name(), outline(child));
+            }
+        }
+        return cl;
+    }
+
+    /** Whether {@code args[from..]} go on from {@code node} straight down to a command without subcommands. */
+    private static boolean isLeafPath(Node node, String[] args, int from) {
+        if (node.children().isEmpty()) {
+            return true;
+        }
+        if (from >= args.length) {
+            return false;
+        }
+        for (Node child : node.children()) {
+            if (child.isNamed(args[from])) {
+                return isLeafPath(child, args, from + 1);
+            }
+        }
+        return false;
+    }
+
+    /** A command as the command lists of its parent's help and errors show it, without reflecting over its class. */
+    private static CommandLine outline(Node node) {
+        Command a = node.annotation();
+        CommandSpec spec = CommandSpec.create().name(a.name()).aliases(a.aliases());
+        spec.usageMessage().description(a.description()).header(a.header()).hidden(a.hidden());
+        return new CommandLine(spec);
+    }
+}

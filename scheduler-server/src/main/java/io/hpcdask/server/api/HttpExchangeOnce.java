@@ -1,0 +1,163 @@
+package io.hpcdask.server.api;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One HTTP/1.1 request and its answer over a connection of its own ({@code Connection: close}), as the CLI talks to
+ * {@link ApiServer}. A plain socket rather than {@code java.net.http.HttpClient} or {@code HttpURLConnection}: the
+ * HttpClient's start (a selector thread, an SSL context even for plain HTTP, some 450 classes) cost a short command
+ * about a second on a loaded machine, and HttpURLConnection may send a POST a second time on its own when a kept-alive
+ * connection breaks, which must stay the caller's decision (a stage is resent only under its request id).
+ */
+final class HttpExchangeOnce {
+    /** The answer: status and body (the whole body, read to its declared end). */
+    record Answer(int status, byte[] body) {
+    }
+
+    private static final int MAX_HEADER_LINE = 64 * 1024;
+
+    private HttpExchangeOnce() {
+    }
+
+    /**
+     * Sends {@code method path} with {@code headers} and {@code body} (null: none) to {@code host:port}. Throws
+     * {@link java.net.ConnectException} when nothing listens, {@link java.net.SocketTimeoutException} when connecting
+     * or any read takes longer than its timeout, another {@link IOException} when the connection breaks or the answer
+     * is not HTTP.
+     */
+    static Answer send(String host, int port, String method, String path, Map<String, String> headers, byte[] body,
+                       int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
+            socket.setSoTimeout(readTimeoutMillis);
+            StringBuilder head = new StringBuilder(256);
+            head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                    .append("Host: ").append(host).append(':').append(port).append("\r\n")
+                    .append("Connection: close\r\n");
+            headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            if (body != null) {
+                head.append("Content-Length: ").append(body.length).append("\r\n");
+            }
+            head.append("\r\n");
+            OutputStream out = socket.getOutputStream();
+            byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
+            if (body == null) {
+                out.write(headBytes);
+            } else {
+                byte[] all = new byte[headBytes.length + body.length];
+                System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+                System.arraycopy(body, 0, all, headBytes.length, body.length);
+                out.write(all);
+            }
+            out.flush();
+            return read(new BufferedInputStream(socket.getInputStream(), 16 * 1024), method);
+        }
+    }
+
+    private static Answer read(InputStream in, String method) throws IOException {
+        String statusLine = line(in);
+        if (statusLine == null) {
+            throw new IOException("the connection closed before an answer");
+        }
+        String[] parts = statusLine.split(" ", 3);
+        int status;
+        try {
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+                throw new NumberFormatException();
+            }
+            status = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IOException("not an HTTP answer: " + statusLine);
+        }
+        long length = -1;
+        boolean chunked = false;
+        for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = h.substring(colon + 1).trim();
+            if (name.equals("content-length")) {
+                try {
+                    length = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new IOException("bad Content-Length in the answer: " + value);
+                }
+            } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200)) {
+            return new Answer(status, new byte[0]);
+        }
+        if (chunked) {
+            return new Answer(status, chunks(in));
+        }
+        if (length >= 0) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE, length));
+            if (body.length < length) {
+                throw new IOException("the connection closed after " + body.length + " of " + length + " bytes of the answer");
+            }
+            return new Answer(status, body);
+        }
+        return new Answer(status, in.readAllBytes());
+    }
+
+    private static byte[] chunks(InputStream in) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String sizeLine = line(in);
+            if (sizeLine == null) {
+                throw new IOException("the connection closed inside a chunked answer");
+            }
+            int semi = sizeLine.indexOf(';');
+            int size;
+            try {
+                size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad chunk size in the answer: " + sizeLine);
+            }
+            if (size == 0) {
+                for (String trailer = line(in); trailer != null && !trailer.isEmpty(); trailer = line(in)) {
+                    // trailers carry nothing the client uses
+                }
+                return body.toByteArray();
+            }
+            byte[] chunk = in.readNBytes(size);
+            if (chunk.length < size) {
+                throw new IOException("the connection closed inside a chunked answer");
+            }
+            body.write(chunk);
+            line(in);
+        }
+    }
+
+    /** One header line without its CRLF, or null at the end of the stream before any byte. */
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                byte[] bytes = b.toByteArray();
+                int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+            }
+            if (b.size() >= MAX_HEADER_LINE) {
+                throw new IOException("an answer's header line is longer than " + MAX_HEADER_LINE + " bytes");
+            }
+            b.write(c);
+        }
+        return b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
+    }
+}
