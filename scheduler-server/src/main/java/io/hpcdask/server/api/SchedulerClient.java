@@ -193,7 +193,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
             try {
                 return get(path, type);
             } catch (ApiUnreachableException e) {
-                if (attempt > 0 || e.getCause() instanceof ConnectException || e.getCause() instanceof HttpTimeoutException
+                if (attempt > 0 || e.getCause() instanceof ConnectException || e.getCause() instanceof SocketTimeoutException
                         || e.getCause() instanceof InterruptedException) {
                     throw e;
                 }
