@@ -51,7 +51,7 @@ public final class RemoteServer {
         shell.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec), dir + "/" + ClusterSpec.FILE, 0600);
         // setsid: the server gets a session of its own, so the end of this SSH session (a hangup) never reaches it
         String command = "cd " + ShellQuote.quote(dir) + " && rm -f access.json && { setsid " + ShellQuote.quote(java) + " "
-                + ShellQuote.join(List.of("-XX:+UseSerialGC", "-cp", dist.remotePath(), SERVER_MAIN,
+                + ShellQuote.join(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", dist.remotePath(), SERVER_MAIN,
                         "--cluster-dir", dir, "--name", name, "--workers", "0", "--spec", dir + "/" + ClusterSpec.FILE))
                 + " </dev/null >>server.out 2>&1 & } && echo $!";
         CommandResult started = shell.run(RemoteCommand.once(command));
