@@ -6,35 +6,24 @@ import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "cancel", mixinStandardHelpOptions = true,
         description = "Cancel staged or running runs; a running run's whole process group is killed.")
-final class CancelCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ClusterNameMixin cluster;
+final class CancelCommand extends ClusterClientCommand {
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "run ids")
     List<String> ids;
 
-    private final CliContext context;
-
     CancelCommand(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
-    public Integer call() {
-        RunningCluster running = RunningCluster.require(cluster.resolve(context));
-        Set<String> cancelled = new HashSet<>(running.call(c -> c.cancel(ids)));
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    int doCall() {
+        Set<String> cancelled = new HashSet<>(call(c -> c.cancel(ids)));
+        PrintWriter out = out();
+        PrintWriter err = err();
         int status = ExitCodes.OK;
         for (String id : ids) {
             if (cancelled.contains(id)) {
@@ -44,8 +33,6 @@ final class CancelCommand implements Callable<Integer> {
                 status = ExitCodes.FAILED;
             }
         }
-        out.flush();
-        err.flush();
         return status;
     }
 }

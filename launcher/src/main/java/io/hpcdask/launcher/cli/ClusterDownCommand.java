@@ -7,47 +7,32 @@ import io.hpcdask.server.api.ClusterStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "down", mixinStandardHelpOptions = true,
         description = {"Stop a cluster: its workers first (their runs are killed), then the server.",
             "Staged runs stay in the store for the next 'cluster up'."})
-final class ClusterDownCommand implements Callable<Integer> {
+final class ClusterDownCommand extends ClusterClientCommand {
     private static final long ORDERLY_SECONDS = 60;
     private static final long TERM_SECONDS = 20;
 
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ClusterNameMixin cluster;
-
-    private final CliContext context;
-
     ClusterDownCommand(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
-    public Integer call() throws IOException {
-        ClusterDir dir = cluster.resolve(context);
-        Optional<RunningCluster> found = RunningCluster.find(dir);
-        if (found.isEmpty()) {
-            Files.deleteIfExists(dir.accessFile()); // left by a server that was killed
-            throw RunningCluster.notRunning(dir);
+    int doCall() throws IOException {
+        ClusterDir dir = dir();
+        if (found().isEmpty()) {
+            Files.deleteIfExists(dir.accessFile()); // left by a server that was killed; running() says it is not running
         }
-        RunningCluster running = found.get();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        RunningCluster running = running();
+        PrintWriter err = err();
         long staged = -1;
         try {
-            ClusterStatus status = running.call(c -> c.status());
+            ClusterStatus status = call(c -> c.status());
             staged = status.runs().getOrDefault("staged", 0L);
-            running.call(c -> {
+            call(c -> {
                 c.shutdown();
                 return null;
             });
@@ -56,9 +41,8 @@ final class ClusterDownCommand implements Callable<Integer> {
         }
         running.awaitStopped((int) ORDERLY_SECONDS, (int) TERM_SECONDS, err);
         Files.deleteIfExists(dir.accessFile());
-        out.println("Cluster '" + dir.name() + "' stopped"
+        out().println("Cluster '" + dir.name() + "' stopped"
                 + (staged > 0 ? "; " + staged + " staged run(s) stay in the store for the next 'cluster up'" : ""));
-        out.flush();
         return ExitCodes.OK;
     }
 }

@@ -4,52 +4,39 @@ import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.ClusterStatus;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import io.hpcdask.server.api.ScalingView;
 import io.hpcdask.server.scaling.Autoscaler;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show whether a cluster runs, its addresses, workers and run counts (exit 3 when it does not run).")
-final class ClusterStatusCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ClusterNameMixin cluster;
-
-    private final CliContext context;
-
+final class ClusterStatusCommand extends ClusterClientCommand {
     ClusterStatusCommand(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
-    public Integer call() {
-        RunningCluster running = RunningCluster.require(cluster.resolve(context));
-        ClusterStatus s = running.call(c -> c.status());
-        PrintWriter out = spec.commandLine().getOut();
+    int doCall() {
+        ClusterStatus s = call(c -> c.status());
+        PrintWriter out = out();
         out.printf("Cluster:    %s%n", s.name());
         out.printf("State:      running (pid %d, up since %s)%n", s.pid(), Table.time(s.startedAt()));
         if (s.degraded() != null) { // the run database cannot write: no submissions until it can
             out.printf("Store:      %s (submissions are refused until it recovers by itself)%n", Printable.escape(s.degraded()));
         }
-        String server = running.remote().map(r -> "on " + r.where() + ", cluster id " + r.clusterId()
+        String server = running().remote().map(r -> "on " + r.where() + ", cluster id " + r.clusterId()
                 + ", files in " + r.dir()).orElse("on this machine (" + s.serverHost() + ")");
         out.printf("Server:     %s%n", server);
         out.printf("Scheduler:  %s (workers connect here)%n", s.workerAddress() != null ? s.workerAddress() : s.host() + ":" + s.workerPort());
-        out.printf("API:        %s:%d%s%n", s.host(), s.apiPort(), running.remote().isPresent()
+        out.printf("API:        %s:%d%s%n", s.host(), s.apiPort(), running().remote().isPresent()
                 ? " on the login node (reached through an SSH port forward)" : "");
         out.printf("Resources:  %s%n", s.resources() == null || s.resources().isEmpty() ? "-" : s.resources());
         out.printf("Workers:    %d%n", s.workers());
         out.printf("Runs:       %s%n", Table.amounts(s.runs()));
-        ScalingView scaling = running.call(c -> c.scaling());
+        ScalingView scaling = call(c -> c.scaling());
         if (!"local".equals(scaling.system())) {
             printJobs(out, scaling);
         }
-        out.flush();
         return ExitCodes.OK;
     }
 

@@ -29,12 +29,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start a cluster: the scheduler server in the background and its workers.",
@@ -48,11 +45,7 @@ import picocli.CommandLine.Spec;
             "  hpc-dask cluster up --cores 2 --memory 8G --walltime 00:30:00     # on a login node",
             "  hpc-dask cluster up --system slurm --ssh alice@login.cluster.org --cores 2 --memory 8G",
             "  hpc-dask cluster up --system local --workers 2 --resources gpu=2"})
-final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ClusterNameMixin cluster;
+final class ClusterUpCommand extends ClusterClientCommand implements JobOptions.Command {
     @Option(names = "--workers", paramLabel = "N",
             description = "workers to start: local processes (default: 1; 0 starts the scheduler alone, runs stay staged),"
                     + " or batch jobs submitted at once (default: 0; add them with 'hpc-dask scale N')")
@@ -70,14 +63,12 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
             + "were processed, then shut down (runs that cannot start stay staged)")
     boolean runOnce;
 
-    private final CliContext context;
-
     ClusterUpCommand(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
-    public Integer call() throws IOException {
+    int doCall() throws IOException {
         Settings settings = JobOptions.settings(spec, context);
         ClusterSpec.Ssh reach = ssh.record(settings);
         RemoteShell shell = null;
@@ -86,8 +77,8 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
                 shell = open(reach);
                 SystemChoice choice = SystemChoice.of(settings, shell);
                 settings = choice.settings();
-                this.spec.commandLine().getOut().println(choice.reason());
-                this.spec.commandLine().getOut().flush();
+                out().println(choice.reason());
+                out().flush();
             }
             boolean local = "local".equals(settings.system());
             workers = workersOption != null ? workersOption : local ? 1 : 0;
@@ -99,23 +90,23 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
                 shell.close();
             }
         }
-        LocalWorkerSpec spec = workerSpec(settings);
-        ClusterDir dir = cluster.resolve(context).create();
+        LocalWorkerSpec localWorkers = workerSpec(settings);
+        ClusterDir dir = dir().create();
         refuseIfRunning(dir);
         Files.deleteIfExists(dir.path().resolve(ClusterSpec.FILE)); // from an earlier batch cluster of this name
         RemoteCluster.forget(dir.path());
-        PrintWriter out = this.spec.commandLine().getOut();
-        PrintWriter err = this.spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
 
-        Process server = ServerProcess.start(dir, spec, foreground);
+        Process server = ServerProcess.start(dir, localWorkers, foreground);
         Thread stopOnExit = new Thread(server::destroy, "stop-foreground-server");
         if (foreground) {
             Runtime.getRuntime().addShutdownHook(stopOnExit);
         }
-        RunningCluster running = new ClusterStartup(dir, server, err).awaitReady(spec.count());
+        RunningCluster running = new ClusterStartup(dir, server, err).awaitReady(localWorkers.count());
         AccessInfo a = running.access();
         out.printf("Cluster '%s' is up: scheduler %s (workers connect here), API %s:%d, %d local worker(s); server log %s%n",
-                dir.name(), a.workerAddress(), a.host(), a.apiPort(), spec.count(), dir.serverLog());
+                dir.name(), a.workerAddress(), a.host(), a.apiPort(), localWorkers.count(), dir.serverLog());
         out.flush();
         if (runOnce) {
             new RunOnce(running, out, err).process();
@@ -168,7 +159,7 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         }
         boolean remoteServer = reach.target() != null
                 && "remote".equals(selected.string(ConfigKeys.SERVER).orElse("remote"));
-        ClusterDir dir = cluster.resolve(context).create();
+        ClusterDir dir = dir().create();
         refuseIfRunning(dir);
         // The same client keeps its cluster id across restarts, so staged runs in that cluster's store carry on.
         String clusterId = RemoteCluster.read(dir.path()).map(RemoteCluster::clusterId)
@@ -180,13 +171,13 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
         RemoteCluster.forget(dir.path());
         Path specFile = dir.path().resolve(ClusterSpec.FILE);
         clusterSpec.write(specFile);
-        PrintWriter err = this.spec.commandLine().getErr();
+        PrintWriter err = err();
         Process server = ServerProcess.start(dir, new LocalWorkerSpec(0, 1, null, Resources.NONE, null,
                 selected.deathTimeoutSeconds(), selected.heartbeatSeconds(), selected.leaseSeconds()), false, specFile);
         RunningCluster running = new ClusterStartup(dir, server, err).awaitReady(0);
         AccessInfo a = running.access();
         ClusterStatus status = running.call(c -> c.status());
-        PrintWriter out = this.spec.commandLine().getOut();
+        PrintWriter out = out();
         out.printf("Cluster '%s' is up on %s%s: scheduler server here (%s, pid %d), workers dial %s; profiles %s; server log %s%n",
                 dir.name(), selected.system(), reach.target() == null ? "" : " via " + reach.target(), status.serverHost(),
                 a.pid(), status.workerAddress(), String.join(", ", profiles.keySet()), dir.serverLog());
@@ -199,8 +190,8 @@ final class ClusterUpCommand implements Callable<Integer>, JobOptions.Command {
      * runs; every later command reaches it through a port forward over SSH.
      */
     private int remoteServer(ClusterDir dir, ClusterSpec clusterSpec, Settings selected, RemoteShell opened) throws IOException {
-        PrintWriter out = this.spec.commandLine().getOut();
-        PrintWriter err = this.spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         Path jar = ServerDistribution.jar();
         Files.deleteIfExists(dir.path().resolve(ClusterSpec.FILE));
         try (SshShell shell = LoginNode.reach(clusterSpec.ssh(), null)) {

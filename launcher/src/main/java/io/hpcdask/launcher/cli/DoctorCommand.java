@@ -5,11 +5,8 @@ import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.ssh.SshSettings;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code hpc-dask doctor}: is this cluster ready for hpc-dask workers? */
 @Command(
@@ -30,10 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  hpc-dask doctor --system slurm --no-network",
             "  hpc-dask doctor --system local",
         })
-public final class DoctorCommand implements Callable<Integer>, JobOptions.Command {
-    @Spec
-    CommandSpec spec;
-
+public final class DoctorCommand extends BaseCommand implements JobOptions.Command {
     @Mixin
     SshOptions sshOptions;
 
@@ -41,14 +35,12 @@ public final class DoctorCommand implements Callable<Integer>, JobOptions.Comman
             + " probes, from a compute node, the address workers would dial); it takes as long as the job needs to start.")
     boolean noNetwork;
 
-    private final CliContext context;
-
     DoctorCommand(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
-    public Integer call() {
+    int doCall() {
         Settings settings = JobOptions.settings(spec, context);
         String system = settings.system();
         SshSettings ssh = sshOptions.settings(settings);
@@ -58,7 +50,7 @@ public final class DoctorCommand implements Callable<Integer>, JobOptions.Comman
         if (!noNetwork && !system.equals("local")) {
             doctor.withNetworkCheck(settings);
         }
-        boolean ok = doctor.run(spec.commandLine().getOut());
+        boolean ok = doctor.run(out());
         return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

@@ -10,58 +10,42 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "logs", mixinStandardHelpOptions = true,
         description = {"Print a run's output (stdout and stderr as they arrived).",
             "Without RUN: the most recently staged run."})
-final class LogsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ClusterNameMixin cluster;
+final class LogsCommand extends ClusterClientCommand {
     @Parameters(arity = "0..1", paramLabel = "RUN", description = "run id (default: the latest run)")
     String id;
     @Option(names = {"-f", "--follow"}, description = "keep printing output until the run ends; exit with its status")
     boolean follow;
 
-    private final CliContext context;
-
     LogsCommand(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
-    public Integer call() throws IOException {
-        ClusterDir dir = cluster.resolve(context);
-        PrintWriter out = spec.commandLine().getOut();
-        Optional<RunningCluster> running = RunningCluster.find(dir);
-        if (running.isEmpty()) {
-            if (follow) {
-                throw RunningCluster.notRunning(dir);
-            }
+    int doCall() throws IOException {
+        ClusterDir dir = dir();
+        PrintWriter out = out();
+        if (found().isEmpty() && !follow) {
             String runId = id != null ? id : latest(OfflineStore.page(dir, null, 1).runs(), dir);
             Path log = OfflineStore.logFile(dir, runId)
                     .orElseThrow(() -> new CommandFailedException("no run with id " + runId + " in cluster '" + dir.name() + "'"));
             if (Files.exists(log)) {
                 out.print(Files.readString(log, StandardCharsets.UTF_8));
             }
-            out.flush();
             return ExitCodes.OK;
         }
-        RunningCluster c = running.get();
+        RunningCluster c = running();
         String runId = id != null ? id : latest(c.call(s -> s.runPage(null, 1)).runs(), dir);
         if (id != null) {
             c.call(s -> s.run(runId)); // an unknown id fails here with the scheduler's words
         }
-        RunWaiter waiter = new RunWaiter(c, out, spec.commandLine().getErr());
+        RunWaiter waiter = new RunWaiter(c, out, err());
         if (follow) {
             return waiter.follow(runId);
         }

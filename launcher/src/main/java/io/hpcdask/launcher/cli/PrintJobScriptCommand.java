@@ -12,10 +12,7 @@ import io.hpcdask.launcher.ssh.LocalShell;
 import io.hpcdask.launcher.ssh.RemoteShell;
 import io.hpcdask.launcher.script.JobScriptRenderer;
 import io.hpcdask.launcher.script.WorkerEndpoint;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "job-script", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print the worker job script for the given options and profile: exactly what 'scale' submits.",
@@ -24,17 +21,11 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  hpc-dask print job-script --cores 2 --memory 8G --walltime 00:30:00",
             "  hpc-dask print job-script --system pbs --queue workq --cores 4"})
-final class PrintJobScriptCommand implements Callable<Integer>, JobOptions.Command {
-    @Spec
-    CommandSpec spec;
-    private final CliContext context;
-
+final class PrintJobScriptCommand extends ClusterClientCommand implements JobOptions.Command {
     PrintJobScriptCommand(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
-    @picocli.CommandLine.Mixin
-    ClusterNameMixin cluster;
     @picocli.CommandLine.Mixin
     SshOptions ssh;
 
@@ -46,30 +37,29 @@ final class PrintJobScriptCommand implements Callable<Integer>, JobOptions.Comma
         ClusterSpec.Ssh reach = ssh.record(settings);
         try (RemoteShell shell = reach.target() == null ? new LocalShell(reach.batchPath()) : LoginNode.reach(reach, null)) {
             SystemChoice choice = SystemChoice.of(settings, shell);
-            spec.commandLine().getErr().println(choice.reason());
-            spec.commandLine().getErr().flush();
+            err().println(choice.reason());
+            err().flush();
             return choice.settings();
         }
     }
 
     /** A running cluster whose workers are batch jobs: its script, with its address, jar and token file, is the truth. */
     private java.util.Optional<RunningCluster> runningBatchCluster() {
-        ClusterDir dir = cluster.resolve(context);
+        ClusterDir dir = dir();
         if (!java.nio.file.Files.exists(dir.path().resolve(ClusterSpec.FILE))
                 && !java.nio.file.Files.exists(dir.path().resolve(RemoteCluster.FILE))) {
             return java.util.Optional.empty();
         }
-        return RunningCluster.find(dir);
+        return found();
     }
 
     @Override
-    public Integer call() {
+    int doCall() {
         Settings given = JobOptions.settings(spec, context);
         String script = runningBatchCluster()
                 .map(c -> c.call(client -> client.jobScript(JobOptions.profile(spec))))
                 .orElseGet(() -> JobScriptRenderer.render(chooseSystem(given), WorkerEndpoint.PLACEHOLDERS));
-        spec.commandLine().getOut().print(script);
-        spec.commandLine().getOut().flush();
+        out().print(script);
         return ExitCodes.OK;
     }
 }

@@ -24,14 +24,13 @@ import java.util.function.Function;
 final class RunningCluster {
     private final ClusterDir dir;
     private final AccessInfo access;
-    private final SchedulerClient client;
+    private SchedulerClient client;
     private final RemoteCluster remote;
     private final SshShell shell;
 
     private RunningCluster(ClusterDir dir, AccessInfo access, RemoteCluster remote, SshShell shell) {
         this.dir = dir;
         this.access = access;
-        this.client = access.client();
         this.remote = remote;
         this.shell = shell;
     }
@@ -93,6 +92,9 @@ final class RunningCluster {
 
     /** Calls the API, turning "nothing answers" into exit 3 and a refusal into exit 1 with the scheduler's words. */
     <T> T call(Function<SchedulerClient, T> f) {
+        if (client == null) { // built at the first call: a command may only need the access file
+            client = access.client();
+        }
         try {
             return f.apply(client);
         } catch (ApiUnreachableException e) {

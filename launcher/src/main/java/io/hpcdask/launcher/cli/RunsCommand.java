@@ -4,27 +4,17 @@ import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.launcher.failure.ExitCodes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.server.api.RunPage;
 import io.hpcdask.server.api.RunView;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
         description = {"List runs in staging order, with why a staged run waits or why a run could not start.",
             "Answers from the cluster's store when the cluster is down."})
-final class RunsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ClusterNameMixin cluster;
+final class RunsCommand extends ClusterClientCommand {
     @Option(names = "--state", paramLabel = "STATE", description = "only runs in this state: staged, running, completed, error, terminated or lost")
     String state;
     @Option(names = "--json", description = "print the runs as a JSON array")
@@ -36,29 +26,24 @@ final class RunsCommand implements Callable<Integer> {
     /** Enough to see a submission through; a cluster that ran 100,000 runs does not print them all. */
     static final int DEFAULT_LIMIT = 100;
 
-    private final CliContext context;
-
     RunsCommand(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
-    public Integer call() throws Exception {
+    int doCall() throws Exception {
         if (state != null && !RunStates.ALL.contains(state)) {
             throw new BadInputException("--state: '" + state + "' is not a run state; expected one of " + String.join(", ", RunStates.ALL));
         }
         if (limit < 0) {
             throw new BadInputException("--limit: " + limit + " is not a number of runs; expected 0 (all) or more");
         }
-        ClusterDir dir = cluster.resolve(context);
-        Optional<RunningCluster> running = RunningCluster.find(dir);
-        RunPage page = running.isPresent() ? running.get().call(c -> c.runPage(state, limit)) : OfflineStore.page(dir, state, limit);
+        RunPage page = found().isPresent() ? call(c -> c.runPage(state, limit)) : OfflineStore.page(dir(), state, limit);
         List<RunView> runs = page.runs();
-        PrintWriter out = spec.commandLine().getOut();
-        summarize(page, spec.commandLine().getErr());
+        PrintWriter out = out();
+        summarize(page, err());
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(runs));
-            out.flush();
             return ExitCodes.OK;
         }
         Table t = new Table("ID", "LABEL", "STATE", "REQUIRES", "WORKER", "STAGED", "STARTED", "ENDED", "EXIT", "REASON");

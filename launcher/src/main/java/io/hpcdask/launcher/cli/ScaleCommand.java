@@ -13,13 +13,9 @@ import io.hpcdask.server.scaling.JobState;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Set the number of workers of a profile of a running batch cluster.",
@@ -28,11 +24,7 @@ import picocli.CommandLine.Spec;
             "A refused submission is shown verbatim and exits 1."},
         footerHeading = "%nExamples:%n",
         footer = {"  hpc-dask scale 8 --wait", "  hpc-dask scale 2 --profile gpu", "  hpc-dask scale 0"})
-final class ScaleCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ClusterNameMixin cluster;
+final class ScaleCommand extends ClusterClientCommand {
     @Parameters(index = "0", paramLabel = "N", description = "the number of workers wanted (0 or more)")
     String count;
     @Option(names = "--profile", paramLabel = "P", description = "the worker profile (default: the cluster's first)")
@@ -45,30 +37,27 @@ final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--no-array", description = "submit N jobs instead of one job array (for sites that forbid arrays)")
     boolean noArray;
 
-    private final CliContext context;
-
     ScaleCommand(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    int doCall() throws InterruptedException {
         if (!count.matches("\\d{1,6}")) {
             throw new BadInputException("N: '" + count + "' is not a number of workers; expected a whole number >= 0, e.g. 8");
         }
         int n = Integer.parseInt(count);
         Duration limit = duration(timeout);
-        RunningCluster running = RunningCluster.require(cluster.resolve(context));
-        PrintWriter out = spec.commandLine().getOut();
-        ScaleResult result = running.call(c -> c.scale(new ScaleRequest(profile, n, noArray ? Boolean.FALSE : null)));
+        ScaleResult result = call(c -> c.scale(new ScaleRequest(profile, n, noArray ? Boolean.FALSE : null)));
         if (result.error() != null) {
             throw new CommandFailedException(result.error());
         }
         String shown = " of profile " + result.profile();
+        PrintWriter out = out();
         out.println(result.submitted().isEmpty() ? "Scaling to " + n + " worker(s)" + shown
                 : "Submitted " + result.submitted().size() + " job(s)" + shown + ": " + String.join(" ", result.submitted()));
         out.flush();
-        return await ? new Progress(running, result.profile(), n, limit).await() : ExitCodes.OK;
+        return await ? new Progress(result.profile(), n, limit).await() : ExitCodes.OK;
     }
 
     /**
@@ -84,20 +73,18 @@ final class ScaleCommand implements Callable<Integer> {
         /** At the latest, the view is asked for again after this long, to show the jobs' states as they change. */
         static final Duration REFRESH = Duration.ofSeconds(1);
 
-        private final RunningCluster running;
         private final String profile;
         private final int target;
         private final Duration limit;
 
-        Progress(RunningCluster running, String profile, int target, Duration limit) {
-            this.running = running;
+        Progress(String profile, int target, Duration limit) {
             this.profile = profile;
             this.target = target;
             this.limit = limit;
         }
 
         int await() throws InterruptedException {
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter err = err();
             long deadline = System.nanoTime() + limit.toNanos();
             String last = "";
             String lastSilent = "";
@@ -107,7 +94,7 @@ final class ScaleCommand implements Callable<Integer> {
                 long seen = version;
                 Duration w = wait;
                 // answered when a worker joins or leaves, else after the wait, for the jobs' states and silent jobs
-                ScalingWait answer = running.call(c -> c.waitForScaling(seen, w));
+                ScalingWait answer = call(c -> c.waitForScaling(seen, w));
                 version = answer.version();
                 ScalingView view = answer.view();
                 Autoscaler.PoolView pool = pool(view);
@@ -133,8 +120,7 @@ final class ScaleCommand implements Callable<Integer> {
                             + outputFiles(pool));
                 }
                 if (connected >= target && (target > 0 || jobs.isEmpty())) {
-                    spec.commandLine().getOut().println(target + " worker(s) connected");
-                    spec.commandLine().getOut().flush();
+                    out().println(target + " worker(s) connected");
                     return ExitCodes.OK;
                 }
                 if (System.nanoTime() >= deadline) {

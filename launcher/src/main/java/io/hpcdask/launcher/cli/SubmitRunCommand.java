@@ -17,30 +17,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.remote.RemoteCluster;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Stage a run (or many) on a running cluster and print its id (one per line).",
             "Requirements come from tags starting with 'dask:', e.g. --tag 'dask:gpu=1 foo=2'; several tags merge.",
             "Put '--' before the command so its own options are not read as hpc-dask's."})
-final class SubmitRunCommand implements Callable<Integer> {
+final class SubmitRunCommand extends ClusterClientCommand {
     /** Sends of one submission whose answer is lost (timeout, broken connection) before giving up with exit 3. */
     static final int SEND_ATTEMPTS = 3;
     static final Duration RESEND_PAUSE = Duration.ofSeconds(1);
-
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ClusterNameMixin cluster;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "a tag; 'dask:KEY=VAL ...' sets requirements (repeatable)")
     List<String> tags = new ArrayList<>();
@@ -64,27 +54,22 @@ final class SubmitRunCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments")
     List<String> command;
 
-    private final CliContext context;
-
     SubmitRunCommand(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     @Override
-    public Integer call() {
-        ClusterDir dir = cluster.resolve(context);
-        List<RunRequest> requests = requests(RemoteCluster.read(dir.path()).orElse(null));
-        RunningCluster running = RunningCluster.require(dir);
+    int doCall() {
+        List<RunRequest> requests = requests(RemoteCluster.read(dir().path()).orElse(null));
         // one id for this submission, sent again with every resend: the scheduler stages it once whatever happens
         String requestId = UUID.randomUUID().toString();
-        PrintWriter retries = spec.commandLine().getErr();
-        StageResult result = running.call(c -> c.stageRetrying(requestId, requests, SEND_ATTEMPTS, RESEND_PAUSE, e -> {
-            retries.println("hpc-dask: warning: " + e.getMessage() + "; sending the submission again (request "
+        PrintWriter err = err();
+        StageResult result = call(c -> c.stageRetrying(requestId, requests, SEND_ATTEMPTS, RESEND_PAUSE, e -> {
+            err.println("hpc-dask: warning: " + e.getMessage() + "; sending the submission again (request "
                     + requestId + ": its runs are staged once however often it is sent)");
-            retries.flush();
+            err.flush();
         }));
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
         for (String warning : new LinkedHashSet<>(result.warnings())) {
             err.println("hpc-dask: warning: " + Printable.escape(warning));
         }
@@ -96,7 +81,7 @@ final class SubmitRunCommand implements Callable<Integer> {
         if (!await) {
             return ExitCodes.OK;
         }
-        return new RunWaiter(running, out, err).await(result.ids());
+        return new RunWaiter(running(), out, err).await(result.ids());
     }
 
     /** @param remote the login node's side of the cluster when its server runs there, else null */
