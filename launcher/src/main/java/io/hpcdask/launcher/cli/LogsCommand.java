@@ -40,12 +40,11 @@ final class LogsCommand extends ClusterClientCommand {
             }
             return ExitCodes.OK;
         }
-        RunningCluster c = running();
-        String runId = id != null ? id : latest(c.call(s -> s.runPage(null, 1)).runs(), dir);
+        String runId = id != null ? id : latest(call(s -> s.runPage(null, 1)).runs(), dir);
         if (id != null) {
-            c.call(s -> s.run(runId)); // an unknown id fails here with the scheduler's words
+            call(s -> s.run(runId)); // an unknown id fails here with the scheduler's words
         }
-        RunWaiter waiter = new RunWaiter(c, out, err());
+        RunWaiter waiter = new RunWaiter(running(), out, err());
         if (follow) {
             return waiter.follow(runId);
         }
