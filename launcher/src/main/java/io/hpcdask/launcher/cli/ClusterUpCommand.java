@@ -5,7 +5,6 @@ import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.LocalWorkerSpec;
 import io.hpcdask.launcher.cluster.ServerProcess;
 import io.hpcdask.launcher.cluster.ClusterSpec;
-import io.hpcdask.launcher.batch.SystemChoice;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.remote.LoginNode;

@@ -3,7 +3,7 @@ package io.hpcdask.launcher.cli;
 import io.hpcdask.launcher.batch.BatchSystem;
 import io.hpcdask.launcher.batch.BatchSystems;
 import io.hpcdask.launcher.batch.JobSubmission;
-import io.hpcdask.launcher.script.ShellQuote;
+import io.hpcdask.launcher.shell.ShellQuote;
 import io.hpcdask.launcher.ssh.CommandResult;
 import io.hpcdask.launcher.ssh.HostKeyException;
 import io.hpcdask.launcher.ssh.LocalShell;

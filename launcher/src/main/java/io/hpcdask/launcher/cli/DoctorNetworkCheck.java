@@ -7,7 +7,7 @@ import io.hpcdask.launcher.batch.JobSubmission;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.script.JobScriptRenderer;
-import io.hpcdask.launcher.script.ShellQuote;
+import io.hpcdask.launcher.shell.ShellQuote;
 import io.hpcdask.launcher.ssh.CommandResult;
 import io.hpcdask.launcher.ssh.RemoteCommand;
 import io.hpcdask.launcher.ssh.RemoteShell;
