@@ -205,6 +205,18 @@ public final class PbsBatchSystem implements BatchSystem {
         return "held job " + id + " accepted, then deleted";
     }
 
+    /**
+     * The files a job writes when {@code -o} or {@code -e} names a directory, as shell words: OpenPBS names them
+     * {@code DIR/N.server.OU} and {@code .ER}; Torque {@code DIR/JOBNAME.oN} and {@code .eN}.
+     *
+     * @param letter {@code o} for stdout, {@code e} for stderr
+     */
+    public static String filesInDirectory(String directory, String jobId, String letter) {
+        String number = jobId.replaceAll("^(\\d+).*$", "$1");
+        return ShellQuote.quote(directory + jobId + (letter.equals("o") ? ".OU" : ".ER")) + " "
+                + ShellQuote.quote(directory) + "*." + letter + number + "*";
+    }
+
     // What qsub, qstat and qdel print.
 
     /** PBS Pro's code for a job the MoM killed for exceeding its walltime. */

@@ -192,6 +192,23 @@ class PbsBatchSystemTest {
                 .isInstanceOf(CommandFailedException.class).hasMessageStartingWith("qstat -F json printed something that is not JSON");
     }
 
+    /** With -o and -e naming a directory (18-: #PBS -o /home/pbsuser/jobs/logs/) OpenPBS wrote logs/41.vm.OU and .ER (48-). */
+    @Test
+    void theFilesOfAJobWhoseOutputGoesToADirectory() {
+        assertThat(capture("18-qsub-hpc-dask-style-header.out")).isEqualTo("41.vm\n");
+        assertThat(capture("48-ls-output-files.out")).contains(" 41.vm.OU\n", " 41.vm.ER\n");
+        String out = PbsBatchSystem.filesInDirectory("/home/pbsuser/jobs/logs/", "41.vm", "o");
+        String err = PbsBatchSystem.filesInDirectory("/home/pbsuser/jobs/logs/", "41.vm", "e");
+        assertThat(out.split(" ")).anySatisfy(glob -> assertThat(matches(glob, "/home/pbsuser/jobs/logs/41.vm.OU")).isTrue());
+        assertThat(err.split(" ")).anySatisfy(glob -> assertThat(matches(glob, "/home/pbsuser/jobs/logs/41.vm.ER")).isTrue());
+        // Torque's documented naming, JOBNAME.oN, is still looked for
+        assertThat(out.split(" ")).anySatisfy(glob -> assertThat(matches(glob, "/home/pbsuser/jobs/logs/dask-worker.o41")).isTrue());
+    }
+
+    private static boolean matches(String glob, String path) {
+        return java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(java.nio.file.Path.of(path));
+    }
+
     @Test
     void flavourFromQstatVersion() {
         assertThat(PbsBatchSystem.Flavor.of(capture("01-qstat-version.out"))).isEqualTo(PbsBatchSystem.Flavor.PRO);
