@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.batch;
 
-import io.hpcdask.launcher.cli.BadInputException;
+import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.launcher.ssh.RemoteShell;
 import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Walltime;

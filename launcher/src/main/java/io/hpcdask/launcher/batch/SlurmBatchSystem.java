@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.batch;
 
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 import io.hpcdask.launcher.shell.ShellQuote;
 import io.hpcdask.launcher.ssh.CommandResult;
 import io.hpcdask.launcher.ssh.RemoteCommand;

@@ -3,8 +3,8 @@ package io.hpcdask.launcher.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hpcdask.launcher.cli.BadInputException;
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.BadInputException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Walltime;
 import java.util.Arrays;

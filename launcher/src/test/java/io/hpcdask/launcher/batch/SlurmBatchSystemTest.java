@@ -3,12 +3,12 @@ package io.hpcdask.launcher.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import io.hpcdask.launcher.cli.BadInputException;
+import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Walltime;
 import org.junit.jupiter.api.Test;
