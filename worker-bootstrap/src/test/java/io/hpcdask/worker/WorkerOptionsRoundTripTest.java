@@ -45,7 +45,7 @@ class WorkerOptionsRoundTripTest {
         assertThat(o.name()).isEqualTo("dask-cpu_1.2@n+[3]");
         assertThat(o.cores()).isEqualTo(32);
         assertThat(o.memory().bytes()).isEqualTo(1536L << 20);
-        assertThat(o.resources().amounts()).containsExactlyEntriesOf(java.util.Map.of("gpu", 1L, "foo_bar.x-y", 5L));
+        assertThat(o.resources().amounts()).isEqualTo(java.util.Map.of("gpu", 1L, "foo_bar.x-y", 5L));
         assertThat(o.slots()).isEqualTo(6);
         assertThat(o.lifetime().seconds()).isEqualTo(36 * 3600);
         assertThat(o.deathTimeoutSeconds()).isEqualTo(120);
