@@ -3,7 +3,7 @@ package io.hpcdask.server.loop;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.server.core.SchedulerCore;
 import io.hpcdask.server.core.WorkerSpec;
-import io.hpcdask.server.provision.WorkerObserver;
+import io.hpcdask.server.scaling.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
 import io.hpcdask.server.transport.WorkerConnection;
 import io.hpcdask.server.transport.WorkerListener;

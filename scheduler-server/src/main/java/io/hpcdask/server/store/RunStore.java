@@ -3,7 +3,7 @@ package io.hpcdask.server.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.protocol.InvalidValueException;
-import io.hpcdask.server.PrivateFiles;
+import io.hpcdask.server.files.PrivateFiles;
 import io.hpcdask.server.core.Assignment;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.StateChange;
