@@ -97,7 +97,7 @@ public final class WorkerOptions {
     static WorkerOptions parse(String[] args) throws UsageException {
         GivenArgs given = GivenArgs.read(args);
         String scheduler = given.required(SCHEDULER, "HOST:PORT, e.g. login1:8786");
-        HostPort.parse(SCHEDULER.toString(), scheduler);
+        HostPort.parse(SCHEDULER.toString(), scheduler); // a bad address is bad input now, not a failed connect later
         String tokenFile = given.required(TOKEN_FILE, "a path to the file holding the cluster token");
         String name = given.required(NAME, "a worker name, e.g. worker-1");
         if (!name.matches("[A-Za-z0-9_.@+\\[\\]-]+")) {
@@ -108,7 +108,7 @@ public final class WorkerOptions {
         b.slots(whole(given.number(SLOTS, "a whole number of slots >= 1", 1, 1 << 20)));
         b.memory(given.value(MEMORY, Memory::parse));
         Resources resources = given.value(RESOURCES, Resources::parse);
-        for (WorkerFlag reserved : new WorkerFlag[] {CORES, MEMORY}) {
+        for (WorkerFlag reserved : new WorkerFlag[] {CORES, MEMORY}) { // resources the worker offers by their own flags
             String resource = reserved.toString().substring(2);
             if (resources != null && resources.has(resource)) {
                 throw new UsageException(RESOURCES + ": '" + resource + "' is set with " + reserved + ", not here; expected "
