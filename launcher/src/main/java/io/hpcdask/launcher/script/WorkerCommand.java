@@ -2,6 +2,7 @@ package io.hpcdask.launcher.script;
 
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
+import io.hpcdask.launcher.shell.ShellQuote;
 import io.hpcdask.worker.WorkerOptions;
 import java.util.List;
 
