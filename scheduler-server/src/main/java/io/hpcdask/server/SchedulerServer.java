@@ -517,7 +517,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
 
             @Override
-            public void stop(String worker) {
+            public void drainIdle(String worker) {
                 SchedulerServer.this.drain(worker, "scaled down");
             }
         };
