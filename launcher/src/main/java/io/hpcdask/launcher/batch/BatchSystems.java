@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.batch;
 
-import io.hpcdask.launcher.cli.BadInputException;
+import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.launcher.ssh.RemoteShell;
 import java.nio.file.Path;
 import java.util.List;

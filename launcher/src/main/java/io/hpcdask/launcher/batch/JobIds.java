@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.batch;
 
-import io.hpcdask.launcher.cli.BadInputException;
+import io.hpcdask.launcher.failure.BadInputException;
 import java.util.Collection;
 import java.util.regex.Pattern;
 

@@ -39,7 +39,7 @@ public final class LocalBatchSystem implements BatchSystem {
     @Override
     public SubmittedJobs submit(JobSubmission submission) {
         try {
-            io.hpcdask.server.PrivateFiles.createDirectories(jobsDir);
+            io.hpcdask.server.files.PrivateFiles.createDirectories(jobsDir);
             Path script = jobsDir.resolve("job-" + UUID.randomUUID() + ".sh");
             Files.writeString(Files.createFile(script, PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------"))), submission.script());
@@ -51,7 +51,7 @@ public final class LocalBatchSystem implements BatchSystem {
                     pb.environment().put(TASK_ID_VARIABLE, String.valueOf(i));
                 }
                 Path log = jobsDir.resolve(script.getFileName() + (submission.arraySize() > 1 ? "." + i : "") + ".log");
-                io.hpcdask.server.PrivateFiles.createFile(log);
+                io.hpcdask.server.files.PrivateFiles.createFile(log);
                 pb.redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
                 pids.add(String.valueOf(pb.start().pid()));
             }
@@ -113,7 +113,7 @@ public final class LocalBatchSystem implements BatchSystem {
                 continue;
             }
             try {
-                io.hpcdask.server.PrivateFiles.createFile(jobsDir.resolve(id + ".cancelled"));
+                io.hpcdask.server.files.PrivateFiles.createFile(jobsDir.resolve(id + ".cancelled"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

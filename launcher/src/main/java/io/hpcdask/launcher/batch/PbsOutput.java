@@ -2,7 +2,7 @@ package io.hpcdask.launcher.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.batch;
 
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

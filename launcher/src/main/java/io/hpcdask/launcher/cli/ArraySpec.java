@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.protocol.Printable;
 import java.io.PrintWriter;
 import java.util.HashSet;

@@ -1,11 +1,12 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.ClusterStatus;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import io.hpcdask.server.api.ScalingView;
-import io.hpcdask.server.provision.Autoscaler;
+import io.hpcdask.server.scaling.Autoscaler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

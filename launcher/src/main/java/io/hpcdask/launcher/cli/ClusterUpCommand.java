@@ -1,9 +1,12 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.BadInputException;
+import io.hpcdask.launcher.failure.CommandFailedException;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.launcher.cluster.AccessInfo;
 import io.hpcdask.launcher.cluster.ClusterDir;
-import io.hpcdask.launcher.cluster.LocalWorkerSpec;
-import io.hpcdask.launcher.cluster.ServerProcess;
+import io.hpcdask.launcher.server.LocalWorkerSpec;
+import io.hpcdask.launcher.server.ServerProcess;
 import io.hpcdask.launcher.cluster.ClusterSpec;
 import io.hpcdask.launcher.batch.SystemChoice;
 import io.hpcdask.launcher.config.ConfigKeys;

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.launcher.batch.BatchSystem;
 import io.hpcdask.launcher.batch.BatchSystems;
 import io.hpcdask.launcher.batch.JobSubmission;

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.BadInputException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.BadInputException;
+import io.hpcdask.launcher.failure.CommandFailedException;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.launcher.config.ConfigException;
 import io.hpcdask.protocol.InvalidValueException;
 import picocli.CommandLine;

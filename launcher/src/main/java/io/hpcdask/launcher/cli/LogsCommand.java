@@ -1,5 +1,7 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.CommandFailedException;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.server.api.RunView;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.CommandFailedException;
 import io.hpcdask.server.api.RunFollow;
 import io.hpcdask.server.api.RunLogChunk;
 import io.hpcdask.server.api.RunsProgress;

@@ -1,5 +1,8 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.BadInputException;
+import io.hpcdask.launcher.failure.CommandFailedException;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.launcher.cluster.AccessInfo;
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.remote.LoginNode;

@@ -1,5 +1,7 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.BadInputException;
+import io.hpcdask.launcher.failure.ExitCodes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hpcdask.launcher.cluster.ClusterDir;

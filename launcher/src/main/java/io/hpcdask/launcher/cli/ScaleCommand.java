@@ -1,12 +1,15 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.BadInputException;
+import io.hpcdask.launcher.failure.CommandFailedException;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.ScaleRequest;
 import io.hpcdask.server.api.ScaleResult;
 import io.hpcdask.server.api.ScalingView;
 import io.hpcdask.server.api.ScalingWait;
-import io.hpcdask.server.provision.Autoscaler;
-import io.hpcdask.server.provision.JobState;
+import io.hpcdask.server.scaling.Autoscaler;
+import io.hpcdask.server.scaling.JobState;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

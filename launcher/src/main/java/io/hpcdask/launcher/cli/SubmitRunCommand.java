@@ -1,5 +1,7 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.BadInputException;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.protocol.Printable;
 import io.hpcdask.protocol.ShellLine;
 import io.hpcdask.server.api.RunRequest;

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.server.api.WorkerView;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,7 +1,8 @@
 package io.hpcdask.launcher.cluster;
 
+import io.hpcdask.launcher.server.ServerMain;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpcdask.server.PrivateFiles;
+import io.hpcdask.server.files.PrivateFiles;
 import io.hpcdask.server.api.SchedulerClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ public record AccessInfo(String name, String host, int apiPort, int workerPort, 
                 .map(h -> h.info().commandLine().map(c -> c.contains(SERVER_MAIN)).orElse(true)).orElse(false);
     }
 
-    private static final String SERVER_MAIN = "io.hpcdask.launcher.cluster.ServerMain";
+    private static final String SERVER_MAIN = "io.hpcdask.launcher.server.ServerMain";
 
     /** The address workers dial. */
     public String workerAddress() {

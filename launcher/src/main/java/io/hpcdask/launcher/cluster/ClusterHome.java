@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.cluster;
 
-import io.hpcdask.server.PrivateFiles;
+import io.hpcdask.server.files.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -77,7 +77,7 @@ public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, S
     }
 
     public void write(Path file) throws IOException {
-        io.hpcdask.server.PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(this));
+        io.hpcdask.server.files.PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(this));
     }
 
     public static ClusterSpec read(Path file) throws IOException {

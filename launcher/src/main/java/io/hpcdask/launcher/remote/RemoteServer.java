@@ -22,7 +22,7 @@ import java.util.Optional;
  * started it may sleep or go away.
  */
 public final class RemoteServer {
-    static final String SERVER_MAIN = "io.hpcdask.launcher.cluster.ServerMain";
+    static final String SERVER_MAIN = "io.hpcdask.launcher.server.ServerMain";
     private static final long START_TIMEOUT_SECONDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.ssh;
 
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 import java.time.Duration;
 
 /** A command that did not finish within its timeout; it was abandoned (its channel or process closed). */

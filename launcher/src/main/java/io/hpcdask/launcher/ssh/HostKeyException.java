@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.ssh;
 
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 
 /** A connection refused because the server's host key is unknown or has changed. */
 public class HostKeyException extends CommandFailedException {

@@ -74,10 +74,10 @@ final class HostKeyGuard implements HostKeyRepository {
         try {
             Path dir = knownHostsFile.toAbsolutePath().getParent();
             if (dir != null) {
-                io.hpcdask.server.PrivateFiles.createDirectories(dir);
+                io.hpcdask.server.files.PrivateFiles.createDirectories(dir);
             }
             if (!Files.exists(knownHostsFile)) {
-                io.hpcdask.server.PrivateFiles.createFile(knownHostsFile);
+                io.hpcdask.server.files.PrivateFiles.createFile(knownHostsFile);
             }
             Files.writeString(knownHostsFile, line, StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);

@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.ssh;
 
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 
 /** A command that exited non-zero; the message shows the command, where it ran, its exit status and its output. */
 public class RemoteCommandException extends CommandFailedException {

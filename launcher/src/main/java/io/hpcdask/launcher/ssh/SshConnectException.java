@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.ssh;
 
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 
 /** The connection could not be opened or authenticated; the message says what to check. */
 public class SshConnectException extends CommandFailedException {
@@ -8,7 +8,7 @@ public class SshConnectException extends CommandFailedException {
     private final boolean authentication;
 
     SshConnectException(String message, boolean authentication, Throwable cause) {
-        super(message, io.hpcdask.launcher.cli.ExitCodes.FAILED, cause);
+        super(message, io.hpcdask.launcher.failure.ExitCodes.FAILED, cause);
         this.authentication = authentication;
     }
 

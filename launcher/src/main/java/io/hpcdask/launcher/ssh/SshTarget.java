@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.ssh;
 
-import io.hpcdask.launcher.cli.BadInputException;
+import io.hpcdask.launcher.failure.BadInputException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

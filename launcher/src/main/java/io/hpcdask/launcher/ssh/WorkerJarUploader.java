@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.ssh;
 
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.hpcdask.launcher.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hpcdask.launcher.cli.CommandFailedException;
+import io.hpcdask.launcher.failure.CommandFailedException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

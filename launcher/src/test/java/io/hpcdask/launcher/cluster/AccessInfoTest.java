@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cluster;
 
+import io.hpcdask.launcher.server.Tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

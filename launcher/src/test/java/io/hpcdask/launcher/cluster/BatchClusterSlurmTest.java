@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.cli.CliRun;
-import io.hpcdask.launcher.cli.ExitCodes;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.server.api.RunView;
 import java.nio.file.Path;
 import java.time.Duration;

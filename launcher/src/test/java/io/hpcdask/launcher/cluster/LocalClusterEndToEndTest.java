@@ -1,10 +1,13 @@
 package io.hpcdask.launcher.cluster;
 
+import io.hpcdask.launcher.server.Tokens;
+import io.hpcdask.launcher.server.LocalWorkers;
+import io.hpcdask.launcher.server.WorkerJar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpcdask.launcher.cli.CliInHome;
 import io.hpcdask.launcher.cli.CliRun;
-import io.hpcdask.launcher.cli.ExitCodes;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.server.api.RunView;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cluster;
 
+import io.hpcdask.launcher.server.ClusterIdentity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpcdask.server.api.RunView;
@@ -159,7 +160,7 @@ class OneLiveCopyTest {
         assertThat(Files.readString(clusters.dir("crash").workerTokenFile())).as("the workers' token is the cluster's")
                 .isEqualTo(workerTokenBefore);
         assertThat(Files.getPosixFilePermissions(ClusterIdentity.portFile(clusters.dir("crash"))))
-                .isEqualTo(io.hpcdask.server.PrivateFiles.FILE);
+                .isEqualTo(io.hpcdask.server.files.PrivateFiles.FILE);
 
         List<RunView> ended = clusters.awaitEnded("crash", ids, LONG);
         assertThat(ended).extracting(RunView::state).containsOnly("completed");

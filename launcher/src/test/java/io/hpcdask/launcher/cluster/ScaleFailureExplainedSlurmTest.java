@@ -3,7 +3,7 @@ package io.hpcdask.launcher.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpcdask.launcher.cli.CliRun;
-import io.hpcdask.launcher.cli.ExitCodes;
+import io.hpcdask.launcher.failure.ExitCodes;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;

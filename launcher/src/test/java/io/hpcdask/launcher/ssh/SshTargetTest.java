@@ -4,7 +4,7 @@ import io.hpcdask.launcher.script.ShellQuote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hpcdask.launcher.cli.BadInputException;
+import io.hpcdask.launcher.failure.BadInputException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

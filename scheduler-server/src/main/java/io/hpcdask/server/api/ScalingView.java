@@ -1,7 +1,7 @@
 package io.hpcdask.server.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import io.hpcdask.server.provision.Autoscaler;
+import io.hpcdask.server.scaling.Autoscaler;
 import java.util.List;
 
 /**

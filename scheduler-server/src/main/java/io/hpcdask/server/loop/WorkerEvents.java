@@ -5,7 +5,7 @@ import io.hpcdask.server.core.SchedulerCore;
 import io.hpcdask.server.core.WorkerSpec;
 import io.hpcdask.server.ids.RunId;
 import io.hpcdask.server.ids.WorkerId;
-import io.hpcdask.server.provision.WorkerObserver;
+import io.hpcdask.server.scaling.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
 import io.hpcdask.server.transport.WorkerConnection;
 import io.hpcdask.server.transport.WorkerListener;

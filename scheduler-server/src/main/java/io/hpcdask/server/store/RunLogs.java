@@ -1,6 +1,6 @@
 package io.hpcdask.server.store;
 
-import io.hpcdask.server.PrivateFiles;
+import io.hpcdask.server.files.PrivateFiles;
 import io.hpcdask.server.ids.RunId;
 import io.hpcdask.server.ids.WorkerId;
 import java.io.IOException;

@@ -3,8 +3,8 @@ package io.hpcdask.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpcdask.server.provision.Autoscaler;
-import io.hpcdask.server.provision.JobState;
+import io.hpcdask.server.scaling.Autoscaler;
+import io.hpcdask.server.scaling.JobState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,181 @@
+package io.hpcdask.launcher.server;
+
+import io.hpcdask.launcher.cluster.AccessInfo;
+import io.hpcdask.launcher.cluster.ClusterDir;
+import io.hpcdask.launcher.cluster.ClusterSpec;
+import io.hpcdask.launcher.scaling.BatchScaling;
+import io.hpcdask.server.SchedulerServer;
+import io.hpcdask.server.ServerConfig;
+import io.hpcdask.server.ServerStatus;
+import io.hpcdask.server.api.ApiServer;
+import io.hpcdask.server.api.ClusterControl;
+import io.hpcdask.server.api.ClusterStatus;
+import io.hpcdask.server.api.RunView;
+import io.hpcdask.server.api.ScaleRequest;
+import io.hpcdask.server.api.ScaleResult;
+import io.hpcdask.server.api.ScalingView;
+import io.hpcdask.server.transport.WorkerTransport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One cluster's server side, wired together: scheduler, worker transport, client API, and its workers: local
+ * processes, or batch jobs scaled through {@link BatchScaling}. Started
+ * in that order; the access file is written last, so a client that finds it can talk to the cluster.
+ */
+final class ClusterServer implements ClusterControl {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterServer.class);
+    private static final String HOST = "127.0.0.1";
+    private static final String HOST_NAME = hostName();
+
+    private final ClusterDir dir;
+    private final LocalWorkerSpec spec;
+    private final ClusterSpec batch;
+    private BatchScaling scaling;
+    private final LocalWorkers workers;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long startedAt = System.currentTimeMillis();
+    private SchedulerServer scheduler;
+    private WorkerTransport transport;
+    private ApiServer api;
+    private boolean stopping;
+
+    /** @param batch the cluster's batch system and profiles, or null for local workers only */
+    ClusterServer(ClusterDir dir, LocalWorkerSpec spec, ClusterSpec batch) {
+        this.dir = dir;
+        this.spec = spec;
+        this.batch = batch;
+        this.workers = new LocalWorkers(dir);
+    }
+
+    synchronized void start() throws IOException {
+        // token and worker port are the cluster's for its life: workers that outlived a crashed server re-register
+        int survivors = workers.adoptLeftovers();
+        String token = ClusterIdentity.token(dir);
+        byte[] tokenBytes = token.getBytes(StandardCharsets.UTF_8);
+        String apiToken = Tokens.newToken(); // the client API's own credential: workers never hold it
+        long leaseMillis = spec.leaseSeconds() * 1000;
+        ServerConfig defaults = ServerConfig.defaults(dir.path(), spec.resources().amounts());
+        scheduler = SchedulerServer.start(new ServerConfig(dir.path(), defaults.declaredResources(), defaults.tickMillis(),
+                defaults.reconnectGraceMillis(), Math.max(defaults.restoreGraceMillis(),
+                leaseMillis + io.hpcdask.server.core.CoreConfig.DEFAULT_LEASE_MARGIN_MILLIS), defaults.maxAttempts(),
+                defaults.starvationPasses()));
+        String configured = batch == null ? null : BatchScaling.configuredAddress(dir, batch);
+        // Batch workers dial in from compute nodes: the transport listens on the address they dial, not on every interface.
+        String dialHost = batch == null ? null : BatchScaling.dialHost(dir, batch);
+        String bindHost = batch == null ? HOST : BatchScaling.bindHost(dialHost);
+        int port = configured == null ? ClusterIdentity.port(dir).orElse(0)
+                : Integer.parseInt(configured.substring(configured.lastIndexOf(':') + 1));
+        long heartbeatMillis = spec.heartbeatSeconds() * 1000;
+        try {
+            transport = new WorkerTransport(bindHost, port, tokenBytes, heartbeatMillis, scheduler.workerListener()).start();
+        } catch (IOException e) {
+            if (configured != null || port == 0) {
+                throw e;
+            }
+            LOG.warn("The cluster's worker port {} is taken; listening on a new one (workers of the earlier server"
+                    + " cannot find this one)", port);
+            transport = new WorkerTransport(bindHost, 0, tokenBytes, heartbeatMillis, scheduler.workerListener()).start();
+        }
+        ClusterIdentity.savePort(dir, transport.port());
+        if (batch != null) {
+            scaling = BatchScaling.start(dir, batch, scheduler, dialHost, transport.port(), tokenBytes);
+        }
+        api = new ApiServer(scheduler, this, apiToken.getBytes(StandardCharsets.UTF_8), 0);
+        api.start();
+        if (spec.count() > 0) {
+            workers.start(spec, HOST + ":" + transport.port(), WorkerJar.locate(dir.libDir()),
+                    Math.max(0, spec.count() - survivors));
+        }
+        new AccessInfo(dir.name(), HOST, api.port(), transport.port(), apiToken, ProcessHandle.current().pid(), startedAt)
+                .write(dir.accessFile());
+        LOG.info("Cluster '{}' ready: workers connect to {}:{}, client API on {}:{}", dir.name(), HOST, transport.port(),
+                HOST, api.port());
+    }
+
+    @Override
+    public ClusterStatus status() {
+        Map<String, Long> counts = new TreeMap<>();
+        for (RunView r : scheduler.runs(null)) {
+            counts.merge(r.state(), 1L, Long::sum);
+        }
+        ServerStatus s = scheduler.status();
+        return new ClusterStatus(dir.name(), HOST, api.port(), transport.port(), ProcessHandle.current().pid(), startedAt,
+                s.workers(), counts, spec.resources().toString(), s.finished(), s.nothingToDo(),
+                scaling != null ? scaling.workerAddress() : HOST + ":" + transport.port(), HOST_NAME, scheduler.degraded());
+    }
+
+    @Override
+    public ScaleResult scale(ScaleRequest request) {
+        return scaling == null ? ClusterControl.super.scale(request) : scaling.scale(request);
+    }
+
+    @Override
+    public ScalingView scaling() {
+        return scaling == null ? ClusterControl.super.scaling() : scaling.view();
+    }
+
+    @Override
+    public String jobScript(String profile) {
+        return scaling == null ? ClusterControl.super.jobScript(profile) : scaling.jobScript(profile);
+    }
+
+    @Override
+    public void shutdown() {
+        Thread t = new Thread(this::stop, "cluster-shutdown");
+        t.start();
+    }
+
+    /**
+     * Workers first (the scheduler tells them to kill their runs and exit; local ones that linger get SIGTERM), then
+     * the scheduler, which keeps staged runs in the store. Safe to call more than once.
+     */
+    synchronized void stop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        LOG.info("Stopping cluster");
+        try {
+            if (api != null) {
+                api.close();
+            }
+            if (scheduler != null) {
+                scheduler.shutdown(true);
+            }
+            workers.stop(15);
+            if (scaling != null) {
+                LOG.info("Cancelling every batch job of the cluster");
+                scaling.cancelAll();
+                scaling.close();
+            }
+            if (transport != null) {
+                transport.close();
+            }
+            Files.deleteIfExists(dir.accessFile());
+        } catch (Exception e) {
+            LOG.warn("Error while stopping cluster '{}'", dir.name(), e);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** The kernel's host name (as `hostname` prints it), which needs no name service to answer. */
+    private static String hostName() {
+        try {
+            return Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+}

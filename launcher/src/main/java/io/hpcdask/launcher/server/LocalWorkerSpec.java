@@ -1,0 +1,19 @@
+package io.hpcdask.launcher.server;
+
+import io.hpcdask.protocol.Memory;
+import io.hpcdask.protocol.Resources;
+
+/**
+ * What each local worker offers; null fields are left to the worker's own defaults. {@code heartbeatSeconds} and
+ * {@code leaseSeconds} are the cluster's link timing (the lease reaches batch workers through their job script).
+ */
+public record LocalWorkerSpec(int count, Integer cores, Memory memory, Resources resources, Integer slots,
+                              long deathTimeoutSeconds, long heartbeatSeconds, long leaseSeconds) {
+    public static final long DEFAULT_HEARTBEAT_SECONDS = 10;
+    public static final long DEFAULT_LEASE_SECONDS = 40;
+
+    public LocalWorkerSpec(int count, Integer cores, Memory memory, Resources resources, Integer slots,
+                           long deathTimeoutSeconds) {
+        this(count, cores, memory, resources, slots, deathTimeoutSeconds, DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LEASE_SECONDS);
+    }
+}

@@ -1,0 +1,61 @@
+package io.hpcdask.launcher.server;
+
+import io.hpcdask.launcher.cluster.ClusterDir;
+import io.hpcdask.launcher.cluster.ClusterSpec;
+import io.hpcdask.protocol.Memory;
+import io.hpcdask.protocol.Resources;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The server process of a cluster: scheduler, worker transport and client API, and for a local cluster its workers.
+ * Started by {@code hpc-dask cluster up}; it writes the access file once it listens, and on SIGTERM or an API
+ * shutdown stops the workers, then the scheduler.
+ */
+@Command(name = "hpc-dask-server", mixinStandardHelpOptions = true)
+public final class ServerMain implements Callable<Integer> {
+    @Option(names = "--cluster-dir", required = true)
+    Path clusterDir;
+    @Option(names = "--name", required = true)
+    String name;
+    @Option(names = "--workers", defaultValue = "1")
+    int workers;
+    @Option(names = "--cores")
+    Integer cores;
+    @Option(names = "--memory")
+    String memory;
+    @Option(names = "--resources")
+    String resources;
+    @Option(names = "--slots")
+    Integer slots;
+    @Option(names = "--death-timeout", defaultValue = "60")
+    long deathTimeout;
+    @Option(names = "--heartbeat", defaultValue = "" + LocalWorkerSpec.DEFAULT_HEARTBEAT_SECONDS)
+    long heartbeat;
+    @Option(names = "--lease", defaultValue = "" + LocalWorkerSpec.DEFAULT_LEASE_SECONDS)
+    long lease;
+    @Option(names = "--foreground")
+    boolean foreground;
+    @Option(names = "--spec", description = "the cluster's batch system and profiles (cluster.json)")
+    Path spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ServerMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ClusterDir dir = new ClusterDir(name, clusterDir).create();
+        ServerLogging.configure(dir.serverLog(), foreground);
+        LocalWorkerSpec workerSpec = new LocalWorkerSpec(workers, cores, memory == null ? null : Memory.parse(memory),
+                Resources.parse(resources), slots, deathTimeout, heartbeat, lease);
+        ClusterServer server = new ClusterServer(dir, workerSpec, this.spec == null ? null : ClusterSpec.read(this.spec));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cluster-shutdown"));
+        server.start();
+        server.awaitStopped();
+        return 0;
+    }
+}
