@@ -11,15 +11,6 @@ public record WorkerId(String name) {
     /** Names end up in logs and tables. */
     public static final int MAX_CHARS = 255;
 
-    public WorkerId {
-        Objects.requireNonNull(name, "worker name");
-    }
-
-    @JsonCreator
-    public static WorkerId of(String name) {
-        return new WorkerId(name);
-    }
-
     /**
      * A name a worker gave in its handshake: not blank, at most {@link #MAX_CHARS} characters, none of them control
      * characters, so that even a peer holding the token cannot forge log lines with one.
@@ -33,6 +24,12 @@ public record WorkerId(String name) {
                     + " characters, none of them control characters");
         }
         return new WorkerId(name);
+    }
+
+    /** A name the scheduler already knows (a connected worker's, or one from its own store). */
+    @JsonCreator
+    public static WorkerId of(String name) {
+        return new WorkerId(Objects.requireNonNull(name, "worker name"));
     }
 
     @JsonValue
