@@ -12,7 +12,9 @@ import java.util.Map;
  * stdout (the job's output file, which doctor reads); exit 0 when reached, 1 when not, 2 on bad arguments.
  */
 final class Probe {
-    static final String USAGE = "usage: hpc-dask-worker --probe HOST:PORT [--timeout SECONDS]";
+    /** The flag that asks for a probe rather than a worker. */
+    static final String FLAG = "--probe";
+    static final String USAGE = "usage: hpc-dask-worker " + FLAG + " HOST:PORT [--timeout SECONDS]";
     static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** Every line starts so, so doctor finds it among whatever else the job's prologue prints. */
     static final String PREFIX = "hpc-dask probe: ";
@@ -21,30 +23,31 @@ final class Probe {
     }
 
     static boolean wanted(String[] args) {
-        return args.length > 0 && (args[0].equals("--probe") || args[0].startsWith("--probe=") || args[0].equals("probe"));
+        return args.length > 0 && (args[0].equals(FLAG) || args[0].startsWith(FLAG + "=") || args[0].equals("probe"));
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        WorkerArgs.HostPort target;
+        HostPort target;
         int timeoutMillis = CONNECT_TIMEOUT_MILLIS;
         try {
             String address = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
-                if (a.startsWith("--probe=")) {
-                    address = a.substring("--probe=".length());
-                } else if ((a.equals("--probe") || a.equals("probe")) && i + 1 < args.length && address == null) {
+                if (a.startsWith(FLAG + "=")) {
+                    address = a.substring(FLAG.length() + 1);
+                } else if ((a.equals(FLAG) || a.equals("probe")) && i + 1 < args.length && address == null) {
                     address = args[++i];
                 } else if (a.equals("--timeout") && i + 1 < args.length) {
-                    timeoutMillis = seconds(args[++i]) * 1000;
+                    timeoutMillis = (int) GivenArgs.number(args[++i], "--timeout", "a whole number of seconds from 1 to 3600", 1,
+                            3600) * 1000;
                 } else {
                     throw new UsageException("unknown argument '" + a + "'; " + USAGE);
                 }
             }
             if (address == null) {
-                throw new UsageException("--probe: missing HOST:PORT; " + USAGE);
+                throw new UsageException(FLAG + ": missing HOST:PORT; " + USAGE);
             }
-            target = WorkerArgs.hostPort("--probe", address);
+            target = HostPort.parse(FLAG, address);
         } catch (UsageException e) {
             err.println("hpc-dask-worker: " + e.getMessage());
             return WorkerMain.EXIT_BAD_INPUT;
@@ -65,17 +68,5 @@ final class Probe {
         } finally {
             out.flush();
         }
-    }
-
-    private static int seconds(String text) throws UsageException {
-        try {
-            int s = Integer.parseInt(text.trim());
-            if (s >= 1 && s <= 3600) {
-                return s;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("--timeout: '" + text + "' is not a whole number of seconds from 1 to 3600");
     }
 }

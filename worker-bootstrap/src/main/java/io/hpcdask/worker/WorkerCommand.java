@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The argv that starts a worker, for launchers that start workers as local processes or write them into job
- * scripts. The token travels in its file only; nothing secret is ever on this command line.
+ * The command that starts a worker, for launchers that start workers as local processes or write them into job
+ * scripts: how java starts the worker, then the {@link WorkerOptions}. The token travels in its file only; nothing
+ * secret is ever on this command line.
  */
 public final class WorkerCommand {
     /**
@@ -18,15 +19,23 @@ public final class WorkerCommand {
             "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-Xss256k", "-XX:-UsePerfData");
 
     private final List<String> launch;
-    private final List<String> args = new ArrayList<>();
 
     private WorkerCommand(List<String> launch) {
         this.launch = launch;
     }
 
-    /** {@code java -jar JAR}, for the shaded worker jar. */
-    public static WorkerCommand forJar(String javaExecutable, Path workerJar) {
-        return new WorkerCommand(List.of(javaExecutable, "-jar", workerJar.toString()));
+    /**
+     * {@code java JVM_OPTIONS [extra] -jar JAR}, for the shaded worker jar on a node or in a local cluster;
+     * {@code extraJvmOptions} come after the worker's own (e.g. a class-data archive).
+     */
+    public static WorkerCommand forJar(String javaExecutable, String workerJar, List<String> extraJvmOptions) {
+        List<String> launch = new ArrayList<>();
+        launch.add(javaExecutable);
+        launch.addAll(JVM_OPTIONS);
+        launch.addAll(extraJvmOptions);
+        launch.add("-jar");
+        launch.add(workerJar);
+        return new WorkerCommand(List.copyOf(launch));
     }
 
     /** {@code java -cp CLASSPATH io.hpcdask.worker.WorkerMain}, for a classpath that holds worker-bootstrap. */
@@ -34,69 +43,27 @@ public final class WorkerCommand {
         return new WorkerCommand(List.of(javaExecutable, "-cp", classpath, WorkerMain.class.getName()));
     }
 
-    /** The running JVM's own java and classpath: what a local cluster started from this JVM uses. */
+    /** The running JVM's own java and classpath: what a worker started from this JVM (a test's) uses. */
     public static WorkerCommand forCurrentJvm() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return forClasspath(java, System.getProperty("java.class.path"));
     }
 
-    public WorkerCommand scheduler(String host, int port) {
-        return option("--scheduler", (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+    /** {@code java -jar JAR --probe HOST:PORT}: the worker jar's one connect to the address, without a worker. */
+    public static List<String> probe(String javaExecutable, String workerJar, String address) {
+        return List.of(javaExecutable, "-jar", workerJar, Probe.FLAG, address);
     }
 
-    public WorkerCommand tokenFile(Path file) {
-        return option("--token-file", file.toString());
+    /** The argv for a process. */
+    public List<String> argv(WorkerOptions options) {
+        return words(options, WorkerOptions.Quoting.NONE);
     }
 
-    public WorkerCommand name(String name) {
-        return option("--name", name);
-    }
-
-    public WorkerCommand cores(int cores) {
-        return option("--cores", String.valueOf(cores));
-    }
-
-    /** In the forms {@link io.hpcdask.protocol.Memory} parses, e.g. {@code 8G}. */
-    public WorkerCommand memory(String memory) {
-        return option("--memory", memory);
-    }
-
-    /** Space-separated NAME=COUNT pairs, e.g. {@code gpu=2 foo=5}; passed as one argument. */
-    public WorkerCommand resources(String resources) {
-        return resources == null || resources.isBlank() ? this : option("--resources", resources);
-    }
-
-    public WorkerCommand slots(int slots) {
-        return option("--slots", String.valueOf(slots));
-    }
-
-    /** In the forms {@link io.hpcdask.protocol.Walltime} parses, e.g. {@code 00:30:00}. */
-    public WorkerCommand lifetime(String lifetime) {
-        return option("--lifetime", lifetime);
-    }
-
-    public WorkerCommand lifetimeGraceSeconds(long seconds) {
-        return option("--lifetime-grace", String.valueOf(seconds));
-    }
-
-    public WorkerCommand deathTimeoutSeconds(long seconds) {
-        return option("--death-timeout", String.valueOf(seconds));
-    }
-
-    public WorkerCommand localDirectory(Path dir) {
-        return option("--local-directory", dir.toString());
-    }
-
-    /** Any other option, e.g. for tests of argument checking. */
-    public WorkerCommand option(String option, String value) {
-        args.add(option);
-        args.add(value);
-        return this;
-    }
-
-    public List<String> argv() {
-        List<String> all = new ArrayList<>(launch);
-        all.addAll(args);
-        return all;
+    /** Every word of the command, each value made one word by {@code quoting}. */
+    public List<String> words(WorkerOptions options, WorkerOptions.Quoting quoting) {
+        List<String> words = new ArrayList<>();
+        launch.forEach(w -> words.add(quoting.literal(w)));
+        words.addAll(options.render(quoting));
+        return words;
     }
 }

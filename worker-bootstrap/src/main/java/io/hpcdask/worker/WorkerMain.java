@@ -40,14 +40,14 @@ public final class WorkerMain {
         if (Probe.wanted(args)) {
             return Probe.run(args, env, System.out, System.err);
         }
-        if (WorkerArgs.wantsHelp(args)) {
-            System.out.println(WorkerArgs.USAGE);
+        if (GivenArgs.wantsHelp(args)) {
+            System.out.println(WorkerFlag.USAGE);
             System.out.println("   or: " + Probe.USAGE.substring("usage: ".length()));
             return 0;
         }
         WorkerSpec spec;
         try {
-            WorkerOptions options = WorkerArgs.parse(args);
+            WorkerOptions options = WorkerOptions.parse(args);
             spec = WorkerSpec.resolve(options, env, GpuDetector.NVIDIA_GPUS, System.currentTimeMillis());
         } catch (UsageException e) {
             System.err.println("hpc-dask-worker: " + e.getMessage());

@@ -33,7 +33,8 @@ record WorkerSpec(String schedulerHost, int schedulerPort, String token, String 
         long grace = o.lifetimeGraceSeconds() * 1000;
         long drainAt = end == 0 ? 0 : Math.max(nowMillis, end - grace - stagger(NodeFacts.arrayIndex(env), grace));
         Path workDir = o.localDirectory() != null ? o.localDirectory().toAbsolutePath() : Path.of("").toAbsolutePath();
-        return new WorkerSpec(o.schedulerHost(), o.schedulerPort(), readToken(o.tokenFile()), name, NodeFacts.host(env),
+        HostPort scheduler = o.schedulerAddress();
+        return new WorkerSpec(scheduler.host(), scheduler.port(), readToken(o.tokenFile()), name, NodeFacts.host(env),
                 jobId, Collections.unmodifiableMap(resources), o.slots() > 0 ? o.slots() : cores, gpuIds, nowMillis, end, drainAt,
                 o.deathTimeoutSeconds() * 1000, workDir, o.leaseSeconds() * 1000);
     }

@@ -27,7 +27,7 @@ class WorkerSpecTest {
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
-        return WorkerSpec.resolve(WorkerArgs.parse(all), env, dir.resolve("no-driver"), 1_000_000);
+        return WorkerSpec.resolve(WorkerOptions.parse(all), env, dir.resolve("no-driver"), 1_000_000);
     }
 
     @Test

@@ -3,49 +3,57 @@ package io.hpcdask.launcher.script;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.shell.ShellQuote;
-import java.util.ArrayList;
+import io.hpcdask.worker.WorkerOptions;
 import java.util.List;
 
-/** The line in a job script that starts the worker. Every user value is shell-quoted; the token is only a file path. */
+/**
+ * The line in a job script that starts the worker, rendered by the worker's own {@link WorkerOptions} from the
+ * settings. Every user value is shell-quoted; the token is only a file path.
+ */
 public final class WorkerCommand {
+    /** Literal words in single quotes; the local directory in double quotes, so {@code $TMPDIR} expands on the node. */
+    private static final WorkerOptions.Quoting SHELL = new WorkerOptions.Quoting() {
+        @Override
+        public String literal(String value) {
+            return ShellQuote.quote(value);
+        }
+
+        @Override
+        public String expandingVariables(String value) {
+            return ShellQuote.quoteExpandingVariables(value);
+        }
+    };
+
     private WorkerCommand() {
     }
 
     public static String of(Settings s, WorkerEndpoint endpoint) {
-        List<String> words = new ArrayList<>();
-        words.add(ShellQuote.quote(s.string(ConfigKeys.JAVA).orElseThrow()));
-        words.addAll(io.hpcdask.worker.WorkerCommand.JVM_OPTIONS);
-        add(words, "-jar", endpoint.workerJar());
-        add(words, "--scheduler", s.string(ConfigKeys.SCHEDULER_ADDRESS).orElse(endpoint.schedulerAddress()));
-        add(words, "--token-file", endpoint.tokenFile());
-        add(words, "--name", s.string(ConfigKeys.JOB_NAME).orElseThrow());
-        s.cores().ifPresent(c -> add(words, "--cores", c.toString()));
-        s.memory().ifPresent(m -> add(words, "--memory", m.toString()));
-        if (!s.resources().isEmpty()) {
-            add(words, "--resources", s.resources().toString());
-        }
-        add(words, "--lifetime", s.walltime().toString());
-        add(words, "--death-timeout", Long.toString(s.deathTimeoutSeconds()));
-        add(words, "--lease", Long.toString(s.leaseSeconds()));
-        s.value(ConfigKeys.LIFETIME_GRACE, Long.class).ifPresent(g -> add(words, "--lifetime-grace", g.toString()));
-        s.string(ConfigKeys.LOCAL_DIRECTORY).ifPresent(d -> {
-            words.add("--local-directory");
-            words.add(ShellQuote.quoteExpandingVariables(d));
-        });
-        return String.join(" ", words);
+        WorkerOptions options = options(s, endpoint);
+        return String.join(" ", io.hpcdask.worker.WorkerCommand.forJar(java(s), endpoint.workerJar(), List.of())
+                .words(options, SHELL));
+    }
+
+    /** The worker's options these settings give, as the worker parses them on the node. */
+    static WorkerOptions options(Settings s, WorkerEndpoint endpoint) {
+        return WorkerOptions.builder(s.string(ConfigKeys.SCHEDULER_ADDRESS).orElse(endpoint.schedulerAddress()),
+                        endpoint.tokenFile(), s.string(ConfigKeys.JOB_NAME).orElseThrow())
+                .cores(s.cores().orElse(null))
+                .memory(s.memory().orElse(null))
+                .resources(s.resources())
+                .lifetime(s.walltime())
+                .deathTimeoutSeconds(s.deathTimeoutSeconds())
+                .leaseSeconds(s.leaseSeconds())
+                .lifetimeGraceSeconds(s.value(ConfigKeys.LIFETIME_GRACE, Long.class).orElse(null))
+                .localDirectory(s.string(ConfigKeys.LOCAL_DIRECTORY).orElse(null))
+                .build();
     }
 
     /** {@code java -jar JAR --probe HOST:PORT}: one connect to the address, its outcome as one line on stdout. */
     public static String probe(Settings s, String workerJar, String address) {
-        List<String> words = new ArrayList<>();
-        words.add(ShellQuote.quote(s.string(ConfigKeys.JAVA).orElseThrow()));
-        add(words, "-jar", workerJar);
-        add(words, "--probe", address);
-        return String.join(" ", words);
+        return ShellQuote.join(io.hpcdask.worker.WorkerCommand.probe(java(s), workerJar, address));
     }
 
-    private static void add(List<String> words, String flag, String value) {
-        words.add(flag);
-        words.add(ShellQuote.quote(value));
+    private static String java(Settings s) {
+        return s.string(ConfigKeys.JAVA).orElseThrow();
     }
 }

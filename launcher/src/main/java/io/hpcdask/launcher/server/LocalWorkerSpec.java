@@ -2,6 +2,8 @@ package io.hpcdask.launcher.server;
 
 import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Resources;
+import io.hpcdask.worker.WorkerOptions;
+import java.nio.file.Path;
 
 /**
  * What each local worker offers; null fields are left to the worker's own defaults. {@code heartbeatSeconds} and
@@ -15,5 +17,12 @@ public record LocalWorkerSpec(int count, Integer cores, Memory memory, Resources
     public LocalWorkerSpec(int count, Integer cores, Memory memory, Resources resources, Integer slots,
                            long deathTimeoutSeconds) {
         this(count, cores, memory, resources, slots, deathTimeoutSeconds, DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LEASE_SECONDS);
+    }
+
+    /** The options of one worker: it registers as {@code name} plus its job id, with the token in {@code tokenFile}. */
+    public WorkerOptions options(String schedulerAddress, Path tokenFile, String name) {
+        return WorkerOptions.builder(schedulerAddress, tokenFile.toString(), name).cores(cores).memory(memory)
+                .resources(resources).slots(slots).deathTimeoutSeconds(deathTimeoutSeconds).leaseSeconds(leaseSeconds)
+                .build();
     }
 }

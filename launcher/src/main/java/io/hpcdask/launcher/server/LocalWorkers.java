@@ -1,6 +1,7 @@
 package io.hpcdask.launcher.server;
 
 import io.hpcdask.launcher.cluster.ClusterDir;
+import io.hpcdask.worker.WorkerCommand;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,24 +87,8 @@ public final class LocalWorkers {
 
     static List<String> command(LocalWorkerSpec spec, String schedulerAddress, Path jar, Path tokenFile, String name,
                                 List<String> archiveOptions) {
-        List<String> cmd = new ArrayList<>(List.of(javaExecutable()));
-        cmd.addAll(io.hpcdask.worker.WorkerCommand.JVM_OPTIONS);
-        cmd.addAll(archiveOptions);
-        cmd.addAll(List.of("-jar", jar.toString(), "--scheduler", schedulerAddress, "--token-file", tokenFile.toString(), "--name", name,
-                "--death-timeout", Long.toString(spec.deathTimeoutSeconds()), "--lease", Long.toString(spec.leaseSeconds())));
-        if (spec.cores() != null) {
-            cmd.addAll(List.of("--cores", spec.cores().toString()));
-        }
-        if (spec.memory() != null) {
-            cmd.addAll(List.of("--memory", spec.memory().toString()));
-        }
-        if (spec.resources() != null && !spec.resources().isEmpty()) {
-            cmd.addAll(List.of("--resources", spec.resources().toString()));
-        }
-        if (spec.slots() != null) {
-            cmd.addAll(List.of("--slots", spec.slots().toString()));
-        }
-        return cmd;
+        return WorkerCommand.forJar(javaExecutable(), jar.toString(), archiveOptions)
+                .argv(spec.options(schedulerAddress, tokenFile, name));
     }
 
     public static String javaExecutable() {

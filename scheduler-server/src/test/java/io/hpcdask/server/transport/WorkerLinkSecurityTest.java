@@ -55,7 +55,7 @@ class WorkerLinkSecurityTest {
 
     private WorkerProcess worker(int port, String name) throws Exception {
         WorkerProcess w = WorkerProcess.start(WorkerProcess.command(tokenFile(), "127.0.0.1", port, name)
-                .deathTimeoutSeconds(120).localDirectory(dir), dir, Map.of());
+                .deathTimeoutSeconds(120L).localDirectory(dir.toString()), dir, Map.of());
         resources.add(w);
         return w;
     }

@@ -6,7 +6,11 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Message;
+import io.hpcdask.protocol.Resources;
+import io.hpcdask.protocol.Walltime;
+import io.hpcdask.worker.WorkerOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +54,12 @@ class WorkerLinkTest {
         return t;
     }
 
-    private WorkerProcess worker(io.hpcdask.worker.WorkerCommand command, Map<String, String> env) throws Exception {
-        WorkerProcess w = WorkerProcess.start(command, dir, env);
+    private WorkerProcess worker(WorkerOptions.Builder options, Map<String, String> env) throws Exception {
+        return worker(WorkerProcess.argv(options), env);
+    }
+
+    private WorkerProcess worker(List<String> argv, Map<String, String> env) throws Exception {
+        WorkerProcess w = WorkerProcess.start(argv, dir, env);
         cleanup.add(w);
         return w;
     }
@@ -61,8 +69,9 @@ class WorkerLinkTest {
         RecordingListener listener = new RecordingListener();
         WorkerTransport t = transport(0, 1_000, listener);
         long before = System.currentTimeMillis();
-        worker(WorkerProcess.command(tokenFile, "127.0.0.1", t.port(), "hello").cores(3).memory("2G")
-                .resources("foo=5").slots(7).lifetime("01:00:00"), Map.of("HPC_DASK_JOB_ID", "local7"));
+        worker(WorkerProcess.command(tokenFile, "127.0.0.1", t.port(), "hello").cores(3).memory(Memory.parse("2G"))
+                .resources(Resources.parse("foo=5")).slots(7).lifetime(Walltime.parse("01:00:00")),
+                Map.of("HPC_DASK_JOB_ID", "local7"));
         await().atMost(WAIT).until(() -> !listener.hellos.isEmpty());
         Message.Hello hello = listener.hellos.get(0);
         assertThat(hello.name()).isEqualTo("hello-local7");
@@ -100,7 +109,7 @@ class WorkerLinkTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             freePort = s.getLocalPort();
         }
-        WorkerProcess w = worker(WorkerProcess.command(tokenFile, "127.0.0.1", freePort, "orphan").deathTimeoutSeconds(2),
+        WorkerProcess w = worker(WorkerProcess.command(tokenFile, "127.0.0.1", freePort, "orphan").deathTimeoutSeconds(2L),
                 Map.of());
         assertThat(w.exitCode(30)).isEqualTo(1);
         assertThat(w.log()).contains("No scheduler at 127.0.0.1:" + freePort).contains("--death-timeout");
@@ -131,7 +140,7 @@ class WorkerLinkTest {
         RecordingListener firstListener = new RecordingListener();
         WorkerTransport first = transport(0, 500, firstListener);
         int port = first.port();
-        worker(WorkerProcess.command(tokenFile, "127.0.0.1", port, "keeper").deathTimeoutSeconds(60), Map.of());
+        worker(WorkerProcess.command(tokenFile, "127.0.0.1", port, "keeper").deathTimeoutSeconds(60L), Map.of());
         await().atMost(WAIT).until(() -> firstListener.connections.containsKey("keeper"));
         Path flag = dir.resolve("flag");
         // "after" is written only once the test says so, i.e. while no scheduler listens
@@ -194,8 +203,8 @@ class WorkerLinkTest {
     void workerDrainsAGracePeriodBeforeItsLifetimeEndsAndExitsAfterItsLastRun() throws Exception {
         RecordingListener listener = new RecordingListener();
         WorkerTransport t = transport(0, 1_000, listener);
-        WorkerProcess w = worker(WorkerProcess.command(tokenFile, "127.0.0.1", t.port(), "mortal").lifetime("00:10")
-                .lifetimeGraceSeconds(5), Map.of());
+        WorkerProcess w = worker(WorkerProcess.command(tokenFile, "127.0.0.1", t.port(), "mortal")
+                .lifetime(Walltime.parse("00:10")).lifetimeGraceSeconds(5L), Map.of());
         await().atMost(WAIT).until(() -> listener.connections.containsKey("mortal"));
         listener.connection("mortal").send(new Message.StartRun("last", List.of("sleep", "7"), false, null, Map.of(),
                 Map.of(), List.of()));
@@ -223,8 +232,9 @@ class WorkerLinkTest {
 
     @Test
     void badArgumentsExitTwoWithOneLineNamingTheOption() throws Exception {
-        WorkerProcess w = worker(WorkerProcess.command(tokenFile, "127.0.0.1", 1, "bad").option("--memory", "lots"),
-                Map.of());
+        List<String> argv = new ArrayList<>(WorkerProcess.argv(WorkerProcess.command(tokenFile, "127.0.0.1", 1, "bad")));
+        argv.addAll(List.of("--memory", "lots"));
+        WorkerProcess w = worker(argv, Map.of());
         assertThat(w.exitCode(30)).isEqualTo(2);
         assertThat(w.log().strip()).startsWith("hpc-dask-worker: --memory: 'lots' is not a positive amount with a unit")
                 .doesNotContain("\n");

@@ -1,10 +1,12 @@
 package io.hpcdask.server.transport;
 
 import io.hpcdask.worker.WorkerCommand;
+import io.hpcdask.worker.WorkerOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -18,9 +20,13 @@ final class WorkerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static WorkerProcess start(WorkerCommand command, Path dir, Map<String, String> env) throws IOException {
+    static WorkerProcess start(WorkerOptions.Builder options, Path dir, Map<String, String> env) throws IOException {
+        return start(argv(options), dir, env);
+    }
+
+    static WorkerProcess start(List<String> argv, Path dir, Map<String, String> env) throws IOException {
         Path log = Files.createTempFile(dir, "worker-", ".log");
-        ProcessBuilder pb = new ProcessBuilder(command.argv())
+        ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().remove("SLURM_JOB_ID"); // the test may itself run inside a batch job
@@ -31,8 +37,12 @@ final class WorkerProcess implements AutoCloseable {
         return new WorkerProcess(pb.start(), log);
     }
 
-    static WorkerCommand command(Path tokenFile, String host, int port, String name) {
-        return WorkerCommand.forCurrentJvm().scheduler(host, port).tokenFile(tokenFile).name(name);
+    static WorkerOptions.Builder command(Path tokenFile, String host, int port, String name) {
+        return WorkerOptions.builder(host + ":" + port, tokenFile.toString(), name);
+    }
+
+    static List<String> argv(WorkerOptions.Builder options) {
+        return WorkerCommand.forCurrentJvm().argv(options.build());
     }
 
     String log() {

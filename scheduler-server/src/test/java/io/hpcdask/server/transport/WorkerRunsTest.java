@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hpcdask.protocol.Message;
+import io.hpcdask.protocol.Resources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class WorkerRunsTest {
                 .start();
         Path work = Files.createDirectories(dir.resolve("work"));
         worker = WorkerProcess.start(WorkerProcess.command(token, "127.0.0.1", transport.port(), "runner")
-                .cores(4).resources("gpu=2").localDirectory(work), dir, Map.of());
+                .cores(4).resources(Resources.parse("gpu=2")).localDirectory(work.toString()), dir, Map.of());
         await().atMost(WAIT).until(() -> listener.connections.containsKey("runner"));
         link = listener.connection("runner");
     }

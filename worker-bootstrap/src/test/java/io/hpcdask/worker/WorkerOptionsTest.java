@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class WorkerArgsTest {
+class WorkerOptionsTest {
     private static final String[] BASE = {"--scheduler", "login1:8786", "--token-file", "/t", "--name", "w"};
 
     private static String[] with(String... extra) {
@@ -21,11 +21,11 @@ class WorkerArgsTest {
 
     @Test
     void everyOptionIsRead() throws Exception {
-        WorkerOptions o = WorkerArgs.parse(with("--cores", "4", "--memory=8G", "--resources", "gpu=2 foo=5",
+        WorkerOptions o = WorkerOptions.parse(with("--cores", "4", "--memory=8G", "--resources", "gpu=2 foo=5",
                 "--slots", "6", "--lifetime", "00:30:00", "--death-timeout", "15", "--local-directory", "/scratch",
                 "--lifetime-grace", "30"));
-        assertThat(o.schedulerHost()).isEqualTo("login1");
-        assertThat(o.schedulerPort()).isEqualTo(8786);
+        assertThat(o.schedulerAddress().host()).isEqualTo("login1");
+        assertThat(o.schedulerAddress().port()).isEqualTo(8786);
         assertThat(o.tokenFile()).isEqualTo(Path.of("/t"));
         assertThat(o.name()).isEqualTo("w");
         assertThat(o.cores()).isEqualTo(4);
@@ -40,7 +40,7 @@ class WorkerArgsTest {
 
     @Test
     void defaultsLeaveNodeFactsToFillIn() throws Exception {
-        WorkerOptions o = WorkerArgs.parse(BASE);
+        WorkerOptions o = WorkerOptions.parse(BASE);
         assertThat(o.cores()).isZero();
         assertThat(o.memory()).isNull();
         assertThat(o.slots()).isZero();
@@ -52,9 +52,9 @@ class WorkerArgsTest {
 
     @Test
     void ipv6SchedulerInBrackets() throws Exception {
-        WorkerOptions o = WorkerArgs.parse(new String[] {"--scheduler", "[::1]:9000", "--token-file", "t", "--name", "w"});
-        assertThat(o.schedulerHost()).isEqualTo("::1");
-        assertThat(o.schedulerPort()).isEqualTo(9000);
+        WorkerOptions o = WorkerOptions.parse(new String[] {"--scheduler", "[::1]:9000", "--token-file", "t", "--name", "w"});
+        assertThat(o.schedulerAddress().host()).isEqualTo("::1");
+        assertThat(o.schedulerAddress().port()).isEqualTo(9000);
     }
 
     @ParameterizedTest
@@ -70,7 +70,7 @@ class WorkerArgsTest {
         "--lifetime-grace|x|--lifetime-grace: 'x' is not a whole number of seconds >= 0",
     })
     void badValuesNameTheOptionAndTheAcceptedForm(String option, String value, String message) {
-        assertThatThrownBy(() -> WorkerArgs.parse(with(option, value)))
+        assertThatThrownBy(() -> WorkerOptions.parse(with(option, value)))
                 .isInstanceOf(UsageException.class)
                 .hasMessageStartingWith(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
@@ -78,33 +78,33 @@ class WorkerArgsTest {
 
     @Test
     void schedulerMustBeHostColonPort() {
-        assertThatThrownBy(() -> WorkerArgs.parse(new String[] {"--scheduler", "login1", "--token-file", "t", "--name", "w"}))
+        assertThatThrownBy(() -> WorkerOptions.parse(new String[] {"--scheduler", "login1", "--token-file", "t", "--name", "w"}))
                 .hasMessage("--scheduler: 'login1' is not HOST:PORT, e.g. login1:8786");
-        assertThatThrownBy(() -> WorkerArgs.parse(new String[] {"--scheduler", "h:99999", "--token-file", "t", "--name", "w"}))
+        assertThatThrownBy(() -> WorkerOptions.parse(new String[] {"--scheduler", "h:99999", "--token-file", "t", "--name", "w"}))
                 .hasMessage("--scheduler: '99999' is not HOST:PORT with a PORT from 1 to 65535");
     }
 
     @Test
     void namesAreSafeWords() {
-        assertThatThrownBy(() -> WorkerArgs.parse(new String[] {"--scheduler", "h:1", "--token-file", "t", "--name", "a b"}))
+        assertThatThrownBy(() -> WorkerOptions.parse(new String[] {"--scheduler", "h:1", "--token-file", "t", "--name", "a b"}))
                 .hasMessageStartingWith("--name: 'a b' must be letters, digits");
     }
 
     @Test
     void requiredOptionsAreNamed() {
-        assertThatThrownBy(() -> WorkerArgs.parse(new String[] {"--scheduler", "h:1", "--name", "w"}))
+        assertThatThrownBy(() -> WorkerOptions.parse(new String[] {"--scheduler", "h:1", "--name", "w"}))
                 .hasMessageStartingWith("--token-file is required");
-        assertThatThrownBy(() -> WorkerArgs.parse(new String[] {"--token-file", "t", "--name", "w"}))
+        assertThatThrownBy(() -> WorkerOptions.parse(new String[] {"--token-file", "t", "--name", "w"}))
                 .hasMessageStartingWith("--scheduler is required");
     }
 
     @Test
     void unknownMissingAndRepeatedOptionsAreRejected() {
-        assertThatThrownBy(() -> WorkerArgs.parse(with("--token", "secret")))
+        assertThatThrownBy(() -> WorkerOptions.parse(with("--token", "secret")))
                 .hasMessageStartingWith("unknown argument '--token'; usage: hpc-dask-worker");
-        assertThatThrownBy(() -> WorkerArgs.parse(with("--cores")))
+        assertThatThrownBy(() -> WorkerOptions.parse(with("--cores")))
                 .hasMessageStartingWith("--cores: missing value");
-        assertThatThrownBy(() -> WorkerArgs.parse(with("--name", "again")))
+        assertThatThrownBy(() -> WorkerOptions.parse(with("--name", "again")))
                 .hasMessage("--name: given more than once");
     }
 
