@@ -130,8 +130,9 @@ public final class ConfigKeys {
             if (t.detection() == null) {
                 fallback = t.name();
             } else {
-                help.append(help.isEmpty() ? "" : ", ").append(t.name()).append(" where ").append(t.detection().command())
-                        .append(help.isEmpty() ? " is on the PATH" : " is");
+                boolean first = help.isEmpty();
+                help.append(first ? "" : ", ").append(t.name()).append(" where ").append(t.detection().command())
+                        .append(first ? " is on the PATH" : " is");
             }
         }
         return help + ", else " + fallback;
