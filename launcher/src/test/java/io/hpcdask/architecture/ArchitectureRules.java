@@ -33,7 +33,7 @@ final class ArchitectureRules {
 
     /*
      * Modules are told apart by package so that a test fixture can stand in any of them: worker-bootstrap is whatever
-     * lies outside the server and launcher packages. The *_PACKAGES rules tie that to where the classes really come from.
+     * lies outside the server and launcher packages. The *_PACKAGES rules tie that to where the classes come from.
      */
     static final ArchRule WORKER_BOOTSTRAP_DEPENDS_ON_NOTHING_ABOVE = noClasses()
             .that().resideOutsideOfPackages(SERVER, LAUNCHER)
@@ -77,7 +77,7 @@ final class ArchitectureRules {
             .should().dependOnClassesThat(resideInAPackage(SERVER).and(resideOutsideOfPackage(CORE))
                     .or(resideInAnyPackage("io.netty..", "java.sql..", "javax.sql..", "org.sqlite..",
                             "com.fasterxml.jackson..", "java.net..", "java.nio.file.."))
-                    .as("are in another server package or do I/O (Netty, JDBC, SQLite, Jackson, java.net, java.nio.file)"))
+                    .as("are in another server package or do I/O (Netty, JDBC, Jackson, java.net, java.nio.file)"))
             .allowEmptyShould(false);
 
     static final ArchRule SERVER_KNOWS_NO_SSH_OR_TEMPLATES = noClasses()

@@ -1,5 +1,15 @@
 package io.hpcdask.architecture;
 
+import static io.hpcdask.architecture.ArchitectureRules.CORE_IS_PURE;
+import static io.hpcdask.architecture.ArchitectureRules.FAILURE_STANDS_ALONE;
+import static io.hpcdask.architecture.ArchitectureRules.LAUNCHER_PACKAGES;
+import static io.hpcdask.architecture.ArchitectureRules.NOTHING_DEPENDS_ON_CLI;
+import static io.hpcdask.architecture.ArchitectureRules.NO_PACKAGE_CYCLES;
+import static io.hpcdask.architecture.ArchitectureRules.SCHEDULER_SERVER_DEPENDS_ON_NOTHING_ABOVE;
+import static io.hpcdask.architecture.ArchitectureRules.SCHEDULER_SERVER_PACKAGES;
+import static io.hpcdask.architecture.ArchitectureRules.SERVER_KNOWS_NO_SSH_OR_TEMPLATES;
+import static io.hpcdask.architecture.ArchitectureRules.WORKER_BOOTSTRAP_DEPENDS_ON_NOTHING_ABOVE;
+import static io.hpcdask.architecture.ArchitectureRules.WORKER_BOOTSTRAP_PACKAGES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -26,32 +36,32 @@ class ArchitectureTest {
     }
 
     @ArchTest
-    static final ArchRule noPackageCycles = ArchitectureRules.NO_PACKAGE_CYCLES;
+    static final ArchRule noPackageCycles = NO_PACKAGE_CYCLES;
 
     @ArchTest
-    static final ArchRule workerBootstrapDependsOnNothingAbove = ArchitectureRules.WORKER_BOOTSTRAP_DEPENDS_ON_NOTHING_ABOVE;
+    static final ArchRule workerBootstrapDependsOnNothingAbove = WORKER_BOOTSTRAP_DEPENDS_ON_NOTHING_ABOVE;
 
     @ArchTest
-    static final ArchRule schedulerServerDependsOnNothingAbove = ArchitectureRules.SCHEDULER_SERVER_DEPENDS_ON_NOTHING_ABOVE;
+    static final ArchRule schedulerServerDependsOnNothingAbove = SCHEDULER_SERVER_DEPENDS_ON_NOTHING_ABOVE;
 
     @ArchTest
-    static final ArchRule workerBootstrapPackages = ArchitectureRules.WORKER_BOOTSTRAP_PACKAGES;
+    static final ArchRule workerBootstrapPackages = WORKER_BOOTSTRAP_PACKAGES;
 
     @ArchTest
-    static final ArchRule schedulerServerPackages = ArchitectureRules.SCHEDULER_SERVER_PACKAGES;
+    static final ArchRule schedulerServerPackages = SCHEDULER_SERVER_PACKAGES;
 
     @ArchTest
-    static final ArchRule launcherPackages = ArchitectureRules.LAUNCHER_PACKAGES;
+    static final ArchRule launcherPackages = LAUNCHER_PACKAGES;
 
     @ArchTest
-    static final ArchRule failureStandsAlone = ArchitectureRules.FAILURE_STANDS_ALONE;
+    static final ArchRule failureStandsAlone = FAILURE_STANDS_ALONE;
 
     @ArchTest
-    static final ArchRule nothingDependsOnCli = ArchitectureRules.NOTHING_DEPENDS_ON_CLI;
+    static final ArchRule nothingDependsOnCli = NOTHING_DEPENDS_ON_CLI;
 
     @ArchTest
-    static final ArchRule coreIsPure = ArchitectureRules.CORE_IS_PURE;
+    static final ArchRule coreIsPure = CORE_IS_PURE;
 
     @ArchTest
-    static final ArchRule serverKnowsNoSshOrTemplates = ArchitectureRules.SERVER_KNOWS_NO_SSH_OR_TEMPLATES;
+    static final ArchRule serverKnowsNoSshOrTemplates = SERVER_KNOWS_NO_SSH_OR_TEMPLATES;
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every package of main code, in every module, says what it is for in a {@code package-info.java}. */
 class PackageInfoTest {
-    private static final Path REPO = Path.of(System.getProperty("hpcdask.repo.root", "..")).toAbsolutePath().normalize();
+    private static final Path REPO =
+            Path.of(System.getProperty("hpcdask.repo.root", "..")).toAbsolutePath().normalize();
 
     @Test
     void everyMainPackageHasAPackageInfoWithItsPurpose() throws IOException {
@@ -22,8 +23,8 @@ class PackageInfoTest {
                 .anySatisfy(p -> assertThat(p).endsWith(Path.of("io/hpcdask/worker")))
                 .anySatisfy(p -> assertThat(p).endsWith(Path.of("io/hpcdask/server/core")))
                 .anySatisfy(p -> assertThat(p).endsWith(Path.of("io/hpcdask/launcher/cli")));
-        assertThat(packages).allSatisfy(p -> assertThat(p.resolve("package-info.java")).as(REPO.relativize(p).toString())
-                .isRegularFile().content().containsPattern("/\\*\\*\\s*\\S"));
+        assertThat(packages).allSatisfy(p -> assertThat(p.resolve("package-info.java"))
+                .as(REPO.relativize(p).toString()).isRegularFile().content().containsPattern("/\\*\\*\\s*\\S"));
     }
 
     /** Directories under some {@code MODULE/src/main/java} that hold Java sources. */

@@ -1,5 +1,9 @@
 package io.hpcdask.architecture;
 
+import static io.hpcdask.architecture.ArchitectureRules.NOTHING_DEPENDS_ON_CLI;
+import static io.hpcdask.architecture.ArchitectureRules.NO_PACKAGE_CYCLES;
+import static io.hpcdask.architecture.ArchitectureRules.SCHEDULER_SERVER_DEPENDS_ON_NOTHING_ABOVE;
+import static io.hpcdask.architecture.ArchitectureRules.WORKER_BOOTSTRAP_DEPENDS_ON_NOTHING_ABOVE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -21,7 +25,7 @@ class PlantedViolationsTest {
 
     @Test
     void aCycleBetweenTwoPackagesFailsAndIsNamed() {
-        EvaluationResult result = ArchitectureRules.NO_PACKAGE_CYCLES.evaluate(MAIN_AND_PLANTED);
+        EvaluationResult result = NO_PACKAGE_CYCLES.evaluate(MAIN_AND_PLANTED);
 
         assertThat(result.hasViolation()).isTrue();
         assertThat(result.getFailureReport().toString())
@@ -34,7 +38,7 @@ class PlantedViolationsTest {
 
     @Test
     void workerBootstrapReachingUpToTheServerFails() {
-        EvaluationResult result = ArchitectureRules.WORKER_BOOTSTRAP_DEPENDS_ON_NOTHING_ABOVE.evaluate(MAIN_AND_PLANTED);
+        EvaluationResult result = WORKER_BOOTSTRAP_DEPENDS_ON_NOTHING_ABOVE.evaluate(MAIN_AND_PLANTED);
 
         assertThat(result.hasViolation()).isTrue();
         assertThat(result.getFailureReport().getDetails()).as("only the planted dependency").singleElement()
@@ -45,8 +49,8 @@ class PlantedViolationsTest {
     @Test
     void thePlantsBreakNoOtherRule() {
         assertThat(MAIN_AND_PLANTED.contain(PLANTED + ".a.A")).isTrue();
-        assertThat(ArchitectureRules.SCHEDULER_SERVER_DEPENDS_ON_NOTHING_ABOVE.evaluate(MAIN_AND_PLANTED).hasViolation())
+        assertThat(SCHEDULER_SERVER_DEPENDS_ON_NOTHING_ABOVE.evaluate(MAIN_AND_PLANTED).hasViolation())
                 .isFalse();
-        assertThat(ArchitectureRules.NOTHING_DEPENDS_ON_CLI.evaluate(MAIN_AND_PLANTED).hasViolation()).isFalse();
+        assertThat(NOTHING_DEPENDS_ON_CLI.evaluate(MAIN_AND_PLANTED).hasViolation()).isFalse();
     }
 }
