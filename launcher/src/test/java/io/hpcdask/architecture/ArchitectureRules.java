@@ -3,6 +3,7 @@ package io.hpcdask.architecture;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -25,6 +26,7 @@ final class ArchitectureRules {
     static final String FAILURE = "io.hpcdask.launcher.failure..";
     static final String CLI = "io.hpcdask.launcher.cli..";
     static final String CORE = "io.hpcdask.server.core..";
+    static final String IDS = "io.hpcdask.server.ids..";
 
     /** Each package is its own slice, so a cycle between any two packages fails. */
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("io.hpcdask.(**)")
@@ -72,12 +74,14 @@ final class ArchitectureRules {
             .should().dependOnClassesThat().resideInAPackage(CLI)
             .allowEmptyShould(false);
 
+    /** The typed ids are the one server package the core may use: every layer of the server speaks them. */
     static final ArchRule CORE_IS_PURE = noClasses()
             .that().resideInAPackage(CORE)
-            .should().dependOnClassesThat(resideInAPackage(SERVER).and(resideOutsideOfPackage(CORE))
+            .should().dependOnClassesThat(resideInAPackage(SERVER).and(resideOutsideOfPackages(CORE, IDS))
                     .or(resideInAnyPackage("io.netty..", "java.sql..", "javax.sql..", "org.sqlite..",
                             "com.fasterxml.jackson..", "java.net..", "java.nio.file.."))
-                    .as("are in another server package or do I/O (Netty, JDBC, Jackson, java.net, java.nio.file)"))
+                    .as("are in a server package other than ids, or do I/O (Netty, JDBC, Jackson, java.net, "
+                            + "java.nio.file)"))
             .allowEmptyShould(false);
 
     static final ArchRule SERVER_KNOWS_NO_SSH_OR_TEMPLATES = noClasses()

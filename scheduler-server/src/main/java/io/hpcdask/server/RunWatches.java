@@ -3,6 +3,7 @@ package io.hpcdask.server;
 import io.hpcdask.server.api.ApiException;
 import io.hpcdask.server.api.RunIds;
 import io.hpcdask.server.core.StateChange;
+import io.hpcdask.server.ids.RunId;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -64,7 +65,7 @@ final class RunWatches implements AutoCloseable {
         }
         long id;
         try {
-            id = Long.parseLong(change.runId());
+            id = change.runId().number();
         } catch (NumberFormatException e) {
             return;
         }
@@ -86,12 +87,12 @@ final class RunWatches implements AutoCloseable {
     }
 
     /** On a transport thread, after output of the run was appended to its log. */
-    void output(String runId) {
+    void output(RunId runId) {
         if (!anyWaiting) {
             return;
         }
         try {
-            long id = Long.parseLong(runId);
+            long id = runId.number();
             synchronized (lock) {
                 wake(follows.remove(id));
                 updateWaiting();

@@ -4,9 +4,9 @@ import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.server.api.ApiException;
 import io.hpcdask.server.api.RunIds;
 import io.hpcdask.server.api.RunPage;
-import io.hpcdask.server.api.RunsProgress;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.RunView;
+import io.hpcdask.server.api.RunsProgress;
 import io.hpcdask.server.api.SchedulerService;
 import io.hpcdask.server.api.StageResult;
 import io.hpcdask.server.api.WorkerView;
@@ -15,6 +15,8 @@ import io.hpcdask.server.core.DaskTags;
 import io.hpcdask.server.core.NewRun;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.SchedulerCore;
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import io.hpcdask.server.loop.CoreOutbox;
 import io.hpcdask.server.loop.EventLoop;
 import io.hpcdask.server.loop.WorkerEvents;
@@ -22,7 +24,6 @@ import io.hpcdask.server.scaling.WorkerControl;
 import io.hpcdask.server.scaling.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
 import io.hpcdask.server.store.RunQueries;
-import io.hpcdask.server.store.RunSpec;
 import io.hpcdask.server.store.RunStore;
 import io.hpcdask.server.store.StoreUnavailableException;
 import io.hpcdask.server.store.StoredRun;
@@ -58,7 +59,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     private final RunStore store;
     private final RunLogs logs;
-    private final SchedulerCore core;
+    private final SchedulerCore<RunRequest> core;
     private final CoreOutbox outbox;
     private final EventLoop loop;
     private final WorkerEvents workerEvents;
@@ -73,10 +74,10 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         this.loop = new EventLoop("hpc-dask-scheduler", clock, config.tickMillis(), this::tick, LOG);
         this.store = RunStore.open(databaseFile(config.clusterDir()), this::handOn, storeBatch);
         this.outbox = new CoreOutbox(store, logs, LOG);
-        this.core = new SchedulerCore(config.coreConfig(), outbox);
+        this.core = new SchedulerCore<>(config.coreConfig(), outbox);
         outbox.onStartFailure((runId, worker, reason) ->
                 loop.execute(() -> core.startFailed(runId, worker, reason, loop.now())));
-        outbox.onFence((worker, jobId) -> observer.fence(worker, jobId));
+        outbox.onFence((worker, jobId) -> observer.fence(worker.name(), jobId));
         this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG);
         this.queries = store.queries();
         outbox.onStateChange(watches::stateChanged);
@@ -112,7 +113,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         int staged = 0;
         int running = 0;
         for (StoredRun r : store.runs(null)) {
-            NewRun run = new NewRun(r.id(), r.spec().requires(), r.spec());
+            NewRun<RunRequest> run = new NewRun<>(r.id(), r.spec().requires(), r.spec());
             if (r.state() == RunState.STAGED) {
                 core.restoreStaged(run, r.attempts(), r.stagedAt() == null ? now : r.stagedAt());
                 staged++;
@@ -132,9 +133,9 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     /** Called by the store right after staged runs are committed, in id order: the core sees them in that order. */
     private void handOn(List<StoredRun> staged) {
-        List<NewRun> runs = new ArrayList<>(staged.size());
+        List<NewRun<RunRequest>> runs = new ArrayList<>(staged.size());
         for (StoredRun r : staged) {
-            runs.add(new NewRun(r.id(), r.spec().requires(), r.spec()));
+            runs.add(new NewRun<>(r.id(), r.spec().requires(), r.spec()));
         }
         loop.execute(() -> core.runsStaged(runs, loop.now()));
     }
@@ -156,7 +157,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         Set<String> nowBusy = new HashSet<>();
         for (CoreWorker w : core.workers()) {
             if (!w.runIds().isEmpty()) {
-                nowBusy.add(w.name());
+                nowBusy.add(w.name().name());
             }
         }
         for (String w : nowBusy) {
@@ -234,14 +235,14 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             throw new InvalidValueException("a request id must have 1 to 200 characters, got " + requestId.length());
         }
         Set<String> warnings = new LinkedHashSet<>();
-        List<RunSpec> specs = new ArrayList<>(requests.size());
+        List<RunRequest> specs = new ArrayList<>(requests.size());
         for (RunRequest r : requests) {
             if (r.argv() == null || r.argv().isEmpty()) {
                 throw new InvalidValueException("a run needs a command: expected -- CMD ARGS...");
             }
             DaskTags.Parsed parsed = DaskTags.parse(r.tags());
             warnings.addAll(parsed.warnings());
-            specs.add(new RunSpec(r.argv(), r.shell(), r.cwd(), r.env(), r.tags(), r.label(), parsed.requires()));
+            specs.add(r.staged(parsed.requires()));
         }
         warnings.forEach(LOG::warn);
         List<StoredRun> stored;
@@ -250,7 +251,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         } catch (StoreUnavailableException e) {
             throw new ApiException(503, DEGRADED + ": " + e.reason());
         }
-        return new StageResult(stored.stream().map(StoredRun::id).toList(), List.copyOf(warnings));
+        return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
     }
 
     /** Runs from the store (everything recorded so far), with the core's reason for each staged one that waits. */
@@ -265,8 +266,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             // what is not committed yet is still shown: the store reads its queued changes too
         }
         List<StoredRun> stored = store.runs(filter);
-        Map<String, String> reasons = closed ? Map.of() : loop.call(() -> {
-            Map<String, String> m = new HashMap<>();
+        Map<RunId, String> reasons = closed ? Map.of() : loop.call(() -> {
+            Map<RunId, String> m = new HashMap<>();
             for (StoredRun r : stored) {
                 if (r.state() == RunState.STAGED) {
                     String why = core.waitReason(r.id());
@@ -287,8 +288,9 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     /** The run from the store, with the core's reason when it is staged and waits. */
     @Override
     public RunView run(String id) {
-        StoredRun r = store.run(id).orElseThrow(() -> new ApiException(404, "no run with id " + id));
-        String why = r.state() == RunState.STAGED && !closed ? loop.call(() -> core.waitReason(id)) : null;
+        StoredRun r = (id == null ? java.util.Optional.<StoredRun>empty() : store.run(RunId.of(id)))
+                .orElseThrow(() -> new ApiException(404, "no run with id " + id));
+        String why = r.state() == RunState.STAGED && !closed ? loop.call(() -> core.waitReason(r.id())) : null;
         return view(r, why);
     }
 
@@ -299,8 +301,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     }
 
     private RunPage page(RunQueries.Page p, boolean withReasons) {
-        Map<String, String> reasons = !withReasons ? Map.of() : loop.call(() -> {
-            Map<String, String> m = new HashMap<>();
+        Map<RunId, String> reasons = !withReasons ? Map.of() : loop.call(() -> {
+            Map<RunId, String> m = new HashMap<>();
             for (StoredRun r : p.runs()) {
                 String why = r.state() == RunState.STAGED ? core.waitReason(r.id()) : null;
                 if (why != null) {
@@ -345,7 +347,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
         }
         CompletableFuture<Long> ended = loop.call(() ->
-                watches.awaitRuns(ranges, id -> core.run(Long.toString(id)).isPresent(), waitMillis));
+                watches.awaitRuns(ranges, id -> core.run(RunId.of(id)).isPresent(), waitMillis));
         return ended.thenApply(n -> n < total ? new RunsProgress(total, n, List.of())
                 : new RunsProgress(total, total, endings(ranges)));
     }
@@ -372,7 +374,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         }
         // registered before looking, so that an ending or output in between wakes it
         CompletableFuture<Void> news = watches.follow(key, waitMillis);
-        boolean active = !closed && loop.call(() -> core.run(id).isPresent());
+        boolean active = !closed && loop.call(() -> core.run(RunId.of(id)).isPresent());
         if (!active) {
             watches.unfollow(key, news);
             run(id); // 404 when there is no such run
@@ -412,7 +414,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     }
 
     static RunView view(StoredRun r, String waitReason) {
-        return new RunView(r.id(), r.spec().label(), r.state().label(), r.spec().argv(), r.spec().requires(), r.worker(),
+        return new RunView(r.id().value(), r.spec().label(), r.state().label(), r.spec().argv(), r.spec().requires(),
+                r.worker() == null ? null : r.worker().name(),
                 r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), waitReason, r.reason());
     }
 
@@ -433,7 +436,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         List<CoreWorker> workers = loop.call(core::workers);
         List<WorkerView> views = new ArrayList<>(workers.size());
         for (CoreWorker w : workers) {
-            views.add(new WorkerView(w.name(), w.host(), w.jobId(), null, w.resources(), w.used(), w.slots(),
+            views.add(new WorkerView(w.name().name(), w.host(), w.jobId(), null, w.resources(), w.used(), w.slots(),
                     w.slotsUsed(), w.state(), w.endTimeMillis() > 0 && w.endTimeMillis() < Long.MAX_VALUE
                             ? w.endTimeMillis() : null));
         }
@@ -445,7 +448,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         return loop.call(() -> {
             List<String> cancelled = new ArrayList<>();
             for (String id : runIds) {
-                if (core.cancelRun(id, loop.now())) {
+                if (core.cancelRun(RunId.ofNullable(id), loop.now())) {
                     cancelled.add(id);
                 }
             }
@@ -455,10 +458,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     @Override
     public Path runLog(String runId) {
-        if (runId == null || !runId.matches("\\d+")) {
-            throw new InvalidValueException("'" + runId + "' is not a run id; expected a number such as 12");
-        }
-        return logs.path(runId);
+        return logs.path(RunId.parse(runId));
     }
 
     // ---------------------------------------------------------------- for the server process and scaling
@@ -481,18 +481,18 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         return new WorkerControl() {
             @Override
             public void drain(String worker) {
-                SchedulerServer.this.drain(worker, "scaled down");
+                SchedulerServer.this.drain(WorkerId.of(worker), "scaled down");
             }
 
             @Override
-            public void stop(String worker) {
-                SchedulerServer.this.drain(worker, "scaled down");
+            public void drainIdle(String worker) {
+                SchedulerServer.this.drain(WorkerId.of(worker), "scaled down");
             }
         };
     }
 
     /** Asks a worker to take no new runs and exit when its last one ends. */
-    public void drain(String worker, String reason) {
+    public void drain(WorkerId worker, String reason) {
         loop.execute(() -> core.drainWorker(worker, reason, loop.now()));
     }
 

@@ -2,6 +2,7 @@ package io.hpcdask.server;
 
 import io.hpcdask.protocol.Message;
 import io.hpcdask.server.api.RunRequest;
+import io.hpcdask.server.ids.WorkerId;
 import io.hpcdask.server.loop.RecordingConnection;
 import io.hpcdask.server.transport.WorkerConnection;
 import io.hpcdask.server.transport.WorkerListener;
@@ -49,8 +50,8 @@ public final class ServerThroughputBenchmark {
         }
 
         @Override
-        public String workerName() {
-            return name;
+        public WorkerId workerName() {
+            return WorkerId.of(name);
         }
 
         @Override

@@ -59,7 +59,7 @@ public final class Memory {
             throw new InvalidValueException("memory must be positive, got " + bytes + " bytes");
         }
         Memory m = new Memory("", bytes, false);
-        return new Memory(m.slurm(), bytes, false);
+        return new Memory(m.exactInLargestWholeUnit(""), bytes, false);
     }
 
     public long bytes() {
@@ -70,17 +70,11 @@ public final class Memory {
         return decimal;
     }
 
-    /** SLURM's --mem: binary exactly in the largest whole unit; decimal rounded up in the largest unit with at least 1. */
-    public String slurm() {
-        return decimal ? ceilInUnitWithAtLeast(1, "") : exactInLargestWholeUnit("");
-    }
-
-    /** PBS's mem=: binary exactly in the largest whole unit; decimal rounded up in the largest unit with at least 10. */
-    public String pbs() {
-        return decimal ? ceilInUnitWithAtLeast(10, "B") : exactInLargestWholeUnit("B");
-    }
-
-    private String exactInLargestWholeUnit(String suffix) {
+    /**
+     * Exactly, in the largest binary unit that holds it whole, then {@code suffix}: {@code 1536M}, {@code 8G} (or in
+     * K rounded up below 1K). Batch systems read binary amounts this way.
+     */
+    public String exactInLargestWholeUnit(String suffix) {
         for (int p = BINARY_UNITS.length; p >= 1; p--) {
             long unit = 1L << (10 * p);
             if (bytes % unit == 0) {
@@ -90,7 +84,11 @@ public final class Memory {
         return ceilDiv(bytes, 1024) + "K" + suffix;
     }
 
-    private String ceilInUnitWithAtLeast(long minimum, String suffix) {
+    /**
+     * Rounded up, in the largest binary unit of which it holds at least {@code minimum}, then {@code suffix}: never
+     * below the amount, and with {@code minimum} as the bound on how much rounding up may add.
+     */
+    public String ceilInUnitWithAtLeast(long minimum, String suffix) {
         for (int p = BINARY_UNITS.length; p >= 1; p--) {
             long unit = 1L << (10 * p);
             if (bytes >= minimum * unit) {

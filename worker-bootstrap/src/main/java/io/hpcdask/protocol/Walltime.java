@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A job's time limit in SLURM's forms: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
+/** A job's time limit, read in SLURM's forms: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
 public final class Walltime {
     public static final String ACCEPTED_FORM = "one of MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, e.g. 00:30:00";
 
@@ -72,22 +72,10 @@ public final class Walltime {
         return Duration.ofSeconds(seconds);
     }
 
-    /** SLURM's -t: HH:MM:SS, or D-HH:MM:SS from one day on. */
-    public String slurm() {
-        long days = seconds / 86400;
-        long rest = seconds % 86400;
-        String hms = String.format("%02d:%02d:%02d", rest / 3600, rest % 3600 / 60, rest % 60);
-        return days > 0 ? days + "-" + hms : hms;
-    }
-
-    /** PBS's walltime: HH:MM:SS with hours that may exceed 24. */
-    public String pbs() {
-        return String.format("%02d:%02d:%02d", seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    }
-
+    /** HH:MM:SS with hours that may exceed 24: the form the worker's --lifetime reads back. */
     @Override
     public String toString() {
-        return pbs();
+        return String.format("%02d:%02d:%02d", seconds / 3600, seconds % 3600 / 60, seconds % 60);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.hpcdask.worker;
 
 import io.hpcdask.protocol.Message;
+import io.hpcdask.protocol.ShellLine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,9 +36,9 @@ final class JdkRunProcess extends RunProcess {
         return cmd;
     }
 
-    /** The command as exec'd: a shell run is one command line; words given separately are joined as "sh -c" users expect. */
+    /** The command as exec'd: a shell run is one command line. */
     static List<String> argv(Message.StartRun request) {
-        return request.shell() ? List.of("bash", "-c", String.join(" ", request.argv())) : request.argv();
+        return request.shell() ? List.of("bash", "-c", ShellLine.of(request.argv())) : request.argv();
     }
 
     /** The directory a run starts in: its own, relative to the worker's, or the worker's. */

@@ -4,6 +4,8 @@ import io.hpcdask.protocol.FrameAuthenticationException;
 import io.hpcdask.protocol.LinkAuth;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.protocol.MessageFraming;
+import io.hpcdask.retry.Attempts;
+import io.hpcdask.retry.RetryPolicy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -19,8 +21,10 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -48,7 +52,9 @@ final class SchedulerLink {
     private final Supplier<Map<String, Integer>> heldRuns;
     private final Handler handler;
     private final EventLoopGroup group = new NioEventLoopGroup(1);
-    private final Backoff backoff = new Backoff(100, 5_000);
+    /** Exponential with jitter, so that many workers that lost the same scheduler do not come back as one burst. */
+    private final Attempts reconnects = new Attempts(RetryPolicy.exponential(Duration.ofMillis(100))
+            .cappedAt(Duration.ofMillis(5_000)).withEqualJitter(new Random()), System::nanoTime);
     private final PendingMessages pending = new PendingMessages(16L * 1024 * 1024);
     private final Object lock = new Object();
     private final Object writable = new Object();
@@ -195,8 +201,8 @@ final class SchedulerLink {
         if (closing || group.isShuttingDown()) {
             return;
         }
-        long delay = backoff.nextDelayMillis();
-        group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        // the policy sets no limit: the link tries again until the worker closes it
+        reconnects.failed().ifPresent(delay -> group.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /**
@@ -303,7 +309,7 @@ final class SchedulerLink {
             }
             welcomed = true;
             lastHeardMillis = System.currentTimeMillis();
-            backoff.reset();
+            reconnects.reset();
             failures.reset();
             long hb = welcome.heartbeatMillis();
             resendWindowMillis = Math.max(10_000, 6 * hb);

@@ -9,38 +9,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class MemoryTest {
 
-    @ParameterizedTest(name = "{0} -> slurm {1}, pbs {2}")
-    @CsvSource({
-        // binary amounts are written exactly, in the largest unit that holds them whole
-        "8G, 8G, 8GB",
-        "1536M, 1536M, 1536MB",
-        "1024M, 1G, 1GB",
-        "1.5G, 1536M, 1536MB",
-        "2T, 2T, 2TB",
-        "512K, 512K, 512KB",
-        "8GiB, 8G, 8GB",
-        "8g, 8G, 8GB",
-        // decimal amounts are rounded up: SLURM in the largest binary unit with at least 1 of it,
-        // PBS in the largest with at least 10
-        "28GB, 27G, 27GB",
-        "8GB, 8G, 7630MB",
-        "1GB, 954M, 954MB",
-        "500MB, 477M, 477MB",
-        "1TB, 932G, 932GB",
-        "7.5GB, 7G, 7153MB",
-    })
-    void formatsForBatchSystems(String text, String slurm, String pbs) {
-        Memory m = Memory.parse(text);
-        assertThat(m.slurm()).isEqualTo(slurm);
-        assertThat(m.pbs()).isEqualTo(pbs);
+    // How SLURM and PBS write amounts (and that they never ask for less) is tested with their batch systems
+    // (SlurmBatchSystemTest, PbsBatchSystemTest); here, the two ways of writing that they are built from.
+    @ParameterizedTest
+    @CsvSource({"8G, 8G", "1536M, 1536M", "1024M, 1G", "1.5G, 1536M", "512K, 512K"})
+    void exactInLargestWholeUnit(String text, String written) {
+        assertThat(Memory.parse(text).exactInLargestWholeUnit("")).isEqualTo(written);
+        assertThat(Memory.ofBytes(1000).exactInLargestWholeUnit("B")).isEqualTo("1KB");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"28GB", "8GB", "1GB", "500MB", "1TB", "7.5GB", "999999KB", "3MB"})
-    void decimalRequestsAreNeverBelowWhatWasAsked(String text) {
-        Memory m = Memory.parse(text);
-        assertThat(Memory.parse(m.slurm()).bytes()).isGreaterThanOrEqualTo(m.bytes());
-        assertThat(Memory.parse(m.pbs().replace("B", "")).bytes()).isGreaterThanOrEqualTo(m.bytes());
+    @CsvSource({"28GB, 1, 27G", "8GB, 10, 7630M", "1TB, 1, 932G", "3MB, 10, 2930K"})
+    void ceilInUnitWithAtLeast(String text, long minimum, String written) {
+        assertThat(Memory.parse(text).ceilInUnitWithAtLeast(minimum, "")).isEqualTo(written);
     }
 
     @ParameterizedTest

@@ -2,6 +2,8 @@ package io.hpcdask.launcher.batch;
 
 import io.hpcdask.launcher.ssh.RemoteCommandException;
 import io.hpcdask.launcher.ssh.CommandResult;
+import io.hpcdask.protocol.Memory;
+import io.hpcdask.protocol.Walltime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Runs job scripts as background processes on this machine; the job id is the process id. A small wrapper writes
@@ -23,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * Array tasks are separate processes, each told its index in {@code HPC_DASK_ARRAY_TASK_ID}.
  */
 public final class LocalBatchSystem implements BatchSystem {
+    /** Local processes read no directives: extra ones are kept as comments, amounts as the user wrote them. */
+    public static final BatchSystemType TYPE = new BatchSystemType("local", "local", "#", Pattern.compile("\\d+"),
+            Memory::toString, Walltime::toString, null, (shell, localJobsDir) -> new LocalBatchSystem(localJobsDir));
     public static final String TASK_ID_VARIABLE = "HPC_DASK_ARRAY_TASK_ID";
     private static final String WRAPPER = "bash \"$1\"; echo $? > \"$2/$$.exit\"";
     private final Path jobsDir;
@@ -33,7 +39,7 @@ public final class LocalBatchSystem implements BatchSystem {
 
     @Override
     public String name() {
-        return "local";
+        return TYPE.name();
     }
 
     @Override
@@ -63,7 +69,7 @@ public final class LocalBatchSystem implements BatchSystem {
 
     @Override
     public Map<String, JobStatus> query(Collection<String> jobIds) {
-        JobIds.check(jobIds, JobIds.LOCAL, "local");
+        TYPE.checkIds(jobIds);
         Map<String, JobStatus> out = new LinkedHashMap<>();
         for (String id : jobIds) {
             out.put(id, status(id));
@@ -106,7 +112,7 @@ public final class LocalBatchSystem implements BatchSystem {
 
     @Override
     public void cancel(Collection<String> jobIds) {
-        JobIds.check(jobIds, JobIds.LOCAL, "local");
+        TYPE.checkIds(jobIds);
         for (String id : jobIds) {
             Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(id));
             if (!ours(h)) {

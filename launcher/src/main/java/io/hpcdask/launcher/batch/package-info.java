@@ -1,2 +1,2 @@
-/** Batch systems (SLURM, PBS, local processes): submitting, polling and cancelling jobs, reading their output. */
+/** Batch systems, one class each (SLURM, PBS, local processes): submitting, polling, cancelling, reading output. */
 package io.hpcdask.launcher.batch;

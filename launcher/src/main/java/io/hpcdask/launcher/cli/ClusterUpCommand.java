@@ -8,7 +8,6 @@ import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.server.LocalWorkerSpec;
 import io.hpcdask.launcher.server.ServerProcess;
 import io.hpcdask.launcher.cluster.ClusterSpec;
-import io.hpcdask.launcher.batch.SystemChoice;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.remote.LoginNode;

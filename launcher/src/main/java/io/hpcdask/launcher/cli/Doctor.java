@@ -4,7 +4,7 @@ import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.launcher.batch.BatchSystem;
 import io.hpcdask.launcher.batch.BatchSystems;
 import io.hpcdask.launcher.batch.JobSubmission;
-import io.hpcdask.launcher.script.ShellQuote;
+import io.hpcdask.launcher.shell.ShellQuote;
 import io.hpcdask.launcher.ssh.CommandResult;
 import io.hpcdask.launcher.ssh.HostKeyException;
 import io.hpcdask.launcher.ssh.LocalShell;

@@ -1,13 +1,14 @@
 package io.hpcdask.launcher.cli;
 
 import io.hpcdask.launcher.batch.BatchSystem;
+import io.hpcdask.launcher.batch.PbsBatchSystem;
 import io.hpcdask.launcher.batch.JobState;
 import io.hpcdask.launcher.batch.JobStatus;
 import io.hpcdask.launcher.batch.JobSubmission;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.script.JobScriptRenderer;
-import io.hpcdask.launcher.script.ShellQuote;
+import io.hpcdask.launcher.shell.ShellQuote;
 import io.hpcdask.launcher.ssh.CommandResult;
 import io.hpcdask.launcher.ssh.RemoteCommand;
 import io.hpcdask.launcher.ssh.RemoteShell;
@@ -197,8 +198,9 @@ final class DoctorNetworkCheck {
     }
 
     /**
-     * The job's output (or error) file as a shell word (a glob for PBS, which names its file JOBNAME.oNUMBER in the directory
-     * {@code -o} names): SLURM's {@code %j %J %A %x %%} patterns resolved. Null when the script has no {@code -o}.
+     * The job's output (or error) file as shell words (globs for PBS when {@code -o} names a directory, see
+     * {@link PbsBatchSystem#filesInDirectory}): SLURM's {@code %j %J %A %x %%} patterns resolved. Null when the script
+     * has no {@code -o}.
      */
     static String fileGlob(Pattern directive, String pbsLetter, String script, String jobId, Settings settings) {
         Matcher m = directive.matcher(script);
@@ -209,9 +211,8 @@ final class DoctorNetworkCheck {
         if (path == null) {
             return null;
         }
-        String number = jobId.replaceAll("^(\\d+).*$", "$1");
         if (path.endsWith("/")) {
-            return ShellQuote.quote(path) + "*." + pbsLetter + number + "*";
+            return PbsBatchSystem.filesInDirectory(path, jobId, pbsLetter);
         }
         String name = settings.string(ConfigKeys.JOB_NAME).orElse("");
         String resolved = path.replace("%%", "\u0000").replace("%J", jobId).replace("%j", jobId).replace("%A", jobId)

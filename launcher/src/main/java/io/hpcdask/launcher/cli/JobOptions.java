@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import io.hpcdask.launcher.batch.BatchSystems;
 import io.hpcdask.launcher.config.ConfigKey;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.ConfigValue;
@@ -90,7 +91,7 @@ public final class JobOptions {
             case SCHEDULER_ADDRESS -> "HOST:PORT";
             case INTERFACE -> "NAME";
             case SERVER -> "remote|here";
-            case SYSTEM -> "slurm|pbs|local";
+            case SYSTEM -> String.join("|", BatchSystems.NAMES);
             case BOOLEAN -> "true|false";
             default -> "TEXT";
         };

@@ -6,6 +6,7 @@ import io.hpcdask.server.SchedulerServer;
 import io.hpcdask.server.api.RunPage;
 import io.hpcdask.server.api.RunView;
 import io.hpcdask.server.core.RunState;
+import io.hpcdask.server.ids.RunId;
 import io.hpcdask.server.store.RunLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ final class OfflineStore {
         if (!runId.matches("\\d+")) {
             throw new BadInputException("RUN: '" + runId + "' is not a run id; expected a number such as 12");
         }
-        Path log = new RunLogs(dir.runLogs()).path(runId);
+        Path log = new RunLogs(dir.runLogs()).path(RunId.of(runId));
         return runs(dir, null).stream().anyMatch(r -> r.id().equals(runId)) ? Optional.of(log) : Optional.empty();
     }
 }

@@ -3,7 +3,6 @@ package io.hpcdask.launcher.cli;
 import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.ClusterSpec;
-import io.hpcdask.launcher.batch.SystemChoice;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.remote.LoginNode;

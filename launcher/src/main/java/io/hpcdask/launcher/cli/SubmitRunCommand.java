@@ -3,6 +3,7 @@ package io.hpcdask.launcher.cli;
 import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.protocol.Printable;
+import io.hpcdask.protocol.ShellLine;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.StageResult;
 import java.io.IOException;
@@ -106,7 +107,7 @@ final class SubmitRunCommand implements Callable<Integer> {
         }
         String dir = remote != null ? remoteDirectory(remote) : localDirectory();
         Map<String, String> base = EnvAssignments.parse(env);
-        List<String> argv = shell ? List.of(String.join(" ", command)) : List.copyOf(command);
+        List<String> argv = shell ? List.of(ShellLine.of(command)) : List.copyOf(command);
         List<RunRequest> out = new ArrayList<>();
         if (array != null) {
             for (long index : ArraySpec.parse(array)) {

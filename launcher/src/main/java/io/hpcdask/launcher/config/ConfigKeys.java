@@ -1,15 +1,19 @@
 package io.hpcdask.launcher.config;
 
+import io.hpcdask.launcher.batch.BatchSystemType;
+import io.hpcdask.launcher.batch.BatchSystems;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Every setting hpc-dask knows, in the order {@code config show} lists them. */
 public final class ConfigKeys {
-    public static final ConfigKey SYSTEM = key("system", ValueKind.SYSTEM, "local", "batch system that runs workers: slurm, pbs or local (unset: slurm where sbatch is on the PATH, pbs where qsub is, else local)");
-    public static final ConfigKey TEMPLATE_DIR = key("template-dir", ValueKind.PATH, null,
-            "directory whose job-script.ftl, slurm-header.ftl, pbs-header.ftl or local-header.ftl replace the built-in ones");
+    public static final ConfigKey SYSTEM = key("system", ValueKind.SYSTEM, "local", "batch system that runs workers: "
+            + orList(BatchSystems.NAMES) + " (unset: " + detectionHelp() + ")");
+    public static final ConfigKey TEMPLATE_DIR = key("template-dir", ValueKind.PATH, null, "directory whose "
+            + orList(templates()) + " replace the built-in ones");
     public static final ConfigKey CORES = key("cores", ValueKind.POSITIVE_INT, null, "cores per worker job");
     public static final ConfigKey MEMORY = key("memory", ValueKind.MEMORY, null, "memory per worker job, e.g. 8G or 28GB");
     public static final ConfigKey WALLTIME = key("walltime", ValueKind.WALLTIME, "00:30:00", "time limit of each worker job");
@@ -110,6 +114,31 @@ public final class ConfigKeys {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    /** {@code a, b or c} */
+    private static String orList(List<String> words) {
+        int last = words.size() - 1;
+        return last == 0 ? words.get(0) : String.join(", ", words.subList(0, last)) + " or " + words.get(last);
+    }
+
+    /** {@code slurm where sbatch is on the PATH, pbs where qsub is, else local} */
+    private static String detectionHelp() {
+        StringBuilder help = new StringBuilder();
+        String fallback = null;
+        for (BatchSystemType t : BatchSystems.ALL) {
+            if (t.detection() == null) {
+                fallback = t.name();
+            } else {
+                help.append(help.isEmpty() ? "" : ", ").append(t.name()).append(" where ").append(t.detection().command())
+                        .append(help.isEmpty() ? " is on the PATH" : " is");
+            }
+        }
+        return help + ", else " + fallback;
+    }
+
+    private static List<String> templates() {
+        return Stream.concat(Stream.of("job-script.ftl"), BatchSystems.ALL.stream().map(BatchSystemType::headerTemplate)).toList();
     }
 
     private static ConfigKey key(String name, ValueKind kind, String defaultValue, String description) {

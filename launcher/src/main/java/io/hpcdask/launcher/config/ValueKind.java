@@ -1,5 +1,7 @@
 package io.hpcdask.launcher.config;
 
+import io.hpcdask.launcher.batch.BatchSystems;
+import io.hpcdask.launcher.shell.ShellQuote;
 import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Resources;
@@ -12,9 +14,9 @@ import java.util.regex.Pattern;
  * value is caught before anything is rendered, written or submitted.
  */
 public enum ValueKind {
-    SYSTEM("one of slurm, pbs, local", raw -> {
-        if (!raw.equals("slurm") && !raw.equals("pbs") && !raw.equals("local")) {
-            throw new InvalidValueException("'" + raw + "' is not one of slurm, pbs, local");
+    SYSTEM("one of " + BatchSystems.namesListed(), raw -> {
+        if (BatchSystems.find(raw).isEmpty()) {
+            throw new InvalidValueException("'" + raw + "' is not one of " + BatchSystems.namesListed());
         }
         return raw;
     }),
@@ -90,9 +92,6 @@ public enum ValueKind {
         return raw;
     });
 
-    /** {@code $VAR} or {@code ${VAR}}: the only expansion a node path may hold (ShellQuote keeps it expandable). */
-    public static final Pattern VAR_REFERENCE = Pattern.compile("\\$(?:[A-Za-z_][A-Za-z0-9_]*|\\{[A-Za-z_][A-Za-z0-9_]*\\})");
-
     private final String acceptedForm;
     private final Function<String, Object> parser;
 
@@ -128,7 +127,8 @@ public enum ValueKind {
     }
 
     private static Object nodePath(String raw) {
-        String withoutVars = VAR_REFERENCE.matcher(raw).replaceAll("");
+        // $VAR and ${VAR} are the only expansion a node path may hold: the one ShellQuote keeps expandable
+        String withoutVars = ShellQuote.VAR_REFERENCE.matcher(raw).replaceAll("");
         if (raw.isEmpty() || withoutVars.contains("$") || raw.contains("`")) {
             throw new InvalidValueException("'" + raw + "' is not valid; expected "
                     + "a path that may name $VAR or ${VAR} (expanded on the node) but no command substitution, e.g. $TMPDIR/dask");

@@ -3,7 +3,7 @@ package io.hpcdask.launcher.remote;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.cluster.AccessInfo;
 import io.hpcdask.launcher.cluster.ClusterSpec;
-import io.hpcdask.launcher.script.ShellQuote;
+import io.hpcdask.launcher.shell.ShellQuote;
 import io.hpcdask.launcher.ssh.CommandResult;
 import io.hpcdask.launcher.ssh.RemoteCommand;
 import io.hpcdask.launcher.ssh.RemoteShell;

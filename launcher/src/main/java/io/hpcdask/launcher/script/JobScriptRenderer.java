@@ -9,6 +9,8 @@ import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
 import freemarker.template.TemplateNotFoundException;
+import io.hpcdask.launcher.batch.BatchSystemType;
+import io.hpcdask.launcher.batch.BatchSystems;
 import io.hpcdask.launcher.config.ConfigException;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
@@ -20,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Renders a worker job script from the skeleton and the header template of the batch system. Templates come from
@@ -51,7 +55,7 @@ public final class JobScriptRenderer {
     }
 
     private String renderWith(Settings settings, String workerCommand) {
-        JobSystem system = JobSystem.of(settings.system());
+        BatchSystemType system = BatchSystems.type(settings.system());
         Map<String, Object> header = headerModel(settings);
         List<String> lines = new ArrayList<>();
         List<String> skips = settings.strings(ConfigKeys.DIRECTIVE_SKIP);
@@ -81,12 +85,20 @@ public final class JobScriptRenderer {
         s.string(ConfigKeys.QUEUE).ifPresent(v -> m.put("queue", v));
         s.string(ConfigKeys.ACCOUNT).ifPresent(v -> m.put("account", v));
         s.cores().ifPresent(v -> m.put("cores", v));
-        s.memory().ifPresent(v -> m.put("memory", Map.of("slurm", v.slurm(), "pbs", v.pbs(), "bytes", v.bytes())));
+        // every system's form, so a site's own template for one system may still use another's (memory.slurm)
+        s.memory().ifPresent(v -> m.put("memory", inEverySystem(t -> t.memory().apply(v), "bytes", v.bytes())));
         var w = s.walltime();
-        m.put("walltime", Map.of("slurm", w.slurm(), "pbs", w.pbs(), "seconds", w.seconds()));
+        m.put("walltime", inEverySystem(t -> t.walltime().apply(w), "seconds", w.seconds()));
         if (!s.resources().isEmpty()) {
             m.put("resources", s.resources().toString());
         }
+        return m;
+    }
+
+    private static Map<String, Object> inEverySystem(Function<BatchSystemType, String> form, String plainKey, long plain) {
+        Map<String, Object> m = new HashMap<>();
+        BatchSystems.ALL.forEach(t -> m.put(t.name(), form.apply(t)));
+        m.put(plainKey, plain);
         return m;
     }
 
@@ -130,7 +142,8 @@ public final class JobScriptRenderer {
         }
         if (!Files.isDirectory(templateDir)) {
             throw new ConfigException("invalid template-dir: '" + templateDir + "' is not a directory; expected a directory "
-                    + "holding any of job-script.ftl, slurm-header.ftl, pbs-header.ftl, local-header.ftl");
+                    + "holding any of " + SKELETON + ", "
+                    + BatchSystems.ALL.stream().map(BatchSystemType::headerTemplate).collect(Collectors.joining(", ")));
         }
         try {
             cfg.setTemplateLoader(new MultiTemplateLoader(new TemplateLoader[] {new FileTemplateLoader(templateDir.toFile()), builtIn}));

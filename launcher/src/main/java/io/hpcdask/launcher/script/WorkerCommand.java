@@ -2,6 +2,7 @@ package io.hpcdask.launcher.script;
 
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
+import io.hpcdask.launcher.shell.ShellQuote;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public final class WorkerCommand {
         if (!s.resources().isEmpty()) {
             add(words, "--resources", s.resources().toString());
         }
-        add(words, "--lifetime", s.walltime().pbs());
+        add(words, "--lifetime", s.walltime().toString());
         add(words, "--death-timeout", Long.toString(s.deathTimeoutSeconds()));
         add(words, "--lease", Long.toString(s.leaseSeconds()));
         s.value(ConfigKeys.LIFETIME_GRACE, Long.class).ifPresent(g -> add(words, "--lifetime-grace", g.toString()));

@@ -10,14 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs commands on this machine, for when hpc-dask runs on the login node itself or with the local system. Each
@@ -26,15 +25,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * profile once, not on every {@code sbatch}. One-shot users (a CLI command) never start a shell they would not use.
  */
 public final class LocalShell implements RemoteShell {
-    private static final long WARM_WAIT_SECONDS = 30;
+    private static final Duration WARM_WAIT = Duration.ofSeconds(30);
 
     private final List<String> pathPrefix;
-    private final ReentrantLock pipeLock = new ReentrantLock();
+    private final SharedPipe pipe = new SharedPipe(() -> { });
     private volatile ExecutorService readers;
-    /** Set while {@link #warmUp} starts the shell: a command then waits for it rather than paying a login of its own. */
-    private volatile boolean warming;
     private volatile boolean closed;
-    private ShellPipe pipe;
 
     public LocalShell() {
         this(List.of());
@@ -47,7 +43,7 @@ public final class LocalShell implements RemoteShell {
 
     @Override
     public CommandResult run(RemoteCommand command) {
-        if (readers != null && !closed && takePipe()) {
+        if (readers != null && !closed && pipe.take(WARM_WAIT, "the login shell")) {
             try {
                 CommandResult r = runInPipe(command);
                 if (r != null) {
@@ -61,7 +57,7 @@ public final class LocalShell implements RemoteShell {
                 }
                 // a query: asked again below, in a shell of its own
             } finally {
-                pipeLock.unlock();
+                pipe.release();
             }
         }
         return runOnce(command);
@@ -82,67 +78,23 @@ public final class LocalShell implements RemoteShell {
                 });
             }
         }
-        warming = true;
-        return CompletableFuture.runAsync(() -> {
-            pipeLock.lock();
-            try {
-                // A command, not just the process: the profile runs first, and this waits it out.
-                if (runInPipe(RemoteCommand.query(":")) == null) {
-                    throw new CompletionException(new IOException("bash could not be started"));
-                }
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            } finally {
-                warming = false;
-                pipeLock.unlock();
+        return pipe.warmUp(readers, () -> {
+            // A command, not just the process: the profile runs first, and this waits it out.
+            if (runInPipe(RemoteCommand.query(":")) == null) {
+                throw new IOException("bash could not be started");
             }
-        }, readers);
+        });
     }
 
-    /** The shell when free; while it starts, worth waiting for (a login shell of our own would cost as much). */
-    private boolean takePipe() {
-        if (pipeLock.tryLock()) {
-            return true;
-        }
-        if (!warming) {
-            return false;
-        }
-        try {
-            return pipeLock.tryLock(WARM_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the login shell to start", e);
-        }
-    }
-
-    /**
-     * Caller holds pipeLock. Null when the shell could not start, so the command did not run; IOException when the
-     * shell ended while the command ran.
-     */
+    /** Null when the shell could not start, so the command did not run (see {@link SharedPipe#run}). */
     private CommandResult runInPipe(RemoteCommand command) throws IOException {
-        if (pipe != null && !pipe.isOpen()) {
-            closePipe();
-        }
-        if (pipe == null) {
+        return pipe.run(command, where(), null, () -> {
             try {
-                pipe = ShellPipe.local(pathPrefix, readers);
+                return ShellPipe.local(pathPrefix, readers);
             } catch (IOException e) {
                 return null;
             }
-        }
-        try {
-            return pipe.run(command, where());
-        } catch (IOException | RuntimeException e) {
-            closePipe();
-            throw e;
-        }
-    }
-
-    private void closePipe() {
-        if (pipe != null) {
-            pipe.close();
-            pipe = null;
-        }
+        });
     }
 
     private CommandResult runOnce(RemoteCommand command) {
@@ -227,26 +179,7 @@ public final class LocalShell implements RemoteShell {
         if (readers == null) {
             return;
         }
-        // A command stuck in the shell holds the lock; after a while the shell is ended regardless, which frees it.
-        boolean locked = false;
-        try {
-            locked = pipeLock.tryLock(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            ShellPipe p = pipe;
-            if (p != null) {
-                p.close();
-            }
-            if (locked) {
-                pipe = null;
-            }
-        } finally {
-            if (locked) {
-                pipeLock.unlock();
-            }
-        }
+        pipe.shutdown();
         readers.shutdownNow();
     }
 

@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.ssh;
 
-import io.hpcdask.launcher.script.ShellQuote;
+import io.hpcdask.launcher.shell.ShellQuote;
 import java.util.List;
 
 /** Builds the {@code bash -lc} line both shells run, with optional directories put first on the PATH. */

@@ -3,6 +3,9 @@ package io.hpcdask.launcher.ssh;
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.SftpException;
+import io.hpcdask.retry.Retry;
+import io.hpcdask.retry.RetryListener;
+import io.hpcdask.retry.RetryPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SshShell implements RemoteShell {
     private static final Logger LOG = LoggerFactory.getLogger(SshShell.class);
-    private static final int RECONNECT_ATTEMPTS = 5;
-    private static final int CHANNEL_OPEN_ATTEMPTS = 4;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    private static final RetryPolicy RECONNECT = RetryPolicy.exponential(Duration.ofMillis(500)).maxAttempts(5);
+    /** Nothing ran; a server frees a closed session slot a moment after the close (see {@link #runOnce}). */
+    private static final RetryPolicy CHANNEL_OPEN = RetryPolicy.exponential(Duration.ofMillis(100)).maxAttempts(4);
+    /** At once: opening the connection again ({@link #RECONNECT}) has the pauses. */
+    private static final RetryPolicy AFTER_DROP = RetryPolicy.fixed(Duration.ZERO).maxAttempts(5);
 
     private final SshSettings settings;
     private final Semaphore channels;
@@ -40,10 +43,9 @@ public final class SshShell implements RemoteShell {
         t.setDaemon(true);
         return t;
     });
-    private final java.util.concurrent.locks.ReentrantLock pipeLock = new java.util.concurrent.locks.ReentrantLock();
-    private ShellPipe pipe;
-    /** Set while {@link #warmUp} opens the pipe: a command then waits for it rather than paying a login of its own. */
-    private volatile boolean warming;
+    /** Holds one channel (and one permit) for as long as it lives. */
+    private final SharedPipe pipe = new SharedPipe(this::channelClosed);
+    private final Retry retry = Retry.blocking();
     private SshConnection connection;
     private String home;
 
@@ -65,51 +67,64 @@ public final class SshShell implements RemoteShell {
      */
     @Override
     public CommandResult run(RemoteCommand command) {
-        for (int attempt = 1;; attempt++) {
-            SshConnection c = connection();
-            boolean viaPipe = settings.maxChannels() > 1 && takePipe();
-            if (!viaPipe) {
-                acquire();
+        return retry.call(failure -> failure instanceof Refused ? CHANNEL_OPEN : failure instanceof Dropped ? AFTER_DROP : null,
+                new RetryListener() {
+                    @Override
+                    public void retrying(Exception failure, int attempt, Duration pause) {
+                        if (failure instanceof Dropped) {
+                            LOG.warn("{} during `{}`; running it again (it is safe to repeat)", failure.getMessage(),
+                                    command.command());
+                        }
+                    }
+
+                    @Override
+                    public void stopped(Exception failure, int attempts) {
+                        if (failure instanceof Refused) {
+                            throw new SshConnectException("ssh " + where() + ": the server refused to open a channel for `"
+                                    + command.command() + "` " + attempts + " times (" + failure.getMessage() + "); its"
+                                    + " MaxSessions is probably below the " + settings.maxChannels() + " channels hpc-dask"
+                                    + " opens at once", false, failure.getCause());
+                        }
+                        throw new ConnectionLostException(failure.getMessage() + " " + attempts + " times while running `"
+                                + command.command() + "`; giving up", failure.getCause());
+                    }
+                }, attempt -> runOnce(command));
+    }
+
+    /** One attempt at {@link #run}: a failure worth another is thrown as {@link Refused} or {@link Dropped}. */
+    private CommandResult runOnce(RemoteCommand command) {
+        SshConnection c = connection();
+        boolean viaPipe = settings.maxChannels() > 1 && pipe.take(settings.connectTimeout(), "the remote shell");
+        if (!viaPipe) {
+            acquire();
+        }
+        try {
+            return viaPipe ? pipe.run(command, where(), c, () -> openPipe(c)) : exec(c, command);
+        } catch (ChannelRefused e) {
+            // Nothing ran. A server frees a closed session slot a moment after the close, so a refusal right after
+            // another channel ended is worth a short wait; more than that means MaxSessions is lower than our limit.
+            throw new Refused(e);
+        } catch (JSchException | IOException e) {
+            boolean lost = ExecChannel.connectionDies(c);
+            if (!lost && !viaPipe) {
+                throw new SshConnectException("ssh " + where() + ": `" + command.command() + "` could not run: "
+                        + e.getMessage(), false, e);
             }
-            try {
-                return viaPipe ? runInPipe(c, command) : exec(c, command);
-            } catch (ChannelRefused e) {
-                // Nothing ran. A server frees a closed session slot a moment after the close, so a refusal right
-                // after another channel ended is worth a short wait; more than that means MaxSessions is lower
-                // than our limit.
-                if (attempt >= CHANNEL_OPEN_ATTEMPTS) {
-                    throw new SshConnectException("ssh " + where() + ": the server refused to open a channel for `"
-                            + command.command() + "` " + attempt + " times (" + e.getMessage() + "); its MaxSessions"
-                            + " is probably below the " + settings.maxChannels() + " channels hpc-dask opens at once",
-                            false, e);
-                }
-                sleep(100L << (attempt - 1));
-            } catch (JSchException | IOException e) {
-                boolean lost = ExecChannel.connectionDies(c);
-                if (!lost && !viaPipe) {
-                    throw new SshConnectException("ssh " + where() + ": `" + command.command() + "` could not run: "
-                            + e.getMessage(), false, e);
-                }
-                if (lost) {
-                    dropped(c);
-                }
-                String what = lost ? "ssh connection to " + where() + " dropped" : "the remote shell on " + where() + " ended";
-                if (!command.retrySafe()) {
-                    throw new ConnectionLostException(what + " while running `" + command.command() + "`; not re-run,"
-                            + " because it may already have taken effect (check the batch queue before submitting"
-                            + " again)", e);
-                }
-                if (attempt >= RECONNECT_ATTEMPTS) {
-                    throw new ConnectionLostException(what + " " + attempt + " times while running `"
-                            + command.command() + "`; giving up", e);
-                }
-                LOG.warn("{} during `{}`; running it again (it is safe to repeat)", what, command.command());
-            } finally {
-                if (viaPipe) {
-                    pipeLock.unlock();
-                } else {
-                    channels.release();
-                }
+            if (lost) {
+                dropped(c);
+            }
+            String what = lost ? "ssh connection to " + where() + " dropped" : "the remote shell on " + where() + " ended";
+            if (!command.retrySafe()) {
+                throw new ConnectionLostException(what + " while running `" + command.command() + "`; not re-run,"
+                        + " because it may already have taken effect (check the batch queue before submitting"
+                        + " again)", e);
+            }
+            throw new Dropped(what, e);
+        } finally {
+            if (viaPipe) {
+                pipe.release();
+            } else {
+                channels.release();
             }
         }
     }
@@ -123,19 +138,11 @@ public final class SshShell implements RemoteShell {
         if (settings.maxChannels() < 2) {
             return CompletableFuture.completedFuture(null);
         }
-        warming = true;
-        return CompletableFuture.runAsync(() -> {
-            pipeLock.lock();
-            try {
-                // A command, not just the channel: the profile runs after the channel opens, and this waits it out.
-                runInPipe(connection(), RemoteCommand.query(":"));
-            } catch (JSchException | IOException e) {
-                throw new CompletionException(e);
-            } finally {
-                warming = false;
-                pipeLock.unlock();
-            }
-        }, readers).whenComplete((ok, e) -> {
+        // A command, not just the channel: the profile runs after the channel opens, and this waits it out.
+        return pipe.warmUp(readers, () -> {
+            SshConnection c = connection();
+            pipe.run(RemoteCommand.query(":"), where(), c, () -> openPipe(c));
+        }).whenComplete((ok, e) -> {
             if (e != null) {
                 LOG.debug("Opening the shell on {} ahead of use failed ({}); the first command opens it", where(),
                         e.getMessage());
@@ -143,52 +150,15 @@ public final class SshShell implements RemoteShell {
         });
     }
 
-    /** The pipe when free; while it is being opened ahead of use, worth waiting for up to the connect timeout. */
-    private boolean takePipe() {
-        if (pipeLock.tryLock()) {
-            return true;
-        }
-        if (!warming) {
-            return false;
-        }
+    /** A new pipe over {@code c}, on a channel (and permit) of its own. */
+    private ShellPipe openPipe(SshConnection c) throws JSchException, IOException {
+        acquire();
+        opened();
         try {
-            return pipeLock.tryLock(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the remote shell to start", e);
-        }
-    }
-
-    /** Caller holds pipeLock. The pipe keeps one channel (and one permit) for as long as it lives. */
-    private CommandResult runInPipe(SshConnection c, RemoteCommand command) throws JSchException, IOException {
-        if (pipe != null && (pipe.connection != c || !pipe.isOpen())) {
-            closePipe();
-        }
-        if (pipe == null) {
-            acquire();
-            opened();
-            try {
-                pipe = ShellPipe.open(c, settings.pathPrefix(), (int) settings.connectTimeout().toMillis(), readers);
-            } catch (JSchException | IOException | RuntimeException e) {
-                openChannels.decrementAndGet();
-                channels.release();
-                throw e;
-            }
-        }
-        try {
-            return pipe.run(command, where());
-        } catch (IOException | RuntimeException e) {
-            closePipe();
+            return ShellPipe.open(c, settings.pathPrefix(), (int) settings.connectTimeout().toMillis(), readers);
+        } catch (JSchException | IOException | RuntimeException e) {
+            channelClosed();
             throw e;
-        }
-    }
-
-    private void closePipe() {
-        if (pipe != null) {
-            pipe.close();
-            pipe = null;
-            openChannels.decrementAndGet();
-            channels.release();
         }
     }
 
@@ -316,21 +286,9 @@ public final class SshShell implements RemoteShell {
 
     @Override
     public void close() {
-        // The pipe lock first, as run() takes it before this object's monitor. A command stuck in a read holds it:
-        // after a while the connection is closed regardless, which breaks that read and frees the command.
-        boolean locked = false;
-        try {
-            locked = pipeLock.tryLock(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (locked) {
-            try {
-                closePipe();
-            } finally {
-                pipeLock.unlock();
-            }
-        }
+        // The pipe first, as run() takes it before this object's monitor. A command stuck in a read holds it: after a
+        // while the connection is closed regardless, which breaks that read and frees the command.
+        pipe.shutdown();
         synchronized (this) {
             if (connection != null) {
                 connection.close();
@@ -346,27 +304,36 @@ public final class SshShell implements RemoteShell {
 
     /** File operations are idempotent, so they are repeated after a dropped connection like queries. */
     private <T> T sftp(String what, SftpAction<T> action) throws IOException {
-        for (int attempt = 1;; attempt++) {
-            SshConnection c = connection();
-            acquire();
-            ChannelSftp sftp = null;
-            opened();
-            try {
-                sftp = (ChannelSftp) c.session.openChannel("sftp");
-                sftp.connect((int) settings.connectTimeout().toMillis());
-                return action.apply(sftp);
-            } catch (JSchException | SftpException | IOException e) {
-                if (c.isConnected() || attempt >= RECONNECT_ATTEMPTS) {
-                    throw new IOException("sftp on " + where() + ": " + what + " failed: " + e.getMessage(), e);
-                }
-                dropped(c);
-            } finally {
-                if (sftp != null) {
-                    sftp.disconnect();
-                }
-                openChannels.decrementAndGet();
-                channels.release();
+        try {
+            return retry.call(AFTER_DROP, failure -> failure instanceof Dropped, RetryListener.SILENT,
+                    attempt -> sftpOnce(what, action));
+        } catch (Dropped d) {
+            throw (IOException) d.getCause();
+        }
+    }
+
+    /** One attempt at {@link #sftp}: when the connection dropped, the failure is thrown as {@link Dropped}. */
+    private <T> T sftpOnce(String what, SftpAction<T> action) throws IOException {
+        SshConnection c = connection();
+        acquire();
+        ChannelSftp sftp = null;
+        opened();
+        try {
+            sftp = (ChannelSftp) c.session.openChannel("sftp");
+            sftp.connect((int) settings.connectTimeout().toMillis());
+            return action.apply(sftp);
+        } catch (JSchException | SftpException | IOException e) {
+            IOException failed = new IOException("sftp on " + where() + ": " + what + " failed: " + e.getMessage(), e);
+            if (c.isConnected()) {
+                throw failed;
             }
+            dropped(c);
+            throw new Dropped(failed.getMessage(), failed);
+        } finally {
+            if (sftp != null) {
+                sftp.disconnect();
+            }
+            channelClosed();
         }
     }
 
@@ -390,22 +357,16 @@ public final class SshShell implements RemoteShell {
             connects.incrementAndGet();
             return connection;
         }
-        Duration wait = FIRST_BACKOFF;
-        for (int attempt = 1;; attempt++) {
-            try {
-                connection = SshConnector.open(settings);
-                connects.incrementAndGet();
-                LOG.info("ssh connection to {} re-opened (attempt {})", where(), attempt);
-                return connection;
-            } catch (SshConnectException e) {
-                if (e.authentication() || attempt >= RECONNECT_ATTEMPTS) {
-                    throw e;
-                }
-                LOG.warn("ssh connection to {} failed ({}); retrying in {} ms", where(), e.getMessage(), wait.toMillis());
-                sleep(wait.toMillis());
-                wait = wait.multipliedBy(2);
-            }
-        }
+        connection = retry.call(RECONNECT, failure -> failure instanceof SshConnectException e && !e.authentication(),
+                (failure, attempt, pause) -> LOG.warn("ssh connection to {} failed ({}); retrying in {} ms", where(),
+                        failure.getMessage(), pause.toMillis()),
+                attempt -> {
+                    SshConnection opened = SshConnector.open(settings);
+                    connects.incrementAndGet();
+                    LOG.info("ssh connection to {} re-opened (attempt {})", where(), attempt);
+                    return opened;
+                });
+        return connection;
     }
 
     private synchronized void dropped(SshConnection c) {
@@ -413,6 +374,12 @@ public final class SshShell implements RemoteShell {
         if (connection == c) {
             connection = null;
         }
+    }
+
+    /** A channel closed: one fewer open, and its permit back. */
+    private void channelClosed() {
+        openChannels.decrementAndGet();
+        channels.release();
     }
 
     private void opened() {
@@ -429,12 +396,21 @@ public final class SshShell implements RemoteShell {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+    /** A channel the server refused to open: the command never ran. */
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(ChannelRefused cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** The connection or the remote shell went away under a command or file operation that is safe to repeat. */
+    private static final class Dropped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Dropped(String what, Exception cause) {
+            super(what, cause);
         }
     }
 }

@@ -17,23 +17,23 @@ class ControllerHostTest {
 
     @Test
     void slurmAcrossReleases() {
-        assertThat(SlurmOutput.controllerHost(Recorded.read("slurm/scontrol-show-config-22.05.txt"))).isEqualTo("vm");
-        assertThat(SlurmOutput.controllerHost(Recorded.read("slurm/scontrol-show-config-23.11-two-controllers.txt")))
+        assertThat(SlurmBatchSystem.controllerHost(Recorded.read("slurm/scontrol-show-config-22.05.txt"))).isEqualTo("vm");
+        assertThat(SlurmBatchSystem.controllerHost(Recorded.read("slurm/scontrol-show-config-23.11-two-controllers.txt")))
                 .isEqualTo("10.213.1.1");
-        assertThat(SlurmOutput.controllerHost(Recorded.read("slurm/scontrol-show-config-24.05-vip.txt")))
+        assertThat(SlurmBatchSystem.controllerHost(Recorded.read("slurm/scontrol-show-config-24.05-vip.txt")))
                 .isEqualTo("10.40.0.10");
-        assertThat(SlurmOutput.controllerHost(Recorded.read("slurm/scontrol-show-config-17.02.txt")))
+        assertThat(SlurmBatchSystem.controllerHost(Recorded.read("slurm/scontrol-show-config-17.02.txt")))
                 .isEqualTo("172.16.0.2");
-        assertThat(SlurmOutput.controllerHost("ControlMachine = mgmt01\nControlAddr = (null)\n")).isEqualTo("mgmt01");
-        assertThat(SlurmOutput.controllerHost("slurm_load_ctl_conf error: Unable to contact slurm controller")).isNull();
+        assertThat(SlurmBatchSystem.controllerHost("ControlMachine = mgmt01\nControlAddr = (null)\n")).isEqualTo("mgmt01");
+        assertThat(SlurmBatchSystem.controllerHost("slurm_load_ctl_conf error: Unable to contact slurm controller")).isNull();
     }
 
     @Test
     void pbsFromTheServerOrItsConfigFile() {
-        assertThat(PbsOutput.serverHost(Recorded.read("pbs/pro/qstat-Bf.txt"), "")).isEqualTo("pbs-server.cluster.local");
-        assertThat(PbsOutput.serverHost(Recorded.read("pbs/torque/qstat-Bf.txt"), "")).isEqualTo("torque-head");
-        assertThat(PbsOutput.serverHost("", Recorded.read("pbs/pbs.conf"))).isEqualTo("pbs-head01");
-        assertThat(PbsOutput.serverHost(Recorded.read("pbs/torque/qstat-plain.txt"), "")).isNull();
+        assertThat(PbsBatchSystem.serverHost(Recorded.read("pbs/pro/qstat-Bf.txt"), "")).isEqualTo("pbs-server.cluster.local");
+        assertThat(PbsBatchSystem.serverHost(Recorded.read("pbs/torque/qstat-Bf.txt"), "")).isEqualTo("torque-head");
+        assertThat(PbsBatchSystem.serverHost("", Recorded.read("pbs/pbs.conf"))).isEqualTo("pbs-head01");
+        assertThat(PbsBatchSystem.serverHost(Recorded.read("pbs/torque/qstat-plain.txt"), "")).isNull();
     }
 
     @Test
@@ -41,7 +41,7 @@ class ControllerHostTest {
         TestEnv.requireSlurm();
         try (SshShell shell = SshShell.connect(SshFixture.trusted(tmp))) {
             CommandResult config = shell.run("scontrol show config").orThrow();
-            String expected = SlurmOutput.controllerHost(config.stdout());
+            String expected = SlurmBatchSystem.controllerHost(config.stdout());
             assertThat(expected).isNotBlank();
             assertThat(new SlurmBatchSystem(shell).controllerHost()).contains(expected);
         }

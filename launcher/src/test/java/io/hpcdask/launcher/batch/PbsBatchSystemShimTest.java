@@ -38,6 +38,17 @@ class PbsBatchSystemShimTest {
         }
     }
 
+    /** qdel refuses jobs that have ended (real answers: exit 35 finished, 153 unknown); a cancel of them is no failure. */
+    @Test
+    void proCancelOfJobsThatHaveEndedSucceeds() throws Exception {
+        PbsShims shims = PbsShims.install(tmp, "pro");
+        try (RemoteShell shell = new LocalShell(List.of(shims.bin.toString()))) {
+            PbsBatchSystem pbs = PbsBatchSystem.detect(shell);
+            pbs.cancel(List.of("1234.pbs-server", "33.vm", "99999.vm"));
+            assertThat(shims.calls()).contains("qdel 1234.pbs-server 33.vm 99999.vm");
+        }
+    }
+
     @Test
     void torqueSubmitQueryCancelAndArraysWithT() throws Exception {
         PbsShims shims = PbsShims.install(tmp, "torque");

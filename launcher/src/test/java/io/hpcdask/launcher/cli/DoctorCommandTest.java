@@ -68,7 +68,7 @@ class DoctorCommandTest {
                 "--known-hosts", SshFixture.knownHostsTrusting(tmp, port).toString(), "-i", TestEnv.sshKey().toString(),
                 "--batch-path", bin.toString(), "--no-network"); // the shims accept jobs but never run them
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("qsub, qstat, qdel found; pbs_version = 19.1.3")
+        assertThat(out.toString()).contains("qsub, qstat, qdel found; pbs_version = 23.06.06")
                 .contains("held job 1234.pbs-server accepted, then deleted");
         assertThat(java.nio.file.Files.readAllLines(bin.resolve("calls.log"))).containsSubsequence("qsub -h", "qdel 1234.pbs-server");
     }

@@ -35,7 +35,8 @@ class DoctorNetworkCheckTest {
         assertThat(DoctorNetworkCheck.fileGlob(OUT, "o", "#SBATCH -o /d/%x-%j-%%.out\n", "57", slurm))
                 .isEqualTo("/d/probe-57-%.out");
         assertThat(DoctorNetworkCheck.fileGlob(OUT, "o", JobScriptRenderer.renderProbe(settings("pbs", "/pbs/logs"), "w.jar",
-                "h:1"), "1234.pbs-server", settings("pbs", "/pbs/logs"))).isEqualTo("/pbs/logs/*.o1234*");
+                "h:1"), "1234.pbs-server", settings("pbs", "/pbs/logs")))
+                .isEqualTo("/pbs/logs/1234.pbs-server.OU /pbs/logs/*.o1234*");
         assertThat(DoctorNetworkCheck.fileGlob(OUT, "o", "#!/bin/bash\ntrue\n", "57", slurm)).isNull();
     }
 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.ClusterHome;
+import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.StateChange;
-import io.hpcdask.server.store.RunSpec;
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import io.hpcdask.server.store.RunStore;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,12 +30,12 @@ class RunsCommandPagingTest {
         ClusterDir dir = new ClusterHome(home).cluster("c1").create();
         try (RunStore store = RunStore.open(dir.database())) {
             store.stage(IntStream.rangeClosed(1, 150).mapToObj(i ->
-                    new RunSpec(List.of("true"), false, null, Map.of(), List.of(), "r" + i, Map.of())).toList(), 1L);
+                    new RunRequest(List.of("true"), false, null, Map.of(), List.of(), "r" + i, Map.of())).toList(), 1L);
             for (int i = 1; i <= 140; i++) {
-                String id = Integer.toString(i);
+                RunId id = RunId.of(i);
                 RunState end = i % 20 == 0 ? RunState.ERROR : RunState.COMPLETED;
-                store.record(new StateChange(id, RunState.STAGED, RunState.RUNNING, "w1", null, 1, 2, null));
-                store.record(new StateChange(id, RunState.RUNNING, end, "w1", end == RunState.ERROR ? 1 : 0, 1, 3, null));
+                store.record(new StateChange(id, RunState.STAGED, RunState.RUNNING, WorkerId.of("w1"), null, 1, 2, null));
+                store.record(new StateChange(id, RunState.RUNNING, end, WorkerId.of("w1"), end == RunState.ERROR ? 1 : 0, 1, 3, null));
             }
             store.flush();
         }

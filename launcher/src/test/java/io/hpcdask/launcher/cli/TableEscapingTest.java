@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.ClusterHome;
-import io.hpcdask.server.store.RunSpec;
+import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.store.RunStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -41,8 +41,8 @@ class TableEscapingTest {
         ClusterDir dir = new ClusterHome(home).cluster("c1").create();
         try (RunStore store = RunStore.open(dir.database())) {
             store.stage(List.of(
-                    new RunSpec(List.of("true"), false, null, Map.of(), List.of(), FORGED, Map.of()),
-                    new RunSpec(List.of("true"), false, null, Map.of(), List.of(), ANSI, Map.of())), 1L);
+                    new RunRequest(List.of("true"), false, null, Map.of(), List.of(), FORGED, Map.of()),
+                    new RunRequest(List.of("true"), false, null, Map.of(), List.of(), ANSI, Map.of())), 1L);
             store.flush();
         }
         CliRun.Result runs = CliInHome.run(home, "runs", "--name", "c1");

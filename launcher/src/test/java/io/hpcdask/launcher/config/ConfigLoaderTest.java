@@ -72,7 +72,7 @@ class ConfigLoaderTest {
         assertThat(s.string(ConfigKeys.ACCOUNT)).contains("user-gpu-acct");
         assertThat(s.string(ConfigKeys.JOB_NAME)).contains("env-name");
         assertThat(s.entry(ConfigKeys.JOB_NAME).source().origin()).isEqualTo("environment HPC_DASK_JOB_NAME");
-        assertThat(s.walltime().pbs()).isEqualTo("03:00:00");
+        assertThat(s.walltime().toString()).isEqualTo("03:00:00");
         assertThat(s.entry(ConfigKeys.WALLTIME).source().origin()).isEqualTo("flag --walltime");
     }
 

@@ -1,7 +1,7 @@
 package io.hpcdask.launcher.multihost;
 
 import io.hpcdask.launcher.multihost.MultiHost.Result;
-import io.hpcdask.launcher.script.ShellQuote;
+import io.hpcdask.launcher.shell.ShellQuote;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

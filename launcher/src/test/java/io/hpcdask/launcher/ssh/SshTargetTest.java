@@ -1,6 +1,6 @@
 package io.hpcdask.launcher.ssh;
 
-import io.hpcdask.launcher.script.ShellQuote;
+import io.hpcdask.launcher.shell.ShellQuote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

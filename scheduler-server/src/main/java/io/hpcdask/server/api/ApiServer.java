@@ -370,6 +370,9 @@ public final class ApiServer implements AutoCloseable {
         switch (method + " " + path) {
             case "POST " + ApiPaths.RUNS -> {
                 List<RunRequest> runs = json.readValue(body(ex), RUN_REQUESTS);
+                if (runs.stream().anyMatch(r -> r.requires() != null)) { // the server parses them from the tags
+                    throw new IllegalArgumentException("a run's requirements come from its dask: tags, not 'requires'");
+                }
                 sendJson(ex, service.stage(ex.getRequestHeaders().getFirst(ApiPaths.REQUEST_ID), runs));
             }
             case "GET " + ApiPaths.RUNS -> sendJson(ex, service.runs(query.get("state")));

@@ -3,6 +3,9 @@ package io.hpcdask.server.api;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpcdask.retry.Retry;
+import io.hpcdask.retry.RetryListener;
+import io.hpcdask.retry.RetryPolicy;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -29,6 +32,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     private final ObjectMapper json = new ObjectMapper();
     private final Duration timeout;
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+    private static final Retry RETRY = Retry.blocking();
 
     public SchedulerClient(String host, int port, String token) {
         this(host, port, token, Duration.ofSeconds(60));
@@ -101,22 +105,9 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
      */
     public StageResult stageRetrying(String requestId, List<RunRequest> runs, int attempts, Duration pause,
                                      java.util.function.Consumer<ApiUnreachableException> onRetry) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return stage(requestId, runs);
-            } catch (ApiUnreachableException e) {
-                if (attempt >= attempts || e.getCause() instanceof ConnectException) {
-                    throw e;
-                }
-                onRetry.accept(e);
-                try {
-                    Thread.sleep(pause.toMillis() * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        RetryPolicy resend = RetryPolicy.linear(pause).maxAttempts(attempts);
+        return RETRY.call(resend, f -> f instanceof ApiUnreachableException u && !(u.getCause() instanceof ConnectException),
+                (f, attempt, next) -> onRetry.accept((ApiUnreachableException) f), attempt -> stage(requestId, runs));
     }
 
     /** Encodes {@code runs} as bodies each within the API's limit, halving a batch until it fits. */
@@ -182,6 +173,9 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     /** How often, and how far apart, a waiting request refused with 503 is asked again before the refusal stands. */
     static final int WAIT_RETRIES = 25;
     static final long WAIT_RETRY_MILLIS = 200;
+    private static final RetryPolicy WAIT_REFUSED = RetryPolicy.fixed(Duration.ofMillis(WAIT_RETRY_MILLIS))
+            .maxAttempts(WAIT_RETRIES + 1);
+    private static final RetryPolicy WAIT_LOST = RetryPolicy.fixed(Duration.ZERO).maxAttempts(2);
 
     /**
      * A waiting GET. A connection lost while waiting (the scheduler was killed) is asked once more, and a wait refused
@@ -189,26 +183,17 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
      * plain request would have: nothing answers, or the refusal that stands.
      */
     private <T> T getWaiting(String path, TypeReference<T> type) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return get(path, type);
-            } catch (ApiUnreachableException e) {
-                if (attempt > 0 || e.getCause() instanceof ConnectException || e.getCause() instanceof SocketTimeoutException
-                        || e.getCause() instanceof InterruptedException) {
-                    throw e;
-                }
-            } catch (ApiException e) {
-                if (e.status() != 503 || attempt >= WAIT_RETRIES) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(WAIT_RETRY_MILLIS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
+        return RETRY.call(SchedulerClient::waitRetry, RetryListener.SILENT, attempt -> get(path, type));
+    }
+
+    /** A lost wait is asked once more at once; a wait refused for now, after a pause; anything else stands. */
+    private static RetryPolicy waitRetry(Exception failure) {
+        if (failure instanceof ApiUnreachableException e) {
+            boolean lostWhileWaiting = !(e.getCause() instanceof ConnectException || e.getCause() instanceof SocketTimeoutException
+                    || e.getCause() instanceof InterruptedException);
+            return lostWhileWaiting ? WAIT_LOST : null;
         }
+        return failure instanceof ApiException e && e.status() == 503 ? WAIT_REFUSED : null;
     }
 
     @Override

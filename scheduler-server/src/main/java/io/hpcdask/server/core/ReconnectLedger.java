@@ -1,5 +1,7 @@
 package io.hpcdask.server.core;
 
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,26 +16,26 @@ import java.util.Map;
 final class ReconnectLedger {
     /** One absent worker's runs. */
     static final class Absent {
-        final String worker;
+        final WorkerId worker;
         long deadline;
         String jobId;
-        final Map<String, Run> runs = new LinkedHashMap<>();
+        final Map<RunId, Run> runs = new LinkedHashMap<>();
 
-        Absent(String worker, long deadline) {
+        Absent(WorkerId worker, long deadline) {
             this.worker = worker;
             this.deadline = deadline;
         }
     }
 
-    private final Map<String, Absent> absent = new HashMap<>();
+    private final Map<WorkerId, Absent> absent = new HashMap<>();
 
     /** A run restored from an earlier server, running on {@code worker}, which has until {@code deadline}. */
-    void restore(String worker, Run run, long deadline) {
+    void restore(WorkerId worker, Run run, long deadline) {
         absent.computeIfAbsent(worker, k -> new Absent(k, deadline)).runs.put(run.id, run);
     }
 
     /** A worker left holding {@code runs}; they wait until {@code deadline} (a later loss of it moves it). */
-    void left(String worker, String jobId, List<Run> runs, long deadline) {
+    void left(WorkerId worker, String jobId, List<Run> runs, long deadline) {
         Absent a = absent.computeIfAbsent(worker, k -> new Absent(k, deadline));
         a.deadline = deadline;
         a.jobId = jobId;
@@ -46,7 +48,7 @@ final class ReconnectLedger {
     }
 
     /** The worker re-registered: its waiting runs, now the caller's to reconcile (null when none). */
-    Absent claim(String worker) {
+    Absent claim(WorkerId worker) {
         return absent.remove(worker);
     }
 

@@ -1,17 +1,23 @@
 package io.hpcdask.server.core;
 
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.util.Map;
 
 /** A run's mutable state inside the core; only {@link SchedulerCore} changes it. */
 final class Run {
-    final String id;
+    final RunId id;
     final long seq;
     final Map<String, Long> requires;
+    /**
+     * Always the core's {@code P}: untyped here so that workers, shapes and the reconnect ledger, which hold runs but
+     * never their payload, need no type parameter.
+     */
     final Object payload;
     final long stagedAt;
     RunState state = RunState.STAGED;
     int attempts;
-    String worker;
+    WorkerId worker;
     Worker on;
     Assignment assignment;
     Long startedAt;
@@ -24,7 +30,7 @@ final class Run {
     Worker reserved;
     boolean reasonLogged;
 
-    Run(String id, long seq, Map<String, Long> requires, Object payload, long stagedAt) {
+    Run(RunId id, long seq, Map<String, Long> requires, Object payload, long stagedAt) {
         this.id = id;
         this.seq = seq;
         this.requires = requires;

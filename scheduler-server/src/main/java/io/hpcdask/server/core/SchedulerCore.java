@@ -1,5 +1,7 @@
 package io.hpcdask.server.core;
 
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -54,18 +56,20 @@ import java.util.TreeMap;
  * absent workers in {@link ReconnectLedger}, and why a run waits in {@link WaitReasons}.
  *
  * <p>Finished runs leave the core (the store keeps them); staging order is the order runs are handed in.
+ *
+ * @param <P> what the owner hands in with each run and gets back in {@link Outbox#startRun} (the server: the run's spec)
  */
-public final class SchedulerCore {
+public final class SchedulerCore<P> {
     private static final Comparator<Shape> BY_HEAD = Comparator.comparingLong(s -> s.queue.firstKey());
 
     /** The error of a worker's answer to a cancel of a run it does not hold (the worker's WorkerAgent.NOT_HELD). */
     public static final String NOT_HELD_ERROR = "not running on this worker";
 
     private final CoreConfig config;
-    private final Outbox out;
+    private final Outbox<P> out;
     private final ResourceNames names = new ResourceNames();
-    private final Map<String, Run> runs = new HashMap<>();
-    private final Map<String, Worker> workers = new LinkedHashMap<>();
+    private final Map<RunId, Run> runs = new HashMap<>();
+    private final Map<WorkerId, Worker> workers = new LinkedHashMap<>();
     private final ShapeIndex shapes = new ShapeIndex(names);
     private final WaitReasons reasons;
     private final ReconnectLedger ledger = new ReconnectLedger();
@@ -79,7 +83,7 @@ public final class SchedulerCore {
     private boolean deferred;
     private boolean dispatchDue;
 
-    public SchedulerCore(CoreConfig config, Outbox out) {
+    public SchedulerCore(CoreConfig config, Outbox<P> out) {
         this.config = config;
         this.out = out;
         this.reasons = new WaitReasons(config.declaredResources());
@@ -128,19 +132,19 @@ public final class SchedulerCore {
     }
 
     /** Runs newly staged (already durable), in staging order. No state change is emitted: the store wrote them. */
-    public void runsStaged(List<NewRun> staged, long now) {
-        for (NewRun r : staged) {
+    public void runsStaged(List<NewRun<P>> staged, long now) {
+        for (NewRun<P> r : staged) {
             addStaged(r, 0, now);
         }
         dispatchSoon(now);
     }
 
-    public void runStaged(NewRun run, long now) {
+    public void runStaged(NewRun<P> run, long now) {
         runsStaged(List.of(run), now);
     }
 
     /** A staged run from the store of an earlier server. Call {@link #start} (or any event) afterwards to dispatch. */
-    public void restoreStaged(NewRun r, int attempts, long stagedAt) {
+    public void restoreStaged(NewRun<P> r, int attempts, long stagedAt) {
         addStaged(r, attempts, stagedAt);
     }
 
@@ -148,7 +152,7 @@ public final class SchedulerCore {
      * A run that was running on {@code worker} when an earlier server stopped. It stays running until the worker
      * re-registers holding it, or is re-staged when {@code deadline} passes without that.
      */
-    public void restoreRunning(NewRun r, int attempts, long stagedAt, String worker, Assignment assignment,
+    public void restoreRunning(NewRun<P> r, int attempts, long stagedAt, WorkerId worker, Assignment assignment,
                                long startedAt, long deadline) {
         requireNew(r.id());
         Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt);
@@ -166,12 +170,12 @@ public final class SchedulerCore {
      * A worker registered. {@code heldRuns} are the runs it still has from before a reconnect (empty for a new one).
      * A worker re-registering under a name already connected replaces that connection.
      */
-    public void workerJoined(WorkerSpec spec, List<String> heldRuns, long now) {
+    public void workerJoined(WorkerSpec spec, List<RunId> heldRuns, long now) {
         workerJoined(spec, heldRuns, Map.of(), now);
     }
 
     /** As above; {@code heldAttempts} gives the attempt of each held run the worker named one for. */
-    public void workerJoined(WorkerSpec spec, List<String> heldRuns, Map<String, Integer> heldAttempts, long now) {
+    public void workerJoined(WorkerSpec spec, List<RunId> heldRuns, Map<RunId, Integer> heldAttempts, long now) {
         Worker old = workers.get(spec.name());
         if (old != null) {
             out.log(LogLevel.INFO, "Worker " + spec.name() + " re-registered; reconciling its runs");
@@ -192,7 +196,7 @@ public final class SchedulerCore {
     }
 
     /** The worker's connection closed or went silent. Its runs wait for it to re-register (see class comment). */
-    public void workerLost(String name, String reason, long now) {
+    public void workerLost(WorkerId name, String reason, long now) {
         Worker w = workers.get(name);
         if (w == null) {
             return;
@@ -203,7 +207,7 @@ public final class SchedulerCore {
     }
 
     /** The worker said it takes no new runs (its lifetime ends soon, or it was told to drain). */
-    public void workerDraining(String name, String reason, long now) {
+    public void workerDraining(WorkerId name, String reason, long now) {
         Worker w = workers.get(name);
         if (w == null || w.draining) {
             return;
@@ -220,7 +224,7 @@ public final class SchedulerCore {
     }
 
     /** Ask a worker to drain: it takes no new runs and exits when its last one ends. */
-    public void drainWorker(String name, String reason, long now) {
+    public void drainWorker(WorkerId name, String reason, long now) {
         if (workers.containsKey(name)) {
             out.drainWorker(name, reason);
             workerDraining(name, reason, now);
@@ -228,11 +232,11 @@ public final class SchedulerCore {
     }
 
     /** The worker confirmed it started the run's process. Only checked: the run has been running since dispatch. */
-    public void runStarted(String id, String worker, long now) {
+    public void runStarted(RunId id, WorkerId worker, long now) {
         runStarted(id, worker, 0, now);
     }
 
-    public void runStarted(String id, String worker, int attempt, long now) {
+    public void runStarted(RunId id, WorkerId worker, int attempt, long now) {
         Run run = runs.get(id);
         if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)
                 || (attempt > 0 && attempt != run.attempts)) {
@@ -244,7 +248,7 @@ public final class SchedulerCore {
      * The run's process ended on {@code worker}: completed (exit 0), error (exit > 0, or {@code error} when it could
      * not start), or terminated (killed by a signal or cancelled). Reports for runs not running there are ignored.
      */
-    public void runFinished(String id, String worker, int exitCode, boolean terminated, String error, long now) {
+    public void runFinished(RunId id, WorkerId worker, int exitCode, boolean terminated, String error, long now) {
         runFinished(id, worker, 0, exitCode, terminated, error, false, now);
     }
 
@@ -253,7 +257,7 @@ public final class SchedulerCore {
      * killed it because its lease ran out; the run goes back to staged. A report about a copy that is not the current
      * one is only recorded in the run's history.
      */
-    public void runFinished(String id, String worker, int attempt, int exitCode, boolean terminated, String error,
+    public void runFinished(RunId id, WorkerId worker, int attempt, int exitCode, boolean terminated, String error,
                             boolean abandoned, long now) {
         Run run = runs.get(id);
         if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)
@@ -298,7 +302,7 @@ public final class SchedulerCore {
      * connection is gone): it ends in error with {@code reason}, its resources go back, and dispatch goes on. A run
      * that was cancelled meanwhile ends terminated. Ignored unless the run is running there.
      */
-    public void startFailed(String id, String worker, String reason, long now) {
+    public void startFailed(RunId id, WorkerId worker, String reason, long now) {
         Run run = runs.get(id);
         if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)) {
             return;
@@ -317,7 +321,7 @@ public final class SchedulerCore {
      * Cancel a staged run (terminated at once) or a running one (the worker is told; it ends terminated when the worker
      * reports it). Returns false for unknown or finished runs.
      */
-    public boolean cancelRun(String id, long now) {
+    public boolean cancelRun(RunId id, long now) {
         Run run = runs.get(id);
         if (run == null) {
             return false;
@@ -342,18 +346,18 @@ public final class SchedulerCore {
      * end time has come takes no new runs (it drains itself before then; this covers a lost Draining message).
      */
     public void tick(long now) {
-        List<String> ended = new ArrayList<>();
+        List<WorkerId> ended = new ArrayList<>();
         for (Worker w : workers.values()) {
             long end = w.spec.endTimeMillis();
             if (!w.draining && end > 0 && end <= now) {
                 ended.add(w.name());
             }
         }
-        for (String name : ended) {
+        for (WorkerId name : ended) {
             workerDraining(name, "its lifetime has ended", now);
         }
         for (ReconnectLedger.Absent o : ledger.expire(now)) {
-            String name = o.worker;
+            WorkerId name = o.worker;
             if (o.jobId != null && !o.jobId.isEmpty() && !workers.containsKey(name)) {
                 out.fenceWorker(name, o.jobId); // scaling cancels a batch job (and logs it); local workers have none
             }
@@ -370,7 +374,7 @@ public final class SchedulerCore {
      */
     public void shutdown(boolean stopWorkers, long now) {
         if (stopWorkers) {
-            for (String name : workers.keySet()) {
+            for (WorkerId name : workers.keySet()) {
                 out.stopWorker(name, "scheduler stopping");
             }
             List<Run> running = new ArrayList<>();
@@ -390,7 +394,7 @@ public final class SchedulerCore {
 
     // ---------------------------------------------------------------- queries
 
-    public Optional<CoreRun> run(String id) {
+    public Optional<CoreRun> run(RunId id) {
         Run run = runs.get(id);
         return run == null ? Optional.empty() : Optional.of(view(run));
     }
@@ -407,7 +411,7 @@ public final class SchedulerCore {
     }
 
     /** Why a staged run has not started, or null when it is not staged. */
-    public String waitReason(String id) {
+    public String waitReason(RunId id) {
         Run run = runs.get(id);
         return run == null ? null : waitReason(run);
     }
@@ -506,7 +510,7 @@ public final class SchedulerCore {
         out.log(LogLevel.INFO, "Starting staged run " + run.id
                 + (run.requires.isEmpty() ? "" : " (requires " + s.label + ")")
                 + " on worker " + w.name() + (gpus.isEmpty() ? "" : " with gpu " + String.join(",", gpus)));
-        out.startRun(run.id, run.payload, w.name(), run.assignment, run.attempts);
+        out.startRun(run.id, payload(run), w.name(), run.assignment, run.attempts);
     }
 
     /** The head of {@code s} fits no worker now; if it fits none at all, its runs are reported once each. */
@@ -569,7 +573,7 @@ public final class SchedulerCore {
 
     // ---------------------------------------------------------------- run bookkeeping
 
-    private void addStaged(NewRun r, int attempts, long stagedAt) {
+    private void addStaged(NewRun<P> r, int attempts, long stagedAt) {
         requireNew(r.id());
         Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt);
         run.attempts = attempts;
@@ -577,7 +581,7 @@ public final class SchedulerCore {
         enqueue(run);
     }
 
-    private void requireNew(String id) {
+    private void requireNew(RunId id) {
         if (runs.containsKey(id)) {
             throw new IllegalStateException("run " + id + " is already known to the scheduler");
         }
@@ -635,7 +639,7 @@ public final class SchedulerCore {
 
     /** A running run whose worker is gone (its resources already released) goes back to staged, or ends. */
     private void requeue(Run run, String why, long now) {
-        String worker = run.worker;
+        WorkerId worker = run.worker;
         if (run.cancelRequested) {
             finish(run, RunState.TERMINATED, null, null, now);
         } else if (run.attempts >= config.maxAttempts()) {
@@ -689,8 +693,8 @@ public final class SchedulerCore {
     }
 
     /** A (re-)registered worker: take back the runs it still holds, re-stage those it lost, cancel strangers. */
-    private void reconcile(Worker w, List<String> held, Map<String, Integer> attempts, long now) {
-        Set<String> holds = new HashSet<>(held);
+    private void reconcile(Worker w, List<RunId> held, Map<RunId, Integer> attempts, long now) {
+        Set<RunId> holds = new HashSet<>(held);
         ReconnectLedger.Absent o = ledger.claim(w.name());
         if (o != null) {
             for (Run run : o.runs.values()) {
@@ -713,7 +717,7 @@ public final class SchedulerCore {
                 }
             }
         }
-        for (String id : holds) {
+        for (RunId id : holds) {
             Run run = runs.get(id);
             Integer heldAttempt = attempts.get(id);
             if (run != null && heldAttempt != null && resumeUnrecorded(w, run, heldAttempt, now)) {
@@ -775,6 +779,12 @@ public final class SchedulerCore {
             }
         });
         return shapes.intern(m);
+    }
+
+    /** Every payload was handed in as a {@code P} (see {@link Run#payload}). */
+    @SuppressWarnings("unchecked")
+    private P payload(Run run) {
+        return (P) run.payload;
     }
 
     private String waitReason(Run run) {

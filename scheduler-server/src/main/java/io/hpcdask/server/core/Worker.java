@@ -1,5 +1,7 @@
 package io.hpcdask.server.core;
 
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -20,7 +22,7 @@ final class Worker {
     int freeSlots;
     final List<String> gpuIds;
     final BitSet freeGpus = new BitSet();
-    final Map<String, Run> runs = new LinkedHashMap<>();
+    final Map<RunId, Run> runs = new LinkedHashMap<>();
     boolean draining;
     /** The starving run this worker is kept free for; nothing else starts here meanwhile. */
     Run reservedFor;
@@ -57,7 +59,7 @@ final class Worker {
         return new Worker(spec, order, capacity, slots, gpuIds);
     }
 
-    String name() {
+    WorkerId name() {
         return spec.name();
     }
 

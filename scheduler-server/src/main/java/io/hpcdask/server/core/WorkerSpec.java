@@ -1,5 +1,6 @@
 package io.hpcdask.server.core;
 
+import io.hpcdask.server.ids.WorkerId;
 import java.util.List;
 import java.util.Map;
 
@@ -9,14 +10,14 @@ import java.util.Map;
  * numbered 0..N-1. {@code slots} of 0 or less means one slot per core. {@code leaseMillis} is the worker's lease
  * (it kills its runs when it has not heard from the scheduler that long); 0 when it did not say.
  */
-public record WorkerSpec(String name, String host, String jobId, Map<String, Long> resources, int slots,
+public record WorkerSpec(WorkerId name, String host, String jobId, Map<String, Long> resources, int slots,
                          List<String> gpuIds, long endTimeMillis, long leaseMillis) {
     public WorkerSpec {
         resources = Map.copyOf(resources);
         gpuIds = List.copyOf(gpuIds);
     }
 
-    public WorkerSpec(String name, String host, String jobId, Map<String, Long> resources, int slots,
+    public WorkerSpec(WorkerId name, String host, String jobId, Map<String, Long> resources, int slots,
                       List<String> gpuIds, long endTimeMillis) {
         this(name, host, jobId, resources, slots, gpuIds, endTimeMillis, 0);
     }

@@ -1,13 +1,15 @@
 package io.hpcdask.server.loop;
 
 import io.hpcdask.protocol.Message;
+import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.core.Assignment;
 import io.hpcdask.server.core.LogLevel;
 import io.hpcdask.server.core.Outbox;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.StateChange;
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import io.hpcdask.server.store.RunLogs;
-import io.hpcdask.server.store.RunSpec;
 import io.hpcdask.server.store.RunStore;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,23 +20,23 @@ import org.slf4j.Logger;
  * Carries out the core's effects on the loop thread: messages to workers through their current connection, state
  * changes to the store (queued for its group commit), log lines to the scheduler log.
  */
-public final class CoreOutbox implements Outbox {
-    private final Map<String, io.hpcdask.server.transport.WorkerConnection> connections = new HashMap<>();
+public final class CoreOutbox implements Outbox<RunRequest> {
+    private final Map<WorkerId, io.hpcdask.server.transport.WorkerConnection> connections = new HashMap<>();
     private final RunStore store;
     private final RunLogs logs;
     private final Logger log;
     private final AtomicLong finished = new AtomicLong();
 
     private volatile StartFailures startFailures = (runId, worker, reason) -> { };
-    private volatile java.util.function.BiConsumer<String, String> fencing = (worker, jobId) -> { };
+    private volatile java.util.function.BiConsumer<WorkerId, String> fencing = (worker, jobId) -> { };
     private volatile java.util.function.Consumer<StateChange> changes = change -> { };
     /** The current attempt of each run started since this server started; output of other attempts is dropped. */
-    private final Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<RunId, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Where a run goes that could not be handed to its worker: a later core event, never a call back into the core. */
     @FunctionalInterface
     public interface StartFailures {
-        void failed(String runId, String worker, String reason);
+        void failed(RunId runId, WorkerId worker, String reason);
     }
 
     public CoreOutbox(RunStore store, RunLogs logs, Logger log) {
@@ -49,7 +51,7 @@ public final class CoreOutbox implements Outbox {
     }
 
     /** Set before workers connect: who cancels a silent batch worker's job before its runs are re-staged. */
-    public void onFence(java.util.function.BiConsumer<String, String> fencing) {
+    public void onFence(java.util.function.BiConsumer<WorkerId, String> fencing) {
         this.fencing = fencing;
     }
 
@@ -62,13 +64,13 @@ public final class CoreOutbox implements Outbox {
      * Whether output of {@code attempt} of a run belongs in its log: not when a later attempt has started since
      * (0, an attempt not known, is let through). Called from transport threads.
      */
-    boolean currentAttempt(String runId, int attempt) {
+    boolean currentAttempt(RunId runId, int attempt) {
         Integer current = attempts.get(runId);
         return attempt == 0 || current == null || attempt >= current;
     }
 
     /** Worker name to its live connection; only the loop thread touches it. */
-    Map<String, io.hpcdask.server.transport.WorkerConnection> connections() {
+    Map<WorkerId, io.hpcdask.server.transport.WorkerConnection> connections() {
         return connections;
     }
 
@@ -78,12 +80,12 @@ public final class CoreOutbox implements Outbox {
     }
 
     @Override
-    public void startRun(String runId, Object payload, String worker, Assignment assignment) {
-        startRun(runId, payload, worker, assignment, 0);
+    public void startRun(RunId runId, RunRequest spec, WorkerId worker, Assignment assignment) {
+        startRun(runId, spec, worker, assignment, 0);
     }
 
     @Override
-    public void startRun(String runId, Object payload, String worker, Assignment assignment, int attempt) {
+    public void startRun(RunId runId, RunRequest spec, WorkerId worker, Assignment assignment, int attempt) {
         try {
             logs.touch(runId); // before the worker hears of it: output needs somewhere to go
             if (attempt > 1) { // the first attempt's output starts the log; every later one is marked
@@ -96,42 +98,41 @@ public final class CoreOutbox implements Outbox {
         if (attempt > 0) {
             attempts.put(runId, attempt);
         }
-        RunSpec spec = (RunSpec) payload;
         Map<String, String> env = new HashMap<>(spec.env());
-        env.put("HPC_DASK_RUN_ID", runId);
-        if (!send(worker, new Message.StartRun(runId, spec.argv(), spec.shell(), spec.cwd(), env,
+        env.put("HPC_DASK_RUN_ID", runId.value());
+        if (!send(worker, new Message.StartRun(runId.value(), spec.argv(), spec.shell(), spec.cwd(), env,
                 assignment.resources(), assignment.gpuIds(), attempt))) {
             startFailures.failed(runId, worker, "no connection to worker " + worker);
         }
     }
 
     @Override
-    public void cancelRun(String runId, String worker) {
-        send(worker, new Message.CancelRun(runId));
+    public void cancelRun(RunId runId, WorkerId worker) {
+        send(worker, new Message.CancelRun(runId.value()));
     }
 
     @Override
-    public void cancelRun(String runId, String worker, int attempt) {
-        send(worker, new Message.CancelRun(runId, attempt));
+    public void cancelRun(RunId runId, WorkerId worker, int attempt) {
+        send(worker, new Message.CancelRun(runId.value(), attempt));
     }
 
     @Override
-    public void superseded(String runId, String worker, int attempt, String outcome, Integer exitCode, long timeMillis) {
+    public void superseded(RunId runId, WorkerId worker, int attempt, String outcome, Integer exitCode, long timeMillis) {
         store.recordSuperseded(runId, worker, attempt, outcome, exitCode, timeMillis);
     }
 
     @Override
-    public void fenceWorker(String worker, String jobId) {
+    public void fenceWorker(WorkerId worker, String jobId) {
         fencing.accept(worker, jobId);
     }
 
     @Override
-    public void drainWorker(String worker, String reason) {
+    public void drainWorker(WorkerId worker, String reason) {
         send(worker, new Message.Drain(reason));
     }
 
     @Override
-    public void stopWorker(String worker, String reason) {
+    public void stopWorker(WorkerId worker, String reason) {
         send(worker, new Message.Stop(reason));
     }
 
@@ -154,7 +155,7 @@ public final class CoreOutbox implements Outbox {
         }
     }
 
-    private boolean send(String worker, Message message) {
+    private boolean send(WorkerId worker, Message message) {
         io.hpcdask.server.transport.WorkerConnection c = connections.get(worker);
         if (c == null) {
             log.warn("No connection to worker {} for {}", worker, message.getClass().getSimpleName());

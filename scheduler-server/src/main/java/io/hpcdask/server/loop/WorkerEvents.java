@@ -3,6 +3,8 @@ package io.hpcdask.server.loop;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.server.core.SchedulerCore;
 import io.hpcdask.server.core.WorkerSpec;
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import io.hpcdask.server.scaling.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
 import io.hpcdask.server.transport.WorkerConnection;
@@ -22,7 +24,7 @@ public final class WorkerEvents implements WorkerListener {
     private final RunLogs logs;
     private final Logger log;
     private volatile WorkerObserver observer = WorkerObserver.NONE;
-    private final java.util.Set<String> unwritable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<RunId> unwritable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public WorkerEvents(EventLoop loop, SchedulerCore core, CoreOutbox outbox, RunLogs logs, Logger log) {
         this.loop = loop;
@@ -35,17 +37,29 @@ public final class WorkerEvents implements WorkerListener {
     @Override
     public void workerConnected(WorkerConnection connection, Message.Hello hello) {
         loop.execute(() -> {
-            WorkerConnection old = outbox.connections().put(hello.name(), connection);
+            WorkerId name = connection.workerName();
+            WorkerConnection old = outbox.connections().put(name, connection);
             if (old != null && old != connection) {
                 old.close("replaced by a new connection from the same worker");
             }
-            WorkerSpec spec = new WorkerSpec(hello.name(), hello.host(), hello.jobId(),
+            WorkerSpec spec = new WorkerSpec(name, hello.host(), hello.jobId(),
                     hello.resources() == null ? java.util.Map.of() : hello.resources(), hello.slots(),
                     hello.gpuIds() == null ? List.of() : hello.gpuIds(), hello.endTimeMillis(), hello.leaseMillis());
-            core.workerJoined(spec, hello.heldRuns() == null ? List.of() : hello.heldRuns(),
-                    hello.heldAttempts() == null ? java.util.Map.of() : hello.heldAttempts(), loop.now());
-            observer.connected(hello.name(), hello.jobId());
+            core.workerJoined(spec, heldRuns(hello), heldAttempts(hello), loop.now());
+            observer.connected(name.name(), hello.jobId());
         });
+    }
+
+    private static List<RunId> heldRuns(Message.Hello hello) {
+        return hello.heldRuns() == null ? List.of() : hello.heldRuns().stream().map(RunId::ofNullable).toList();
+    }
+
+    private static java.util.Map<RunId, Integer> heldAttempts(Message.Hello hello) {
+        java.util.Map<RunId, Integer> attempts = new java.util.HashMap<>();
+        if (hello.heldAttempts() != null) {
+            hello.heldAttempts().forEach((id, attempt) -> attempts.put(RunId.ofNullable(id), attempt));
+        }
+        return attempts;
     }
 
     /** Who hears of workers joining, leaving and draining (scaling); set before workers connect. */
@@ -56,13 +70,14 @@ public final class WorkerEvents implements WorkerListener {
     @Override
     public void messageReceived(WorkerConnection connection, Message message) {
         if (message instanceof Message.RunOutput out) {
-            if (!outbox.currentAttempt(out.runId(), out.attempt())) {
+            RunId runId = RunId.ofNullable(out.runId());
+            if (!outbox.currentAttempt(runId, out.attempt())) {
                 return; // a superseded copy's output: the log holds the current attempt's
             }
             try {
-                logs.append(out.runId(), out.data());
+                logs.append(runId, out.data());
             } catch (RuntimeException e) {
-                if (unwritable.add(out.runId())) { // once per run: a broken log directory must not flood server.log
+                if (unwritable.add(runId)) { // once per run: a broken log directory must not flood server.log
                     log.warn("Cannot write output of run {}: {}", out.runId(), e.getMessage());
                 }
             }
@@ -73,18 +88,18 @@ public final class WorkerEvents implements WorkerListener {
         }
         // a start only confirms what the core decided at dispatch: it need not wake the loop (its end will, or a tick)
         Runnable event = () -> {
-            String name = connection.workerName();
+            WorkerId name = connection.workerName();
             if (outbox.connections().get(name) != connection) {
                 return; // from a connection that a re-registration replaced
             }
             long now = loop.now();
             if (message instanceof Message.RunStarted s) {
-                core.runStarted(s.runId(), name, s.attempt(), now);
+                core.runStarted(RunId.ofNullable(s.runId()), name, s.attempt(), now);
             } else if (message instanceof Message.RunFinished f) {
-                core.runFinished(f.runId(), name, f.attempt(), f.exitCode(), f.terminated(), f.error(), f.abandoned(), now);
+                core.runFinished(RunId.ofNullable(f.runId()), name, f.attempt(), f.exitCode(), f.terminated(), f.error(), f.abandoned(), now);
             } else if (message instanceof Message.Draining d) {
                 core.workerDraining(name, d.reason(), now);
-                observer.retiring(name);
+                observer.retiring(name.name());
             } else {
                 log.warn("Unexpected {} from worker {}", message.getClass().getSimpleName(), name);
             }
@@ -99,11 +114,11 @@ public final class WorkerEvents implements WorkerListener {
     @Override
     public void workerDisconnected(WorkerConnection connection, String reason) {
         loop.execute(() -> {
-            String name = connection.workerName();
+            WorkerId name = connection.workerName();
             if (outbox.connections().get(name) == connection) {
                 outbox.connections().remove(name);
                 core.workerLost(name, reason, loop.now());
-                observer.left(name);
+                observer.left(name.name());
             }
         });
     }

@@ -16,7 +16,7 @@ public interface ScalingEffects {
     /** Tell a busy worker to take no new runs and exit when its runs end. */
     void drain(String worker);
 
-    /** Tell an idle worker to exit now. */
+    /** Retire an idle worker (its job is cancelled as well); the scheduler drains it, see {@link WorkerControl}. */
     void stop(String worker);
 
     void log(String line);

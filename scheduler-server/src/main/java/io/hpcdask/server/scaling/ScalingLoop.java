@@ -291,7 +291,7 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
 
         @Override
         public void stop(String worker) {
-            effects.add(() -> workers.stop(worker));
+            effects.add(() -> workers.drainIdle(worker));
         }
 
         @Override

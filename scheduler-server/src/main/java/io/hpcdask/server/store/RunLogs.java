@@ -1,6 +1,8 @@
 package io.hpcdask.server.store;
 
 import io.hpcdask.server.files.PrivateFiles;
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,7 +11,7 @@ import java.nio.file.Path;
 /** One output file per run, {@code runs/ID.log} under the cluster directory: stdout and stderr as they arrived. */
 public final class RunLogs {
     private final Path dir;
-    private volatile java.util.function.Consumer<String> appended = runId -> { };
+    private volatile java.util.function.Consumer<RunId> appended = runId -> { };
 
     public RunLogs(Path dir) {
         this.dir = dir;
@@ -21,12 +23,12 @@ public final class RunLogs {
     }
 
     /** Who is told, on the appending thread, after output of a run was appended (clients following it). */
-    public void onAppend(java.util.function.Consumer<String> appended) {
+    public void onAppend(java.util.function.Consumer<RunId> appended) {
         this.appended = appended;
     }
 
-    public Path path(String runId) {
-        if (!isDecimal(runId)) { // ids are decimal; anything else must not name a path
+    public Path path(RunId runId) {
+        if (!isDecimal(runId.value())) { // ids are decimal; anything else must not name a path
             throw new IllegalArgumentException("not a run id: " + runId);
         }
         return dir.resolve(runId + ".log");
@@ -46,7 +48,7 @@ public final class RunLogs {
     }
 
     /** Appends a chunk; called from transport threads, one run's chunks from one thread at a time. */
-    public void append(String runId, byte[] data) {
+    public void append(RunId runId, byte[] data) {
         try {
             PrivateFiles.append(path(runId), data);
         } catch (IOException e) {
@@ -60,7 +62,7 @@ public final class RunLogs {
      *
      * @throws UncheckedIOException when it cannot be created: the run must then not start
      */
-    public void touch(String runId) {
+    public void touch(RunId runId) {
         try {
             PrivateFiles.createFileTrustingUmask(path(runId));
         } catch (IOException e) {
@@ -70,7 +72,7 @@ public final class RunLogs {
     }
 
     /** The line that opens the output of a run's second and later attempts in its log. */
-    public static byte[] attemptHeader(int attempt, String worker, long timeMillis) {
+    public static byte[] attemptHeader(int attempt, WorkerId worker, long timeMillis) {
         return ("=== hpc-dask: attempt " + attempt + " on worker " + worker + " at " + java.time.Instant.ofEpochMilli(timeMillis)
                 + " (output above is from earlier attempts) ===\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }

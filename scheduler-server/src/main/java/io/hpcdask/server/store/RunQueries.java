@@ -118,7 +118,7 @@ public final class RunQueries {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 StoredRun r = RunStore.row(rs);
-                into.put(Long.parseLong(r.id()), r);
+                into.put(r.id().number(), r);
             }
         }
     }

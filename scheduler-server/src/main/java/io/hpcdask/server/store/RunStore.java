@@ -3,10 +3,13 @@ package io.hpcdask.server.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.protocol.InvalidValueException;
-import io.hpcdask.server.files.PrivateFiles;
+import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.core.Assignment;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.StateChange;
+import io.hpcdask.server.files.PrivateFiles;
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -85,12 +88,12 @@ public final class RunStore implements AutoCloseable {
     private sealed interface Job permits StageJob, ChangeJob, HistoryJob, FlushJob, CloseJob {}
 
     /** A report about a superseded copy of a run: a row in its history, its state untouched. */
-    private record HistoryJob(String runId, String worker, int attempt, String outcome, Integer exitCode, long at)
+    private record HistoryJob(RunId runId, WorkerId worker, int attempt, String outcome, Integer exitCode, long at)
             implements Job {}
 
     /** Runs to stage; {@code requestId} (or null) makes a repeated request return the runs of the first. */
     private static final class StageJob implements Job {
-        final List<RunSpec> specs;
+        final List<RunRequest> specs;
         final long now;
         final String requestId;
         final CompletableFuture<List<StoredRun>> done = new CompletableFuture<>();
@@ -100,7 +103,7 @@ public final class RunStore implements AutoCloseable {
         /** Why a repeated request id is refused (it staged another number of runs), else null. */
         String refusal;
 
-        StageJob(List<RunSpec> specs, long now, String requestId) {
+        StageJob(List<RunRequest> specs, long now, String requestId) {
             this.specs = specs;
             this.now = now;
             this.requestId = requestId;
@@ -201,8 +204,8 @@ public final class RunStore implements AutoCloseable {
 
     // ---------------------------------------------------------------- writes
 
-    /** Stages runs and returns them with their new ids once they are committed. */
-    public List<StoredRun> stage(List<RunSpec> specs, long now) {
+    /** Stages runs (kept as {@link RunRequest#staged}) and returns them with their new ids once they are committed. */
+    public List<StoredRun> stage(List<RunRequest> specs, long now) {
         return stage(specs, now, null);
     }
 
@@ -212,12 +215,12 @@ public final class RunStore implements AutoCloseable {
      *
      * @throws StoreUnavailableException when the store cannot write; then nothing of this call is stored
      */
-    public List<StoredRun> stage(List<RunSpec> specs, long now, String requestId) {
+    public List<StoredRun> stage(List<RunRequest> specs, long now, String requestId) {
         String why = unavailable;
         if (why != null) {
             throw new StoreUnavailableException(file, why, null);
         }
-        StageJob job = new StageJob(List.copyOf(specs), now, requestId);
+        StageJob job = new StageJob(specs.stream().map(s -> s.staged(s.requires())).toList(), now, requestId);
         submit(job);
         return await(job.done, "staging " + specs.size() + " run(s)");
     }
@@ -225,7 +228,7 @@ public final class RunStore implements AutoCloseable {
     /** Queues a state change; it is committed in order with everything queued before it, retried until it is. */
     public void record(StateChange change) {
         synchronized (uncommitted) {
-            uncommitted.computeIfAbsent(Long.parseLong(change.runId()), k -> new ArrayList<>(2)).add(change);
+            uncommitted.computeIfAbsent(change.runId().number(), k -> new ArrayList<>(2)).add(change);
         }
         submit(new ChangeJob(change));
     }
@@ -235,7 +238,7 @@ public final class RunStore implements AutoCloseable {
      * {@code superseded}, to state {@code outcome}); the run's own row is not changed. Dropped (not retried) while
      * the store cannot write.
      */
-    public void recordSuperseded(String runId, String worker, int attempt, String outcome, Integer exitCode, long at) {
+    public void recordSuperseded(RunId runId, WorkerId worker, int attempt, String outcome, Integer exitCode, long at) {
         submit(new HistoryJob(runId, worker, attempt, outcome, exitCode, at));
     }
 
@@ -456,7 +459,7 @@ public final class RunStore implements AutoCloseable {
                 }
             } else if (job instanceof ChangeJob c) {
                 synchronized (uncommitted) {
-                    Long key = Long.parseLong(c.change().runId());
+                    Long key = c.change().runId().number();
                     List<StateChange> pending = uncommitted.get(key);
                     if (pending != null) {
                         pending.remove(c.change());
@@ -559,7 +562,7 @@ public final class RunStore implements AutoCloseable {
         long first = nextId;
         try (PreparedStatement ps = writer.prepareStatement("INSERT INTO runs (id, label, spec, requires, state, attempts,"
                 + " staged_at) VALUES (?, ?, ?, ?, 'staged', 0, ?)")) {
-            for (RunSpec spec : job.specs) {
+            for (RunRequest spec : job.specs) {
                 long id = nextId++;
                 ps.setLong(1, id);
                 ps.setString(2, spec.label());
@@ -567,7 +570,7 @@ public final class RunStore implements AutoCloseable {
                 ps.setString(4, JSON.writeValueAsString(spec.requires()));
                 ps.setLong(5, job.now);
                 ps.addBatch();
-                job.rows.add(new StoredRun(Long.toString(id), spec, RunState.STAGED, null, 0, job.now, null, null,
+                job.rows.add(new StoredRun(RunId.of(id), spec, RunState.STAGED, null, 0, job.now, null, null,
                         null, null, null));
             }
             ps.executeBatch();
@@ -631,7 +634,7 @@ public final class RunStore implements AutoCloseable {
         {
             PreparedStatement ps = updateRun;
             ps.setString(1, ch.to().label());
-            ps.setString(2, ch.to() == RunState.STAGED ? null : ch.worker());
+            ps.setString(2, ch.to() == RunState.STAGED || ch.worker() == null ? null : ch.worker().name());
             ps.setInt(3, ch.attempts());
             ps.setBoolean(4, starts);
             ps.setLong(5, ch.timeMillis());
@@ -647,15 +650,15 @@ public final class RunStore implements AutoCloseable {
             }
             ps.setString(8, ch.assignment() == null ? null : assignmentJson(ch.assignment()));
             ps.setString(9, ch.reason());
-            ps.setLong(10, Long.parseLong(ch.runId()));
+            ps.setLong(10, ch.runId().number());
             ps.executeUpdate();
         }
         {
             PreparedStatement ps = insertTransition;
-            ps.setLong(1, Long.parseLong(ch.runId()));
+            ps.setLong(1, ch.runId().number());
             ps.setString(2, ch.from() == null ? null : ch.from().label());
             ps.setString(3, ch.to().label());
-            ps.setString(4, ch.worker());
+            ps.setString(4, ch.worker() == null ? null : ch.worker().name());
             if (ch.exitCode() == null) {
                 ps.setNull(5, Types.INTEGER);
             } else {
@@ -684,7 +687,7 @@ public final class RunStore implements AutoCloseable {
     private void history(HistoryJob h) throws SQLException {
         long id;
         try {
-            id = Long.parseLong(h.runId());
+            id = h.runId().number();
         } catch (NumberFormatException e) {
             return; // not one of ours
         }
@@ -696,7 +699,7 @@ public final class RunStore implements AutoCloseable {
             PreparedStatement ps = insertHistory;
             ps.setLong(1, id);
             ps.setString(2, h.outcome());
-            ps.setString(3, h.worker());
+            ps.setString(3, h.worker() == null ? null : h.worker().name());
             if (h.exitCode() == null) {
                 ps.setNull(4, Types.INTEGER);
             } else {
@@ -786,7 +789,7 @@ public final class RunStore implements AutoCloseable {
 
     /** The run as it will be once its queued changes are committed (they do as the SQL of {@link #update} does). */
     static StoredRun withPending(StoredRun r, Map<Long, List<StateChange>> pending) {
-        List<StateChange> changes = pending.get(Long.parseLong(r.id()));
+        List<StateChange> changes = pending.get(r.id().number());
         if (changes == null) {
             return r;
         }
@@ -830,10 +833,10 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    public Optional<StoredRun> run(String id) {
+    public Optional<StoredRun> run(RunId id) {
         long key;
         try {
-            key = Long.parseLong(id);
+            key = id.number();
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -853,11 +856,15 @@ public final class RunStore implements AutoCloseable {
 
     static StoredRun row(ResultSet rs) throws SQLException, JsonProcessingException {
         String assignment = rs.getString("assignment");
-        return new StoredRun(Long.toString(rs.getLong("id")), JSON.readValue(rs.getString("spec"), RunSpec.class),
-                RunState.fromLabel(rs.getString("state")), rs.getString("worker"), rs.getInt("attempts"),
+        return new StoredRun(RunId.of(rs.getLong("id")), JSON.readValue(rs.getString("spec"), RunRequest.class),
+                RunState.fromLabel(rs.getString("state")), workerOrNull(rs.getString("worker")), rs.getInt("attempts"),
                 longOrNull(rs, "staged_at"), longOrNull(rs, "started_at"), longOrNull(rs, "ended_at"),
                 rs.getObject("exit_code") == null ? null : rs.getInt("exit_code"),
                 assignment == null ? null : JSON.readValue(assignment, Assignment.class), reasonOf(rs));
+    }
+
+    private static WorkerId workerOrNull(String name) {
+        return name == null ? null : WorkerId.of(name);
     }
 
     /** The reason column, absent from databases of older versions opened read-only. */

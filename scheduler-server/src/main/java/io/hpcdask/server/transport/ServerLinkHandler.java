@@ -1,10 +1,12 @@
 package io.hpcdask.server.transport;
 
 import io.hpcdask.protocol.FrameAuthenticationException;
+import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.protocol.LinkAuth;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.protocol.MessageFraming;
 import io.hpcdask.protocol.Printable;
+import io.hpcdask.server.ids.WorkerId;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -22,8 +24,6 @@ import org.slf4j.LoggerFactory;
 /** One channel's state: handshake first, then heartbeats and messages for the listener. */
 final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerTransport.class);
-
-    static final int MAX_NAME_CHARS = 255;
 
     private final WorkerTransport transport;
     private final String source;
@@ -144,14 +144,11 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
             refuse(ctx, unsupported(hello.version()), from, hello.name());
             return;
         }
-        if (hello.name() == null || hello.name().isBlank()) {
-            refuse(ctx, "a worker must have a name", from, null);
-            return;
-        }
-        if (hello.name().length() > MAX_NAME_CHARS || !Printable.isClean(hello.name())) {
-            // names end up in logs and tables: even a peer holding the token cannot forge lines with one
-            refuse(ctx, "a worker name must be at most " + MAX_NAME_CHARS + " characters, none of them control characters",
-                    from, hello.name());
+        WorkerId name;
+        try {
+            name = WorkerId.parse(hello.name());
+        } catch (InvalidValueException e) {
+            refuse(ctx, e.getMessage(), from, hello.name() == null || hello.name().isBlank() ? null : hello.name());
             return;
         }
         long hb = transport.heartbeatMillis();
@@ -159,7 +156,7 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
         releasePlace();
         MessageFraming.allowFullFrames(ctx.pipeline());
         ctx.pipeline().addFirst("idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS));
-        connection = new ServerWorkerConnection(ctx.channel(), hello.name(), transport);
+        connection = new ServerWorkerConnection(ctx.channel(), name, transport);
         transport.register(connection);
         ctx.writeAndFlush(new Message.Welcome(Message.VERSION, hb, hello.name()));
         transport.listener().workerConnected(connection, hello);

@@ -1,25 +1,26 @@
 package io.hpcdask.server.transport;
 
 import io.hpcdask.protocol.Message;
+import io.hpcdask.server.ids.WorkerId;
 import io.netty.channel.Channel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A worker that passed the handshake, as the scheduler sees it. */
 final class ServerWorkerConnection implements WorkerConnection {
     private final Channel channel;
-    private final String name;
+    private final WorkerId name;
     private final WorkerTransport transport;
     private final AtomicBoolean reported = new AtomicBoolean();
     private volatile String closeReason;
 
-    ServerWorkerConnection(Channel channel, String name, WorkerTransport transport) {
+    ServerWorkerConnection(Channel channel, WorkerId name, WorkerTransport transport) {
         this.channel = channel;
         this.name = name;
         this.transport = transport;
     }
 
     @Override
-    public String workerName() {
+    public WorkerId workerName() {
         return name;
     }
 

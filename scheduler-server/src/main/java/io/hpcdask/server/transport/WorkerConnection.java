@@ -1,10 +1,11 @@
 package io.hpcdask.server.transport;
 
 import io.hpcdask.protocol.Message;
+import io.hpcdask.server.ids.WorkerId;
 
 /** One authenticated worker link. {@link #send} never blocks the caller. */
 public interface WorkerConnection {
-    String workerName();
+    WorkerId workerName();
 
     String remoteAddress();
 

@@ -1,6 +1,7 @@
 package io.hpcdask.server.transport;
 
 import io.hpcdask.protocol.MessageFraming;
+import io.hpcdask.server.ids.WorkerId;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -41,7 +42,7 @@ public final class WorkerTransport implements AutoCloseable {
     private final UnauthenticatedGate gate;
     private final RefusalLog refusals = new RefusalLog(LOG, System::currentTimeMillis, REFUSAL_LINES_PER_MINUTE);
     /** Registered name to its live connection, so a reconnecting worker replaces its stale link. */
-    private final ConcurrentMap<String, ServerWorkerConnection> byName = new ConcurrentHashMap<>();
+    private final ConcurrentMap<WorkerId, ServerWorkerConnection> byName = new ConcurrentHashMap<>();
 
     private EventLoopGroup boss;
     private EventLoopGroup io;

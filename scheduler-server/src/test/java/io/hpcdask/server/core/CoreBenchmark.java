@@ -1,5 +1,7 @@
 package io.hpcdask.server.core;
 
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,14 +40,14 @@ public final class CoreBenchmark {
                 res.put("foo", 2L);
             }
             List<String> gpus = i % 10 == 3 ? List.of("0", "1") : List.of();
-            specs.add(new WorkerSpec("w" + i, "host" + i, "", res, 4, gpus, Long.MAX_VALUE));
+            specs.add(new WorkerSpec(WorkerId.of("w" + i), "host" + i, "", res, 4, gpus, Long.MAX_VALUE));
         }
         return specs;
     }
 
-    static List<NewRun> runs(int n) {
+    static List<NewRun<Object>> runs(int n) {
         Random rnd = new Random(42);
-        List<NewRun> list = new ArrayList<>(n);
+        List<NewRun<Object>> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Map<String, Long> req;
             int k = rnd.nextInt(100);
@@ -62,29 +64,31 @@ public final class CoreBenchmark {
             } else {
                 req = Map.of("memory", 8L << 30);
             }
-            list.add(new NewRun(Integer.toString(i), req, null));
+            list.add(new NewRun<>(RunId.of(i), req, null));
         }
         return list;
     }
 
     /** Counts effects and remembers where runs went, as cheaply as an outbox can. */
-    private static final class CountingOutbox implements Outbox {
-        final List<String[]> started = new ArrayList<>();
+    private static final class CountingOutbox implements Outbox<Object> {
+        record Started(RunId run, WorkerId worker) {}
+
+        final List<Started> started = new ArrayList<>();
         long logs;
 
         @Override
-        public void startRun(String runId, Object payload, String worker, Assignment assignment) {
-            started.add(new String[] {runId, worker});
+        public void startRun(RunId runId, Object payload, WorkerId worker, Assignment assignment) {
+            started.add(new Started(runId, worker));
         }
 
         @Override
-        public void cancelRun(String runId, String worker) {}
+        public void cancelRun(RunId runId, WorkerId worker) {}
 
         @Override
-        public void drainWorker(String worker, String reason) {}
+        public void drainWorker(WorkerId worker, String reason) {}
 
         @Override
-        public void stopWorker(String worker, String reason) {}
+        public void stopWorker(WorkerId worker, String reason) {}
 
         @Override
         public void stateChanged(StateChange change) {}
@@ -97,24 +101,24 @@ public final class CoreBenchmark {
 
     private static double runCore(int workerCount, int runCount, boolean print) {
         CountingOutbox out = new CountingOutbox();
-        SchedulerCore core = new SchedulerCore(CoreConfig.defaults(Map.of()), out);
+        SchedulerCore<Object> core = new SchedulerCore<>(CoreConfig.defaults(Map.of()), out);
         long now = 0;
-        List<NewRun> runs = runs(runCount);
+        List<NewRun<Object>> runs = runs(runCount);
         long t0 = System.nanoTime();
         for (WorkerSpec w : workers(workerCount)) {
             core.workerJoined(w, List.of(), now);
         }
         core.runsStaged(runs, now);
         Random rnd = new Random(7);
-        List<String[]> running = new ArrayList<>(out.started);
+        List<CountingOutbox.Started> running = new ArrayList<>(out.started);
         out.started.clear();
         int decisions = running.size();
         while (!running.isEmpty()) {
             int i = rnd.nextInt(running.size());
-            String[] r = running.get(i);
+            CountingOutbox.Started r = running.get(i);
             running.set(i, running.get(running.size() - 1));
             running.remove(running.size() - 1);
-            core.runFinished(r[0], r[1], 0, false, null, ++now);
+            core.runFinished(r.run(), r.worker(), 0, false, null, ++now);
             decisions += out.started.size();
             running.addAll(out.started);
             out.started.clear();
@@ -130,7 +134,7 @@ public final class CoreBenchmark {
 
     private static double runNaive(int workerCount, int runCount, double budgetSeconds) {
         NaiveFirstFit naive = new NaiveFirstFit();
-        List<NewRun> runs = runs(runCount);
+        List<NewRun<Object>> runs = runs(runCount);
         long t0 = System.nanoTime();
         for (WorkerSpec w : workers(workerCount)) {
             naive.join(w);

@@ -1,5 +1,7 @@
 package io.hpcdask.server.core;
 
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,19 +14,19 @@ final class CoreFixtures {
         Map<String, Long> resources = new HashMap<>(named);
         resources.putIfAbsent("cores", (long) slots);
         resources.putIfAbsent("memory", 16L << 30);
-        return new WorkerSpec(name, "host-" + name, "", resources, slots, List.of(), Long.MAX_VALUE);
+        return new WorkerSpec(WorkerId.of(name), "host-" + name, "", resources, slots, List.of(), Long.MAX_VALUE);
     }
 
     static WorkerSpec gpuWorker(String name, int slots, List<String> gpuIds) {
-        return new WorkerSpec(name, "host-" + name, "42", Map.of("cores", (long) slots, "memory", 1L << 30), slots,
+        return new WorkerSpec(WorkerId.of(name), "host-" + name, "42", Map.of("cores", (long) slots, "memory", 1L << 30), slots,
                 gpuIds, Long.MAX_VALUE);
     }
 
-    static NewRun run(String id, Map<String, Long> requires) {
-        return new NewRun(id, requires, "payload-" + id);
+    static NewRun<Object> run(String id, Map<String, Long> requires) {
+        return new NewRun<>(RunId.of(id), requires, "payload-" + id);
     }
 
-    static SchedulerCore core(RecordingOutbox out, Map<String, Long> declared) {
-        return new SchedulerCore(new CoreConfig(declared, 3, 5, 0), out);
+    static SchedulerCore<Object> core(RecordingOutbox out, Map<String, Long> declared) {
+        return new SchedulerCore<>(new CoreConfig(declared, 3, 5, 0), out);
     }
 }

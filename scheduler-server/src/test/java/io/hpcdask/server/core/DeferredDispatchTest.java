@@ -4,6 +4,8 @@ import static io.hpcdask.server.core.CoreFixtures.run;
 import static io.hpcdask.server.core.CoreFixtures.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,7 @@ class DeferredDispatchTest {
     @Test
     void eventsOfABatchStartNothingUntilTheBatchEndsThenStartInStagingOrder() {
         RecordingOutbox out = new RecordingOutbox();
-        SchedulerCore core = CoreFixtures.core(out, Map.of());
+        SchedulerCore<Object> core = CoreFixtures.core(out, Map.of());
         core.deferDispatch();
         core.workerJoined(worker("a", 2, Map.of()), List.of(), 0);
         core.runsStaged(List.of(run("1", Map.of()), run("2", Map.of()), run("3", Map.of())), 0);
@@ -38,20 +40,20 @@ class DeferredDispatchTest {
     /** Two 2-slot workers, eight runs; the first four end in one batch. Returns "run@worker" of every start. */
     private static List<String> scenario(boolean defer) {
         RecordingOutbox out = new RecordingOutbox();
-        SchedulerCore core = CoreFixtures.core(out, Map.of());
+        SchedulerCore<Object> core = CoreFixtures.core(out, Map.of());
         if (defer) {
             core.deferDispatch();
         }
         core.workerJoined(worker("a", 2, Map.of()), List.of(), 0);
         core.workerJoined(worker("b", 2, Map.of()), List.of(), 0);
-        List<NewRun> runs = new ArrayList<>();
+        List<NewRun<Object>> runs = new ArrayList<>();
         for (int i = 1; i <= 8; i++) {
             runs.add(run(Integer.toString(i), Map.of()));
         }
         core.runsStaged(runs, 0);
         core.dispatchPending(0);
         for (String id : List.of("1", "2", "3", "4")) {
-            core.runFinished(id, out.workerOf(id), 0, false, null, 5);
+            core.runFinished(RunId.of(id), WorkerId.of(out.workerOf(id)), 0, false, null, 5);
         }
         core.dispatchPending(5);
         List<String> starts = new ArrayList<>();

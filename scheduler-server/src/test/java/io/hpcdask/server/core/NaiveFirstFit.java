@@ -33,9 +33,9 @@ final class NaiveFirstFit {
         dispatch();
     }
 
-    void stage(List<NewRun> runs) {
-        for (NewRun r : runs) {
-            stagedIds.add(r.id());
+    void stage(List<NewRun<Object>> runs) {
+        for (NewRun<Object> r : runs) {
+            stagedIds.add(r.id().value());
             stagedNeeds.add(needs(r.requires()));
         }
         dispatch();

@@ -2,6 +2,8 @@ package io.hpcdask.server.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,7 +51,7 @@ class RandomizedCoreTest {
         final Random rnd;
         final long seed;
         final RecordingOutbox out = new RecordingOutbox();
-        final SchedulerCore core;
+        final SchedulerCore<Object> core;
         final Map<String, WorkerSpec> specs = new LinkedHashMap<>();
         /** Worker name to the runs its processes execute; absent when the worker is down. */
         final Map<String, Set<String>> executing = new HashMap<>();
@@ -71,7 +73,7 @@ class RandomizedCoreTest {
             this.seed = seed;
             this.grace = grace;
             this.rnd = new Random(seed);
-            this.core = new SchedulerCore(new CoreConfig(Map.of("decl", 2L), 3, 1 + rnd.nextInt(20), grace), out);
+            this.core = new SchedulerCore<>(new CoreConfig(Map.of("decl", 2L), 3, 1 + rnd.nextInt(20), grace), out);
             for (int i = 0; i < WORKERS; i++) {
                 Map<String, Long> res = new HashMap<>();
                 res.put("cores", 1L + rnd.nextInt(8));
@@ -85,7 +87,7 @@ class RandomizedCoreTest {
                         gpus.add("dev" + (g * 3));
                     }
                 }
-                specs.put("w" + i, new WorkerSpec("w" + i, "h" + i, "", res, rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(4),
+                specs.put("w" + i, new WorkerSpec(WorkerId.of("w" + i), "h" + i, "", res, rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(4),
                         gpus, Long.MAX_VALUE));
             }
         }
@@ -112,9 +114,9 @@ class RandomizedCoreTest {
             List<String> up = new ArrayList<>(executing.keySet());
             List<String> down = specs.keySet().stream().filter(n -> !executing.containsKey(n)).toList();
             if (kind < 20) {
-                List<NewRun> batch = new ArrayList<>();
+                List<NewRun<Object>> batch = new ArrayList<>();
                 for (int i = 0, n = 1 + rnd.nextInt(5); i < n; i++) {
-                    batch.add(new NewRun("r" + staged++, randomRequirements(), null));
+                    batch.add(new NewRun<>(RunId.of("r" + staged++), randomRequirements(), null));
                     known.put("r" + (staged - 1), RunState.STAGED);
                 }
                 note("stage " + batch.stream().map(NewRun::id).toList());
@@ -125,11 +127,11 @@ class RandomizedCoreTest {
                 String[] f = pendingFinishes.remove(rnd.nextInt(pendingFinishes.size()));
                 executing.get(f[1]).remove(f[0]);
                 note("killed " + f[0] + " on " + f[1]);
-                core.runFinished(f[0], f[1], 143, true, null, now);
+                core.runFinished(RunId.of(f[0]), WorkerId.of(f[1]), 143, true, null, now);
             } else if (kind < 65) {
                 String id = "r" + rnd.nextInt(Math.max(1, staged));
                 note("cancel " + id);
-                core.cancelRun(id, now);
+                core.cancelRun(RunId.of(id), now);
             } else if (kind < 75 && !down.isEmpty()) {
                 String name = down.get(rnd.nextInt(down.size()));
                 executing.put(name, new HashSet<>());
@@ -140,22 +142,22 @@ class RandomizedCoreTest {
                 executing.remove(name);
                 dropPendingOf(name);
                 note("dies " + name);
-                core.workerLost(name, "killed", now);
+                core.workerLost(WorkerId.of(name), "killed", now);
             } else if (kind < 86 && !up.isEmpty()) { // connection drops and the worker re-registers with what it holds
                 String name = up.get(rnd.nextInt(up.size()));
                 List<String> held = new ArrayList<>(executing.get(name));
                 dropPendingOf(name); // reports on the old connection never arrive
                 // with no grace the core re-stages at once, so only a live re-registration keeps runs single
                 if (grace > 0 && rnd.nextBoolean()) {
-                    core.workerLost(name, "connection reset", now);
+                    core.workerLost(WorkerId.of(name), "connection reset", now);
                 }
                 if (!held.isEmpty() && rnd.nextInt(4) == 0) { // one run ended while it was away
                     executing.get(name).remove(held.remove(0));
                 }
                 note("rejoin " + name + " holding " + held);
-                core.workerJoined(specs.get(name), held, now);
+                core.workerJoined(specs.get(name), held.stream().map(RunId::of).toList(), now);
             } else if (kind < 88 && !up.isEmpty()) {
-                core.drainWorker(up.get(rnd.nextInt(up.size())), "test", now);
+                core.drainWorker(WorkerId.of(up.get(rnd.nextInt(up.size()))), "test", now);
             } else {
                 now += rnd.nextInt(1_000);
                 note("tick " + now);
@@ -207,7 +209,7 @@ class RandomizedCoreTest {
             pendingFinishes.removeIf(f -> f[0].equals(c[0]) && f[1].equals(c[1]));
             int code = rnd.nextInt(4) == 0 ? 1 : 0;
             note("finished " + c[0] + " on " + c[1]);
-            core.runFinished(c[0], c[1], code, false, null, now);
+            core.runFinished(RunId.of(c[0]), WorkerId.of(c[1]), code, false, null, now);
         }
 
         void applyEffects() {
@@ -226,15 +228,15 @@ class RandomizedCoreTest {
                 }
             }
             for (StateChange ch : out.changes) {
-                require(known.get(ch.runId()) == ch.from(), "transition of " + ch.runId() + " from " + ch.from()
-                        + ", but it was " + known.get(ch.runId()));
-                require(!finals.contains(ch.runId()), "change after final state of " + ch.runId());
-                known.put(ch.runId(), ch.to());
+                require(known.get(ch.runId().value()) == ch.from(), "transition of " + ch.runId().value() + " from " + ch.from()
+                        + ", but it was " + known.get(ch.runId().value()));
+                require(!finals.contains(ch.runId().value()), "change after final state of " + ch.runId().value());
+                known.put(ch.runId().value(), ch.to());
                 if (ch.to() == RunState.STAGED) {
                     restagings++;
                 }
                 if (ch.to().isFinal()) {
-                    finals.add(ch.runId());
+                    finals.add(ch.runId().value());
                 }
             }
             out.clear();
@@ -245,10 +247,10 @@ class RandomizedCoreTest {
             Set<String> activeIds = new HashSet<>();
             for (CoreRun r : active) {
                 // plain checks here: this loop runs over every run after every event
-                require(activeIds.add(r.id()), "run listed twice " + r.id());
-                require(!finals.contains(r.id()), "active run also final " + r.id());
-                require(known.get(r.id()) == r.state(), "state of " + r.id() + " is " + r.state() + ", last change said "
-                        + known.get(r.id()));
+                require(activeIds.add(r.id().value()), "run listed twice " + r.id());
+                require(!finals.contains(r.id().value()), "active run also final " + r.id());
+                require(known.get(r.id().value()) == r.state(), "state of " + r.id() + " is " + r.state() + ", last change said "
+                        + known.get(r.id().value()));
             }
             require(activeIds.size() + finals.size() == staged, "runs lost or duplicated: " + activeIds.size()
                     + " active + " + finals.size() + " finished != " + staged + " staged");
@@ -257,42 +259,44 @@ class RandomizedCoreTest {
             Map<String, List<CoreRun>> byWorker = new HashMap<>();
             for (CoreRun r : active) {
                 if (r.state() == RunState.RUNNING) {
-                    byWorker.computeIfAbsent(r.worker(), k -> new ArrayList<>()).add(r);
+                    byWorker.computeIfAbsent(r.worker().name(), k -> new ArrayList<>()).add(r);
                 }
             }
             Set<String> seenOnWorkers = new HashSet<>();
             for (CoreWorker w : core.workers()) {
-                WorkerSpec spec = specs.get(w.name());
-                List<CoreRun> mine = byWorker.getOrDefault(w.name(), List.of());
+                String name = w.name().name();
+                List<String> runIds = w.runIds().stream().map(RunId::value).toList();
+                WorkerSpec spec = specs.get(name);
+                List<CoreRun> mine = byWorker.getOrDefault(name, List.of());
                 Set<String> mineIds = new HashSet<>();
-                mine.forEach(r -> mineIds.add(r.id()));
-                require(new HashSet<>(w.runIds()).equals(mineIds) && w.runIds().size() == mineIds.size(),
-                        "runs of " + w.name() + ": worker says " + w.runIds() + ", runs say " + mineIds);
-                for (String id : w.runIds()) {
+                mine.forEach(r -> mineIds.add(r.id().value()));
+                require(new HashSet<>(runIds).equals(mineIds) && runIds.size() == mineIds.size(),
+                        "runs of " + name + ": worker says " + runIds + ", runs say " + mineIds);
+                for (String id : runIds) {
                     require(seenOnWorkers.add(id), "run on two workers " + id);
                 }
                 int slots = spec.slots() > 0 ? spec.slots() : spec.resources().get("cores").intValue();
-                require(mine.size() <= slots, "slots over capacity on " + w.name());
-                require(w.slotsUsed() == mine.size(), "slot count of " + w.name());
+                require(mine.size() <= slots, "slots over capacity on " + name);
+                require(w.slotsUsed() == mine.size(), "slot count of " + name);
                 Map<String, Long> sums = new HashMap<>();
                 Set<String> gpus = new HashSet<>();
                 for (CoreRun r : mine) {
                     r.assignment().resources().forEach((k, v) -> sums.merge(k, v, Long::sum));
                     for (String g : r.assignment().gpuIds()) {
-                        require(gpus.add(g), "gpu " + g + " given twice on " + w.name());
-                        require(spec.gpuIds().contains(g), "gpu " + g + " is not a device of " + w.name());
+                        require(gpus.add(g), "gpu " + g + " given twice on " + name);
+                        require(spec.gpuIds().contains(g), "gpu " + g + " is not a device of " + name);
                     }
                     require(r.assignment().gpuIds().size() == r.requires().getOrDefault("gpu", 0L),
                             "gpu ids of " + r.id() + " do not match its gpu amount");
                 }
                 sums.forEach((k, v) -> {
                     long cap = k.equals("gpu") ? spec.gpuIds().size() : spec.resources().getOrDefault(k, 0L);
-                    require(v <= cap, k + " over capacity on " + w.name() + ": " + v + " > " + cap);
-                    require(w.used().getOrDefault(k, 0L).equals(v), "used " + k + " of " + w.name());
+                    require(v <= cap, k + " over capacity on " + name + ": " + v + " > " + cap);
+                    require(w.used().getOrDefault(k, 0L).equals(v), "used " + k + " of " + name);
                 });
                 // what the worker's processes execute is exactly what the core believes runs there
-                require(executing.get(w.name()).equals(mineIds), "processes of " + w.name() + " are "
-                        + executing.get(w.name()) + ", the core has " + mineIds);
+                require(executing.get(name).equals(mineIds), "processes of " + name + " are "
+                        + executing.get(name) + ", the core has " + mineIds);
             }
         }
 

@@ -1,10 +1,12 @@
 package io.hpcdask.server.core;
 
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Remembers every effect the core asks for, in order. */
-final class RecordingOutbox implements Outbox {
+final class RecordingOutbox implements Outbox<Object> {
     record Start(String runId, Object payload, String worker, Assignment assignment) {}
 
     record Cancel(String runId, String worker) {}
@@ -22,46 +24,46 @@ final class RecordingOutbox implements Outbox {
     final List<String> fences = new ArrayList<>();
 
     @Override
-    public void startRun(String runId, Object payload, String worker, Assignment assignment, int attempt) {
+    public void startRun(RunId runId, Object payload, WorkerId worker, Assignment assignment, int attempt) {
         startRun(runId, payload, worker, assignment);
         startAttempts.add(attempt);
     }
 
     @Override
-    public void cancelRun(String runId, String worker, int attempt) {
+    public void cancelRun(RunId runId, WorkerId worker, int attempt) {
         cancelRun(runId, worker);
         cancelAttempts.add(attempt);
     }
 
     /** Recorded as {@code RUN attempt N on WORKER: OUTCOME}. */
     @Override
-    public void superseded(String runId, String worker, int attempt, String outcome, Integer exitCode, long timeMillis) {
+    public void superseded(RunId runId, WorkerId worker, int attempt, String outcome, Integer exitCode, long timeMillis) {
         superseded.add(runId + " attempt " + attempt + " on " + worker + ": " + outcome);
     }
 
     @Override
-    public void fenceWorker(String worker, String jobId) {
+    public void fenceWorker(WorkerId worker, String jobId) {
         fences.add(worker + " job " + jobId);
     }
 
     @Override
-    public void startRun(String runId, Object payload, String worker, Assignment assignment) {
-        starts.add(new Start(runId, payload, worker, assignment));
+    public void startRun(RunId runId, Object payload, WorkerId worker, Assignment assignment) {
+        starts.add(new Start(runId.value(), payload, worker.name(), assignment));
     }
 
     @Override
-    public void cancelRun(String runId, String worker) {
-        cancels.add(new Cancel(runId, worker));
+    public void cancelRun(RunId runId, WorkerId worker) {
+        cancels.add(new Cancel(runId.value(), worker.name()));
     }
 
     @Override
-    public void drainWorker(String worker, String reason) {
-        drains.add(worker);
+    public void drainWorker(WorkerId worker, String reason) {
+        drains.add(worker.name());
     }
 
     @Override
-    public void stopWorker(String worker, String reason) {
-        stops.add(worker);
+    public void stopWorker(WorkerId worker, String reason) {
+        stops.add(worker.name());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.hpcdask.server.loop;
 
 import io.hpcdask.protocol.Message;
+import io.hpcdask.server.ids.WorkerId;
 import io.hpcdask.server.transport.WorkerConnection;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,8 @@ public final class RecordingConnection implements WorkerConnection {
     }
 
     @Override
-    public String workerName() {
-        return name;
+    public WorkerId workerName() {
+        return WorkerId.of(name);
     }
 
     @Override

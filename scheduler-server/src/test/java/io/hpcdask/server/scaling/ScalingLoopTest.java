@@ -77,8 +77,8 @@ class ScalingLoopTest {
         }
 
         @Override
-        public void stop(String worker) {
-            workerCalls.add("stop " + worker);
+        public void drainIdle(String worker) {
+            workerCalls.add("drain-idle " + worker);
         }
     };
     ScalingLoop loop;
@@ -156,7 +156,7 @@ class ScalingLoopTest {
         loop.busy("w1", true);
         loop.scale("cpu", 0).get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> workerCalls.contains("drain w1"));
-        assertThat(workerCalls).containsExactly("stop w0", "drain w1");
+        assertThat(workerCalls).containsExactly("drain-idle w0", "drain w1");
         assertThat(batch.calls).contains("cancel 100_0");
         assertThat(batch.jobs.get("100_1")).isEqualTo(JobState.PENDING); // busy: drains, then exits by itself
     }

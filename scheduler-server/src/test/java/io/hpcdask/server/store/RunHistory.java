@@ -1,5 +1,6 @@
 package io.hpcdask.server.store;
 
+import io.hpcdask.server.ids.RunId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,13 +14,13 @@ final class RunHistory {
     private RunHistory() {}
 
     /** Every committed transition of one run, oldest first, as {@code from->to}. */
-    static List<String> transitions(RunStore store, String id) {
+    static List<String> transitions(RunStore store, RunId id) {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         try (Connection c = config.createConnection("jdbc:sqlite:" + store.file().toAbsolutePath());
                 PreparedStatement ps = c.prepareStatement(
                         "SELECT from_state, to_state FROM transitions WHERE run_id = ? ORDER BY rowid")) {
-            ps.setLong(1, Long.parseLong(id));
+            ps.setLong(1, id.number());
             List<String> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

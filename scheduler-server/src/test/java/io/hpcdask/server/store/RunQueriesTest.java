@@ -2,8 +2,11 @@ package io.hpcdask.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.StateChange;
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,27 +22,27 @@ class RunQueriesTest {
     @TempDir
     Path dir;
 
-    private static List<RunSpec> specs(int n) {
+    private static List<RunRequest> specs(int n) {
         return IntStream.rangeClosed(1, n).mapToObj(i -> RunStoreTest.spec("r" + i)).toList();
     }
 
     private static void finish(RunStore store, String id, RunState to, Integer exit) {
-        store.record(new StateChange(id, RunState.STAGED, RunState.RUNNING, "w1", null, 1, 10, null));
-        store.record(new StateChange(id, RunState.RUNNING, to, "w1", exit, 1, 20, null));
+        store.record(new StateChange(RunId.of(id), RunState.STAGED, RunState.RUNNING, WorkerId.of("w1"), null, 1, 10, null));
+        store.record(new StateChange(RunId.of(id), RunState.RUNNING, to, WorkerId.of("w1"), exit, 1, 20, null));
     }
 
     /** What every query must answer for runs 1-6: 1 and 2 completed, 3 error 4, 4 running, 5 and 6 staged. */
     private static void assertQueries(RunQueries q) {
         RunQueries.Page staged = q.page(RunState.STAGED, 1);
-        assertThat(staged.runs()).extracting(StoredRun::id).containsExactly("6");
+        assertThat(staged.runs()).extracting(r -> r.id().value()).containsExactly("6");
         assertThat(staged.matching()).isEqualTo(2);
         assertThat(staged.counts()).isEqualTo(Map.of(RunState.COMPLETED, 2L, RunState.ERROR, 1L, RunState.RUNNING, 1L,
                 RunState.STAGED, 2L));
-        assertThat(q.page(RunState.COMPLETED, 0).runs()).extracting(StoredRun::id).containsExactly("1", "2");
-        assertThat(q.page(RunState.RUNNING, 5).runs()).extracting(StoredRun::id, StoredRun::worker)
+        assertThat(q.page(RunState.COMPLETED, 0).runs()).extracting(r -> r.id().value()).containsExactly("1", "2");
+        assertThat(q.page(RunState.RUNNING, 5).runs()).extracting(r -> r.id().value(), r -> r.worker().name())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("4", "w1"));
         RunQueries.Page latest = q.page(null, 3);
-        assertThat(latest.runs()).extracting(StoredRun::id).containsExactly("4", "5", "6");
+        assertThat(latest.runs()).extracting(r -> r.id().value()).containsExactly("4", "5", "6");
         assertThat(latest.matching()).isEqualTo(6);
         assertThat(q.page(null, 0).runs()).hasSize(6);
         assertThat(q.endings(1, 3)).containsExactlyInAnyOrder(new RunQueries.Ending(RunState.COMPLETED, 0, 2),
@@ -61,7 +64,7 @@ class RunQueriesTest {
                 finish(store, "1", RunState.COMPLETED, 0);
                 finish(store, "2", RunState.COMPLETED, 0);
                 finish(store, "3", RunState.ERROR, 4);
-                store.record(new StateChange("4", RunState.STAGED, RunState.RUNNING, "w1", null, 1, 10, null));
+                store.record(new StateChange(RunId.of("4"), RunState.STAGED, RunState.RUNNING, WorkerId.of("w1"), null, 1, 10, null));
                 assertThat(store.queries().page(null, 0).runs()).isEqualTo(store.runs(null));
                 assertQueries(store.queries());
                 s.execute("ROLLBACK");

@@ -2,6 +2,7 @@ package io.hpcdask.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.core.RunState;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -45,13 +46,13 @@ class RunStoreCrashTest {
         try (RunStore store = RunStore.open(db)) {
             Set<String> stored = new HashSet<>();
             for (StoredRun r : store.runs(RunState.STAGED)) {
-                stored.add(r.id());
+                stored.add(r.id().value());
             }
             assertThat(stored).containsAll(acknowledged);
             long max = stored.stream().mapToLong(Long::parseLong).max().orElseThrow();
             // ids keep increasing after the crash, never reused
-            String next = store.stage(List.of(new RunSpec(List.of("true"), false, "/", null, null, null, null)), 1)
-                    .get(0).id();
+            String next = store.stage(List.of(new RunRequest(List.of("true"), false, "/", null, null, null, null)), 1)
+                    .get(0).id().value();
             assertThat(Long.parseLong(next)).isGreaterThan(max);
         }
     }

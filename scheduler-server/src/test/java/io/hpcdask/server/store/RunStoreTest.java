@@ -2,9 +2,12 @@ package io.hpcdask.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.core.Assignment;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.StateChange;
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +27,8 @@ class RunStoreTest {
     @TempDir
     Path dir;
 
-    static RunSpec spec(String label) {
-        return new RunSpec(List.of("echo", label), false, "/tmp", Map.of("K", "V"), List.of("dask:foo=1"), label,
+    static RunRequest spec(String label) {
+        return new RunRequest(List.of("echo", label), false, "/tmp", Map.of("K", "V"), List.of("dask:foo=1"), label,
                 Map.of("foo", 1L));
     }
 
@@ -34,16 +37,16 @@ class RunStoreTest {
         Path db = dir.resolve("runs.db");
         List<String> first;
         try (RunStore store = RunStore.open(db)) {
-            first = store.stage(List.of(spec("a"), spec("b")), 100).stream().map(StoredRun::id).toList();
+            first = store.stage(List.of(spec("a"), spec("b")), 100).stream().map(r -> r.id().value()).toList();
         }
         assertThat(first).containsExactly("1", "2");
         try (RunStore store = RunStore.open(db)) {
             List<StoredRun> all = store.runs(null);
-            assertThat(all).extracting(StoredRun::id).containsExactly("1", "2");
+            assertThat(all).extracting(r -> r.id().value()).containsExactly("1", "2");
             assertThat(all.get(0).spec()).isEqualTo(spec("a"));
             assertThat(all.get(0).state()).isEqualTo(RunState.STAGED);
             assertThat(all.get(0).stagedAt()).isEqualTo(100L);
-            assertThat(store.stage(List.of(spec("c")), 200).get(0).id()).isEqualTo("3");
+            assertThat(store.stage(List.of(spec("c")), 200).get(0).id().value()).isEqualTo("3");
         }
         assertThat(Files.exists(dir.resolve("runs.db-wal")) || Files.exists(db)).isTrue();
     }
@@ -51,19 +54,19 @@ class RunStoreTest {
     @Test
     void everyStateChangeIsRecorded() {
         try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
-            String id = store.stage(List.of(spec("a")), 1).get(0).id();
+            RunId id = store.stage(List.of(spec("a")), 1).get(0).id();
             Assignment a = new Assignment(Map.of("gpu", 1L), List.of("3"));
-            store.record(new StateChange(id, RunState.STAGED, RunState.RUNNING, "w1", null, 1, 10, a));
-            store.record(new StateChange(id, RunState.RUNNING, RunState.STAGED, "w1", null, 1, 20, null));
-            store.record(new StateChange(id, RunState.STAGED, RunState.RUNNING, "w2", null, 2, 30, a));
+            store.record(new StateChange(id, RunState.STAGED, RunState.RUNNING, WorkerId.of("w1"), null, 1, 10, a));
+            store.record(new StateChange(id, RunState.RUNNING, RunState.STAGED, WorkerId.of("w1"), null, 1, 20, null));
+            store.record(new StateChange(id, RunState.STAGED, RunState.RUNNING, WorkerId.of("w2"), null, 2, 30, a));
             store.flush();
             StoredRun running = store.run(id).orElseThrow();
             assertThat(running.state()).isEqualTo(RunState.RUNNING);
-            assertThat(running.worker()).isEqualTo("w2");
+            assertThat(running.worker().name()).isEqualTo("w2");
             assertThat(running.assignment()).isEqualTo(a);
             assertThat(running.startedAt()).isEqualTo(30L);
 
-            store.record(new StateChange(id, RunState.RUNNING, RunState.ERROR, "w2", 3, 2, 40, null));
+            store.record(new StateChange(id, RunState.RUNNING, RunState.ERROR, WorkerId.of("w2"), 3, 2, 40, null));
             store.flush();
             StoredRun done = store.run(id).orElseThrow();
             assertThat(done.state()).isEqualTo(RunState.ERROR);
@@ -72,16 +75,16 @@ class RunStoreTest {
             assertThat(done.attempts()).isEqualTo(2);
             assertThat(RunHistory.transitions(store, id)).containsExactly("staged->running", "running->staged",
                     "staged->running", "running->error");
-            assertThat(store.runs(RunState.ERROR)).extracting(StoredRun::id).containsExactly(id);
+            assertThat(store.runs(RunState.ERROR)).extracting(r -> r.id().value()).containsExactly(id.value());
             assertThat(store.runs(RunState.STAGED)).isEmpty();
-            assertThat(store.run("nope")).isEmpty();
+            assertThat(store.run(RunId.of("nope"))).isEmpty();
         }
     }
 
     @Test
     void tenThousandRunsAreOneCall() {
         try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
-            List<RunSpec> specs = new ArrayList<>();
+            List<RunRequest> specs = new ArrayList<>();
             for (int i = 0; i < 10_000; i++) {
                 specs.add(spec("r" + i));
             }
@@ -96,7 +99,7 @@ class RunStoreTest {
     @Test
     void concurrentStagingIsGroupCommittedAndHandedOnInIdOrder() throws Exception {
         List<String> handedOn = Collections.synchronizedList(new ArrayList<>());
-        try (RunStore store = RunStore.open(dir.resolve("runs.db"), runs -> runs.forEach(r -> handedOn.add(r.id())))) {
+        try (RunStore store = RunStore.open(dir.resolve("runs.db"), runs -> runs.forEach(r -> handedOn.add(r.id().value())))) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<List<StoredRun>>> futures = new ArrayList<>();
             for (int t = 0; t < 200; t++) {
@@ -105,7 +108,7 @@ class RunStoreTest {
             Set<String> ids = new HashSet<>();
             for (Future<List<StoredRun>> f : futures) {
                 for (StoredRun r : f.get()) {
-                    assertThat(ids.add(r.id())).isTrue();
+                    assertThat(ids.add(r.id().value())).isTrue();
                 }
             }
             pool.shutdown();
@@ -120,12 +123,12 @@ class RunStoreTest {
     @Test
     void runLogsAppendPerRun() throws Exception {
         RunLogs logs = new RunLogs(dir.resolve("runs"));
-        logs.append("7", "hi\n".getBytes());
-        logs.append("7", "there\n".getBytes());
-        logs.touch("8");
-        assertThat(Files.readString(logs.path("7"))).isEqualTo("hi\nthere\n");
-        assertThat(logs.path("8")).exists().isEmptyFile();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> logs.path("../etc"))
+        logs.append(RunId.of("7"), "hi\n".getBytes());
+        logs.append(RunId.of("7"), "there\n".getBytes());
+        logs.touch(RunId.of("8"));
+        assertThat(Files.readString(logs.path(RunId.of("7")))).isEqualTo("hi\nthere\n");
+        assertThat(logs.path(RunId.of("8"))).exists().isEmptyFile();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> logs.path(RunId.of("../etc")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

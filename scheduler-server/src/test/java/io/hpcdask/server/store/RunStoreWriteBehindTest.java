@@ -2,9 +2,12 @@ package io.hpcdask.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.core.Assignment;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.StateChange;
+import io.hpcdask.server.ids.RunId;
+import io.hpcdask.server.ids.WorkerId;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +34,9 @@ class RunStoreWriteBehindTest {
         Path db = dir.resolve("runs.db");
         try (RunStore store = RunStore.open(db)) {
             store.flush(); // nothing queued
-            String id = store.stage(List.of(spec()), 1).get(0).id();
-            store.record(new StateChange(id, RunState.STAGED, RunState.RUNNING, "w", null, 1, 2, Assignment.NONE));
-            store.record(new StateChange(id, RunState.RUNNING, RunState.COMPLETED, "w", 0, 1, 3, null));
+            RunId id = store.stage(List.of(spec()), 1).get(0).id();
+            store.record(new StateChange(id, RunState.STAGED, RunState.RUNNING, WorkerId.of("w"), null, 1, 2, Assignment.NONE));
+            store.record(new StateChange(id, RunState.RUNNING, RunState.COMPLETED, WorkerId.of("w"), 0, 1, 3, null));
             assertThat(store.run(id)).get().extracting(StoredRun::state).as("queued changes are shown")
                     .isEqualTo(RunState.COMPLETED);
             store.flush();
@@ -71,14 +74,14 @@ class RunStoreWriteBehindTest {
         try (RunStore store = RunStore.open(db)) {
             Map<String, StoredRun> rows = new HashMap<>();
             for (StoredRun r : store.runs(null)) {
-                rows.put(r.id(), r);
+                rows.put(r.id().value(), r);
             }
             assertThat(rows.keySet()).containsAll(staged);
             for (String id : done) {
                 assertThat(rows.get(id).state()).as("run " + id + " was flushed completed").isEqualTo(RunState.COMPLETED);
             }
             for (String id : staged) {
-                List<String> transitions = RunHistory.transitions(store, id);
+                List<String> transitions = RunHistory.transitions(store, RunId.of(id));
                 RunState expected = transitions.isEmpty() ? RunState.STAGED
                         : RunState.fromLabel(transitions.get(transitions.size() - 1).split("->")[1]);
                 assertThat(rows.get(id).state()).as("run " + id + " matches its last committed transition")
@@ -87,7 +90,7 @@ class RunStoreWriteBehindTest {
         }
     }
 
-    private static RunSpec spec() {
-        return new RunSpec(List.of("true"), false, "/", Map.of(), List.of(), null, Map.of());
+    private static RunRequest spec() {
+        return new RunRequest(List.of("true"), false, "/", Map.of(), List.of(), null, Map.of());
     }
 }

@@ -1,5 +1,6 @@
 package io.hpcdask.server.store;
 
+import io.hpcdask.server.api.RunRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +16,14 @@ public final class StoreCrashChild {
     public static void main(String[] args) {
         RunStore store = RunStore.open(Path.of(args[0]));
         for (int batch = 0; ; batch++) {
-            List<RunSpec> specs = new ArrayList<>();
+            List<RunRequest> specs = new ArrayList<>();
             for (int i = 0; i <= batch % 7; i++) {
-                specs.add(new RunSpec(List.of("echo", "b" + batch), false, "/tmp", Map.of(), List.of(), "b" + batch,
+                specs.add(new RunRequest(List.of("echo", "b" + batch), false, "/tmp", Map.of(), List.of(), "b" + batch,
                         Map.of()));
             }
             StringBuilder ids = new StringBuilder();
             for (StoredRun r : store.stage(specs, System.currentTimeMillis())) {
-                ids.append(r.id()).append('\n');
+                ids.append(r.id().value()).append('\n');
             }
             System.out.print(ids);
             System.out.flush();

@@ -1,8 +1,10 @@
 package io.hpcdask.server.store;
 
+import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.core.Assignment;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.StateChange;
+import io.hpcdask.server.ids.WorkerId;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,23 +21,23 @@ public final class WriteBehindCrashChild {
     public static void main(String[] args) {
         RunStore store = RunStore.open(Path.of(args[0]));
         for (int batch = 0; ; batch++) {
-            List<RunSpec> specs = new ArrayList<>();
+            List<RunRequest> specs = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                specs.add(new RunSpec(List.of("true"), false, "/tmp", Map.of(), List.of(), "b" + batch, Map.of()));
+                specs.add(new RunRequest(List.of("true"), false, "/tmp", Map.of(), List.of(), "b" + batch, Map.of()));
             }
             List<StoredRun> staged = store.stage(specs, System.currentTimeMillis());
             StringBuilder ids = new StringBuilder();
             for (StoredRun r : staged) {
-                ids.append(' ').append(r.id());
+                ids.append(' ').append(r.id().value());
             }
             System.out.println("staged" + ids);
             long now = System.currentTimeMillis();
             for (StoredRun r : staged) {
-                store.record(new StateChange(r.id(), RunState.STAGED, RunState.RUNNING, "w", null, 1, now,
+                store.record(new StateChange(r.id(), RunState.STAGED, RunState.RUNNING, WorkerId.of("w"), null, 1, now,
                         Assignment.NONE));
             }
             for (StoredRun r : staged) {
-                store.record(new StateChange(r.id(), RunState.RUNNING, RunState.COMPLETED, "w", 0, 1, now + 1, null));
+                store.record(new StateChange(r.id(), RunState.RUNNING, RunState.COMPLETED, WorkerId.of("w"), 0, 1, now + 1, null));
             }
             if (batch % 4 == 0) {
                 store.flush();

@@ -20,7 +20,7 @@ class RecordingListener implements WorkerListener {
 
     @Override
     public void workerConnected(WorkerConnection connection, Message.Hello hello) {
-        connections.put(connection.workerName(), connection);
+        connections.put(connection.workerName().name(), connection);
         hellos.add(hello);
     }
 
