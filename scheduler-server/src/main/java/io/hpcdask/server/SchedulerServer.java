@@ -10,7 +10,6 @@ import io.hpcdask.server.api.RunsProgress;
 import io.hpcdask.server.api.SchedulerService;
 import io.hpcdask.server.api.StageResult;
 import io.hpcdask.server.api.WorkerView;
-import io.hpcdask.server.core.CoreRun;
 import io.hpcdask.server.core.CoreWorker;
 import io.hpcdask.server.core.DaskTags;
 import io.hpcdask.server.core.NewRun;
@@ -30,7 +29,6 @@ import io.hpcdask.server.store.StoreUnavailableException;
 import io.hpcdask.server.store.StoredRun;
 import io.hpcdask.server.transport.WorkerListener;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -463,12 +461,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         return logs.path(RunId.parse(runId));
     }
 
-    // ---------------------------------------------------------------- for the CLI
-
-    /** A staged or running run as the core sees it (empty when finished or unknown). */
-    public java.util.Optional<CoreRun> activeRun(RunId runId) {
-        return loop.call(() -> core.run(runId));
-    }
+    // ---------------------------------------------------------------- for the server process and scaling
 
     /**
      * {@code degraded: store unavailable: REASON} while the run database cannot write (no submissions are accepted
@@ -481,31 +474,6 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     public ServerStatus status() {
         return loop.call(() -> new ServerStatus(core.workerCount(), core.stagedCount(), core.runningCount(),
                 outbox.finishedCount(), core.nothingToDo()));
-    }
-
-    /** Waits until at least {@code count} workers are connected; false on timeout. */
-    public boolean awaitWorkers(int count, Duration timeout) throws InterruptedException {
-        return awaitStatus(s -> s.workers() >= count, timeout);
-    }
-
-    /**
-     * For {@code --run-once}: waits until no staged run can start on the connected workers and nothing runs; false on
-     * timeout. Wait for workers first: with none connected there is trivially nothing to do.
-     */
-    public boolean awaitNothingToDo(Duration timeout) throws InterruptedException {
-        return awaitStatus(ServerStatus::nothingToDo, timeout);
-    }
-
-    private boolean awaitStatus(java.util.function.Predicate<ServerStatus> done, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.test(status())) {
-            if (System.nanoTime() >= deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
     }
 
     /** Scaling's hold on workers: both go through draining, so no run that already started is cut short. */

@@ -36,7 +36,7 @@ class RunLogFailureServerTest {
             WorkerListener transport = server.workerListener();
             RecordingConnection w = new RecordingConnection("w");
             transport.workerConnected(w, hello("w", 1, Map.of(), List.of()));
-            assertThat(server.awaitWorkers(1, WAIT)).isTrue();
+            assertThat(StatusWaits.awaitWorkers(server, 1, WAIT)).isTrue();
 
             Path runs = dir.resolve(SchedulerServer.RUN_LOGS);
             Path saved = dir.resolve("runs.saved");
@@ -82,7 +82,7 @@ class RunLogFailureServerTest {
             WorkerListener transport = server.workerListener();
             RecordingConnection w = new RecordingConnection("w");
             transport.workerConnected(w, hello("w", 1, Map.of(), List.of()));
-            assertThat(server.awaitWorkers(1, WAIT)).isTrue();
+            assertThat(StatusWaits.awaitWorkers(server, 1, WAIT)).isTrue();
             server.stage(List.of(request("lost-on-the-way")));
             await().atMost(WAIT).until(() -> w.startedRunIds().contains("1")); // sent, and (say) never arrived
 

@@ -53,7 +53,7 @@ class RunWatchesServerTest {
     private static RecordingConnection worker(SchedulerServer server, String name, int slots) throws Exception {
         RecordingConnection w = new RecordingConnection(name);
         server.workerListener().workerConnected(w, hello(name, slots, Map.of(), List.of()));
-        assertThat(server.awaitWorkers(1, Duration.ofSeconds(10))).isTrue();
+        assertThat(StatusWaits.awaitWorkers(server, 1, Duration.ofSeconds(10))).isTrue();
         return w;
     }
 

@@ -40,7 +40,7 @@ class SchedulerServerTest {
             WorkerListener transport = server.workerListener();
             RecordingConnection w1 = new RecordingConnection("w1");
             transport.workerConnected(w1, hello("w1", 4, Map.of("foo", 7L), List.of()));
-            assertThat(server.awaitWorkers(1, Duration.ofSeconds(10))).isTrue();
+            assertThat(StatusWaits.awaitWorkers(server, 1, Duration.ofSeconds(10))).isTrue();
 
             StageResult staged = server.stage(List.of(request("a", "dask:foo=5"), request("b", "dask:foo=5"),
                     request("c", "dask:bar=1 baz=1", "dask:foo=1 qux"), request("d", "dask:foo=2")));
@@ -75,7 +75,7 @@ class SchedulerServerTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !w1.sentOf(Message.CancelRun.class).isEmpty());
             transport.messageReceived(w1, new Message.RunFinished("2", 143, true, null));
             transport.messageReceived(w1, new Message.RunFinished("4", 3, false, null));
-            assertThat(server.awaitNothingToDo(Duration.ofSeconds(10))).isTrue();
+            assertThat(StatusWaits.awaitNothingToDo(server, Duration.ofSeconds(10))).isTrue();
             runs = byId(server.runs(null));
             assertThat(runs.get("2").state()).isEqualTo("terminated");
             assertThat(runs.get("4").state()).isEqualTo("error");
@@ -124,7 +124,7 @@ class SchedulerServerTest {
 
             RecordingConnection back = new RecordingConnection("w1");
             second.workerListener().workerConnected(back, hello("w1", 1, Map.of(), List.of("1")));
-            assertThat(second.awaitWorkers(1, Duration.ofSeconds(10))).isTrue();
+            assertThat(StatusWaits.awaitWorkers(second, 1, Duration.ofSeconds(10))).isTrue();
             assertThat(second.status().running()).isEqualTo(1);
             assertThat(back.sent()).isEmpty(); // run 1 carries on; the one slot is taken
             second.workerListener().messageReceived(back, new Message.RunFinished("1", 0, false, null));

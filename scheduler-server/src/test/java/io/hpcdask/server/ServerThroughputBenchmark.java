@@ -89,7 +89,7 @@ public final class ServerThroughputBenchmark {
                 connections.add(w);
                 server.workerListener().workerConnected(w, RecordingConnection.hello(w.name, slots, Map.of(), List.of()));
             }
-            server.awaitWorkers(workers, java.time.Duration.ofSeconds(30));
+            StatusWaits.awaitWorkers(server, workers, java.time.Duration.ofSeconds(30));
             List<RunRequest> requests = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 requests.add(new RunRequest(List.of("true"), false, "/tmp", Map.of(), List.of(), null));

@@ -56,7 +56,7 @@ class StoreFaultsServerTest {
             WorkerListener transport = server.workerListener();
             RecordingConnection w1 = new RecordingConnection("w1");
             transport.workerConnected(w1, hello("w1", 2, Map.of(), List.of()));
-            assertThat(server.awaitWorkers(1, Duration.ofSeconds(10))).isTrue();
+            assertThat(StatusWaits.awaitWorkers(server, 1, Duration.ofSeconds(10))).isTrue();
             String id = server.stage(List.of(request("a"))).ids().get(0);
             await().atMost(LONG).until(() -> w1.startedRunIds().contains(id));
             transport.messageReceived(w1, new Message.RunStarted(id, 1234));
@@ -110,7 +110,7 @@ class StoreFaultsServerTest {
         try (SchedulerServer server = SchedulerServer.start(config(dir, Map.of(), 10_000))) {
             RecordingConnection w1 = new RecordingConnection("w1");
             server.workerListener().workerConnected(w1, hello("w1", 8, Map.of(), List.of()));
-            assertThat(server.awaitWorkers(1, Duration.ofSeconds(10))).isTrue();
+            assertThat(StatusWaits.awaitWorkers(server, 1, Duration.ofSeconds(10))).isTrue();
             StageResult first = server.stage("req-1", two);
             assertThat(first.ids()).containsExactly("1", "2");
             assertThat(server.stage("req-1", two).ids()).isEqualTo(first.ids());

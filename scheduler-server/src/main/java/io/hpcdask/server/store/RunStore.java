@@ -854,25 +854,6 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** Every recorded transition of one run, oldest first, as {@code from->to}. */
-    public List<String> transitions(RunId id) {
-        synchronized (reader) {
-            try (PreparedStatement ps = reader.prepareStatement(
-                    "SELECT from_state, to_state FROM transitions WHERE run_id = ? ORDER BY rowid")) {
-                ps.setLong(1, id.number());
-                List<String> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1) + "->" + rs.getString(2));
-                    }
-                }
-                return out;
-            } catch (SQLException e) {
-                throw new StoreException("cannot read transitions from " + file + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
     static StoredRun row(ResultSet rs) throws SQLException, JsonProcessingException {
         String assignment = rs.getString("assignment");
         return new StoredRun(RunId.of(rs.getLong("id")), JSON.readValue(rs.getString("spec"), RunRequest.class),

@@ -72,7 +72,8 @@ class RunStoreDiskFullTest {
                 assertThat(onDisk.get(0).state()).isEqualTo(RunState.COMPLETED);
                 assertThat(onDisk.get(0).exitCode()).isZero();
                 assertThat(onDisk.get(0).endedAt()).isEqualTo(30L);
-                assertThat(store.transitions(RunId.of("1"))).containsExactly("staged->running", "running->completed");
+                assertThat(RunHistory.transitions(store, RunId.of("1")))
+                        .containsExactly("staged->running", "running->completed");
                 // fresh ids, no collision with anything a failed batch took
                 assertThat(store.stage(List.of(spec("d")), 40)).extracting(r -> r.id().value()).containsExactly("3");
                 assertThat(handedOn).extracting(l -> l.size()).containsExactly(2, 1);

@@ -73,8 +73,8 @@ class RunStoreTest {
             assertThat(done.exitCode()).isEqualTo(3);
             assertThat(done.endedAt()).isEqualTo(40L);
             assertThat(done.attempts()).isEqualTo(2);
-            assertThat(store.transitions(id)).containsExactly("staged->running", "running->staged", "staged->running",
-                    "running->error");
+            assertThat(RunHistory.transitions(store, id)).containsExactly("staged->running", "running->staged",
+                    "staged->running", "running->error");
             assertThat(store.runs(RunState.ERROR)).extracting(r -> r.id().value()).containsExactly(id.value());
             assertThat(store.runs(RunState.STAGED)).isEmpty();
             assertThat(store.run(RunId.of("nope"))).isEmpty();

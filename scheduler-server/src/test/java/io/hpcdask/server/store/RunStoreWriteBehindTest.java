@@ -44,7 +44,7 @@ class RunStoreWriteBehindTest {
             assertThat(RunStore.read(db, null)).extracting(StoredRun::id, StoredRun::state)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(id, RunState.COMPLETED));
             store.flush();
-            assertThat(store.transitions(id)).containsExactly("staged->running", "running->completed");
+            assertThat(RunHistory.transitions(store, id)).containsExactly("staged->running", "running->completed");
         }
     }
 
@@ -81,7 +81,7 @@ class RunStoreWriteBehindTest {
                 assertThat(rows.get(id).state()).as("run " + id + " was flushed completed").isEqualTo(RunState.COMPLETED);
             }
             for (String id : staged) {
-                List<String> transitions = store.transitions(RunId.of(id));
+                List<String> transitions = RunHistory.transitions(store, RunId.of(id));
                 RunState expected = transitions.isEmpty() ? RunState.STAGED
                         : RunState.fromLabel(transitions.get(transitions.size() - 1).split("->")[1]);
                 assertThat(rows.get(id).state()).as("run " + id + " matches its last committed transition")

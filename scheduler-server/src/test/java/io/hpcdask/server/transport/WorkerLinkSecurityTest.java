@@ -11,6 +11,7 @@ import io.hpcdask.protocol.LinkAuth;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.server.SchedulerServer;
 import io.hpcdask.server.ServerConfig;
+import io.hpcdask.server.StatusWaits;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.RunView;
 import java.net.InetAddress;
@@ -161,7 +162,7 @@ class WorkerLinkSecurityTest {
         FrameProxy proxy = new FrameProxy(transport.port());
         resources.add(proxy);
         worker(proxy.port(), "captured");
-        assertThat(server.awaitWorkers(1, WAIT)).isTrue();
+        assertThat(StatusWaits.awaitWorkers(server, 1, WAIT)).isTrue();
 
         String secret = "env-secret-value-8c41d2";
         String command = "echo distinctive-command-6a3b; printenv SECRET | rev";

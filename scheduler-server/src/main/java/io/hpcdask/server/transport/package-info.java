@@ -1,0 +1,2 @@
+/** The workers' side of the server: authenticated, encrypted worker connections over Netty. */
+package io.hpcdask.server.transport;
