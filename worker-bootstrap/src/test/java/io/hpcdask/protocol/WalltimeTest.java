@@ -20,6 +20,9 @@ class WalltimeTest {
         "1-12, 129600, 36:00:00",      // D-HH
         "1-12:30, 131400, 36:30:00",   // D-HH:MM
         "2-01:02:03, 176523, 49:02:03",
+        "10m, 600, 00:10:00",          // the unit forms every other duration takes
+        "1h30m, 5400, 01:30:00",
+        "2d, 172800, 48:00:00",
     })
     void acceptsSlurmForms(String text, long seconds, String hms) {
         Walltime w = Walltime.parse(text);
@@ -29,7 +32,7 @@ class WalltimeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"25:99:00", "abc", "", "0", "00:00:00", "1-24", "12:60", "1:2:3:4", "-5", "1-", "10m"})
+    @ValueSource(strings = {"25:99:00", "abc", "", "0", "00:00:00", "1-24", "12:60", "1:2:3:4", "-5", "1-", "10x", "1h-3"})
     void rejectsWithTheAcceptedForm(String text) {
         assertThatThrownBy(() -> Walltime.parse(text))
                 .isInstanceOf(InvalidValueException.class)

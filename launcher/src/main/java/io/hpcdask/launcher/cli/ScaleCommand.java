@@ -3,6 +3,8 @@ package io.hpcdask.launcher.cli;
 import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.launcher.failure.CommandFailedException;
 import io.hpcdask.launcher.failure.ExitCodes;
+import io.hpcdask.protocol.DurationText;
+import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.ScaleRequest;
 import io.hpcdask.server.api.ScaleResult;
@@ -12,6 +14,7 @@ import io.hpcdask.server.scaling.Autoscaler;
 import io.hpcdask.server.scaling.JobState;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -205,16 +208,10 @@ final class ScaleCommand extends ClusterClientCommand {
     }
 
     static Duration duration(String text) {
-        var m = java.util.regex.Pattern.compile("(\\d{1,7})([smh]?)").matcher(text);
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new BadInputException("--timeout: '" + text + "' is not a duration; expected seconds, or a number with s, m "
-                    + "or h, e.g. 90, 90s, 10m, 1h");
+        try {
+            return DurationText.parse(text, ChronoUnit.SECONDS);
+        } catch (InvalidValueException e) {
+            throw new BadInputException("--timeout: " + e.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
     }
 }

@@ -2,10 +2,12 @@ package io.hpcdask.launcher.config;
 
 import io.hpcdask.launcher.batch.BatchSystems;
 import io.hpcdask.launcher.shell.ShellQuote;
+import io.hpcdask.protocol.DurationText;
 import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Resources;
 import io.hpcdask.protocol.Walltime;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -26,13 +28,7 @@ public enum ValueKind {
         }
         return Integer.parseInt(raw);
     }),
-    SECONDS("a whole number of seconds >= 1, e.g. 60 or 60s", raw -> {
-        String digits = raw.endsWith("s") ? raw.substring(0, raw.length() - 1) : raw;
-        if (!digits.matches("\\d{1,9}") || Long.parseLong(digits) < 1) {
-            throw new InvalidValueException("'" + raw + "' is not a whole number of seconds >= 1, e.g. 60 or 60s");
-        }
-        return Long.parseLong(digits);
-    }),
+    SECONDS(DurationText.acceptedForm(ChronoUnit.SECONDS), raw -> DurationText.parse(raw, ChronoUnit.SECONDS).getSeconds()),
     MEMORY(Memory.ACCEPTED_FORM, Memory::parse),
     WALLTIME(Walltime.ACCEPTED_FORM, Walltime::parse),
     RESOURCES(Resources.ACCEPTED_FORM, raw -> {

@@ -51,7 +51,7 @@ class ClusterCommandsWithoutClusterTest {
         "cluster up --memory lots|--memory",
         // a command checks its own options before it looks for the cluster, so these win over a bad --name
         "scale x --name ../x|N: 'x' is not a number of workers",
-        "scale 2 --timeout 0 --name ../x|--timeout: '0' is not a duration",
+        "scale 2 --timeout 0 --name ../x|--timeout: '0' is not a positive time",
         "runs --state sleeping --name ../x|--state: 'sleeping' is not a run state",
         "runs --limit -1 --name ../x|--limit: -1 is not a number of runs",
     })
