@@ -49,7 +49,8 @@ final class CommandTree {
             node(SubmitCommand.class, node(SubmitRunCommand.class)),
             node(RunsCommand.class),
             node(LogsCommand.class),
-            node(CancelCommand.class));
+            node(CancelCommand.class),
+            node(RetryCommand.class));
 
     private CommandTree() {
     }

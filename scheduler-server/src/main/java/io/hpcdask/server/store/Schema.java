@@ -8,6 +8,18 @@ import java.sql.Statement;
 final class Schema {
     private Schema() {}
 
+    /** Columns added after the first version, each with its type and default; added to an older database on open. */
+    static final String[][] ADDED_COLUMNS = {
+        {"reason", "TEXT"},
+        {"priority", "INTEGER NOT NULL DEFAULT 0"},
+        {"time_limit_ms", "INTEGER NOT NULL DEFAULT 0"},
+        {"max_attempts", "INTEGER NOT NULL DEFAULT 0"},
+        {"retries", "INTEGER NOT NULL DEFAULT 0"},
+        {"after_ids", "TEXT"},
+        {"retried", "INTEGER NOT NULL DEFAULT 0"},
+        {"try_base", "INTEGER NOT NULL DEFAULT 0"},
+    };
+
     static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("""
@@ -25,14 +37,17 @@ final class Schema {
                       exit_code INTEGER,
                       assignment TEXT,
                       reason TEXT)""");
-            boolean hasReason = false;
+            // run policies (set at staging, also in spec) and the retry counters the scheduler keeps
+            java.util.Set<String> columns = new java.util.HashSet<>();
             try (java.sql.ResultSet rs = s.executeQuery("PRAGMA table_info(runs)")) {
                 while (rs.next()) {
-                    hasReason |= "reason".equals(rs.getString("name"));
+                    columns.add(rs.getString("name"));
                 }
             }
-            if (!hasReason) { // a database of an older version
-                s.executeUpdate("ALTER TABLE runs ADD COLUMN reason TEXT");
+            for (String[] column : ADDED_COLUMNS) { // a database of an older version
+                if (!columns.contains(column[0])) {
+                    s.executeUpdate("ALTER TABLE runs ADD COLUMN " + column[0] + " " + column[1]);
+                }
             }
             s.executeUpdate("CREATE INDEX IF NOT EXISTS runs_state ON runs(state)");
             s.executeUpdate("""
