@@ -2,8 +2,10 @@ package io.hpcdask.launcher.server;
 
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.ClusterSpec;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Resources;
+import io.hpcdask.server.store.StoreTooNewException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -54,7 +56,13 @@ public final class ServerMain implements Callable<Integer> {
                 Resources.parse(resources), slots, deathTimeout, heartbeat, lease);
         ClusterServer server = new ClusterServer(dir, workerSpec, this.spec == null ? null : ClusterSpec.read(this.spec));
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cluster-shutdown"));
-        server.start();
+        try {
+            server.start();
+        } catch (StoreTooNewException e) {
+            // one line, no stack trace: cluster up shows the end of server.out to the user
+            System.err.println("hpc-dask-server: " + e.getMessage());
+            return ExitCodes.FAILED; // main's exit runs the shutdown hook, which stops what had started
+        }
         server.awaitStopped();
         return 0;
     }
