@@ -235,10 +235,27 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
      */
     @Override
     public StageResult stage(String requestId, List<RunRequest> requests) {
+        Set<String> warnings = new LinkedHashSet<>();
+        List<RunRequest> specs = prepare(requestId, requests, warnings, queries);
+        warnings.forEach(LOG::warn);
+        List<StoredRun> stored;
+        try {
+            stored = store.stage(specs, loop.now(), requestId);
+        } catch (StoreUnavailableException e) {
+            throw new ApiException(503, DEGRADED + ": " + e.reason());
+        }
+        return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
+    }
+
+    /**
+     * The runs as the store keeps them, their requirements parsed from their tags; malformed pieces warned about; their
+     * policies checked (the runs they wait for must be in {@code queries}' store).
+     */
+    private static List<RunRequest> prepare(String requestId, List<RunRequest> requests, Set<String> warnings,
+                                            RunQueries queries) {
         if (requestId != null && (requestId.isEmpty() || requestId.length() > 200)) {
             throw new InvalidValueException("a request id must have 1 to 200 characters, got " + requestId.length());
         }
-        Set<String> warnings = new LinkedHashSet<>();
         List<RunRequest> specs = new ArrayList<>(requests.size());
         for (RunRequest r : requests) {
             if (r.argv() == null || r.argv().isEmpty()) {
@@ -249,14 +266,21 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             RunPolicies.check(r.policyOrNone(), queries);
             specs.add(r.staged(parsed.requires()));
         }
-        warnings.forEach(LOG::warn);
-        List<StoredRun> stored;
-        try {
-            stored = store.stage(specs, loop.now(), requestId);
-        } catch (StoreUnavailableException e) {
-            throw new ApiException(503, DEGRADED + ": " + e.reason());
+        return specs;
+    }
+
+    /**
+     * Stages runs straight into a stopped cluster's database (Guild's {@code --stage}), in one transaction, as
+     * {@link #stage(String, List)} would: the next server started on it takes them. The caller makes sure no server
+     * has the database open (the launcher's store lock); a server that had read it would never see these runs.
+     */
+    public static StageResult stageStopped(Path clusterDir, String requestId, List<RunRequest> requests) {
+        Set<String> warnings = new LinkedHashSet<>();
+        try (RunStore store = RunStore.open(databaseFile(clusterDir))) {
+            List<RunRequest> specs = prepare(requestId, requests, warnings, store.queries());
+            List<StoredRun> stored = store.stage(specs, System.currentTimeMillis(), requestId);
+            return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
         }
-        return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
     }
 
     /** Runs from the store (everything recorded so far), with the core's reason for each staged one that waits. */
