@@ -1,5 +1,6 @@
 package io.hpcdask.server.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -11,6 +12,7 @@ public record RunPolicyRequest(Integer priority, Long timeLimitSeconds, Integer 
                                String after) {
     public static final RunPolicyRequest NONE = new RunPolicyRequest(null, null, null, null, null);
 
+    @JsonIgnore
     public boolean isDefault() {
         return equals(NONE);
     }
