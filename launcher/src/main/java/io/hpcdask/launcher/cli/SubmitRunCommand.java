@@ -4,12 +4,7 @@ import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.protocol.Printable;
 import io.hpcdask.protocol.ShellLine;
-import io.hpcdask.protocol.DurationText;
-import io.hpcdask.server.api.RunIds;
-import io.hpcdask.server.api.RunPolicyRequest;
 import io.hpcdask.server.api.RunRequest;
-import io.hpcdask.server.core.RunPolicy;
-import java.time.temporal.ChronoUnit;
 import io.hpcdask.server.api.StageResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,6 +22,7 @@ import java.util.UUID;
 import picocli.CommandLine.Command;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.remote.RemoteCluster;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -63,23 +59,8 @@ final class SubmitRunCommand extends ClusterClientCommand {
     @Option(names = "--each-line", paramLabel = "FILE",
             description = "one run per non-empty line of FILE, with HPC_DASK_ENTRY set to the line")
     Path eachLine;
-    @Option(names = "--priority", paramLabel = "N",
-            description = "higher starts first; runs of one priority start in staging order (default 0)")
-    Integer priority;
-    @Option(names = "--time-limit", paramLabel = "D",
-            description = "kill the run when one attempt has run this long; it ends 'timeout' (" + DurationText.FORMS
-                    + "; a bare number is seconds)")
-    String timeLimit;
-    @Option(names = "--max-attempts", paramLabel = "N",
-            description = "starts a run may lose to lost workers before it ends 'lost' (default 3)")
-    Integer maxAttempts;
-    @Option(names = "--retries", paramLabel = "N",
-            description = "stage the run again, as a new attempt, up to N times when it ends in error (default 0)")
-    Integer retries;
-    @Option(names = "--after", paramLabel = "ID[,ID]",
-            description = "start only after these runs completed (ids or ranges, e.g. 12,20-29); if one ends"
-                    + " otherwise, this run is cancelled with the reason")
-    String after;
+    @Mixin
+    RunPolicyOptions policies = new RunPolicyOptions();
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments")
     List<String> command;
 
@@ -170,46 +151,7 @@ final class SubmitRunCommand extends ClusterClientCommand {
     }
 
     private RunRequest request(List<String> argv, String dir, Map<String, String> runEnv) {
-        return new RunRequest(argv, shell, dir, runEnv, tags, label).withPolicy(policy());
-    }
-
-    /** The run policies of the options, checked here so a bad value stages nothing (the scheduler checks again). */
-    private RunPolicyRequest policy() {
-        if (priority != null && (priority < RunPolicy.MIN_PRIORITY || priority > RunPolicy.MAX_PRIORITY)) {
-            throw new BadInputException("--priority: " + priority + " is out of range; expected a whole number from "
-                    + RunPolicy.MIN_PRIORITY + " to " + RunPolicy.MAX_PRIORITY);
-        }
-        if (maxAttempts != null && maxAttempts < 1) {
-            throw new BadInputException("--max-attempts: " + maxAttempts + " is not allowed; expected 1 or more");
-        }
-        if (retries != null && retries < 0) {
-            throw new BadInputException("--retries: " + retries + " is not allowed; expected 0 or more");
-        }
-        Long limitSeconds = null;
-        if (timeLimit != null) {
-            Duration d;
-            try {
-                d = DurationText.parse(timeLimit, ChronoUnit.SECONDS);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--time-limit: '" + timeLimit + "' is not a duration; expected "
-                        + DurationText.acceptedForm(ChronoUnit.SECONDS));
-            }
-            if (d.toMillis() < 1000) {
-                throw new BadInputException("--time-limit: '" + timeLimit + "' is shorter than a second; expected "
-                        + DurationText.acceptedForm(ChronoUnit.SECONDS));
-            }
-            limitSeconds = (d.toMillis() + 999) / 1000;
-        }
-        String afterIds = null;
-        if (after != null) {
-            try {
-                afterIds = after.replace(" ", "");
-                RunIds.decode(afterIds);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--after: " + e.getMessage());
-            }
-        }
-        return new RunPolicyRequest(priority, limitSeconds, maxAttempts, retries, afterIds);
+        return new RunRequest(argv, shell, dir, runEnv, tags, label).withPolicy(policies.policy());
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
