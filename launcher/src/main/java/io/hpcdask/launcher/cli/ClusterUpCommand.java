@@ -69,6 +69,7 @@ final class ClusterUpCommand extends ClusterClientCommand implements JobOptions.
     @Override
     int doCall() throws IOException {
         Settings settings = JobOptions.settings(spec, context);
+        ConfigWarnings.show(settings, err());
         ClusterSpec.Ssh reach = ssh.record(settings);
         RemoteShell shell = null;
         try {
