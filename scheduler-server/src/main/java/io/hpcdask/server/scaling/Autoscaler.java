@@ -470,6 +470,10 @@ public final class Autoscaler {
             cancel.add(j.id);
             spare--;
         }
+        if (!cancel.isEmpty()) {
+            out.log("Cancelling pending job(s) " + String.join(" ", cancel) + " of profile " + pool.profile
+                    + ": no longer needed (staged runs need " + pool.needed + " new worker(s), " + onTheWay + " on the way)");
+        }
         int stoppable = active.size() - cancel.size() - a.min();
         if (!pool.stagedFits) {
             for (Job j : active) {
