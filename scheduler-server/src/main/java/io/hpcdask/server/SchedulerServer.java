@@ -68,6 +68,9 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private volatile boolean closed;
     private volatile WorkerObserver observer = WorkerObserver.NONE;
     private Set<String> busy = Set.of();
+    /** Demand last told to scaling, and whether workers joined or left since (on the loop thread only). */
+    private Map<Map<String, Long>, Integer> demandTold = Map.of();
+    private boolean workersChangedSinceDemand;
 
     private SchedulerServer(ServerConfig config, LongSupplier clock, int storeBatch) {
         this.logs = new RunLogs(config.clusterDir().resolve(RUN_LOGS));
@@ -84,7 +87,10 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         logs.onAppend(watches::output);
         workerEvents.observe(counting(WorkerObserver.NONE));
         core.deferDispatch();
-        loop.afterBatch(core::dispatchPending);
+        loop.afterBatch(now -> {
+            core.dispatchPending(now);
+            reportDemand();
+        });
         restore(config.restoreGraceMillis());
     }
 
@@ -173,6 +179,23 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         busy = nowBusy;
     }
 
+    /**
+     * Scaling learns the staged runs by shape after each batch in which they or the workers changed: after the
+     * dispatch, so runs the connected workers took are no longer demand, and after the join it accounts for.
+     */
+    private void reportDemand() {
+        WorkerObserver o = observer;
+        if (o == WorkerObserver.NONE) {
+            return;
+        }
+        Map<Map<String, Long>, Integer> now = core.stagedByShape();
+        if (workersChangedSinceDemand || !now.equals(demandTold)) {
+            workersChangedSinceDemand = false;
+            demandTold = now;
+            o.demand(now);
+        }
+    }
+
     /** Tells {@code observer} of workers joining, leaving, draining and becoming busy or idle. */
     public void observeWorkers(WorkerObserver observer) {
         this.observer = observer;
@@ -185,12 +208,14 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             @Override
             public void connected(String worker, String jobId) {
                 observer.connected(worker, jobId);
+                workersChangedSinceDemand = true;
                 watches.workersChanged();
             }
 
             @Override
             public void left(String worker) {
                 observer.left(worker);
+                workersChangedSinceDemand = true;
                 watches.workersChanged();
             }
 
@@ -208,6 +233,11 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             @Override
             public void fence(String worker, String jobId) {
                 observer.fence(worker, jobId);
+            }
+
+            @Override
+            public void demand(Map<Map<String, Long>, Integer> stagedByShape) {
+                observer.demand(stagedByShape);
             }
         };
     }
