@@ -61,7 +61,7 @@ public final class CancelFilter {
     }
 
     /** The states a run can be cancelled in, as users type them: {@code staged or running}. */
-    static String cancellableStates() {
+    public static String cancellableStates() {
         List<String> labels = Arrays.stream(RunState.values()).filter(s -> !s.isFinal()).map(RunState::label).toList();
         return labels.size() == 1 ? labels.get(0)
                 : labels.subList(0, labels.size() - 1).stream().collect(Collectors.joining(", ")) + " or "

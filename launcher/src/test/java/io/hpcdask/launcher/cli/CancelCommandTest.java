@@ -26,7 +26,7 @@ class CancelCommandTest {
                 Arguments.of(List.of(), "say which runs: --all, --state S[,S], --label L, or RUN ids and ranges"),
                 Arguments.of(List.of("--all", "3"), "--all selects every staged or running run: give it no RUN"),
                 Arguments.of(List.of("--state", "completed"), "--state: 'completed' is not a state a run can be cancelled in;"
-                        + " expected staged or running"),
+                        + " expected " + io.hpcdask.server.CancelFilter.cancellableStates()),
                 Arguments.of(List.of("--state", "staged,bogus"), "--state: 'bogus' is not a state"),
                 Arguments.of(List.of("--label", " "), "--label: the label is empty"));
     }

@@ -261,7 +261,7 @@ class LocalClusterEndToEndTest {
     @Test
     void cancelSelectsByRangeStateAndLabelInOneRequest() {
         clusters.up("sel", "--workers", "0");
-        List<String> sweep = clusters.submit("sel", "--array", "1-1000", "--label", "sweep", "--", "true");
+        List<String> sweep = clusters.submit("sel", "--array", "1-30", "--label", "sweep", "--", "true");
         List<String> other = clusters.submit("sel", "--array", "1-5", "--label", "other", "--", "true");
         long first = Long.parseLong(sweep.get(0));
         String mixed = (first + 2) + "-" + (first + 6);
@@ -281,7 +281,8 @@ class LocalClusterEndToEndTest {
         assertThat(clusters.ok("cancel", "--name", "sel", "--state", "running", "--label", "sweep").out())
                 .isEqualTo("No staged or running run matched: nothing cancelled\n");
         assertThat(clusters.ok("cancel", "--name", "sel", "--state", "staged", "--label", "sweep").out())
-                .startsWith("Cancelled 994 runs: " + first + "-" + (first + 1) + "," + (first + 7) + "-" + (first + 8) + ",");
+                .isEqualTo("Cancelled 24 runs: " + first + "-" + (first + 1) + "," + (first + 7) + "-" + (first + 8) + ","
+                        + (first + 10) + "-" + (first + 29) + "\n");
         assertThat(clusters.ok("cancel", "--name", "sel", "--all").out())
                 .isEqualTo("No staged or running run matched: nothing cancelled\n");
         assertThat(clusters.runs("sel")).extracting(RunView::state).containsOnly("terminated");
