@@ -2,6 +2,8 @@ package io.hpcdask.server;
 
 import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.server.api.ApiException;
+import io.hpcdask.server.api.CancelResult;
+import io.hpcdask.server.api.CancelSelection;
 import io.hpcdask.server.api.RunIds;
 import io.hpcdask.server.api.RunPage;
 import io.hpcdask.server.api.RunRequest;
@@ -10,6 +12,7 @@ import io.hpcdask.server.api.RunsProgress;
 import io.hpcdask.server.api.SchedulerService;
 import io.hpcdask.server.api.StageResult;
 import io.hpcdask.server.api.WorkerView;
+import io.hpcdask.server.core.CoreRun;
 import io.hpcdask.server.core.CoreWorker;
 import io.hpcdask.server.core.DaskTags;
 import io.hpcdask.server.core.NewRun;
@@ -504,6 +507,29 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
             return cancelled;
         });
+    }
+
+    /**
+     * One step on the loop over the core's staged and running runs, however many the selection names; a label is
+     * looked up in the store first. Unknown or ended ids are simply not cancelled.
+     */
+    @Override
+    public CancelResult cancel(CancelSelection selection) {
+        java.util.function.Predicate<CoreRun> selected = CancelFilter.of(selection, queries::idsLabelled);
+        List<String> cancelled = loop.call(() -> {
+            List<String> ids = new ArrayList<>();
+            long now = loop.now();
+            for (CoreRun r : core.activeRuns()) {
+                if (selected.test(r) && core.cancelRun(r.id(), now)) {
+                    ids.add(r.id().value());
+                }
+            }
+            return ids;
+        });
+        if (!cancelled.isEmpty()) {
+            LOG.info("Cancelled {} run(s): {}", cancelled.size(), RunIds.encode(cancelled));
+        }
+        return new CancelResult(cancelled.size(), cancelled.isEmpty() ? "" : RunIds.encode(cancelled));
     }
 
     @Override

@@ -408,6 +408,8 @@ public final class ApiServer implements AutoCloseable {
             case "GET " + ApiPaths.RUN_LOG_PATH -> sendJson(ex, logPath(required(query, "id")).toString());
             case "GET " + ApiPaths.WORKERS -> sendJson(ex, service.workers());
             case "POST " + ApiPaths.CANCEL -> sendJson(ex, service.cancel(json.readValue(body(ex), STRINGS)));
+            case "POST " + ApiPaths.CANCEL_SELECTED ->
+                    sendJson(ex, service.cancel(json.readValue(body(ex), CancelSelection.class)));
             case "GET " + ApiPaths.STATUS -> sendJson(ex, control.status());
             case "POST " + ApiPaths.SCALE -> sendJson(ex, control.scale(json.readValue(body(ex), ScaleRequest.class)));
             case "GET " + ApiPaths.SCALING -> sendJson(ex, control.scaling());

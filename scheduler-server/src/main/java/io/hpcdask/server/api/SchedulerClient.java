@@ -215,6 +215,11 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         return post(ApiPaths.CANCEL, runIds, new TypeReference<List<String>>() {});
     }
 
+    @Override
+    public CancelResult cancel(CancelSelection selection) {
+        return post(ApiPaths.CANCEL_SELECTED, selection, new TypeReference<CancelResult>() {});
+    }
+
     /** The log file's path on the scheduler's host, which for a local cluster is this host. */
     @Override
     public Path runLog(String runId) {
