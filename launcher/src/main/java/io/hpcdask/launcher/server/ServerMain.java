@@ -3,8 +3,10 @@ package io.hpcdask.launcher.server;
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.ClusterSpec;
 import io.hpcdask.launcher.cluster.StoreLock;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Resources;
+import io.hpcdask.server.store.StoreTooNewException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -62,7 +64,13 @@ public final class ServerMain implements Callable<Integer> {
         // command are all committed before, or go through this server's API (see StoreLock)
         try (StoreLock storeLock = StoreLock.await(dir, STORE_LOCK_WAIT)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cluster-shutdown"));
-            server.start();
+            try {
+                server.start();
+            } catch (StoreTooNewException e) {
+                // one line, no stack trace: cluster up shows the end of server.out to the user
+                System.err.println("hpc-dask-server: " + e.getMessage());
+                return ExitCodes.FAILED; // main's exit runs the shutdown hook, which stops what had started
+            }
             server.awaitStopped();
         }
         return 0;
