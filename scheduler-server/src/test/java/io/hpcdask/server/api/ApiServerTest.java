@@ -152,6 +152,25 @@ class ApiServerTest {
     }
 
     @Test
+    void readsOneStreamOfARunLog() throws Exception {
+        SchedulerClient client = new SchedulerClient("127.0.0.1", server.port(), TOKEN);
+        client.stage(List.of(new RunRequest(List.of("echo"), false, null, Map.of(), List.of(), null)));
+        Files.writeString(dir.resolve("1.log"), "out\nerr\n");
+        java.io.ByteArrayOutputStream index = new java.io.ByteArrayOutputStream();
+        index.write(RunLogReader.entry(LogStream.STDOUT, 0));
+        index.write(RunLogReader.entry(LogStream.STDERR, 4));
+        Files.write(RunLogReader.indexOf(dir.resolve("1.log")), index.toByteArray());
+        RunLogChunk err = client.readLog("1", 0, LogStream.STDERR);
+        assertThat(new String(err.data(), StandardCharsets.UTF_8)).isEqualTo("err\n");
+        assertThat(err.spans()).containsExactly(new RunLogChunk.Span("stderr", 4));
+        RunLogChunk out = client.readLog("1", 0, LogStream.STDOUT);
+        assertThat(new String(out.data(), StandardCharsets.UTF_8)).isEqualTo("out\n");
+        assertThat(out.nextOffset()).isEqualTo(8);
+        assertThat(client.readLog("1", 0).spans()).containsExactly(new RunLogChunk.Span("stdout", 4),
+                new RunLogChunk.Span("stderr", 4));
+    }
+
+    @Test
     void reportsUnreachableWhenNothingListens() {
         int port = server.port();
         server.close();
