@@ -284,7 +284,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         List<RunRequest> specs = new ArrayList<>(requests.size());
         for (RunRequest r : requests) {
             if (r.argv() == null || r.argv().isEmpty()) {
-                throw new InvalidValueException("a run needs a command: expected -- CMD ARGS...");
+                throw new InvalidValueException("a run needs a command: expected CMD ARGS...");
             }
             DaskTags.Parsed parsed = DaskTags.parse(r.tags());
             warnings.addAll(parsed.warnings());
