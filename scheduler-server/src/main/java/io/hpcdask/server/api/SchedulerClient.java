@@ -157,8 +157,17 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
      * ({@link Duration#ZERO}: at once).
      */
     public RunFollow followRun(String id, long offset, Duration wait) {
-        return getWaiting(ApiPaths.RUN_FOLLOW + "?id=" + enc(id) + "&offset=" + offset + "&wait=" + wait.toMillis(),
-                new TypeReference<RunFollow>() {});
+        return followRun(id, offset, wait, null);
+    }
+
+    /** As {@link #followRun(String, long, Duration)}, with only the output of {@code only} (null: every stream). */
+    public RunFollow followRun(String id, long offset, Duration wait, LogStream only) {
+        return getWaiting(ApiPaths.RUN_FOLLOW + "?id=" + enc(id) + "&offset=" + offset + "&wait=" + wait.toMillis()
+                + streamParam(only), new TypeReference<RunFollow>() {});
+    }
+
+    private static String streamParam(LogStream only) {
+        return only == null ? "" : "&stream=" + only.label();
     }
 
     /**
@@ -206,6 +215,11 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         return post(ApiPaths.CANCEL, runIds, new TypeReference<List<String>>() {});
     }
 
+    @Override
+    public CancelResult cancel(CancelSelection selection) {
+        return post(ApiPaths.CANCEL_SELECTED, selection, new TypeReference<CancelResult>() {});
+    }
+
     /** The log file's path on the scheduler's host, which for a local cluster is this host. */
     @Override
     public Path runLog(String runId) {
@@ -213,7 +227,13 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     }
 
     public RunLogChunk readLog(String runId, long offset) {
-        return get(ApiPaths.RUN_LOG + "?id=" + enc(runId) + "&offset=" + offset, new TypeReference<RunLogChunk>() {});
+        return readLog(runId, offset, null);
+    }
+
+    /** Bytes of the run's log from {@code offset}, only those of {@code only} (null: every stream). */
+    public RunLogChunk readLog(String runId, long offset, LogStream only) {
+        return get(ApiPaths.RUN_LOG + "?id=" + enc(runId) + "&offset=" + offset + streamParam(only),
+                new TypeReference<RunLogChunk>() {});
     }
 
     @Override
