@@ -11,11 +11,11 @@ out=$root/target
 stage=$work/stage/$name
 worker_runtime=hpc-dask-worker-runtime-linux-x64.tar.gz
 
-# Sorted names, fixed times and owners, gzip without a time stamp: rebuilding the same runtime gives the same bytes
-# where jlink does, so clusters are not sent a new copy for nothing (it is uploaded by its sha256).
-pack() { # ARCHIVE DIR NAME
-    tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$2" -cf - "$3" | gzip -n >"$1.tmp"
-    mv -f "$1.tmp" "$1"
+pack() { # ARCHIVE DIR NAME [TAR OPTIONS]
+    archive=$1 dir=$2 top=$3
+    shift 3
+    tar --sort=name --owner=0 --group=0 --numeric-owner "$@" -C "$dir" -cf - "$top" | gzip -n >"$archive.tmp"
+    mv -f "$archive.tmp" "$archive"
 }
 
 # The JDK's classes are archived for class-data sharing here, at build time; the archive for heaps past 32 GB
@@ -47,7 +47,10 @@ fi
 
 echo "make-release: jlink worker runtime ($worker_modules)"
 runtime "$worker_modules" "$work/worker-runtime/hpc-dask-worker-runtime"
-pack "$out/$worker_runtime" "$work/worker-runtime" hpc-dask-worker-runtime
+# Fixed times too: rebuilding the same runtime gives the same bytes where jlink does, so clusters are not sent a new
+# copy for nothing (it is uploaded by its sha256). The CLI archives keep real times: bin/hpc-dask names class-data
+# archives after the jar's mtime.
+pack "$out/$worker_runtime" "$work/worker-runtime" hpc-dask-worker-runtime --mtime=@0
 cp "$out/$worker_runtime" "$stage/lib/"
 
 pack "$out/$name.tar.gz" "$work/stage" "$name"

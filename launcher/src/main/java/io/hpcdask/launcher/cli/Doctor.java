@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * The checks behind {@code hpc-dask doctor}, in the order a new cluster fails them: host key, login, batch commands,
- * java, worker jar, a test submission, and (for batch systems) whether a compute node reaches the address workers
+ * worker jar, java, a test submission, and (for batch systems) whether a compute node reaches the address workers
  * would dial. Each prints one line; later checks are skipped when an earlier one they need failed.
  */
 public final class Doctor {
@@ -145,7 +145,7 @@ public final class Doctor {
     }
 
     private List<String> laterChecks() {
-        List<String> later = new ArrayList<>(List.of("batch commands", "java", "worker jar", "test job"));
+        List<String> later = new ArrayList<>(List.of("batch commands", "worker jar", "java", "test job"));
         if (network != null) {
             later.add("network");
         }
