@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 /**
  * The java runtime for workers that {@code mvn package} makes with jlink ({@value #FILE_NAME}), found on this
  * machine: the path a login node's server was started with, else next to the running jar (a release's {@code lib/}),
- * else in the repository's {@code target/} (a developer's build, or tests run from classes). Sent to the cluster
+ * else in the repository's {@code target/} beside {@code launcher/target/hpc-dask.jar} (a developer's build). Code run
+ * from classes (tests) has none, whatever an earlier build left, so what it does never depends on that. Sent to the cluster
  * account like the worker jar ({@link WorkerJarUploader}), and unpacked there by the job script when it is used.
  */
 public final class WorkerRuntimeArchive {
@@ -27,9 +28,11 @@ public final class WorkerRuntimeArchive {
             return Optional.of(Path.of(given)).filter(Files::isRegularFile);
         }
         Path jarDir = runningJarDirectory();
-        String repo = System.getProperty("hpcdask.repo.root");
-        return Stream.of(jarDir, jarDir == null ? null : jarDir.resolve("../../target"), repo == null ? null : Path.of(repo, "target"))
-                .filter(d -> d != null && Files.isRegularFile(d.resolve(FILE_NAME)))
+        if (jarDir == null) {
+            return Optional.empty();
+        }
+        return Stream.of(jarDir, jarDir.resolve("../../target"))
+                .filter(d -> Files.isRegularFile(d.resolve(FILE_NAME)))
                 .map(d -> d.resolve(FILE_NAME).normalize())
                 .findFirst();
     }
