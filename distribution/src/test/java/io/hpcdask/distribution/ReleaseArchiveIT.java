@@ -40,6 +40,9 @@ class ReleaseArchiveIT {
         assertThat(install.resolve("LICENSE")).isRegularFile();
         assertThat(install.resolve("templates/job-script.ftl")).isRegularFile();
         assertThat(install.resolve("lib/" + Release.WORKER_RUNTIME)).isRegularFile();
+        for (String shell : List.of("bash", "zsh", "fish")) {
+            assertThat(install.resolve("completion/hpc-dask." + shell)).content().contains("hpc-dask");
+        }
         Map<String, String> env = userEnv(Release.toolsWithoutJava(tmp.resolve("tools"), TOOLS));
 
         Release.Result version = Release.run(List.of(bin.toString(), "--version"), env, Map.of(), 120);
