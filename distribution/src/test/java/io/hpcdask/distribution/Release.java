@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /** The archives {@code mvn package} left in the repository's target/, unpacked, and the commands run from them. */
 final class Release {
     static final Path ROOT = Path.of(System.getProperty("hpcdask.repo.root", "..")).toAbsolutePath().normalize();
-    static final String VERSION = System.getProperty("hpcdask.version", "0.1.0-SNAPSHOT");
+    /** The project's version, which names the archives (set by the distribution pom). */
+    static final String VERSION = System.getProperty("hpcdask.version");
     static final String WORKER_RUNTIME = "hpc-dask-worker-runtime-linux-x64.tar.gz";
 
     private Release() {
