@@ -9,6 +9,7 @@ import io.hpcdask.launcher.remote.RemoteCluster;
 import io.hpcdask.server.SchedulerServer;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.StageResult;
+import io.hpcdask.server.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -81,6 +82,8 @@ final class StoppedClusterStaging {
                     return Optional.empty(); // a server from before the store lock existed
                 }
                 return Optional.of(SchedulerServer.stageStopped(dir.path(), requestId, requests));
+            } catch (StoreException e) { // a full disk, a store from a newer hpc-dask: nothing of these runs is stored
+                throw new CommandFailedException("cannot stage into stopped cluster '" + dir.name() + "': " + e.getMessage());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock the store of cluster '" + dir.name() + "'", e);

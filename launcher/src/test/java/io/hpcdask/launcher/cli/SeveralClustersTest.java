@@ -2,6 +2,8 @@ package io.hpcdask.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.ClusterHome;
 import io.hpcdask.launcher.failure.ExitCodes;
@@ -81,6 +83,25 @@ class SeveralClustersTest {
                 "NAME  SYSTEM  STATE    ADDRESS  WORKERS  RUNS",
                 "a     local   stopped  -        -        -",
                 "b     local   stopped  -        -        staged=3");
+    }
+
+    @Test
+    void clusterListAsJsonAndQuiet() throws Exception {
+        run("submit", "run", "--name", "b", "true");
+        CliRun.Result json = run("cluster", "list", "--output", "json");
+        assertThat(json.exitCode()).as(CliInHome.describe(json)).isZero();
+        JsonNode doc = new ObjectMapper().readTree(json.out());
+        assertThat(doc.get("version").asInt()).isEqualTo(ClusterListCommand.JSON_VERSION);
+        assertThat(doc.get("clusters")).hasSize(2);
+        JsonNode second = doc.get("clusters").get(1);
+        assertThat(second.get("name").asText()).isEqualTo("b");
+        assertThat(second.get("system").asText()).isEqualTo("local");
+        assertThat(second.get("state").asText()).isEqualTo("stopped");
+        assertThat(second.get("address").isNull()).isTrue();
+        assertThat(second.get("workers").isNull()).isTrue();
+        assertThat(second.get("runs").get("staged").asLong()).isEqualTo(1);
+        assertThat(doc.get("clusters").get(0).get("runs").size()).isZero();
+        assertThat(run("cluster", "list", "-o", "quiet").out()).isEqualTo("a\nb\n");
     }
 
     @Test

@@ -212,10 +212,11 @@ class LocalClusterEndToEndTest {
 
         String sleeper = clusters.submit("lines", "--", "sleep", "300").get(0);
         Awaitility.await().atMost(LONG).until(() -> "running".equals(clusters.run("lines", sleeper).state()));
-        assertThat(clusters.ok("cancel", "--name", "lines", sleeper).out()).contains("Cancelled run " + sleeper);
+        assertThat(clusters.ok("cancel", "--name", "lines", sleeper).out()).isEqualTo("Cancelled 1 run: " + sleeper + "\n");
         assertThat(clusters.awaitEnded("lines", List.of(sleeper), LONG).get(0).state()).isEqualTo("terminated");
         CliRun.Result again = clusters.cli("cancel", "--name", "lines", sleeper);
-        assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(again.exitCode()).as("nothing matched is no failure").isEqualTo(ExitCodes.OK);
+        assertThat(again.out()).isEqualTo("No staged or running run matched: nothing cancelled\n");
         assertThat(again.err()).contains("run " + sleeper + " was not cancelled");
     }
 
@@ -255,6 +256,36 @@ class LocalClusterEndToEndTest {
         assertThat(old.out()).isEqualTo(merged);
         assertThat(old.err()).contains("stored before stdout and stderr were kept apart");
         assertThat(clusters.ok("logs", "--name", "streams", id).out()).isEqualTo(merged);
+    }
+
+    @Test
+    void cancelSelectsByRangeStateAndLabelInOneRequest() {
+        clusters.up("sel", "--workers", "0");
+        List<String> sweep = clusters.submit("sel", "--array", "1-30", "--label", "sweep", "--", "true");
+        List<String> other = clusters.submit("sel", "--array", "1-5", "--label", "other", "--", "true");
+        long first = Long.parseLong(sweep.get(0));
+        String mixed = (first + 2) + "-" + (first + 6);
+        CliRun.Result ranges = clusters.ok("cancel", "--name", "sel", mixed, Long.toString(first + 9));
+        assertThat(ranges.out()).isEqualTo("Cancelled 6 runs: " + mixed + "," + (first + 9) + "\n");
+        assertThat(clusters.ok("cancel", "--name", "sel", mixed).out())
+                .isEqualTo("No staged or running run matched: nothing cancelled\n");
+
+        CliRun.Result bad = clusters.cli("cancel", "--name", "sel", (first + 5) + "-" + (first + 3));
+        assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(clusters.run("sel", Long.toString(first + 4)).state()).as("nothing cancelled by bad input")
+                .isEqualTo("terminated");
+        assertThat(clusters.run("sel", Long.toString(first + 7)).state()).isEqualTo("staged");
+
+        assertThat(clusters.ok("cancel", "--name", "sel", "--label", "other").out())
+                .isEqualTo("Cancelled 5 runs: " + other.get(0) + "-" + other.get(4) + "\n");
+        assertThat(clusters.ok("cancel", "--name", "sel", "--state", "running", "--label", "sweep").out())
+                .isEqualTo("No staged or running run matched: nothing cancelled\n");
+        assertThat(clusters.ok("cancel", "--name", "sel", "--state", "staged", "--label", "sweep").out())
+                .isEqualTo("Cancelled 24 runs: " + first + "-" + (first + 1) + "," + (first + 7) + "-" + (first + 8) + ","
+                        + (first + 10) + "-" + (first + 29) + "\n");
+        assertThat(clusters.ok("cancel", "--name", "sel", "--all").out())
+                .isEqualTo("No staged or running run matched: nothing cancelled\n");
+        assertThat(clusters.runs("sel")).extracting(RunView::state).containsOnly("terminated");
     }
 
     @Test

@@ -13,6 +13,7 @@ final class ApiPaths {
     static final String WORKERS = "/api/workers";
     static final String CANCEL = "/api/cancel";
     static final String RETRY = "/api/retry";
+    static final String CANCEL_SELECTED = "/api/cancel/selected";
     static final String STATUS = "/api/status";
     static final String SHUTDOWN = "/api/shutdown";
     static final String SCALE = "/api/scale";

@@ -220,6 +220,11 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         return post(ApiPaths.CANCEL, runIds, new TypeReference<List<String>>() {});
     }
 
+    @Override
+    public CancelResult cancel(CancelSelection selection) {
+        return post(ApiPaths.CANCEL_SELECTED, selection, new TypeReference<CancelResult>() {});
+    }
+
     /** The log file's path on the scheduler's host, which for a local cluster is this host. */
     @Override
     public Path runLog(String runId) {
@@ -285,6 +290,8 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     private <T> T send(String method, String path, byte[] body, String requestId, TypeReference<T> type) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", authorization);
+        headers.put(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
+        headers.put(ApiVersion.RELEASE_HEADER, ApiVersion.release());
         if (body != null) {
             headers.put("Content-Type", "application/json");
         }
@@ -301,6 +308,12 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
             throw new ApiUnreachableException("the scheduler at " + base + " did not answer within " + timeout.toSeconds() + "s", e);
         } catch (IOException e) {
             throw new ApiUnreachableException("lost the connection to " + base + ": " + e, e);
+        }
+        int serverApi = ApiVersion.parse(answer.apiVersion());
+        if (serverApi != ApiVersion.CURRENT && answer.status() != 401 && !path.equals(ApiPaths.SHUTDOWN)) {
+            // its answer may mean something else here (and a refusal of ours says the same in its own words)
+            throw new ApiException(409, ApiVersion.mismatch(ApiVersion.release(), ApiVersion.CURRENT, answer.release(),
+                    serverApi));
         }
         try {
             if (answer.status() != 200) {

@@ -528,6 +528,17 @@ public final class SchedulerCore<P> {
         return runningCount;
     }
 
+    /** How many runs are staged per requirements (a run asking for nothing has the empty map): demand for workers. */
+    public Map<Map<String, Long>, Integer> stagedByShape() {
+        Map<Map<String, Long>, Integer> counts = new HashMap<>();
+        for (Shape s : shapes.all()) {
+            if (!s.queue.isEmpty()) {
+                counts.put(s.requires, s.queue.size());
+            }
+        }
+        return counts;
+    }
+
     /** Whether some staged run fits the total capacity of a connected worker taking runs (so it will start). */
     public boolean anyStagedCanStart() {
         return shapes.anyCandidates();

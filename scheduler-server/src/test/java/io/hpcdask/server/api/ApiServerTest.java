@@ -121,6 +121,7 @@ class ApiServerTest {
         assertThatThrownBy(() -> client.run("nope")).isInstanceOf(ApiException.class).hasMessageContaining("no run with id nope");
         assertThat(client.workers()).extracting(WorkerView::name).containsExactly("w1");
         assertThat(client.cancel(List.of("1", "9"))).containsExactly("1");
+        assertThat(client.cancel(new CancelSelection(false, "1-5,9", null, null))).isEqualTo(new CancelResult(1, "1"));
         assertThat(client.status().resources()).isEqualTo("foo=7");
         client.shutdown();
         assertThat(shutdowns).hasValue(1);
@@ -228,6 +229,19 @@ class ApiServerTest {
         @Override
         public List<String> cancel(List<String> runIds) {
             return runIds.stream().filter(id -> Integer.parseInt(id) <= staged.size()).toList();
+        }
+
+        /** Cancels the staged runs in the selection's ranges (this fake knows no states or labels). */
+        @Override
+        public CancelResult cancel(CancelSelection selection) {
+            java.util.function.LongPredicate in = selection.all() ? id -> true : RunIds.matcher(RunIds.decode(selection.ids()));
+            List<String> ids = new java.util.ArrayList<>();
+            for (long id = 1; id <= staged.size(); id++) {
+                if (in.test(id)) {
+                    ids.add(Long.toString(id));
+                }
+            }
+            return new CancelResult(ids.size(), ids.isEmpty() ? "" : RunIds.encode(ids));
         }
 
         @Override
