@@ -134,14 +134,15 @@ public final class ApiServer implements AutoCloseable {
         }
         boolean later = false;
         try {
-            ex.getResponseHeaders().set(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
-            ex.getResponseHeaders().set(ApiVersion.RELEASE_HEADER, ApiVersion.release());
             if (!authorized(ex)) {
                 // the body is not read: answer and close the connection
                 ex.getResponseHeaders().set("Connection", "close");
                 sendError(ex, 401, "missing or wrong cluster token");
                 return;
             }
+            // only to a holder of the token: the versions say which bugs a server has
+            ex.getResponseHeaders().set(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
+            ex.getResponseHeaders().set(ApiVersion.RELEASE_HEADER, ApiVersion.release());
             int clientApi = ApiVersion.parse(ex.getRequestHeaders().getFirst(ApiVersion.HEADER));
             if (clientApi != ApiVersion.CURRENT && !ex.getRequestURI().getPath().equals(ApiPaths.SHUTDOWN)) {
                 // before the request is looked at: it may mean something else to this server
