@@ -14,8 +14,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * What {@code Did you mean} offers after an unknown subcommand or option. Picocli's own suggestions are kept, but only
  * those close to what was typed (its list for a subcommand always holds three names, however unlike); an option
- * within two typos of a real one is added ({@code --worker} for {@code --workers}); and an option naming what a
- * positional parameter is ({@code scale --workers 2}, where N is "the number of workers") suggests the parameter.
+ * within two typos of a real one is added ({@code --worker} for {@code --workers}); of those, only the closest are
+ * shown. An option naming what a positional parameter is ({@code scale --workers 2}, where N is "the number of
+ * workers") suggests the parameter.
  */
 final class Suggestions {
     private Suggestions() {
@@ -64,7 +65,13 @@ final class Suggestions {
             }
         }
         out.sort(Comparator.comparingInt(c -> distance(strip(word), strip(c))));
-        return out.subList(0, Math.min(3, out.size()));
+        if (out.isEmpty()) {
+            return out;
+        }
+        // only the closest: --worker means --workers, not --worker-command too
+        int best = distance(strip(word), strip(out.get(0)));
+        List<String> closest = out.stream().filter(c -> distance(strip(word), strip(c)) == best).toList();
+        return closest.subList(0, Math.min(3, closest.size()));
     }
 
     /** A name the typed word starts or is the start of, or within a typo or two; one letter is like any other. */
