@@ -79,6 +79,17 @@ class SlurmBatchSystemTest {
         assertThat(s.get("88238").state()).isEqualTo(JobState.RUNNING);
     }
 
+    /** Captured from the test cluster with the query's own format: a running job's %r is None, its node is nowhere. */
+    @Test
+    void squeueReasons2205Captured() {
+        Map<String, JobStatus> s = byId(SlurmBatchSystem.statuses(Recorded.read("slurm/squeue-r-22.05.txt")));
+        assertThat(s.get("465_0")).isEqualTo(new JobStatus("465_0", JobState.RUNNING, ""));
+        assertThat(s.get("461")).isEqualTo(new JobStatus("461", JobState.CANCELLED, "JobHeldUser"));
+        assertThat(s.get("463")).isEqualTo(new JobStatus("463", JobState.FAILED, "NonZeroExitCode"));
+        assertThat(s.get("464")).isEqualTo(new JobStatus("464", JobState.COMPLETED, ""));
+        assertThat(s.values()).extracting(JobStatus::reason).doesNotContain("vm");
+    }
+
     @Test
     void theQueryAsksSqueueForReasonsNotNodeLists() {
         assertThat(SlurmBatchSystem.SQUEUE_FORMAT).isEqualTo("%i|%T|%r");
