@@ -18,11 +18,12 @@ final class Shape {
     final String label;
     final int[] index;
     final long[] amount;
+    /** Staged runs by rank: higher priority first, then staging order ({@link Run#rank}). */
     final TreeMap<Long, Run> queue = new TreeMap<>();
     final TreeSet<Worker> fitsNow = new TreeSet<>(BY_JOIN_ORDER);
     /** Workers taking runs whose total capacity fits this shape. */
     int candidates;
-    /** Runs up to this staging number were reported as unable to start anywhere. */
+    /** Runs up to this rank (priority, then staging number) were reported as unable to start anywhere. */
     long reportedThrough = -1;
 
     Shape(Map<String, Long> requires, ResourceNames names) {
