@@ -46,6 +46,7 @@ final class ClusterStatusCommand extends ClusterClientCommand {
         for (Autoscaler.PoolView p : scaling.pools()) {
             out.printf("Profile %s: target %d, %d pending, %d running, %d connected%s%n", p.profile(), p.target(), p.pending(),
                     p.running(), p.connected(), p.submitting() > 0 ? ", " + p.submitting() + " being submitted" : "");
+            out.printf("  %s%n", AdaptText.of(p));
             if (p.pausedReason() != null) {
                 out.printf("  PAUSED: %s (scale again to retry)%n", Printable.escape(p.pausedReason()));
             } else if (p.lastError() != null) {

@@ -45,6 +45,7 @@ final class CommandTree {
             node(DoctorCommand.class),
             node(ClusterCommand.class, node(ClusterUpCommand.class), node(ClusterStatusCommand.class), node(ClusterDownCommand.class)),
             node(ScaleCommand.class),
+            node(AdaptCommand.class),
             node(WorkersCommand.class),
             node(SubmitCommand.class, node(SubmitRunCommand.class)),
             node(RunsCommand.class),

@@ -117,6 +117,11 @@ final class ClusterServer implements ClusterControl {
     }
 
     @Override
+    public ScaleResult adapt(io.hpcdask.server.api.AdaptRequest request) {
+        return scaling == null ? ClusterControl.super.adapt(request) : scaling.adapt(request);
+    }
+
+    @Override
     public ScalingView scaling() {
         return scaling == null ? ClusterControl.super.scaling() : scaling.view();
     }
