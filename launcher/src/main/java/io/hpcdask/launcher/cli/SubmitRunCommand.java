@@ -79,10 +79,11 @@ final class SubmitRunCommand extends ClusterClientCommand {
         result.ids().forEach(id -> ids.append(id).append('\n'));
         out.print(ids);
         out.flush();
+        StartCheck.tell(running(), tags, result.ids(), err);
         if (!await) {
             return ExitCodes.OK;
         }
-        return new RunWaiter(running(), out, err).await(result.ids());
+        return new RunWaiter(running(), out, err).noting(StartCheck.waitingNote(running())).await(result.ids());
     }
 
     /** @param remote the login node's side of the cluster when its server runs there, else null */
