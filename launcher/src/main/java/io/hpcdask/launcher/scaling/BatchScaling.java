@@ -254,7 +254,8 @@ public final class BatchScaling implements AutoCloseable {
         return await(profile, loop.adapt(profile, policy));
     }
 
-    static ScaleResult await(String profile, java.util.concurrent.CompletableFuture<ScalingLoop.ScaleOutcome> outcome) {
+    /** Waits for the first submission a change caused, as {@code scale} and {@code adapt} answer it. */
+    public static ScaleResult await(String profile, java.util.concurrent.CompletableFuture<ScalingLoop.ScaleOutcome> outcome) {
         try {
             ScalingLoop.ScaleOutcome o = outcome.get(5, TimeUnit.MINUTES);
             return new ScaleResult(profile, o.submitted(), o.error());
