@@ -2,6 +2,8 @@ package io.hpcdask.server;
 
 import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.server.api.ApiException;
+import io.hpcdask.server.api.CancelResult;
+import io.hpcdask.server.api.CancelSelection;
 import io.hpcdask.server.api.RunIds;
 import io.hpcdask.server.api.RunPage;
 import io.hpcdask.server.api.RunRequest;
@@ -10,6 +12,7 @@ import io.hpcdask.server.api.RunsProgress;
 import io.hpcdask.server.api.SchedulerService;
 import io.hpcdask.server.api.StageResult;
 import io.hpcdask.server.api.WorkerView;
+import io.hpcdask.server.core.CoreRun;
 import io.hpcdask.server.core.CoreWorker;
 import io.hpcdask.server.core.DaskTags;
 import io.hpcdask.server.core.NewRun;
@@ -261,19 +264,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
      */
     @Override
     public StageResult stage(String requestId, List<RunRequest> requests) {
-        if (requestId != null && (requestId.isEmpty() || requestId.length() > 200)) {
-            throw new InvalidValueException("a request id must have 1 to 200 characters, got " + requestId.length());
-        }
         Set<String> warnings = new LinkedHashSet<>();
-        List<RunRequest> specs = new ArrayList<>(requests.size());
-        for (RunRequest r : requests) {
-            if (r.argv() == null || r.argv().isEmpty()) {
-                throw new InvalidValueException("a run needs a command: expected -- CMD ARGS...");
-            }
-            DaskTags.Parsed parsed = DaskTags.parse(r.tags());
-            warnings.addAll(parsed.warnings());
-            specs.add(r.staged(parsed.requires()));
-        }
+        List<RunRequest> specs = prepare(requestId, requests, warnings);
         warnings.forEach(LOG::warn);
         List<StoredRun> stored;
         try {
@@ -282,6 +274,37 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             throw new ApiException(503, DEGRADED + ": " + e.reason());
         }
         return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
+    }
+
+    /** The runs as the store keeps them, their requirements parsed from their tags; malformed pieces warned about. */
+    private static List<RunRequest> prepare(String requestId, List<RunRequest> requests, Set<String> warnings) {
+        if (requestId != null && (requestId.isEmpty() || requestId.length() > 200)) {
+            throw new InvalidValueException("a request id must have 1 to 200 characters, got " + requestId.length());
+        }
+        List<RunRequest> specs = new ArrayList<>(requests.size());
+        for (RunRequest r : requests) {
+            if (r.argv() == null || r.argv().isEmpty()) {
+                throw new InvalidValueException("a run needs a command: expected CMD ARGS...");
+            }
+            DaskTags.Parsed parsed = DaskTags.parse(r.tags());
+            warnings.addAll(parsed.warnings());
+            specs.add(r.staged(parsed.requires()));
+        }
+        return specs;
+    }
+
+    /**
+     * Stages runs straight into a stopped cluster's database (Guild's {@code --stage}), in one transaction, as
+     * {@link #stage(String, List)} would: the next server started on it takes them. The caller makes sure no server
+     * has the database open (the launcher's store lock); a server that had read it would never see these runs.
+     */
+    public static StageResult stageStopped(Path clusterDir, String requestId, List<RunRequest> requests) {
+        Set<String> warnings = new LinkedHashSet<>();
+        List<RunRequest> specs = prepare(requestId, requests, warnings);
+        try (RunStore store = RunStore.open(databaseFile(clusterDir))) {
+            List<StoredRun> stored = store.stage(specs, System.currentTimeMillis(), requestId);
+            return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
+        }
     }
 
     /** Runs from the store (everything recorded so far), with the core's reason for each staged one that waits. */
@@ -484,6 +507,29 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
             return cancelled;
         });
+    }
+
+    /**
+     * One step on the loop over the core's staged and running runs, however many the selection names; a label is
+     * looked up in the store first. Unknown or ended ids are simply not cancelled.
+     */
+    @Override
+    public CancelResult cancel(CancelSelection selection) {
+        java.util.function.Predicate<CoreRun> selected = CancelFilter.of(selection, queries::idsLabelled);
+        List<String> cancelled = loop.call(() -> {
+            List<String> ids = new ArrayList<>();
+            long now = loop.now();
+            for (CoreRun r : core.activeRuns()) {
+                if (selected.test(r) && core.cancelRun(r.id(), now)) {
+                    ids.add(r.id().value());
+                }
+            }
+            return ids;
+        });
+        if (!cancelled.isEmpty()) {
+            LOG.info("Cancelled {} run(s): {}", cancelled.size(), RunIds.encode(cancelled));
+        }
+        return new CancelResult(cancelled.size(), cancelled.isEmpty() ? "" : RunIds.encode(cancelled));
     }
 
     @Override

@@ -4,11 +4,15 @@ import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
 @Command(name = "show", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print each effective setting and where it came from.",
-            "Layers, lowest first: default, site file, user file, profile (site, then user), HPC_DASK_<KEY>, flags."})
+            "Layers, lowest first: default, dask-jobqueue's jobqueue.yaml, site file, user file, profile (site, then user),"
+                + " HPC_DASK_<KEY>, flags."})
 final class ConfigShowCommand extends BaseCommand implements JobOptions.Command {
     ConfigShowCommand(CliContext context) {
         super(context);
@@ -20,6 +24,10 @@ final class ConfigShowCommand extends BaseCommand implements JobOptions.Command 
         Settings settings = JobOptions.settings(spec, context);
         PrintWriter out = out();
         out.printf("# site file: %s%n# user file: %s%n", loader.siteFile(), loader.userFile());
+        List<Path> dask = loader.daskFiles();
+        out.printf("# dask-jobqueue files (lowest layer): %s%n", dask.isEmpty() ? "(none)"
+                : dask.stream().map(Path::toString).collect(Collectors.joining(", ")));
+        ConfigWarnings.show(settings, err());
         out.println(String.format("%-20s %-28s %s", "profile", settings.profile() == null ? "(none)" : settings.profile(),
                 settings.profileSource() == null ? "" : "# " + settings.profileSource().origin()).stripTrailing());
         for (Settings.Entry e : settings.entries()) {

@@ -43,6 +43,10 @@ public final class JobOptions {
                 } else {
                     b.type(String.class);
                 }
+                List<String> values = values(key);
+                if (!values.isEmpty()) { // what shell completion offers (hpc-dask completion)
+                    b.completionCandidates(values);
+                }
                 spec.addOption(b.build());
             }
         }
@@ -80,6 +84,15 @@ public final class JobOptions {
         return context.configLoader().load(flags, profileOverride != null ? profileOverride : profile(spec));
     }
 
+    private static List<String> values(ConfigKey key) {
+        return switch (key.kind()) {
+            case SYSTEM -> BatchSystems.NAMES;
+            case SERVER -> List.of("remote", "here");
+            case BOOLEAN -> List.of("true", "false");
+            default -> List.of();
+        };
+    }
+
     private static String label(ConfigKey key) {
         return switch (key.kind()) {
             case POSITIVE_INT -> "N";
@@ -93,6 +106,8 @@ public final class JobOptions {
             case SERVER -> "remote|here";
             case SYSTEM -> String.join("|", BatchSystems.NAMES);
             case BOOLEAN -> "true|false";
+            case WORKER_JAVA -> "auto|bundled|JAVA";
+            case COMMAND_LINE -> "'CMD ARGS...'";
             default -> "TEXT";
         };
     }

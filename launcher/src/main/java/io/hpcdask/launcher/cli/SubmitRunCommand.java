@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import picocli.CommandLine.Command;
 import io.hpcdask.launcher.config.ConfigKeys;
@@ -24,10 +25,15 @@ import io.hpcdask.launcher.remote.RemoteCluster;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = OptionsBeforeCommand.class,
         description = {"Stage a run (or many) on a running cluster and print its id (one per line).",
             "Requirements come from tags starting with 'dask:', e.g. --tag 'dask:gpu=1 foo=2'; several tags merge.",
-            "Put '--' before the command so its own options are not read as hpc-dask's."})
+            "hpc-dask's options come before the command: everything from CMD on is the command's own ('--' works too)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  hpc-dask submit run python3 -c 'print(1)'",
+            "  hpc-dask submit run --tag 'dask:gpu=1' --label train --wait python train.py --epochs 10",
+            "  hpc-dask submit run --array 1-100 --shell 'python sweep.py --index $HPC_DASK_ARRAY_INDEX'",
+            "  hpc-dask submit run --each-line inputs.txt --wait -- ./process.sh"})
 final class SubmitRunCommand extends ClusterClientCommand {
     /** Sends of one submission whose answer is lost (timeout, broken connection) before giving up with exit 3. */
     static final int SEND_ATTEMPTS = 3;
@@ -65,12 +71,32 @@ final class SubmitRunCommand extends ClusterClientCommand {
         // one id for this submission, sent again with every resend: the scheduler stages it once whatever happens
         String requestId = UUID.randomUUID().toString();
         PrintWriter err = err();
+        if (found().isEmpty()) {
+            Optional<StageResult> staged = StoppedClusterStaging.stage(dir(), requestId, requests, await, err);
+            if (staged.isPresent()) {
+                printed(staged.get());
+                err.println(StoppedClusterStaging.message(dir(), staged.get().ids()));
+                return ExitCodes.OK;
+            }
+            findAgain(); // a server started meanwhile: it takes the runs through its API
+        }
         StageResult result = call(c -> c.stageRetrying(requestId, requests, SEND_ATTEMPTS, RESEND_PAUSE, e -> {
             err.println("hpc-dask: warning: " + e.getMessage() + "; sending the submission again (request "
                     + requestId + ": its runs are staged once however often it is sent)");
             err.flush();
         }));
+        printed(result);
+        StartCheck.tell(running(), tags, result.ids(), err);
+        if (!await) {
+            return ExitCodes.OK;
+        }
+        return new RunWaiter(running(), out(), err).noting(StartCheck.waitingNote(running())).await(result.ids());
+    }
+
+    /** The warnings on stderr, then the ids on stdout, one per line. */
+    private void printed(StageResult result) {
         PrintWriter out = out();
+        PrintWriter err = err();
         for (String warning : new LinkedHashSet<>(result.warnings())) {
             err.println("hpc-dask: warning: " + Printable.escape(warning));
         }
@@ -79,11 +105,6 @@ final class SubmitRunCommand extends ClusterClientCommand {
         result.ids().forEach(id -> ids.append(id).append('\n'));
         out.print(ids);
         out.flush();
-        StartCheck.tell(running(), tags, result.ids(), err);
-        if (!await) {
-            return ExitCodes.OK;
-        }
-        return new RunWaiter(running(), out, err).noting(StartCheck.waitingNote(running())).await(result.ids());
     }
 
     /** @param remote the login node's side of the cluster when its server runs there, else null */

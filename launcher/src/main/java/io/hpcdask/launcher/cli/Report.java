@@ -1,0 +1,18 @@
+package io.hpcdask.launcher.cli;
+
+import java.io.PrintWriter;
+
+/**
+ * What a command prints, built once from its data; {@link OutputOptions#print} picks the form. The JSON form is a
+ * record with {@code version} first, of the shape documented in {@code docs/json/}.
+ */
+interface Report {
+    /** The JSON document: a record (or map) Jackson writes as is. */
+    Object json();
+
+    /** The form for people: tables and lines. */
+    void table(PrintWriter out);
+
+    /** The essential ids only, one per line, for scripts. */
+    void quiet(PrintWriter out);
+}
