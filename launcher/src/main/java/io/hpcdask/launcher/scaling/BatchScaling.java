@@ -287,8 +287,13 @@ public final class BatchScaling implements AutoCloseable {
     }
 
     public ScalingView view() {
+        return view(spec.system(), loop);
+    }
+
+    /** Every pool and job of a scaling loop, as {@code cluster status} and {@code scale --wait} read them. */
+    public static ScalingView view(String system, ScalingLoop loop) {
         try {
-            return new ScalingView(spec.system(), loop.pools().get(30, TimeUnit.SECONDS), loop.jobs().get(30, TimeUnit.SECONDS),
+            return new ScalingView(system, loop.pools().get(30, TimeUnit.SECONDS), loop.jobs().get(30, TimeUnit.SECONDS),
                     System.currentTimeMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

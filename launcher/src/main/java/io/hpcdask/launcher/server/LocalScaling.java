@@ -13,9 +13,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A local cluster's workers under the autoscaler: one profile, {@value #PROFILE}, whose "jobs" are worker processes
@@ -59,15 +56,7 @@ final class LocalScaling implements AutoCloseable {
     }
 
     ScalingView view() {
-        try {
-            return new ScalingView("local", loop.pools().get(30, TimeUnit.SECONDS), loop.jobs().get(30, TimeUnit.SECONDS),
-                    System.currentTimeMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(503, "interrupted");
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ApiException(500, "scaling did not answer: " + e);
-        }
+        return BatchScaling.view("local", loop);
     }
 
     /** Ends every worker process scaling started and waits up to {@code timeoutMillis} for them to exit. */
