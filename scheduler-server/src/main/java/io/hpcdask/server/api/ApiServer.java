@@ -408,6 +408,7 @@ public final class ApiServer implements AutoCloseable {
             case "GET " + ApiPaths.RUN_LOG_PATH -> sendJson(ex, logPath(required(query, "id")).toString());
             case "GET " + ApiPaths.WORKERS -> sendJson(ex, service.workers());
             case "POST " + ApiPaths.CANCEL -> sendJson(ex, service.cancel(json.readValue(body(ex), STRINGS)));
+            case "POST " + ApiPaths.RETRY -> sendJson(ex, service.retry(json.readValue(body(ex), RetryRequest.class)));
             case "POST " + ApiPaths.CANCEL_SELECTED ->
                     sendJson(ex, service.cancel(json.readValue(body(ex), CancelSelection.class)));
             case "GET " + ApiPaths.STATUS -> sendJson(ex, control.status());
