@@ -34,7 +34,7 @@ final class ClusterStatusCommand extends ClusterClientCommand {
         out.printf("Workers:    %d%n", s.workers());
         out.printf("Runs:       %s%n", Table.amounts(s.runs()));
         ScalingView scaling = call(c -> c.scaling());
-        if (!"local".equals(scaling.system())) {
+        if (!scaling.pools().isEmpty()) {
             printJobs(out, scaling);
         }
         return ExitCodes.OK;
@@ -42,10 +42,11 @@ final class ClusterStatusCommand extends ClusterClientCommand {
 
     /** Each profile's target and health, then every batch job with the batch system's own reason. */
     private static void printJobs(PrintWriter out, ScalingView scaling) {
-        out.printf("Batch:      %s%n", scaling.system());
+        out.printf("Batch:      %s%n", "local".equals(scaling.system()) ? "local (worker processes on this machine)" : scaling.system());
         for (Autoscaler.PoolView p : scaling.pools()) {
             out.printf("Profile %s: target %d, %d pending, %d running, %d connected%s%n", p.profile(), p.target(), p.pending(),
                     p.running(), p.connected(), p.submitting() > 0 ? ", " + p.submitting() + " being submitted" : "");
+            out.printf("  %s%n", AdaptText.of(p));
             if (p.pausedReason() != null) {
                 out.printf("  PAUSED: %s (scale again to retry)%n", Printable.escape(p.pausedReason()));
             } else if (p.lastError() != null) {

@@ -47,6 +47,7 @@ final class CommandTree {
             node(ClusterCommand.class, node(ClusterUpCommand.class), node(ClusterStatusCommand.class), node(ClusterDownCommand.class),
                     node(ClusterListCommand.class)),
             node(ScaleCommand.class),
+            node(AdaptCommand.class),
             node(WorkersCommand.class),
             node(SubmitCommand.class, node(SubmitRunCommand.class)),
             node(RunsCommand.class),

@@ -22,14 +22,36 @@ final class RunWaiter {
     /** How long one request waits for a followed run to print or end. */
     static final Duration FOLLOW_WAIT = Duration.ofSeconds(5);
 
+    /** How often a wait says what it waits for. */
+    static final Duration NOTE_EVERY = Duration.ofSeconds(30);
+
     private final RunningCluster cluster;
     private final PrintWriter out;
     private final PrintWriter err;
+    private java.util.function.Supplier<String> note = () -> null;
+    private long noteDueNanos = System.nanoTime() + NOTE_EVERY.toNanos();
 
     RunWaiter(RunningCluster cluster, PrintWriter out, PrintWriter err) {
         this.cluster = cluster;
         this.out = out;
         this.err = err;
+    }
+
+    /** While runs wait, {@code note}'s line (e.g. workers connected, jobs pending) on stderr every {@link #NOTE_EVERY}. */
+    RunWaiter noting(java.util.function.Supplier<String> note) {
+        this.note = note;
+        return this;
+    }
+
+    private void noteIfDue() {
+        if (System.nanoTime() - noteDueNanos >= 0) {
+            noteDueNanos = System.nanoTime() + NOTE_EVERY.toNanos();
+            String line = note.get();
+            if (line != null) {
+                err.println(line);
+                err.flush();
+            }
+        }
     }
 
     int await(List<String> ids) {
@@ -58,6 +80,9 @@ final class RunWaiter {
             if (RunStates.isFinal(f.run())) { // read before the log, so no output written at the end is missed
                 return RunStates.exitStatus(f.run());
             }
+            if ("staged".equals(f.run().state())) {
+                noteIfDue();
+            }
             wait = FOLLOW_WAIT;
         }
     }
@@ -82,6 +107,7 @@ final class RunWaiter {
             if (p.done()) {
                 return p.outcomes().stream().mapToInt(o -> RunStates.exitStatus(o.state(), o.exitCode())).max().orElse(0);
             }
+            noteIfDue();
             wait = PROGRESS_WAIT;
         }
     }

@@ -51,12 +51,16 @@ final class ScaleCommand extends ClusterClientCommand {
         }
         int n = Integer.parseInt(count);
         Duration limit = duration(timeout);
+        boolean adapted = AdaptText.adapts(call(c -> c.scaling()), profile);
         ScaleResult result = call(c -> c.scale(new ScaleRequest(profile, n, noArray ? Boolean.FALSE : null)));
         if (result.error() != null) {
             throw new CommandFailedException(result.error());
         }
         String shown = " of profile " + result.profile();
         PrintWriter out = out();
+        if (adapted) {
+            out.println("Profile " + result.profile() + " no longer adapts to demand (hpc-dask adapt turns it back on)");
+        }
         out.println(result.submitted().isEmpty() ? "Scaling to " + n + " worker(s)" + shown
                 : "Submitted " + result.submitted().size() + " job(s)" + shown + ": " + String.join(" ", result.submitted()));
         out.flush();

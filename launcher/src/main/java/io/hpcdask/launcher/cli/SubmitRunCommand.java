@@ -89,10 +89,11 @@ final class SubmitRunCommand extends ClusterClientCommand {
             err.flush();
         }));
         printed(result);
+        StartCheck.tell(running(), tags, result.ids(), err);
         if (!await) {
             return ExitCodes.OK;
         }
-        return new RunWaiter(running(), out(), err).await(result.ids());
+        return new RunWaiter(running(), out(), err).noting(StartCheck.waitingNote(running())).await(result.ids());
     }
 
     /** The warnings on stderr, then the ids on stdout, one per line. */

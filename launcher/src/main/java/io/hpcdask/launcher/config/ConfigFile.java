@@ -69,6 +69,8 @@ public record ConfigFile(Path path, List<ConfigValue> values, Map<String, List<C
                         throw error(line, "key 'default-profile' must be a profile name, e.g. default-profile: gpu");
                     }
                     defaultProfile = p.getText();
+                } else if (key.equals(ConfigKeys.ADAPT) && t == JsonToken.START_OBJECT) {
+                    values.addAll(readAdapt(null));
                 } else {
                     values.add(readValue(key, line, t, null));
                 }
@@ -98,7 +100,12 @@ public record ConfigFile(Path path, List<ConfigValue> values, Map<String, List<C
                     String key = p.currentName();
                     int line = line();
                     noDuplicate(seen, key, line);
-                    values.add(readValue(key, line, p.nextToken(), profile));
+                    JsonToken value = p.nextToken();
+                    if (key.equals(ConfigKeys.ADAPT) && value == JsonToken.START_OBJECT) {
+                        values.addAll(readAdapt(profile));
+                    } else {
+                        values.add(readValue(key, line, value, profile));
+                    }
                 }
                 profiles.put(profile, values);
             }
@@ -128,6 +135,23 @@ public record ConfigFile(Path path, List<ConfigValue> values, Map<String, List<C
             throw error(line, "key '" + name + "' must be " + (key.repeatable()
                     ? "a value or a list of values, e.g. " + name + ": [\"...\"]"
                     : "a single value (" + key.kind().acceptedForm() + "), not a list or mapping"));
+        }
+
+        /** {@code adapt: {min: 0, max: 4, idle-timeout: 5m, max-pending: 2}}, read as the adapt-* settings. */
+        private List<ConfigValue> readAdapt(String profile) throws IOException {
+            List<ConfigValue> values = new ArrayList<>();
+            Map<String, Integer> seen = new HashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                int line = line();
+                noDuplicate(seen, field, line);
+                ConfigKey key = ConfigKeys.ADAPT_FIELDS.get(field);
+                if (key == null) {
+                    throw error(line, "unknown key '" + field + "' in adapt; expected min, max, idle-timeout or max-pending");
+                }
+                values.add(readValue(key.name(), line, p.nextToken(), profile));
+            }
+            return values;
         }
 
         private void noDuplicate(Map<String, Integer> seen, String key, int line) {

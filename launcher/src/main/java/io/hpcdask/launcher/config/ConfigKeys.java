@@ -65,12 +65,26 @@ public final class ConfigKeys {
             "login node, [user@]host[:port] or a Host alias of ~/.ssh/config; unset: batch commands run on this machine");
     public static final ConfigKey SSH_ACCEPT_NEW = key("ssh-accept-new", ValueKind.BOOLEAN, "false",
             "add an unknown host key to known_hosts instead of refusing (a changed key is always refused)");
+    public static final ConfigKey ADAPT_MIN = key("adapt-min", ValueKind.WHOLE_NUMBER, null,
+            "the profile adapts to demand with at least this many workers (with adapt-max; config file: adapt: {min: N})");
+    public static final ConfigKey ADAPT_MAX = key("adapt-max", ValueKind.POSITIVE_INT, null,
+            "the profile adapts to demand with at most this many workers (config file: adapt: {max: N})");
+    public static final ConfigKey ADAPT_IDLE_TIMEOUT = key("adapt-idle-timeout", ValueKind.SECONDS, "300",
+            "an adapting profile stops a worker idle this long with no staged run for it (config file: adapt: {idle-timeout: 5m})");
+    public static final ConfigKey ADAPT_MAX_PENDING = key("adapt-max-pending", ValueKind.POSITIVE_INT, null,
+            "an adapting profile keeps at most this many jobs pending (unset: only adapt-max bounds them; config file:"
+                    + " adapt: {max-pending: N})");
 
     public static final List<ConfigKey> ALL = List.of(SYSTEM, TEMPLATE_DIR, CORES, MEMORY, WALLTIME, QUEUE, ACCOUNT, JOB_NAME,
             JOB_EXTRA_DIRECTIVE, DIRECTIVE_SKIP, PROLOGUE, EPILOGUE, LOG_DIRECTORY, LOCAL_DIRECTORY, JAVA, WORKER_JAVA, WORKER_COMMAND,
             RESOURCES,
             SCHEDULER_ADDRESS, INTERFACE, DEATH_TIMEOUT, HEARTBEAT_INTERVAL, LEASE, LIFETIME_GRACE, SHEBANG, SSH, SSH_ACCEPT_NEW, SERVER,
-            REMOTE_DIRECTORY);
+            REMOTE_DIRECTORY, ADAPT_MIN, ADAPT_MAX, ADAPT_IDLE_TIMEOUT, ADAPT_MAX_PENDING);
+
+    /** A config file's {@code adapt:} mapping: its keys and the settings they stand for. */
+    public static final String ADAPT = "adapt";
+    public static final Map<String, ConfigKey> ADAPT_FIELDS = Map.of("min", ADAPT_MIN, "max", ADAPT_MAX,
+            "idle-timeout", ADAPT_IDLE_TIMEOUT, "max-pending", ADAPT_MAX_PENDING);
 
     /** Keys whose flags come from the SSH options mixin, not from the job options. */
     public static final List<ConfigKey> CONNECTION = List.of(SSH, SSH_ACCEPT_NEW);

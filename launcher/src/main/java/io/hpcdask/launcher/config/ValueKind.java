@@ -29,6 +29,12 @@ public enum ValueKind {
         }
         return Integer.parseInt(raw);
     }),
+    WHOLE_NUMBER("a whole number >= 0, e.g. 0", raw -> {
+        if (!raw.matches("\\d{1,9}")) {
+            throw new InvalidValueException("'" + raw + "' is not a whole number >= 0, e.g. 0");
+        }
+        return Integer.parseInt(raw);
+    }),
     SECONDS(DurationText.acceptedForm(ChronoUnit.SECONDS), raw -> DurationText.parse(raw, ChronoUnit.SECONDS).getSeconds()),
     MEMORY(Memory.ACCEPTED_FORM, Memory::parse),
     WALLTIME(Walltime.ACCEPTED_FORM, Walltime::parse),

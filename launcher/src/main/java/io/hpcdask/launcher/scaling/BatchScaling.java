@@ -20,9 +20,12 @@ import io.hpcdask.launcher.ssh.WorkerJarUploader;
 import io.hpcdask.launcher.ssh.WorkerRuntimeArchive;
 import io.hpcdask.server.SchedulerServer;
 import io.hpcdask.server.api.ApiException;
+import io.hpcdask.server.api.AdaptRequest;
 import io.hpcdask.server.api.ScaleRequest;
 import io.hpcdask.server.api.ScaleResult;
 import io.hpcdask.server.api.ScalingView;
+import io.hpcdask.server.scaling.AdaptPolicy;
+import io.hpcdask.server.scaling.ProfileCapacity;
 import io.hpcdask.server.scaling.ProvisionException;
 import io.hpcdask.server.scaling.ScalingLoop;
 import java.io.IOException;
@@ -94,6 +97,7 @@ public final class BatchScaling implements AutoCloseable {
             ScalingLoop loop = new ScalingLoop(provisioner, scheduler.workerControl(), System::currentTimeMillis,
                     POLL_MILLIS, FAST_POLL_MILLIS);
             scheduler.observeWorkers(loop);
+            startAdapting(loop, profiles);
             if (spec.workers() > 0) {
                 loop.scale(spec.defaultProfile(), spec.workers());
             }
@@ -235,8 +239,44 @@ public final class BatchScaling implements AutoCloseable {
         if (request.arrays() != null) {
             provisioner.arrays(request.arrays());
         }
+        return await(profile, loop.scale(profile, request.workers()));
+    }
+
+    /** Tells scaling what each profile's worker offers, and starts the profiles whose config has {@code adapt}. */
+    static void startAdapting(ScalingLoop loop, Map<String, Settings> profiles) {
+        List<ProfileCapacity> capacities = new java.util.ArrayList<>();
+        profiles.forEach((name, s) -> capacities.add(ProfileAdapt.capacity(name, s)));
+        loop.profiles(capacities);
+        profiles.forEach((name, s) -> ProfileAdapt.policy(name, s).ifPresent(p -> loop.adapt(name, p)));
+    }
+
+    public ScaleResult adapt(AdaptRequest request) {
+        return adapt(loop, spec.profiles().keySet(), spec.defaultProfile(), request);
+    }
+
+    /** {@code adapt} on any cluster that scales through a {@link ScalingLoop}: checks the request, waits like scale. */
+    public static ScaleResult adapt(ScalingLoop loop, java.util.Collection<String> profiles, String defaultProfile,
+                                    AdaptRequest request) {
+        String profile = request.profile() == null ? defaultProfile : request.profile();
+        if (!profiles.contains(profile)) {
+            throw new ApiException(400, "--profile: this cluster has no profile '" + profile + "'; its profiles: "
+                    + String.join(", ", profiles));
+        }
+        AdaptPolicy policy;
         try {
-            ScalingLoop.ScaleOutcome o = loop.scale(profile, request.workers()).get(5, TimeUnit.MINUTES);
+            policy = request.off() ? null : new AdaptPolicy(request.min(), request.max(),
+                    request.idleTimeoutMillis() == null ? AdaptPolicy.DEFAULT_IDLE_TIMEOUT_MILLIS : request.idleTimeoutMillis(),
+                    request.maxPending() == null ? AdaptPolicy.NO_PENDING_LIMIT : request.maxPending());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+        return await(profile, loop.adapt(profile, policy));
+    }
+
+    /** Waits for the first submission a change caused, as {@code scale} and {@code adapt} answer it. */
+    public static ScaleResult await(String profile, java.util.concurrent.CompletableFuture<ScalingLoop.ScaleOutcome> outcome) {
+        try {
+            ScalingLoop.ScaleOutcome o = outcome.get(5, TimeUnit.MINUTES);
             return new ScaleResult(profile, o.submitted(), o.error());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -247,8 +287,13 @@ public final class BatchScaling implements AutoCloseable {
     }
 
     public ScalingView view() {
+        return view(spec.system(), loop);
+    }
+
+    /** Every pool and job of a scaling loop, as {@code cluster status} and {@code scale --wait} read them. */
+    public static ScalingView view(String system, ScalingLoop loop) {
         try {
-            return new ScalingView(spec.system(), loop.pools().get(30, TimeUnit.SECONDS), loop.jobs().get(30, TimeUnit.SECONDS),
+            return new ScalingView(system, loop.pools().get(30, TimeUnit.SECONDS), loop.jobs().get(30, TimeUnit.SECONDS),
                     System.currentTimeMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

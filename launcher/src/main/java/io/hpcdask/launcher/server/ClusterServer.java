@@ -38,6 +38,7 @@ final class ClusterServer implements ClusterControl {
     private final LocalWorkerSpec spec;
     private final ClusterSpec batch;
     private BatchScaling scaling;
+    private LocalScaling localScaling;
     private final LocalWorkers workers;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long startedAt = System.currentTimeMillis();
@@ -89,9 +90,13 @@ final class ClusterServer implements ClusterControl {
         }
         api = new ApiServer(scheduler, this, apiToken.getBytes(StandardCharsets.UTF_8), 0);
         api.start();
-        if (spec.count() > 0) {
-            workers.start(spec, HOST + ":" + transport.port(), WorkerJar.locate(dir.libDir()),
-                    Math.max(0, spec.count() - survivors));
+        if (batch == null) {
+            // local workers are scaled like batch jobs: scale N and adapt start and stop their processes
+            localScaling = new LocalScaling(workers, spec, HOST + ":" + transport.port(), WorkerJar.locate(dir.libDir()),
+                    scheduler);
+            if (spec.count() - survivors > 0) {
+                localScaling.scale(new ScaleRequest(null, spec.count() - survivors, null));
+            }
         }
         new AccessInfo(dir.name(), HOST, api.port(), transport.port(), apiToken, ProcessHandle.current().pid(), startedAt)
                 .write(dir.accessFile());
@@ -113,12 +118,19 @@ final class ClusterServer implements ClusterControl {
 
     @Override
     public ScaleResult scale(ScaleRequest request) {
-        return scaling == null ? ClusterControl.super.scale(request) : scaling.scale(request);
+        return scaling != null ? scaling.scale(request) : localScaling != null ? localScaling.scale(request)
+                : ClusterControl.super.scale(request);
+    }
+
+    @Override
+    public ScaleResult adapt(io.hpcdask.server.api.AdaptRequest request) {
+        return scaling != null ? scaling.adapt(request) : localScaling != null ? localScaling.adapt(request)
+                : ClusterControl.super.adapt(request);
     }
 
     @Override
     public ScalingView scaling() {
-        return scaling == null ? ClusterControl.super.scaling() : scaling.view();
+        return scaling != null ? scaling.view() : localScaling != null ? localScaling.view() : ClusterControl.super.scaling();
     }
 
     @Override
@@ -150,6 +162,10 @@ final class ClusterServer implements ClusterControl {
                 scheduler.shutdown(true);
             }
             workers.stop(15);
+            if (localScaling != null) {
+                localScaling.cancelAll(5_000); // its processes ended just above: this only settles its books
+                localScaling.close();
+            }
             if (scaling != null) {
                 LOG.info("Cancelling every batch job of the cluster");
                 scaling.cancelAll();

@@ -26,6 +26,8 @@ public final class LocalWorkers {
 
     private final ClusterDir dir;
     private final List<Process> processes = new ArrayList<>();
+    private final java.util.Map<String, Process> byJob = new java.util.HashMap<>();
+    private int lastIndex;
     /** Workers of an earlier server of this cluster that outlived it and re-register with this one. */
     private final List<ProcessHandle> adopted = new ArrayList<>();
     private WorkerClassArchive archive;
@@ -54,11 +56,18 @@ public final class LocalWorkers {
 
     /** Starts {@code count} workers (fewer than the spec's count when adopted ones make up the rest). */
     public synchronized void start(LocalWorkerSpec spec, String schedulerAddress, Path jar, int count) {
+        startJobs(spec, schedulerAddress, jar, count);
+    }
+
+    /** Starts {@code count} workers, numbered on from the last one started; returns their job ids. */
+    public synchronized List<String> startJobs(LocalWorkerSpec spec, String schedulerAddress, Path jar, int count) {
         boolean dumper = archive == null;
         if (archive == null) {
             archive = WorkerClassArchive.of(dir.path().getParent().getParent().resolve("cache"), jar);
         }
-        for (int i = 1; i <= count; i++) {
+        List<String> started = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            int i = ++lastIndex;
             String name = workerName(i);
             List<String> cmd = command(spec, schedulerAddress, archive.jar(), dir.workerTokenFile(), NAME_PREFIX,
                     archive.options(dumper && i == 1));
@@ -76,6 +85,8 @@ public final class LocalWorkers {
             try {
                 Process p = pb.start();
                 processes.add(p);
+                byJob.put(jobId(i), p);
+                started.add(jobId(i));
                 io.hpcdask.server.files.PrivateFiles.writeAtomically(pidFile(name),
                         Long.toString(p.pid()).getBytes(StandardCharsets.UTF_8));
                 LOG.info("Started local worker {} (pid {})", name, p.pid());
@@ -83,6 +94,12 @@ public final class LocalWorkers {
                 throw new UncheckedIOException("cannot start local worker " + name + ": " + String.join(" ", cmd), e);
             }
         }
+        return started;
+    }
+
+    /** The process of a worker this object started, by its job id, if it did. */
+    public synchronized Optional<Process> process(String jobId) {
+        return Optional.ofNullable(byJob.get(jobId));
     }
 
     static List<String> command(LocalWorkerSpec spec, String schedulerAddress, Path jar, Path tokenFile, String name,
@@ -134,6 +151,7 @@ public final class LocalWorkers {
             }
         }
         processes.clear();
+        byJob.clear();
         if (archive != null) {
             archive.workersEnded(clean);
         }

@@ -54,6 +54,12 @@ class ClusterCommandsWithoutClusterTest {
         "scale 2 --timeout 0 --name ../x|--timeout: '0' is not a positive time",
         "runs --state sleeping --name ../x|--state: 'sleeping' is not a run state",
         "runs --limit -1 --name ../x|--limit: -1 is not a number of runs",
+        "adapt --min 1 --name ../x|--max: missing; expected --max M",
+        "adapt --max 0 --name ../x|--max: '0' is not a whole number >= 1",
+        "adapt --min 3 --max 2 --name ../x|--max: '2' is below --min 3",
+        "adapt --max 4 --idle-timeout soon --name ../x|--idle-timeout:",
+        "adapt --max 4 --max-pending 0 --name ../x|--max-pending: '0' is not a whole number >= 1",
+        "cluster up --adapt-min x|--adapt-min",
     })
     void exitsTwoWithOneLineNamingTheOption(String caseLine) {
         String[] parts = caseLine.split("\\|");

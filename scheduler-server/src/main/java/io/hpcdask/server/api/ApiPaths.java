@@ -17,6 +17,7 @@ final class ApiPaths {
     static final String STATUS = "/api/status";
     static final String SHUTDOWN = "/api/shutdown";
     static final String SCALE = "/api/scale";
+    static final String ADAPT = "/api/adapt";
     static final String SCALING = "/api/scaling";
     static final String JOB_SCRIPT = "/api/job-script";
     /** The header of a submission carrying its client-chosen id: a repeated id returns the same runs. */

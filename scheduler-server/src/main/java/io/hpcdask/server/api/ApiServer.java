@@ -414,6 +414,7 @@ public final class ApiServer implements AutoCloseable {
                     sendJson(ex, service.cancel(json.readValue(body(ex), CancelSelection.class)));
             case "GET " + ApiPaths.STATUS -> sendJson(ex, control.status());
             case "POST " + ApiPaths.SCALE -> sendJson(ex, control.scale(json.readValue(body(ex), ScaleRequest.class)));
+            case "POST " + ApiPaths.ADAPT -> sendJson(ex, control.adapt(json.readValue(body(ex), AdaptRequest.class)));
             case "GET " + ApiPaths.SCALING -> sendJson(ex, control.scaling());
             case "GET " + ApiPaths.JOB_SCRIPT -> sendJson(ex, control.jobScript(query.get("profile")));
             case "POST " + ApiPaths.SHUTDOWN -> {

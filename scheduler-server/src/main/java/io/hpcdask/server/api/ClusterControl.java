@@ -13,6 +13,11 @@ public interface ClusterControl {
                 + "scale needs a cluster started with --system slurm or --system pbs");
     }
 
+    /** Makes a profile follow demand, or stop; answers like {@link #scale}. */
+    default ScaleResult adapt(AdaptRequest request) {
+        throw new ApiException(409, "this cluster cannot start workers by itself");
+    }
+
     default ScalingView scaling() {
         return ScalingView.none("local");
     }

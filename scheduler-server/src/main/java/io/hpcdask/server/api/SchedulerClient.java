@@ -252,6 +252,11 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     }
 
     @Override
+    public ScaleResult adapt(AdaptRequest request) {
+        return post(ApiPaths.ADAPT, request, new TypeReference<ScaleResult>() {});
+    }
+
+    @Override
     public ScalingView scaling() {
         return get(ApiPaths.SCALING, new TypeReference<ScalingView>() {});
     }

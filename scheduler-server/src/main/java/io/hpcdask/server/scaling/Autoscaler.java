@@ -250,17 +250,19 @@ public final class Autoscaler {
     /**
      * One profile's target and counts. {@code lastError} is the last failure in words (the batch system's reason and
      * the job's stderr tail when known); {@code lastErrorJob}, {@code lastErrorStdout} and {@code lastErrorStderr}
-     * name the job it came from and its output files, when the batch system said where they are.
+     * name the job it came from and its output files, when the batch system said where they are. {@code adapt} is
+     * its adaptive bounds (null: a fixed target), {@code demand} the workers its staged runs ask for, {@code offers}
+     * what one of its workers offers (null when unknown).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PoolView(String profile, int target, int pending, int running, int connected, int submitting,
                            String pausedReason, String lastError, String lastErrorJob, String lastErrorStdout,
-                           String lastErrorStderr, AdaptPolicy adapt, int demand) {
+                           String lastErrorStderr, AdaptPolicy adapt, int demand, Map<String, Long> offers) {
         public PoolView(String profile, int target, int pending, int running, int connected, int submitting,
                         String pausedReason, String lastError, String lastErrorJob, String lastErrorStdout,
                         String lastErrorStderr) {
             this(profile, target, pending, running, connected, submitting, pausedReason, lastError, lastErrorJob,
-                    lastErrorStdout, lastErrorStderr, null, 0);
+                    lastErrorStdout, lastErrorStderr, null, 0, null);
         }
     }
 
@@ -303,7 +305,7 @@ public final class Autoscaler {
             Failure f = p.lastError;
             out.add(new PoolView(p.profile, p.target, pending, running, connected, p.inFlight, p.pausedReason,
                     f == null ? null : f.text, f == null ? null : f.jobId, f == null ? null : f.stdoutFile,
-                    f == null ? null : f.stderrFile, p.adapt, p.needed));
+                    f == null ? null : f.stderrFile, p.adapt, p.needed, p.capacity == null ? null : p.capacity.resources()));
         }
         return out;
     }
