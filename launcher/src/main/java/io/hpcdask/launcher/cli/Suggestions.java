@@ -64,6 +64,9 @@ final class Suggestions {
             }
         }
         out.sort(Comparator.comparingInt(c -> distance(strip(word), strip(c))));
+        // only the closest: --worker is --workers, not also --worker-java and --worker-command, which it starts
+        int best = out.isEmpty() ? 0 : distance(strip(word), strip(out.get(0)));
+        out.removeIf(c -> distance(strip(word), strip(c)) > best);
         return out.subList(0, Math.min(3, out.size()));
     }
 
