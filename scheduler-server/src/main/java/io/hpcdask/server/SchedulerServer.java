@@ -6,8 +6,10 @@ import io.hpcdask.server.api.CancelResult;
 import io.hpcdask.server.api.CancelSelection;
 import io.hpcdask.server.api.RunIds;
 import io.hpcdask.server.api.RunPage;
+import io.hpcdask.server.api.RunPolicyRequest;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.RunView;
+import io.hpcdask.server.api.RetryRequest;
 import io.hpcdask.server.api.RunsProgress;
 import io.hpcdask.server.api.SchedulerService;
 import io.hpcdask.server.api.StageResult;
@@ -94,6 +96,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             core.dispatchPending(now);
             reportDemand();
         });
+        loop.wakeAt(core::nextDeadline);
         restore(config.restoreGraceMillis());
     }
 
@@ -122,12 +125,13 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         int staged = 0;
         int running = 0;
         for (StoredRun r : store.runs(null)) {
-            NewRun<RunRequest> run = new NewRun<>(r.id(), r.spec().requires(), r.spec());
+            NewRun<RunRequest> run = RunPolicies.newRun(r.id(), r.spec());
             if (r.state() == RunState.STAGED) {
-                core.restoreStaged(run, r.attempts(), r.stagedAt() == null ? now : r.stagedAt());
+                core.restoreStaged(run, r.attempts(), r.retried(), r.tryBase(), r.stagedAt() == null ? now : r.stagedAt());
                 staged++;
             } else if (r.state() == RunState.RUNNING) {
-                core.restoreRunning(run, r.attempts(), r.stagedAt() == null ? now : r.stagedAt(), r.worker(),
+                core.restoreRunning(run, r.attempts(), r.retried(), r.tryBase(), r.stagedAt() == null ? now : r.stagedAt(),
+                        r.worker(),
                         r.assignment() == null ? io.hpcdask.server.core.Assignment.NONE : r.assignment(),
                         r.startedAt() == null ? now : r.startedAt(), now + graceMillis);
                 running++;
@@ -144,7 +148,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private void handOn(List<StoredRun> staged) {
         List<NewRun<RunRequest>> runs = new ArrayList<>(staged.size());
         for (StoredRun r : staged) {
-            runs.add(new NewRun<>(r.id(), r.spec().requires(), r.spec()));
+            runs.add(RunPolicies.newRun(r.id(), r.spec()));
         }
         loop.execute(() -> core.runsStaged(runs, loop.now()));
     }
@@ -265,7 +269,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     @Override
     public StageResult stage(String requestId, List<RunRequest> requests) {
         Set<String> warnings = new LinkedHashSet<>();
-        List<RunRequest> specs = prepare(requestId, requests, warnings);
+        List<RunRequest> specs = prepare(requestId, requests, warnings, queries);
         warnings.forEach(LOG::warn);
         List<StoredRun> stored;
         try {
@@ -276,8 +280,12 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
     }
 
-    /** The runs as the store keeps them, their requirements parsed from their tags; malformed pieces warned about. */
-    private static List<RunRequest> prepare(String requestId, List<RunRequest> requests, Set<String> warnings) {
+    /**
+     * The runs as the store keeps them, their requirements parsed from their tags; malformed pieces warned about; their
+     * policies checked (the runs they wait for must be in {@code queries}' store).
+     */
+    private static List<RunRequest> prepare(String requestId, List<RunRequest> requests, Set<String> warnings,
+                                            RunQueries queries) {
         if (requestId != null && (requestId.isEmpty() || requestId.length() > 200)) {
             throw new InvalidValueException("a request id must have 1 to 200 characters, got " + requestId.length());
         }
@@ -288,6 +296,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
             DaskTags.Parsed parsed = DaskTags.parse(r.tags());
             warnings.addAll(parsed.warnings());
+            RunPolicies.check(r.policyOrNone(), queries);
             specs.add(r.staged(parsed.requires()));
         }
         return specs;
@@ -300,8 +309,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
      */
     public static StageResult stageStopped(Path clusterDir, String requestId, List<RunRequest> requests) {
         Set<String> warnings = new LinkedHashSet<>();
-        List<RunRequest> specs = prepare(requestId, requests, warnings);
         try (RunStore store = RunStore.open(databaseFile(clusterDir))) {
+            List<RunRequest> specs = prepare(requestId, requests, warnings, store.queries());
             List<StoredRun> stored = store.stage(specs, System.currentTimeMillis(), requestId);
             return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
         }
@@ -467,9 +476,12 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     }
 
     static RunView view(StoredRun r, String waitReason) {
+        RunPolicyRequest p = r.spec().policyOrNone();
         return new RunView(r.id().value(), r.spec().label(), r.state().label(), r.spec().argv(), r.spec().requires(),
                 r.worker() == null ? null : r.worker().name(),
-                r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), waitReason, r.reason());
+                r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), waitReason, r.reason(),
+                p.priority() == null ? 0 : p.priority(), p.timeLimitSeconds(), p.maxAttempts(),
+                p.retries() == null ? 0 : p.retries(), r.retried(), p.after());
     }
 
     private static RunState parseState(String state) {
@@ -507,6 +519,55 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
             return cancelled;
         });
+    }
+
+    /**
+     * Stages finished runs again as new attempts of the same runs (same ids, attempts go on), in id order: those named
+     * (or all) in the states asked (default error, lost, timeout) with the label asked (or any). A run that is staged or
+     * running, or ended in another state, is left alone.
+     */
+    @Override
+    public List<String> retry(RetryRequest request) {
+        Set<RunState> states = new java.util.LinkedHashSet<>();
+        for (String label : request.states() == null || request.states().isEmpty() ? RetryRequest.DEFAULT_STATES
+                : request.states()) {
+            RunState st = parseState(label);
+            if (!st.isFinal()) {
+                throw new InvalidValueException("'" + label + "' is not a finished state; retry takes "
+                        + Arrays.stream(RunState.values()).filter(RunState::isFinal).map(RunState::label)
+                        .collect(Collectors.joining(", ")));
+            }
+            states.add(st);
+        }
+        List<RunIds.Range> ranges = request.ids() == null || request.ids().isBlank() ? null
+                : RunIds.decode(request.ids());
+        List<StoredRun> candidates = new ArrayList<>();
+        for (RunState st : states) {
+            for (StoredRun r : store.runs(st)) {
+                if ((request.label() == null || request.label().equals(r.spec().label()))
+                        && (ranges == null || ranges.stream().anyMatch(g -> g.contains(r.id().number())))) {
+                    candidates.add(r);
+                }
+            }
+        }
+        candidates.sort(java.util.Comparator.comparingLong(r -> r.id().number()));
+        List<String> retried = loop.call(() -> {
+            List<String> ids = new ArrayList<>();
+            long now = loop.now();
+            for (StoredRun r : candidates) {
+                if (core.run(r.id()).isEmpty()) { // not staged again by a retry in between
+                    core.retryRun(RunPolicies.newRun(r.id(), r.spec()), r.state(), r.attempts(), now);
+                    ids.add(r.id().value());
+                }
+            }
+            return ids;
+        });
+        try {
+            store.flush(); // durable before the command says so
+        } catch (StoreUnavailableException e) {
+            throw new ApiException(503, DEGRADED + ": " + e.reason());
+        }
+        return retried;
     }
 
     /**

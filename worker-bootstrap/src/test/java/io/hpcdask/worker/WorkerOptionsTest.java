@@ -65,7 +65,7 @@ class WorkerOptionsTest {
         "--memory|lots|--memory: 'lots' is not a positive amount with a unit",
         "--resources|gpu|--resources: 'gpu' has no '='; expected space-separated NAME=COUNT pairs",
         "--resources|cores=4|--resources: 'cores' is set with --cores, not here",
-        "--lifetime|soon|--lifetime: 'soon' is not one of MM, MM:SS, HH:MM:SS",
+        "--lifetime|soon|--lifetime: 'soon' is not a duration: a number of minutes, or 90s, 10m, 1h30m, 2d, HH:MM:SS or D-HH:MM:SS",
         "--death-timeout|0|--death-timeout: '0' is not a whole number of seconds >= 1",
         "--lifetime-grace|x|--lifetime-grace: 'x' is not a whole number of seconds >= 0",
     })

@@ -52,6 +52,7 @@ final class CommandTree {
             node(RunsCommand.class),
             node(LogsCommand.class),
             node(CancelCommand.class),
+            node(RetryCommand.class),
             node(CompletionCommand.class));
 
     private CommandTree() {

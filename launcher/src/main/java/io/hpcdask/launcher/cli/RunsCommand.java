@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = {"List runs in staging order, with why a staged run waits or why a run could not start.",
             "Answers from the cluster's store when the cluster is down."})
 final class RunsCommand extends ClusterClientCommand {
-    @Option(names = "--state", paramLabel = "STATE", description = "only runs in this state: staged, running, completed, error, terminated or lost")
+    @Option(names = "--state", paramLabel = "STATE", description = "only runs in this state: staged, running, completed, error, terminated, lost or timeout")
     String state;
     @Option(names = "--json", description = "print the runs as a JSON array")
     boolean json;
@@ -46,14 +46,20 @@ final class RunsCommand extends ClusterClientCommand {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(runs));
             return ExitCodes.OK;
         }
-        Table t = new Table("ID", "LABEL", "STATE", "REQUIRES", "WORKER", "STAGED", "STARTED", "ENDED", "EXIT", "REASON");
+        Table t = new Table("ID", "LABEL", "STATE", "REQUIRES", "WORKER", "STAGED", "STARTED", "ENDED", "EXIT", "ATTEMPTS",
+                "REASON");
         for (RunView r : runs) {
             t.add(r.id(), Table.orDash(r.label()), r.state(), Table.amounts(r.requires()), Table.orDash(r.worker()),
                     Table.time(r.stagedAt()), Table.time(r.startedAt()), Table.time(r.endedAt()), Table.orDash(r.exitCode()),
-                    Table.orDash(r.waitReason() != null ? r.waitReason() : r.reason()));
+                    attempts(r), Table.orDash(r.waitReason() != null ? r.waitReason() : r.reason()));
         }
         t.print(out);
         return ExitCodes.OK;
+    }
+
+    /** Attempts so far, with the retries used of those allowed when the run has any: {@code 2 (retry 1/3)}. */
+    static String attempts(RunView r) {
+        return r.attempts() + (r.retries() > 0 ? " (retry " + r.retried() + "/" + r.retries() + ")" : "");
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.UUID;
 import picocli.CommandLine.Command;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.remote.RemoteCluster;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -58,6 +59,8 @@ final class SubmitRunCommand extends ClusterClientCommand {
     @Option(names = "--each-line", paramLabel = "FILE",
             description = "one run per non-empty line of FILE, with HPC_DASK_ENTRY set to the line")
     Path eachLine;
+    @Mixin
+    RunPolicyOptions policies = new RunPolicyOptions();
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments")
     List<String> command;
 
@@ -148,7 +151,7 @@ final class SubmitRunCommand extends ClusterClientCommand {
     }
 
     private RunRequest request(List<String> argv, String dir, Map<String, String> runEnv) {
-        return new RunRequest(argv, shell, dir, runEnv, tags, label);
+        return new RunRequest(argv, shell, dir, runEnv, tags, label).withPolicy(policies.policy());
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {

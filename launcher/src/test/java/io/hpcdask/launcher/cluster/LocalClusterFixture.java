@@ -84,7 +84,7 @@ final class LocalClusterFixture implements AutoCloseable {
     /** Waits until every run has ended and returns them all. */
     List<RunView> awaitEnded(String name, List<String> ids, Duration timeout) {
         Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> runs(name).stream()
-                .filter(r -> ids.contains(r.id())).filter(r -> List.of("completed", "error", "terminated", "lost").contains(r.state()))
+                .filter(r -> ids.contains(r.id())).filter(r -> List.of("completed", "error", "terminated", "lost", "timeout").contains(r.state()))
                 .count() == ids.size());
         return runs(name).stream().filter(r -> ids.contains(r.id())).toList();
     }

@@ -134,14 +134,15 @@ public final class ApiServer implements AutoCloseable {
         }
         boolean later = false;
         try {
-            ex.getResponseHeaders().set(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
-            ex.getResponseHeaders().set(ApiVersion.RELEASE_HEADER, ApiVersion.release());
             if (!authorized(ex)) {
                 // the body is not read: answer and close the connection
                 ex.getResponseHeaders().set("Connection", "close");
                 sendError(ex, 401, "missing or wrong cluster token");
                 return;
             }
+            // only to a holder of the token: the versions say which bugs a server has
+            ex.getResponseHeaders().set(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
+            ex.getResponseHeaders().set(ApiVersion.RELEASE_HEADER, ApiVersion.release());
             int clientApi = ApiVersion.parse(ex.getRequestHeaders().getFirst(ApiVersion.HEADER));
             if (clientApi != ApiVersion.CURRENT && !ex.getRequestURI().getPath().equals(ApiPaths.SHUTDOWN)) {
                 // before the request is looked at: it may mean something else to this server
@@ -408,6 +409,7 @@ public final class ApiServer implements AutoCloseable {
             case "GET " + ApiPaths.RUN_LOG_PATH -> sendJson(ex, logPath(required(query, "id")).toString());
             case "GET " + ApiPaths.WORKERS -> sendJson(ex, service.workers());
             case "POST " + ApiPaths.CANCEL -> sendJson(ex, service.cancel(json.readValue(body(ex), STRINGS)));
+            case "POST " + ApiPaths.RETRY -> sendJson(ex, service.retry(json.readValue(body(ex), RetryRequest.class)));
             case "POST " + ApiPaths.CANCEL_SELECTED ->
                     sendJson(ex, service.cancel(json.readValue(body(ex), CancelSelection.class)));
             case "GET " + ApiPaths.STATUS -> sendJson(ex, control.status());

@@ -211,6 +211,11 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     }
 
     @Override
+    /** Stages finished runs again as new attempts; returns the ids staged again. */
+    public List<String> retry(RetryRequest request) {
+        return post(ApiPaths.RETRY, request, new TypeReference<List<String>>() {});
+    }
+
     public List<String> cancel(List<String> runIds) {
         return post(ApiPaths.CANCEL, runIds, new TypeReference<List<String>>() {});
     }

@@ -68,6 +68,14 @@ public interface SchedulerService {
 
     List<WorkerView> workers();
 
+    /**
+     * Stages finished runs again, each as a new attempt of the same run (same id); returns the ids staged again, in id
+     * order. {@link io.hpcdask.protocol.InvalidValueException} for a state that is not a finished one.
+     */
+    default List<String> retry(RetryRequest request) {
+        throw new ApiException(404, "this scheduler cannot retry runs");
+    }
+
     /** Cancels staged or running runs; returns the ids that were cancelled. */
     List<String> cancel(List<String> runIds);
 

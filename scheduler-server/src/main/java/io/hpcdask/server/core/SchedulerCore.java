@@ -395,6 +395,7 @@ public final class SchedulerCore<P> {
         }
         if (run.waitingFor != null) {
             forgetDependencies(run);
+            waitingCount--;
             finish(run, RunState.TERMINATED, null, null, now);
         } else if (run.state == RunState.STAGED) {
             unstage(run);
@@ -728,7 +729,10 @@ public final class SchedulerCore<P> {
         return null;
     }
 
-    /** {@code run} waits for nothing any more (it was cancelled, or it ends because a dependency failed). */
+    /**
+     * {@code run} waits for nothing any more (it was cancelled, or it ends because a dependency failed); the caller
+     * counts it out of {@link #waitingCount} if it was counted.
+     */
     private void forgetDependencies(Run run) {
         if (run.waitingFor == null) {
             return;
@@ -743,7 +747,6 @@ public final class SchedulerCore<P> {
             }
         }
         run.waitingFor = null;
-        waitingCount--;
     }
 
     /**
@@ -779,6 +782,7 @@ public final class SchedulerCore<P> {
                         String reason = "dependency " + e.id + " ended " + e.state.label();
                         d.waitingFor.remove(e.id);
                         forgetDependencies(d);
+                        waitingCount--;
                         out.log(LogLevel.WARN, "Run " + d.id + " cancelled: " + reason);
                         finish(d, RunState.TERMINATED, null, reason, now);
                     }

@@ -147,6 +147,12 @@ public final class CoreOutbox implements Outbox<RunRequest> {
         changes.accept(change);
     }
 
+    /** From the store, whose reads include changes not yet committed: a run the core just finished is seen ended. */
+    @Override
+    public RunState endedState(RunId runId) {
+        return store.run(runId).map(r -> r.state()).filter(RunState::isFinal).orElse(null);
+    }
+
     @Override
     public void log(LogLevel level, String line) {
         if (level == LogLevel.WARN) {

@@ -31,6 +31,8 @@ public final class EventLoop implements AutoCloseable {
     private final long tickMillis;
     private final LongConsumer onTick;
     private volatile LongConsumer afterBatch = now -> { };
+    /** A time before the next regular tick at which {@code onTick} must run (a run's time limit); read on the loop. */
+    private volatile LongSupplier wakeAt = () -> Long.MAX_VALUE;
     private final Logger log;
     private volatile boolean running = true;
 
@@ -46,6 +48,14 @@ public final class EventLoop implements AutoCloseable {
     /** Set before {@link #start}: what runs after each batch of tasks and each tick, with the current time. */
     public void afterBatch(LongConsumer afterBatch) {
         this.afterBatch = afterBatch;
+    }
+
+    /**
+     * Set before {@link #start}: when, besides every {@code tickMillis}, {@code onTick} is due (e.g. the core's earliest
+     * time limit); asked on the loop thread after every turn, so the loop sleeps exactly until then.
+     */
+    public void wakeAt(LongSupplier wakeAt) {
+        this.wakeAt = wakeAt;
     }
 
     public void start() {
@@ -120,7 +130,8 @@ public final class EventLoop implements AutoCloseable {
         long nextTick = now() + tickMillis;
         while (running || !tasks.isEmpty()) {
             try {
-                Runnable task = tasks.poll(Math.max(1, nextTick - now()), TimeUnit.MILLISECONDS);
+                long due = Math.min(nextTick, wakeAt.getAsLong());
+                Runnable task = tasks.poll(Math.max(1, due - now()), TimeUnit.MILLISECONDS);
                 for (Runnable l; (l = lazy.poll()) != null; ) {
                     batch.add(l);
                 }
@@ -132,8 +143,10 @@ public final class EventLoop implements AutoCloseable {
                     runBatch();
                 }
                 long now = now();
-                if (now >= nextTick) {
-                    nextTick = now + tickMillis;
+                if (now >= nextTick || now >= wakeAt.getAsLong()) {
+                    if (now >= nextTick) {
+                        nextTick = now + tickMillis;
+                    }
                     onTick.accept(now);
                     settle();
                 }

@@ -3,6 +3,7 @@ package io.hpcdask.server.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.protocol.InvalidValueException;
+import io.hpcdask.server.api.RunPolicyRequest;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.core.Assignment;
 import io.hpcdask.server.core.RunState;
@@ -571,7 +572,8 @@ public final class RunStore implements AutoCloseable {
         }
         long first = nextId;
         try (PreparedStatement ps = writer.prepareStatement("INSERT INTO runs (id, label, spec, requires, state, attempts,"
-                + " staged_at) VALUES (?, ?, ?, ?, 'staged', 0, ?)")) {
+                + " staged_at, priority, time_limit_ms, max_attempts, retries, after_ids)"
+                + " VALUES (?, ?, ?, ?, 'staged', 0, ?, ?, ?, ?, ?, ?)")) {
             for (RunRequest spec : job.specs) {
                 long id = nextId++;
                 ps.setLong(1, id);
@@ -579,6 +581,12 @@ public final class RunStore implements AutoCloseable {
                 ps.setString(3, JSON.writeValueAsString(spec));
                 ps.setString(4, JSON.writeValueAsString(spec.requires()));
                 ps.setLong(5, job.now);
+                RunPolicyRequest p = spec.policyOrNone();
+                ps.setInt(6, p.priority() == null ? 0 : p.priority());
+                ps.setLong(7, p.timeLimitSeconds() == null ? 0 : p.timeLimitSeconds() * 1000);
+                ps.setInt(8, p.maxAttempts() == null ? 0 : p.maxAttempts());
+                ps.setInt(9, p.retries() == null ? 0 : p.retries());
+                ps.setString(10, p.after());
                 ps.addBatch();
                 job.rows.add(new StoredRun(RunId.of(id), spec, RunState.STAGED, null, 0, job.now, null, null,
                         null, null, null));
@@ -637,7 +645,8 @@ public final class RunStore implements AutoCloseable {
         if (updateRun == null) {
             updateRun = writer.prepareStatement("UPDATE runs SET state = ?, worker = ?, attempts = ?,"
                     + " started_at = CASE WHEN ? THEN ? ELSE started_at END,"
-                    + " ended_at = ?, exit_code = ?, assignment = ?, reason = ? WHERE id = ?");
+                    + " ended_at = ?, exit_code = ?, assignment = ?, reason = ?,"
+                    + " retried = coalesce(?, retried), try_base = coalesce(?, try_base) WHERE id = ?");
             insertTransition = writer.prepareStatement("INSERT INTO transitions (run_id, from_state, to_state,"
                     + " worker, exit_code, attempts, at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         }
@@ -653,14 +662,17 @@ public final class RunStore implements AutoCloseable {
             } else {
                 ps.setNull(6, Types.INTEGER);
             }
-            if (ch.exitCode() == null) {
+            // a retry's exit code goes to the history only: the row's is that of the run's end
+            if (ch.exitCode() == null || !ch.to().isFinal()) {
                 ps.setNull(7, Types.INTEGER);
             } else {
                 ps.setInt(7, ch.exitCode());
             }
             ps.setString(8, ch.assignment() == null ? null : assignmentJson(ch.assignment()));
             ps.setString(9, ch.reason());
-            ps.setLong(10, ch.runId().number());
+            setIntOrNull(ps, 10, ch.retried());
+            setIntOrNull(ps, 11, ch.tryBase());
+            ps.setLong(12, ch.runId().number());
             ps.executeUpdate();
         }
         {
@@ -677,6 +689,14 @@ public final class RunStore implements AutoCloseable {
             ps.setInt(6, ch.attempts());
             ps.setLong(7, ch.timeMillis());
             ps.executeUpdate();
+        }
+    }
+
+    private static void setIntOrNull(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
         }
     }
 
@@ -806,8 +826,9 @@ public final class RunStore implements AutoCloseable {
         for (StateChange ch : changes) {
             r = new StoredRun(r.id(), r.spec(), ch.to(), ch.to() == RunState.STAGED ? null : ch.worker(), ch.attempts(),
                     r.stagedAt(), ch.to() == RunState.RUNNING ? Long.valueOf(ch.timeMillis()) : r.startedAt(),
-                    ch.to().isFinal() ? Long.valueOf(ch.timeMillis()) : null, ch.exitCode(), ch.assignment(),
-                    ch.reason());
+                    ch.to().isFinal() ? Long.valueOf(ch.timeMillis()) : null, ch.to().isFinal() ? ch.exitCode() : null,
+                    ch.assignment(), ch.reason(), ch.retried() == null ? r.retried() : ch.retried(),
+                    ch.tryBase() == null ? r.tryBase() : ch.tryBase());
         }
         return r;
     }
@@ -870,7 +891,19 @@ public final class RunStore implements AutoCloseable {
                 RunState.fromLabel(rs.getString("state")), workerOrNull(rs.getString("worker")), rs.getInt("attempts"),
                 longOrNull(rs, "staged_at"), longOrNull(rs, "started_at"), longOrNull(rs, "ended_at"),
                 rs.getObject("exit_code") == null ? null : rs.getInt("exit_code"),
-                assignment == null ? null : JSON.readValue(assignment, Assignment.class), reasonOf(rs));
+                assignment == null ? null : JSON.readValue(assignment, Assignment.class), reasonOf(rs),
+                intColumn(rs, "retried"), intColumn(rs, "try_base"));
+    }
+
+    /** An integer column added after the first version: 0 in a database of an older version opened read-only. */
+    private static int intColumn(ResultSet rs, String column) throws SQLException {
+        java.sql.ResultSetMetaData md = rs.getMetaData();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            if (column.equalsIgnoreCase(md.getColumnName(i))) {
+                return rs.getInt(i);
+            }
+        }
+        return 0;
     }
 
     private static WorkerId workerOrNull(String name) {

@@ -28,7 +28,9 @@ final class Schema {
 
     /** Every migration, in order; entry i is version i + 1 (checked by SchemaTest). */
     static final List<Migration> MIGRATIONS = List.of(
-            new Migration(1, "runs, transitions, requests, store_probe (the tables of 0.1)", Schema::version1));
+            new Migration(1, "runs, transitions, requests, store_probe (the tables of 0.1)", Schema::version1),
+            new Migration(2, "run policies (priority, time limit, attempts, retries, dependencies) and retry counters",
+                    Schema::version2));
 
     /** The version this code writes. */
     static int latest() {
@@ -118,6 +120,21 @@ final class Schema {
                   at INTEGER NOT NULL)""");
         // one row the store rewrites to learn whether the disk takes writes again after a failure
         s.executeUpdate("CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
+    }
+
+    /**
+     * Run policies, set at staging (the spec holds them too; these columns let SQL select by them): priority, time
+     * limit in milliseconds (0: none), max attempts (0: the scheduler's), retries, the runs it waits for (ranges such
+     * as {@code 12,20-29}); and what the scheduler counts: retries used, attempts before the current try.
+     */
+    private static void version2(Statement s) throws SQLException {
+        s.executeUpdate("ALTER TABLE runs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0");
+        s.executeUpdate("ALTER TABLE runs ADD COLUMN time_limit_ms INTEGER NOT NULL DEFAULT 0");
+        s.executeUpdate("ALTER TABLE runs ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 0");
+        s.executeUpdate("ALTER TABLE runs ADD COLUMN retries INTEGER NOT NULL DEFAULT 0");
+        s.executeUpdate("ALTER TABLE runs ADD COLUMN after_ids TEXT");
+        s.executeUpdate("ALTER TABLE runs ADD COLUMN retried INTEGER NOT NULL DEFAULT 0");
+        s.executeUpdate("ALTER TABLE runs ADD COLUMN try_base INTEGER NOT NULL DEFAULT 0");
     }
 
     static boolean hasColumn(Statement s, String table, String column) throws SQLException {

@@ -124,6 +124,15 @@ class ApiVersionTest {
     }
 
     @Test
+    void onlyAHolderOfTheTokenLearnsTheVersions() throws Exception {
+        HttpExchangeOnce.Answer a = HttpExchangeOnce.send("127.0.0.1", server.port(), "GET", ApiPaths.STATUS,
+                Map.of("Authorization", "Bearer wrong"), null, 5_000, 30_000);
+        assertThat(a.status()).isEqualTo(401);
+        assertThat(a.apiVersion()).isNull();
+        assertThat(a.release()).isNull();
+    }
+
+    @Test
     void aCliOfAnyVersionCanStopTheServer() throws Exception {
         HttpExchangeOnce.Answer a = send("POST", ApiPaths.SHUTDOWN, Map.of(ApiVersion.HEADER, "7"), "\"\"");
         assertThat(a.status()).isEqualTo(200);

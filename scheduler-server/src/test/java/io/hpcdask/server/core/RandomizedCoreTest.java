@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Drives the core with thousands of random events against simulated workers and checks every invariant after each
- * one. Set {@code -Dcore.seed=N} to replay a printed seed.
+ * one. Runs carry random policies (priority, time limit, attempts, retries, dependencies) and finished ones are
+ * retried by "the user"; beyond never lost, never duplicated and never over capacity, a run never starts before its
+ * dependencies completed and a run past its time limit is never reported completed. Set {@code -Dcore.seed=N} to
+ * replay a printed seed.
  */
 class RandomizedCoreTest {
     private static final int WORKERS = 12;
@@ -63,6 +66,16 @@ class RandomizedCoreTest {
         int event;
         int starts;
         int restagings;
+        int timeouts;
+        int retriedByUser;
+        int dependencyCancels;
+        /** Each run's policy, and when its current attempt started. */
+        final Map<String, RunPolicy> policies = new HashMap<>();
+        final Map<String, Long> startedAt = new HashMap<>();
+        final Map<String, Integer> attemptsOf = new HashMap<>();
+        final Set<String> completedOnce = new HashSet<>();
+        /** Times the core was told of with a tick: a time limit counts as passed only once a tick saw it. */
+        final java.util.TreeSet<Long> ticks = new java.util.TreeSet<>();
         final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
 
         final long grace;
@@ -103,10 +116,14 @@ class RandomizedCoreTest {
                 applyEffects();
                 check();
             }
-            System.out.printf("  %d starts, %d re-stagings, %d finished runs of %d%n", starts, restagings, finals.size(),
-                    staged);
+            System.out.printf("  %d starts, %d re-stagings, %d finished runs of %d, %d timeouts, %d user retries,"
+                    + " %d cancelled by a dependency%n", starts, restagings, finals.size(), staged, timeouts,
+                    retriedByUser, dependencyCancels);
             assertThat(starts).as("the random events must exercise dispatch").isGreaterThan(300);
             assertThat(restagings).as("and lost workers").isGreaterThan(0);
+            assertThat(timeouts).as("and time limits").isGreaterThan(0);
+            assertThat(retriedByUser).as("and retries by the user").isGreaterThan(0);
+            assertThat(dependencyCancels).as("and failed dependencies").isGreaterThan(0);
         }
 
         void step() {
@@ -116,8 +133,11 @@ class RandomizedCoreTest {
             if (kind < 20) {
                 List<NewRun<Object>> batch = new ArrayList<>();
                 for (int i = 0, n = 1 + rnd.nextInt(5); i < n; i++) {
-                    batch.add(new NewRun<>(RunId.of("r" + staged++), randomRequirements(), null));
-                    known.put("r" + (staged - 1), RunState.STAGED);
+                    RunPolicy policy = randomPolicy();
+                    String id = "r" + staged++;
+                    policies.put(id, policy);
+                    batch.add(new NewRun<>(RunId.of(id), randomRequirements(), null, policy));
+                    known.put(id, RunState.STAGED);
                 }
                 note("stage " + batch.stream().map(NewRun::id).toList());
                 core.runsStaged(batch, now);
@@ -142,6 +162,7 @@ class RandomizedCoreTest {
                 executing.remove(name);
                 dropPendingOf(name);
                 note("dies " + name);
+                ticks.add(now); // a lost worker's event ticks the core
                 core.workerLost(WorkerId.of(name), "killed", now);
             } else if (kind < 86 && !up.isEmpty()) { // connection drops and the worker re-registers with what it holds
                 String name = up.get(rnd.nextInt(up.size()));
@@ -149,6 +170,7 @@ class RandomizedCoreTest {
                 dropPendingOf(name); // reports on the old connection never arrive
                 // with no grace the core re-stages at once, so only a live re-registration keeps runs single
                 if (grace > 0 && rnd.nextBoolean()) {
+                    ticks.add(now);
                     core.workerLost(WorkerId.of(name), "connection reset", now);
                 }
                 if (!held.isEmpty() && rnd.nextInt(4) == 0) { // one run ended while it was away
@@ -158,9 +180,19 @@ class RandomizedCoreTest {
                 core.workerJoined(specs.get(name), held.stream().map(RunId::of).toList(), now);
             } else if (kind < 88 && !up.isEmpty()) {
                 core.drainWorker(WorkerId.of(up.get(rnd.nextInt(up.size()))), "test", now);
+            } else if (kind < 91 && !finals.isEmpty()) { // the user retries a finished run
+                List<String> done = new ArrayList<>(finals);
+                java.util.Collections.sort(done);
+                String id = done.get(rnd.nextInt(done.size()));
+                int attempts = attemptsOf.getOrDefault(id, 0);
+                finals.remove(id);
+                retriedByUser++;
+                note("retry " + id);
+                core.retryRun(new NewRun<>(RunId.of(id), Map.of(), null, policies.get(id)), known.get(id), attempts, now);
             } else {
                 now += rnd.nextInt(1_000);
                 note("tick " + now);
+                ticks.add(now);
                 core.tick(now);
             }
         }
@@ -174,6 +206,21 @@ class RandomizedCoreTest {
 
         void dropPendingOf(String worker) {
             pendingFinishes.removeIf(f -> f[1].equals(worker));
+        }
+
+        /** Mostly plain runs; some with a priority, a time limit, an attempt limit, retries or dependencies. */
+        RunPolicy randomPolicy() {
+            int priority = rnd.nextInt(3) == 0 ? rnd.nextInt(5) - 2 : 0;
+            long limit = rnd.nextInt(5) == 0 ? 200 + rnd.nextInt(3_000) : 0;
+            int maxAttempts = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(4) : 0;
+            int retries = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : 0;
+            List<RunId> after = new ArrayList<>();
+            if (staged > 0 && rnd.nextInt(4) == 0) {
+                for (int i = 0, n = 1 + rnd.nextInt(3); i < n; i++) {
+                    after.add(RunId.of("r" + Math.max(0, staged - 1 - rnd.nextInt(Math.min(staged, 30)))));
+                }
+            }
+            return new RunPolicy(priority, limit, maxAttempts, retries, after.stream().distinct().toList());
         }
 
         Map<String, Long> randomRequirements() {
@@ -232,11 +279,37 @@ class RandomizedCoreTest {
                         + ", but it was " + known.get(ch.runId().value()));
                 require(!finals.contains(ch.runId().value()), "change after final state of " + ch.runId().value());
                 known.put(ch.runId().value(), ch.to());
-                if (ch.to() == RunState.STAGED) {
+                attemptsOf.put(ch.runId().value(), ch.attempts());
+                String id = ch.runId().value();
+                long limit = policies.get(id).timeLimitMillis();
+                if (ch.to() == RunState.RUNNING) {
+                    startedAt.put(id, ch.timeMillis());
+                } else if (ch.to() == RunState.COMPLETED && limit > 0 && startedAt.containsKey(id)) {
+                    Long tick = ticks.ceiling(startedAt.get(id) + limit);
+                    require(tick == null || tick > ch.timeMillis(),
+                            "run " + id + " reported completed after its time limit passed");
+                } else if (ch.to() == RunState.TIMEOUT) {
+                    timeouts++;
+                    require(limit > 0 && ch.timeMillis() >= startedAt.get(id) + limit, "run " + id
+                            + " timed out before its limit");
+                }
+                if (ch.to() == RunState.COMPLETED) {
+                    completedOnce.add(id);
+                }
+                if (ch.to() == RunState.TERMINATED && ch.reason() != null && ch.reason().startsWith("dependency ")) {
+                    dependencyCancels++;
+                }
+                if (ch.to() == RunState.STAGED && ch.from() == RunState.RUNNING) {
                     restagings++;
                 }
                 if (ch.to().isFinal()) {
                     finals.add(ch.runId().value());
+                }
+            }
+            for (RecordingOutbox.Start st : out.starts) { // after the changes: a dependency may complete in this event
+                for (RunId dep : policies.get(st.runId()).after()) {
+                    require(completedOnce.contains(dep.value()), "run " + st.runId() + " started while its dependency "
+                            + dep.value() + " is " + known.get(dep.value()));
                 }
             }
             out.clear();
@@ -254,7 +327,8 @@ class RandomizedCoreTest {
             }
             require(activeIds.size() + finals.size() == staged, "runs lost or duplicated: " + activeIds.size()
                     + " active + " + finals.size() + " finished != " + staged + " staged");
-            require(core.stagedCount() + core.runningCount() == active.size(), "core's counts disagree with its runs");
+            require(core.stagedCount() + core.waitingCount() + core.runningCount() == active.size(),
+                    "core's counts disagree with its runs");
 
             Map<String, List<CoreRun>> byWorker = new HashMap<>();
             for (CoreRun r : active) {

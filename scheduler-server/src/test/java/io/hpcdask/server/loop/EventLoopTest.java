@@ -38,6 +38,25 @@ class EventLoopTest {
         }
     }
 
+    /** With ticks an hour apart, a tick still comes when the wake-up time (a run's time limit) passes. */
+    @Test
+    void theLoopWakesForTheNextDeadlineBetweenTicks() {
+        List<Long> ticks = new CopyOnWriteArrayList<>();
+        EventLoop loop = new EventLoop("test-loop", System::currentTimeMillis, 3_600_000, ticks::add,
+                LoggerFactory.getLogger("test"));
+        long deadline = System.currentTimeMillis() + 300;
+        java.util.concurrent.atomic.AtomicLong wake = new java.util.concurrent.atomic.AtomicLong(deadline);
+        loop.wakeAt(wake::get);
+        loop.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !ticks.isEmpty());
+            assertThat(ticks.get(0)).isGreaterThanOrEqualTo(deadline);
+            wake.set(Long.MAX_VALUE);
+        } finally {
+            loop.close();
+        }
+    }
+
     @Test
     void aFailingTaskDoesNotStopTheLoopAndCallsSeeTheirErrors() {
         EventLoop loop = new EventLoop("test-loop", System::currentTimeMillis, 1_000, now -> { },
