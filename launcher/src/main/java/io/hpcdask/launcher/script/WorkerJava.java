@@ -28,8 +28,10 @@ public record WorkerJava(Mode mode, List<String> command, String runtimeArchive)
     public enum Mode {
         /** worker-command: the words as given. */
         COMMAND,
-        /** worker-java names the java, or is auto without a bundled runtime to fall back on. */
+        /** worker-java names the java. */
         GIVEN,
+        /** worker-java auto, with no bundled runtime to fall back on: the node's java. */
+        NODE,
         /** the node's java when it is 17+, else the bundled runtime. */
         AUTO,
         /** the bundled runtime. */
@@ -53,7 +55,7 @@ public record WorkerJava(Mode mode, List<String> command, String runtimeArchive)
             return new WorkerJava(Mode.BUNDLED, List.of(), runtimeArchive);
         }
         if (workerJava.equals(AUTO)) {
-            return runtimeArchive == null ? new WorkerJava(Mode.GIVEN, List.of(java), null)
+            return runtimeArchive == null ? new WorkerJava(Mode.NODE, List.of(java), null)
                     : new WorkerJava(Mode.AUTO, List.of(java), runtimeArchive);
         }
         return new WorkerJava(Mode.GIVEN, List.of(workerJava), null);
@@ -84,6 +86,7 @@ public record WorkerJava(Mode mode, List<String> command, String runtimeArchive)
         return switch (mode) {
             case COMMAND -> "worker-command is set: workers run '" + String.join(" ", command) + "'";
             case GIVEN -> "worker-java names it: workers run '" + command.get(0) + "'";
+            case NODE -> "worker-java auto, and this hpc-dask has no runtime to bundle: workers run '" + command.get(0) + "'";
             case AUTO -> "worker-java auto: workers run '" + command.get(0) + "' where it is Java " + MINIMUM_JAVA
                     + " or newer, else the runtime bundled with hpc-dask";
             case BUNDLED -> "worker-java bundled: workers run the runtime bundled with hpc-dask";

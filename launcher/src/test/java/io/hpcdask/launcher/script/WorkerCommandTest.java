@@ -63,7 +63,7 @@ class WorkerCommandTest {
     @Test
     void workerJavaChoosesOneRule() {
         Settings auto = settings(Map.of("system", "slurm", "java", "/opt/jdk/bin/java"));
-        assertThat(WorkerJava.of(auto, null)).isEqualTo(new WorkerJava(WorkerJava.Mode.GIVEN, List.of("/opt/jdk/bin/java"), null));
+        assertThat(WorkerJava.of(auto, null)).isEqualTo(new WorkerJava(WorkerJava.Mode.NODE, List.of("/opt/jdk/bin/java"), null));
         assertThat(WorkerJava.of(auto, "/h/rt.tar.gz"))
                 .isEqualTo(new WorkerJava(WorkerJava.Mode.AUTO, List.of("/opt/jdk/bin/java"), "/h/rt.tar.gz"));
         Settings named = settings(Map.of("system", "slurm", "java", "java", "worker-java", "/opt/jdk 21/bin/java"));
