@@ -18,7 +18,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.remote.RemoteCluster;
 import picocli.CommandLine.Option;
@@ -59,8 +61,15 @@ final class SubmitRunCommand extends ClusterClientCommand {
         super(context);
     }
 
+    @Mixin
+    OutputOptions output;
+
+    /** The JSON shape (docs/json/submit-run.schema.json): the ids staged, in order, and the warnings. */
+    record Json(int version, List<String> ids, List<String> warnings) {}
+
     @Override
     int doCall() {
+        OutputMode mode = output.mode(context);
         List<RunRequest> requests = requests(RemoteCluster.read(dir().path()).orElse(null));
         // one id for this submission, sent again with every resend: the scheduler stages it once whatever happens
         String requestId = UUID.randomUUID().toString();
@@ -75,14 +84,17 @@ final class SubmitRunCommand extends ClusterClientCommand {
             err.println("hpc-dask: warning: " + Printable.escape(warning));
         }
         err.flush();
-        StringBuilder ids = new StringBuilder(result.ids().size() * 8);
-        result.ids().forEach(id -> ids.append(id).append('\n'));
-        out.print(ids);
-        out.flush();
+        Consumer<PrintWriter> ids = o -> {
+            StringBuilder b = new StringBuilder(result.ids().size() * 8);
+            result.ids().forEach(id -> b.append(id).append('\n'));
+            o.print(b);
+        };
+        mode.print(Report.of(new Json(1, result.ids(), List.copyOf(new LinkedHashSet<>(result.warnings()))), ids, ids), out);
         if (!await) {
             return ExitCodes.OK;
         }
-        return new RunWaiter(running(), out, err).await(result.ids());
+        // stdout stays the one JSON document: what the runs print goes to stderr
+        return new RunWaiter(running(), mode == OutputMode.JSON ? err : out, err).await(result.ids());
     }
 
     /** @param remote the login node's side of the cluster when its server runs there, else null */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.cli.CliRun;
+import io.hpcdask.launcher.cli.RunsJson;
 import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.server.api.RunView;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ class BatchClusterSlurmTest {
     }
 
     private List<RunView> runs(String name) throws Exception {
-        return JSON.readValue(ok("runs", "--name", name, "--json").out(), new TypeReference<List<RunView>>() {});
+        return RunsJson.views(ok("runs", "--name", name, "--last", "0", "--output", "json").out());
     }
 
     @Test
