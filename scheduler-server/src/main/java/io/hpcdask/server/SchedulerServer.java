@@ -2,6 +2,8 @@ package io.hpcdask.server;
 
 import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.server.api.ApiException;
+import io.hpcdask.server.api.CancelResult;
+import io.hpcdask.server.api.CancelSelection;
 import io.hpcdask.server.api.RunIds;
 import io.hpcdask.server.api.RunFilter;
 import io.hpcdask.server.api.RunPage;
@@ -11,6 +13,7 @@ import io.hpcdask.server.api.RunsProgress;
 import io.hpcdask.server.api.SchedulerService;
 import io.hpcdask.server.api.StageResult;
 import io.hpcdask.server.api.WorkerView;
+import io.hpcdask.server.core.CoreRun;
 import io.hpcdask.server.core.CoreWorker;
 import io.hpcdask.server.core.DaskTags;
 import io.hpcdask.server.core.NewRun;
@@ -69,6 +72,9 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private volatile boolean closed;
     private volatile WorkerObserver observer = WorkerObserver.NONE;
     private Set<String> busy = Set.of();
+    /** Demand last told to scaling, and whether workers joined or left since (on the loop thread only). */
+    private Map<Map<String, Long>, Integer> demandTold = Map.of();
+    private boolean workersChangedSinceDemand;
 
     private SchedulerServer(ServerConfig config, LongSupplier clock, int storeBatch) {
         this.logs = new RunLogs(config.clusterDir().resolve(RUN_LOGS));
@@ -85,7 +91,10 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         logs.onAppend(watches::output);
         workerEvents.observe(counting(WorkerObserver.NONE));
         core.deferDispatch();
-        loop.afterBatch(core::dispatchPending);
+        loop.afterBatch(now -> {
+            core.dispatchPending(now);
+            reportDemand();
+        });
         restore(config.restoreGraceMillis());
     }
 
@@ -174,6 +183,23 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         busy = nowBusy;
     }
 
+    /**
+     * Scaling learns the staged runs by shape after each batch in which they or the workers changed: after the
+     * dispatch, so runs the connected workers took are no longer demand, and after the join it accounts for.
+     */
+    private void reportDemand() {
+        WorkerObserver o = observer;
+        if (o == WorkerObserver.NONE) {
+            return;
+        }
+        Map<Map<String, Long>, Integer> now = core.stagedByShape();
+        if (workersChangedSinceDemand || !now.equals(demandTold)) {
+            workersChangedSinceDemand = false;
+            demandTold = now;
+            o.demand(now);
+        }
+    }
+
     /** Tells {@code observer} of workers joining, leaving, draining and becoming busy or idle. */
     public void observeWorkers(WorkerObserver observer) {
         this.observer = observer;
@@ -186,12 +212,14 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             @Override
             public void connected(String worker, String jobId) {
                 observer.connected(worker, jobId);
+                workersChangedSinceDemand = true;
                 watches.workersChanged();
             }
 
             @Override
             public void left(String worker) {
                 observer.left(worker);
+                workersChangedSinceDemand = true;
                 watches.workersChanged();
             }
 
@@ -209,6 +237,11 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             @Override
             public void fence(String worker, String jobId) {
                 observer.fence(worker, jobId);
+            }
+
+            @Override
+            public void demand(Map<Map<String, Long>, Integer> stagedByShape) {
+                observer.demand(stagedByShape);
             }
         };
     }
@@ -232,19 +265,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
      */
     @Override
     public StageResult stage(String requestId, List<RunRequest> requests) {
-        if (requestId != null && (requestId.isEmpty() || requestId.length() > 200)) {
-            throw new InvalidValueException("a request id must have 1 to 200 characters, got " + requestId.length());
-        }
         Set<String> warnings = new LinkedHashSet<>();
-        List<RunRequest> specs = new ArrayList<>(requests.size());
-        for (RunRequest r : requests) {
-            if (r.argv() == null || r.argv().isEmpty()) {
-                throw new InvalidValueException("a run needs a command: expected -- CMD ARGS...");
-            }
-            DaskTags.Parsed parsed = DaskTags.parse(r.tags());
-            warnings.addAll(parsed.warnings());
-            specs.add(r.staged(parsed.requires()));
-        }
+        List<RunRequest> specs = prepare(requestId, requests, warnings);
         warnings.forEach(LOG::warn);
         List<StoredRun> stored;
         try {
@@ -253,6 +275,37 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             throw new ApiException(503, DEGRADED + ": " + e.reason());
         }
         return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
+    }
+
+    /** The runs as the store keeps them, their requirements parsed from their tags; malformed pieces warned about. */
+    private static List<RunRequest> prepare(String requestId, List<RunRequest> requests, Set<String> warnings) {
+        if (requestId != null && (requestId.isEmpty() || requestId.length() > 200)) {
+            throw new InvalidValueException("a request id must have 1 to 200 characters, got " + requestId.length());
+        }
+        List<RunRequest> specs = new ArrayList<>(requests.size());
+        for (RunRequest r : requests) {
+            if (r.argv() == null || r.argv().isEmpty()) {
+                throw new InvalidValueException("a run needs a command: expected CMD ARGS...");
+            }
+            DaskTags.Parsed parsed = DaskTags.parse(r.tags());
+            warnings.addAll(parsed.warnings());
+            specs.add(r.staged(parsed.requires()));
+        }
+        return specs;
+    }
+
+    /**
+     * Stages runs straight into a stopped cluster's database (Guild's {@code --stage}), in one transaction, as
+     * {@link #stage(String, List)} would: the next server started on it takes them. The caller makes sure no server
+     * has the database open (the launcher's store lock); a server that had read it would never see these runs.
+     */
+    public static StageResult stageStopped(Path clusterDir, String requestId, List<RunRequest> requests) {
+        Set<String> warnings = new LinkedHashSet<>();
+        List<RunRequest> specs = prepare(requestId, requests, warnings);
+        try (RunStore store = RunStore.open(databaseFile(clusterDir))) {
+            List<StoredRun> stored = store.stage(specs, System.currentTimeMillis(), requestId);
+            return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
+        }
     }
 
     /** Runs from the store (everything recorded so far), with the core's reason for each staged one that waits. */
@@ -462,6 +515,29 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
             return cancelled;
         });
+    }
+
+    /**
+     * One step on the loop over the core's staged and running runs, however many the selection names; a label is
+     * looked up in the store first. Unknown or ended ids are simply not cancelled.
+     */
+    @Override
+    public CancelResult cancel(CancelSelection selection) {
+        java.util.function.Predicate<CoreRun> selected = CancelFilter.of(selection, queries::idsLabelled);
+        List<String> cancelled = loop.call(() -> {
+            List<String> ids = new ArrayList<>();
+            long now = loop.now();
+            for (CoreRun r : core.activeRuns()) {
+                if (selected.test(r) && core.cancelRun(r.id(), now)) {
+                    ids.add(r.id().value());
+                }
+            }
+            return ids;
+        });
+        if (!cancelled.isEmpty()) {
+            LOG.info("Cancelled {} run(s): {}", cancelled.size(), RunIds.encode(cancelled));
+        }
+        return new CancelResult(cancelled.size(), cancelled.isEmpty() ? "" : RunIds.encode(cancelled));
     }
 
     @Override

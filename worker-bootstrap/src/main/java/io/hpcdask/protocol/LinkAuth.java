@@ -64,6 +64,45 @@ public final class LinkAuth {
         return mac.doFinal();
     }
 
+    /**
+     * The label of {@link #versionRefusalProof}. It never changes, unlike {@link #LABEL}: workers and schedulers of
+     * any two versions must agree on it, as they agree on nothing else.
+     */
+    private static final String VERSION_REFUSAL_LABEL = "hpc-dask worker link version refusal";
+
+    /**
+     * The scheduler's proof that it, holding {@code token}, refused this very connection for its protocol version:
+     * over both sides' protocols and releases as the scheduler saw them and the worker's nonce. A worker checks it
+     * against its own protocol, release and nonce, so a forger without the token cannot make it stop, and a
+     * man in the middle who altered the worker's version on the way gets a proof the worker rejects. Anyone may ask
+     * the scheduler for one (by claiming another version); it answers only that question, under a label of its own,
+     * so it proves nothing else.
+     */
+    public static byte[] versionRefusalProof(byte[] token, int schedulerProtocol, String schedulerRelease,
+                                             int workerProtocol, String workerRelease, byte[] workerNonce) {
+        Mac mac = hmac(token);
+        mac.update(bytes(VERSION_REFUSAL_LABEL));
+        mac.update((byte) 0);
+        mac.update(bytes(schedulerProtocol + "\0" + nullToEmpty(schedulerRelease) + "\0" + workerProtocol + "\0"
+                + nullToEmpty(workerRelease)));
+        mac.update((byte) 0);
+        mac.update(workerNonce);
+        return mac.doFinal();
+    }
+
+    /** Checks a refusal's proof in constant time; a refusal without one fails. */
+    public static boolean verifyVersionRefusal(byte[] token, int schedulerProtocol, String schedulerRelease,
+                                               int workerProtocol, String workerRelease, byte[] workerNonce,
+                                               byte[] offered) {
+        byte[] expected = versionRefusalProof(token, schedulerProtocol, schedulerRelease, workerProtocol, workerRelease,
+                workerNonce);
+        return offered != null && MessageDigest.isEqual(expected, offered);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
     /** Checks {@code offered} against the expected proof in constant time; a null or short proof fails. */
     public static boolean verify(byte[] token, Role role, byte[] schedulerNonce, byte[] workerNonce, byte[] offered) {
         byte[] expected = proof(token, role, schedulerNonce, workerNonce);

@@ -33,13 +33,26 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Message.Stop.class, name = "stop"),
 })
 public sealed interface Message {
-    int VERSION = 2;
+    /** This build's protocol version ({@link Release#PROTOCOL}, from {@code version.properties}). */
+    int VERSION = Release.PROTOCOL;
 
-    /** Worker to server, first frame (plaintext): its protocol version and a fresh nonce. */
-    record AuthStart(int version, byte[] nonce) implements Message {}
+    /**
+     * Worker to server, first frame (plaintext): its protocol version, a fresh nonce and its hpc-dask release (for the
+     * message when the versions differ; a worker of hpc-dask 0.1 sends none). The version is checked before anything
+     * else; it travels in plaintext because peers of two versions may not share a handshake to protect it.
+     */
+    record AuthStart(int version, byte[] nonce, String release) implements Message {
+        public AuthStart(int version, byte[] nonce) {
+            this(version, nonce, Release.VERSION);
+        }
+    }
 
-    /** Server to worker (plaintext): its protocol version and a fresh nonce. */
-    record AuthChallenge(int version, byte[] nonce) implements Message {}
+    /** Server to worker (plaintext): its protocol version, a fresh nonce and its hpc-dask release. */
+    record AuthChallenge(int version, byte[] nonce, String release) implements Message {
+        public AuthChallenge(int version, byte[] nonce) {
+            this(version, nonce, Release.VERSION);
+        }
+    }
 
     /** Either way (plaintext): proof of holding the cluster token, bound to both nonces and the sender's role. */
     record AuthProof(byte[] proof) implements Message {}
@@ -63,8 +76,17 @@ public sealed interface Message {
     /** Server to worker: accepted. The worker registers under {@code name}. */
     record Welcome(int version, long heartbeatMillis, String name) implements Message {}
 
-    /** Server to worker, then the connection closes: wrong token proof, wrong version, bad name. */
-    record Refused(String reason) implements Message {}
+    /**
+     * Server to worker, then the connection closes: wrong token proof, wrong version, bad name. A refusal for another
+     * protocol version carries the scheduler's {@code version} and {@code release} and a {@code proof}
+     * ({@link LinkAuth#versionRefusalProof}) that lets the worker tell it from an impostor's; other refusals carry
+     * version 0 and no proof.
+     */
+    record Refused(String reason, int version, String release, byte[] proof) implements Message {
+        public Refused(String reason) {
+            this(reason, 0, null, null);
+        }
+    }
 
     record Heartbeat(long timeMillis) implements Message {}
 

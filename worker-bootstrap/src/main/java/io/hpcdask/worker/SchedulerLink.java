@@ -4,6 +4,7 @@ import io.hpcdask.protocol.FrameAuthenticationException;
 import io.hpcdask.protocol.LinkAuth;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.protocol.MessageFraming;
+import io.hpcdask.protocol.Release;
 import io.hpcdask.retry.Attempts;
 import io.hpcdask.retry.RetryPolicy;
 import io.netty.bootstrap.Bootstrap;
@@ -44,6 +45,9 @@ final class SchedulerLink {
         void received(Message message);
 
         void refused(String reason);
+
+        /** The scheduler speaks another protocol version: {@code line} says which and what to do. Sent once. */
+        void otherVersion(String line);
 
         void disconnected(String reason);
     }
@@ -220,7 +224,7 @@ final class SchedulerLink {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(new Message.AuthStart(Message.VERSION, workerNonce));
+            ctx.writeAndFlush(new Message.AuthStart(Message.VERSION, workerNonce, Release.VERSION));
         }
 
         @Override
@@ -230,12 +234,13 @@ final class SchedulerLink {
                 if (!(message instanceof Message.Heartbeat)) {
                     handler.received(message);
                 }
+            } else if (message instanceof Message.Refused r && provenVersionRefusal(r)) {
+                stop(ctx);
+                handler.otherVersion(Release.mismatch(Release.VERSION, Message.VERSION, r.release(), r.version()));
             } else if (message instanceof Message.Refused r) {
                 // a refusal before the scheduler proved itself is unauthenticated; it can only make this worker stop
                 // (as a silent impostor would after the death timeout), never run anything
-                refused = true;
-                closing = true;
-                ctx.close();
+                stop(ctx);
                 handler.refused(r.reason());
             } else if (keys == null) {
                 challenged(ctx, message);
@@ -249,16 +254,31 @@ final class SchedulerLink {
             }
         }
 
+        /**
+         * A refusal for another protocol version that the scheduler proved, over this worker's own nonce, protocol
+         * and release: only then does the worker believe it and exit for good.
+         */
+        private boolean provenVersionRefusal(Message.Refused r) {
+            return r.proof() != null && r.version() != Message.VERSION && LinkAuth.verifyVersionRefusal(spec.tokenBytes(),
+                    r.version(), r.release(), Message.VERSION, Release.VERSION, workerNonce, r.proof());
+        }
+
+        /** This link ends, and no other follows it. */
+        private void stop(ChannelHandlerContext ctx) {
+            refused = true;
+            closing = true;
+            ctx.close();
+        }
+
         private void challenged(ChannelHandlerContext ctx, Message message) {
             if (!(message instanceof Message.AuthChallenge c)) {
                 untrusted(ctx, "sent " + message.getClass().getSimpleName() + " instead of its challenge");
                 return;
             }
             if (c.version() != Message.VERSION) {
-                refused = true;
-                closing = true;
-                ctx.close();
-                handler.refused("scheduler speaks protocol version " + c.version() + ", this worker " + Message.VERSION);
+                // a scheduler of another version refuses (with proof) before it challenges: this one is not ours
+                untrusted(ctx, "challenged with protocol version " + c.version() + " (this worker speaks "
+                        + Message.VERSION + ")");
                 return;
             }
             if (!LinkAuth.validNonce(c.nonce())) {
@@ -299,12 +319,9 @@ final class SchedulerLink {
         }
 
         private void welcome(ChannelHandlerContext ctx, Message.Welcome welcome) {
-            if (welcome.version() != Message.VERSION) {
-                refused = true;
-                closing = true;
-                ctx.close();
-                handler.refused("scheduler speaks protocol version " + welcome.version() + ", this worker "
-                        + Message.VERSION);
+            if (welcome.version() != Message.VERSION) { // the scheduler proved itself: it is the one we dialled
+                stop(ctx);
+                handler.otherVersion(Release.mismatch(Release.VERSION, Message.VERSION, null, welcome.version()));
                 return;
             }
             welcomed = true;

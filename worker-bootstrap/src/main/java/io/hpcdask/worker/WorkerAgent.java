@@ -24,6 +24,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     static final int EXIT_OK = 0;
     static final int EXIT_LOST_SCHEDULER = 1;
     static final int EXIT_REFUSED = 3;
+    /** The scheduler speaks another protocol version (another hpc-dask release), and proved it holds the token. */
+    static final int EXIT_OTHER_VERSION = 4;
     private static final long TICK_MILLIS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(WorkerAgent.class);
 
@@ -114,6 +116,12 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     public void refused(String reason) {
         LOG.error("Scheduler at {} refused this worker: {}", spec.scheduler(), reason);
         agent.execute(() -> finish(EXIT_REFUSED));
+    }
+
+    @Override
+    public void otherVersion(String line) {
+        LOG.error("{}", line);
+        agent.execute(() -> finish(EXIT_OTHER_VERSION));
     }
 
     @Override
@@ -303,6 +311,9 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     }
 
     private void tick() {
+        if (exit.isDone()) {
+            return; // exiting: the main thread is closing the link, and has nothing more to hear from the ticks
+        }
         long now = System.currentTimeMillis();
         checkLease(now);
         if (!connected && now - disconnectedSince >= spec.deathTimeoutMillis()) {

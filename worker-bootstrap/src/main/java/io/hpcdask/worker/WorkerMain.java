@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Entry point of the worker jar; {@code --probe HOST:PORT} makes it a one-shot reachability check ({@link Probe}).
  * Exit codes: 0 done (stopped, drained, lifetime over), 1 failed (lost the scheduler
- * for --death-timeout, or the node lacks setsid), 2 bad arguments, 3 refused by the scheduler.
+ * for --death-timeout, or the node lacks setsid), 2 bad arguments, 3 refused by the scheduler, 4 the scheduler is of
+ * another protocol version (another hpc-dask release; it proved it holds the cluster token).
  */
 public final class WorkerMain {
     static final int EXIT_FAILED = 1;

@@ -153,9 +153,10 @@ class SpawnHelperTest {
         try (Spawner jdk = new Spawner("/nonexistent/perl", threads); Spawner perl = new Spawner("perl", threads)) {
             jdk.open();
             assertThat(jdk.mode()).isEqualTo("jdk");
-            jdk.start(RecordedRuns.start("j1", "sh", "-c", "echo hi; exit 4"), List.of(), work, events);
+            jdk.start(RecordedRuns.start("j1", "sh", "-c", "echo hi; echo bad >&2; exit 4"), List.of(), work, events);
             assertThat(finished("j1").exitCode()).isEqualTo(4);
             assertThat(events.output("j1", "stdout")).isEqualTo("hi\n");
+            assertThat(events.output("j1", "stderr")).isEqualTo("bad\n");
 
             perl.open();
             assertThat(perl.mode()).isEqualTo("helper");

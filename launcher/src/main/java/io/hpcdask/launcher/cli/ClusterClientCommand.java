@@ -38,6 +38,12 @@ abstract class ClusterClientCommand extends BaseCommand {
         return found;
     }
 
+    /** Looks for the running cluster again, for a command that saw it stopped and then learnt it started. */
+    Optional<RunningCluster> findAgain() {
+        found = null;
+        return found();
+    }
+
     /** The running cluster; exit 3 with one clear line when it does not run. */
     RunningCluster running() {
         return found().orElseThrow(() -> RunningCluster.notRunning(dir()));

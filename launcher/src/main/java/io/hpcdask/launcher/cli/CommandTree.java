@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Every command of {@code hpc-dask}, and the picocli tree built from them for one command line. Picocli reflecting
@@ -43,13 +44,15 @@ final class CommandTree {
             node(PrintCommand.class, node(PrintJobScriptCommand.class)),
             node(ConfigCommand.class, node(ConfigShowCommand.class)),
             node(DoctorCommand.class),
-            node(ClusterCommand.class, node(ClusterUpCommand.class), node(ClusterStatusCommand.class), node(ClusterDownCommand.class)),
+            node(ClusterCommand.class, node(ClusterUpCommand.class), node(ClusterStatusCommand.class), node(ClusterDownCommand.class),
+                    node(ClusterListCommand.class)),
             node(ScaleCommand.class),
             node(WorkersCommand.class),
             node(SubmitCommand.class, node(SubmitRunCommand.class)),
             node(RunsCommand.class),
             node(LogsCommand.class),
-            node(CancelCommand.class));
+            node(CancelCommand.class),
+            node(CompletionCommand.class));
 
     private CommandTree() {
     }
@@ -71,6 +74,9 @@ final class CommandTree {
      */
     private static CommandLine build(Node node, IFactory factory, String[] args, int from) {
         CommandLine cl = new CommandLine(node.type(), factory);
+        if (node != ROOT) {
+            withoutVersion(cl.getCommandSpec());
+        }
         if (node.children().isEmpty()) {
             return cl;
         }
@@ -98,6 +104,17 @@ final class CommandTree {
             }
         }
         return cl;
+    }
+
+    /**
+     * {@code mixinStandardHelpOptions} gives every command {@code -V}; the version is the program's, asked of the top
+     * command ({@code hpc-dask -V}), so a subcommand keeps only {@code -h}.
+     */
+    private static void withoutVersion(CommandSpec spec) {
+        OptionSpec version = spec.findOption("--version");
+        if (version != null && version.versionHelp()) {
+            spec.remove(version);
+        }
     }
 
     /** Whether {@code args[from..]} go on from {@code node} straight down to a command without subcommands. */

@@ -10,6 +10,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Turns failures into the exit-code contract: one clear line for bad input (exit 2), the failure verbatim for a
@@ -21,6 +22,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         cl.getErr().println("hpc-dask: " + ex.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        String suggestion = ex instanceof UnmatchedArgumentException u ? Suggestions.line(u, args) : null;
+        if (suggestion != null) {
+            cl.getErr().println(suggestion);
+        }
         cl.getErr().flush();
         return ExitCodes.BAD_INPUT;
     }

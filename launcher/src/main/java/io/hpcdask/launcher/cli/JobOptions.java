@@ -43,6 +43,10 @@ public final class JobOptions {
                 } else {
                     b.type(String.class);
                 }
+                List<String> values = values(key);
+                if (!values.isEmpty()) { // what shell completion offers (hpc-dask completion)
+                    b.completionCandidates(values);
+                }
                 spec.addOption(b.build());
             }
         }
@@ -78,6 +82,15 @@ public final class JobOptions {
             }
         }
         return context.configLoader().load(flags, profileOverride != null ? profileOverride : profile(spec));
+    }
+
+    private static List<String> values(ConfigKey key) {
+        return switch (key.kind()) {
+            case SYSTEM -> BatchSystems.NAMES;
+            case SERVER -> List.of("remote", "here");
+            case BOOLEAN -> List.of("true", "false");
+            default -> List.of();
+        };
     }
 
     private static String label(ConfigKey key) {

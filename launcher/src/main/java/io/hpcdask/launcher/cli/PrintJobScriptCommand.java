@@ -44,6 +44,9 @@ final class PrintJobScriptCommand extends ClusterClientCommand implements JobOpt
 
     /** A running cluster whose workers are batch jobs: its script, with its address, jar and token file, is the truth. */
     private java.util.Optional<RunningCluster> runningBatchCluster() {
+        if (cluster.ambiguous(context)) { // several clusters, none named: the script for the options given
+            return java.util.Optional.empty();
+        }
         ClusterDir dir = dir();
         if (!java.nio.file.Files.exists(dir.path().resolve(ClusterSpec.FILE))
                 && !java.nio.file.Files.exists(dir.path().resolve(RemoteCluster.FILE))) {

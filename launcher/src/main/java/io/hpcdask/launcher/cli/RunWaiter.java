@@ -1,11 +1,11 @@
 package io.hpcdask.launcher.cli;
 
 import io.hpcdask.launcher.failure.CommandFailedException;
+import io.hpcdask.server.api.LogStream;
 import io.hpcdask.server.api.RunFollow;
 import io.hpcdask.server.api.RunLogChunk;
 import io.hpcdask.server.api.RunsProgress;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,25 +33,23 @@ final class RunWaiter {
     }
 
     int await(List<String> ids) {
-        return ids.size() == 1 ? follow(ids.get(0)) : awaitAll(ids);
+        return ids.size() == 1 ? follow(ids.get(0), null) : awaitAll(ids);
     }
 
     /**
      * Streams the run's log until the run has ended and its log is read to the end; returns its exit status. The
      * scheduler answers each request when the run prints or ends (or after {@link #FOLLOW_WAIT}).
      */
-    int follow(String id) {
+    int follow(String id, LogStream only) {
+        RunLogPrinter printer = new RunLogPrinter(id, only, out, err);
         long offset = 0;
         Duration wait = Duration.ZERO; // what is there already, at once
         while (true) {
             long from = offset;
             Duration w = wait;
-            RunFollow f = cluster.call(c -> c.followRun(id, from, w));
+            RunFollow f = cluster.call(c -> c.followRun(id, from, w, only));
             RunLogChunk chunk = f.chunk();
-            if (chunk.data().length > 0) {
-                out.print(new String(chunk.data(), StandardCharsets.UTF_8));
-                out.flush();
-            }
+            printer.print(chunk);
             offset = chunk.nextOffset();
             if (offset < chunk.size()) {
                 wait = Duration.ZERO; // more than one answer holds: read on
@@ -64,19 +62,9 @@ final class RunWaiter {
         }
     }
 
-    /** Prints the run's log as it is now. */
-    void printOnce(String id) {
-        long offset = 0;
-        while (true) {
-            long from = offset;
-            RunLogChunk chunk = cluster.call(c -> c.readLog(id, from));
-            out.print(new String(chunk.data(), StandardCharsets.UTF_8));
-            offset = chunk.nextOffset();
-            if (chunk.data().length == 0 || offset >= chunk.size()) {
-                break;
-            }
-        }
-        out.flush();
+    /** Prints the run's log as it is now: both streams, or only {@code only}. */
+    void printOnce(String id, LogStream only) {
+        new RunLogPrinter(id, only, out, err).printAll(from -> cluster.call(c -> c.readLog(id, from, only)));
     }
 
     /** A progress line whenever the count of finished runs changes; the scheduler answers when the last one ends. */

@@ -107,6 +107,7 @@ final class RunningCluster {
                         + (remote == null ? dir.accessFile().toString() : remote.accessFile() + " on " + remote.where())
                         + "; is the file from an older start of the cluster?", ExitCodes.FAILED, e);
                 case 404 -> new CommandFailedException(e.getMessage(), ExitCodes.FAILED, e);
+                case 409 -> new CommandFailedException(e.getMessage(), ExitCodes.FAILED, e); // another API version
                 case 503 -> new CommandFailedException("cluster '" + dir.name() + "' cannot take this now: " + e.getMessage()
                         + " (HTTP 503)", ExitCodes.FAILED, e);
                 default -> new CommandFailedException("the scheduler failed: " + e.getMessage() + " (HTTP " + e.status() + ")",

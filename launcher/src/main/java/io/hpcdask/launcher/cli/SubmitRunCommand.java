@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -26,10 +27,15 @@ import io.hpcdask.launcher.remote.RemoteCluster;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = OptionsBeforeCommand.class,
         description = {"Stage a run (or many) on a running cluster and print its id (one per line).",
             "Requirements come from tags starting with 'dask:', e.g. --tag 'dask:gpu=1 foo=2'; several tags merge.",
-            "Put '--' before the command so its own options are not read as hpc-dask's."})
+            "hpc-dask's options come before the command: everything from CMD on is the command's own ('--' works too)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  hpc-dask submit run python3 -c 'print(1)'",
+            "  hpc-dask submit run --tag 'dask:gpu=1' --label train --wait python train.py --epochs 10",
+            "  hpc-dask submit run --array 1-100 --shell 'python sweep.py --index $HPC_DASK_ARRAY_INDEX'",
+            "  hpc-dask submit run --each-line inputs.txt --wait -- ./process.sh"})
 final class SubmitRunCommand extends ClusterClientCommand {
     /** Sends of one submission whose answer is lost (timeout, broken connection) before giving up with exit 3. */
     static final int SEND_ATTEMPTS = 3;
@@ -74,12 +80,32 @@ final class SubmitRunCommand extends ClusterClientCommand {
         // one id for this submission, sent again with every resend: the scheduler stages it once whatever happens
         String requestId = UUID.randomUUID().toString();
         PrintWriter err = err();
+        if (found().isEmpty()) {
+            Optional<StageResult> staged = StoppedClusterStaging.stage(dir(), requestId, requests, await, err);
+            if (staged.isPresent()) {
+                printed(staged.get(), mode);
+                err.println(StoppedClusterStaging.message(dir(), staged.get().ids()));
+                return ExitCodes.OK;
+            }
+            findAgain(); // a server started meanwhile: it takes the runs through its API
+        }
         StageResult result = call(c -> c.stageRetrying(requestId, requests, SEND_ATTEMPTS, RESEND_PAUSE, e -> {
             err.println("hpc-dask: warning: " + e.getMessage() + "; sending the submission again (request "
                     + requestId + ": its runs are staged once however often it is sent)");
             err.flush();
         }));
+        printed(result, mode);
+        if (!await) {
+            return ExitCodes.OK;
+        }
+        // stdout stays the one JSON document: what the runs print goes to stderr
+        return new RunWaiter(running(), mode == OutputMode.JSON ? err : out(), err).await(result.ids());
+    }
+
+    /** The warnings on stderr, then the ids on stdout, one per line (or the JSON document). */
+    private void printed(StageResult result, OutputMode mode) {
         PrintWriter out = out();
+        PrintWriter err = err();
         for (String warning : new LinkedHashSet<>(result.warnings())) {
             err.println("hpc-dask: warning: " + Printable.escape(warning));
         }
@@ -90,11 +116,6 @@ final class SubmitRunCommand extends ClusterClientCommand {
             o.print(b);
         };
         mode.print(Report.of(new Json(1, result.ids(), List.copyOf(new LinkedHashSet<>(result.warnings()))), ids, ids), out);
-        if (!await) {
-            return ExitCodes.OK;
-        }
-        // stdout stays the one JSON document: what the runs print goes to stderr
-        return new RunWaiter(running(), mode == OutputMode.JSON ? err : out, err).await(result.ids());
     }
 
     /** @param remote the login node's side of the cluster when its server runs there, else null */

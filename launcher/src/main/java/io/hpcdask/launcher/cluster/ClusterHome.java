@@ -74,10 +74,4 @@ public final class ClusterHome {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** The cluster a command means without {@code --name}: the only one that exists, else {@value #DEFAULT_NAME}. */
-    public String defaultName() {
-        List<String> names = existingNames();
-        return names.size() == 1 ? names.get(0) : DEFAULT_NAME;
-    }
 }

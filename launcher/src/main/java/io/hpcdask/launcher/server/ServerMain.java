@@ -2,9 +2,13 @@ package io.hpcdask.launcher.server;
 
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.ClusterSpec;
+import io.hpcdask.launcher.cluster.StoreLock;
+import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Resources;
+import io.hpcdask.server.store.StoreTooNewException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,6 +46,9 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--spec", description = "the cluster's batch system and profiles (cluster.json)")
     Path spec;
 
+    /** A command staging into the stopped cluster holds the store's lock for one commit; longer means another server. */
+    static final Duration STORE_LOCK_WAIT = Duration.ofSeconds(60);
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerMain()).execute(args));
     }
@@ -53,9 +60,19 @@ public final class ServerMain implements Callable<Integer> {
         LocalWorkerSpec workerSpec = new LocalWorkerSpec(workers, cores, memory == null ? null : Memory.parse(memory),
                 Resources.parse(resources), slots, deathTimeout, heartbeat, lease);
         ClusterServer server = new ClusterServer(dir, workerSpec, this.spec == null ? null : ClusterSpec.read(this.spec));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cluster-shutdown"));
-        server.start();
-        server.awaitStopped();
+        // held from before the store is read until the process ends: runs staged into the stopped cluster by a
+        // command are all committed before, or go through this server's API (see StoreLock)
+        try (StoreLock storeLock = StoreLock.await(dir, STORE_LOCK_WAIT)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cluster-shutdown"));
+            try {
+                server.start();
+            } catch (StoreTooNewException e) {
+                // one line, no stack trace: cluster up shows the end of server.out to the user
+                System.err.println("hpc-dask-server: " + e.getMessage());
+                return ExitCodes.FAILED; // main's exit runs the shutdown hook, which stops what had started
+            }
+            server.awaitStopped();
+        }
         return 0;
     }
 }

@@ -97,7 +97,7 @@ class CommandTreeTest {
         CommandLine cl = tree("cluster");
         CommandLine cluster = cl.getSubcommands().get("cluster");
         assertThat(command(cluster)).isInstanceOf(ClusterCommand.class);
-        assertThat(cluster.getSubcommands()).containsOnlyKeys("up", "status", "down");
+        assertThat(cluster.getSubcommands()).containsOnlyKeys("up", "status", "down", "list");
         assertThat(command(cluster.getSubcommands().get("up")) instanceof ClusterUpCommand).isFalse();
         assertThat(cl.getSubcommands()).containsKeys("print", "runs", "cancel");
         assertThat(command(cl.getSubcommands().get("runs")) instanceof RunsCommand).isFalse();

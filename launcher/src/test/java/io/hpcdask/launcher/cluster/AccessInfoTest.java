@@ -48,12 +48,12 @@ class AccessInfoTest {
     }
 
     @Test
-    void defaultNameIsTheOnlyClusterElseDefault() throws Exception {
+    void existingNamesAreTheClusterDirectoriesSorted() throws Exception {
         ClusterHome h = new ClusterHome(home);
-        assertThat(h.defaultName()).isEqualTo("default");
-        h.cluster("a").create();
-        assertThat(h.defaultName()).isEqualTo("a");
+        assertThat(h.existingNames()).isEmpty();
         h.cluster("b").create();
-        assertThat(h.defaultName()).isEqualTo("default");
+        h.cluster("a").create();
+        Files.createDirectories(h.clustersDir().resolve(".hidden"));
+        assertThat(h.existingNames()).containsExactly("a", "b");
     }
 }

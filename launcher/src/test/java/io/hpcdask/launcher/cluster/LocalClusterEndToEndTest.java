@@ -212,11 +212,80 @@ class LocalClusterEndToEndTest {
 
         String sleeper = clusters.submit("lines", "--", "sleep", "300").get(0);
         Awaitility.await().atMost(LONG).until(() -> "running".equals(clusters.run("lines", sleeper).state()));
-        assertThat(clusters.ok("cancel", "--name", "lines", sleeper).out()).contains("Cancelled run " + sleeper);
+        assertThat(clusters.ok("cancel", "--name", "lines", sleeper).out()).isEqualTo("Cancelled 1 run: " + sleeper + "\n");
         assertThat(clusters.awaitEnded("lines", List.of(sleeper), LONG).get(0).state()).isEqualTo("terminated");
         CliRun.Result again = clusters.cli("cancel", "--name", "lines", sleeper);
-        assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(again.exitCode()).as("nothing matched is no failure").isEqualTo(ExitCodes.OK);
+        assertThat(again.out()).isEqualTo("No staged or running run matched: nothing cancelled\n");
         assertThat(again.err()).contains("run " + sleeper + " was not cancelled");
+    }
+
+    @Test
+    void stdoutAndStderrOfARunStayApartFromTheWorkerToLogs() throws Exception {
+        clusters.up("streams", "--workers", "1");
+        CliRun.Result submit = clusters.ok("submit", "run", "--name", "streams", "--wait", "--shell", "--",
+                "echo out1; echo err1 >&2; sleep 0.3; echo out2; sleep 0.3; echo err2 >&2");
+        String id = submit.out().lines().findFirst().orElseThrow();
+        assertThat(submit.out()).as("--wait follows the run: its stdout here").endsWith("out1\nout2\n");
+        assertThat(submit.err()).as("and its stderr on stderr").contains("err1\nerr2\n");
+
+        CliRun.Result both = clusters.ok("logs", "--name", "streams", id);
+        assertThat(both.out()).isEqualTo("out1\nout2\n");
+        assertThat(both.err()).isEqualTo("err1\nerr2\n");
+        assertThat(clusters.ok("logs", "--name", "streams", "--stdout", id).out()).isEqualTo("out1\nout2\n");
+        CliRun.Result err = clusters.ok("logs", "--name", "streams", "--stderr", id);
+        assertThat(err.out()).isEqualTo("err1\nerr2\n");
+        assertThat(err.err()).isEmpty();
+        assertThat(clusters.ok("logs", "--name", "streams", "--stderr", "--follow", id).out()).isEqualTo("err1\nerr2\n");
+        assertThat(clusters.ok("logs", "--name", "streams", "--stdout", "-f", id).out()).isEqualTo("out1\nout2\n");
+        assertThat(clusters.ok("logs", "--name", "streams", id).out()).isEqualTo("out1\nout2\n");
+        assertThat(clusters.cli("logs", "--name", "streams", "--stdout", "--stderr", id).exitCode())
+                .isEqualTo(ExitCodes.BAD_INPUT);
+
+        // a log an older server wrote (no stream index) still prints, whole, in every view
+        Path log = home.resolve("clusters/streams/runs/" + id + ".log");
+        Path index = home.resolve("clusters/streams/runs/" + id + ".streams");
+        assertThat(index).exists();
+        clusters.ok("cluster", "down", "--name", "streams");
+        assertThat(clusters.ok("logs", "--name", "streams", "--stderr", id).out()).as("read from the store when down")
+                .isEqualTo("err1\nerr2\n");
+        Files.delete(index);
+        String merged = Files.readString(log); // in arrival order, which two pipes do not fix
+        assertThat(merged.lines()).containsExactlyInAnyOrder("out1", "err1", "out2", "err2");
+        CliRun.Result old = clusters.ok("logs", "--name", "streams", "--stderr", id);
+        assertThat(old.out()).isEqualTo(merged);
+        assertThat(old.err()).contains("stored before stdout and stderr were kept apart");
+        assertThat(clusters.ok("logs", "--name", "streams", id).out()).isEqualTo(merged);
+    }
+
+    @Test
+    void cancelSelectsByRangeStateAndLabelInOneRequest() {
+        clusters.up("sel", "--workers", "0");
+        List<String> sweep = clusters.submit("sel", "--array", "1-30", "--label", "sweep", "--", "true");
+        List<String> other = clusters.submit("sel", "--array", "1-5", "--label", "other", "--", "true");
+        long first = Long.parseLong(sweep.get(0));
+        String mixed = (first + 2) + "-" + (first + 6);
+        CliRun.Result ranges = clusters.ok("cancel", "--name", "sel", mixed, Long.toString(first + 9));
+        assertThat(ranges.out()).isEqualTo("Cancelled 6 runs: " + mixed + "," + (first + 9) + "\n");
+        assertThat(clusters.ok("cancel", "--name", "sel", mixed).out())
+                .isEqualTo("No staged or running run matched: nothing cancelled\n");
+
+        CliRun.Result bad = clusters.cli("cancel", "--name", "sel", (first + 5) + "-" + (first + 3));
+        assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(clusters.run("sel", Long.toString(first + 4)).state()).as("nothing cancelled by bad input")
+                .isEqualTo("terminated");
+        assertThat(clusters.run("sel", Long.toString(first + 7)).state()).isEqualTo("staged");
+
+        assertThat(clusters.ok("cancel", "--name", "sel", "--label", "other").out())
+                .isEqualTo("Cancelled 5 runs: " + other.get(0) + "-" + other.get(4) + "\n");
+        assertThat(clusters.ok("cancel", "--name", "sel", "--state", "running", "--label", "sweep").out())
+                .isEqualTo("No staged or running run matched: nothing cancelled\n");
+        assertThat(clusters.ok("cancel", "--name", "sel", "--state", "staged", "--label", "sweep").out())
+                .isEqualTo("Cancelled 24 runs: " + first + "-" + (first + 1) + "," + (first + 7) + "-" + (first + 8) + ","
+                        + (first + 10) + "-" + (first + 29) + "\n");
+        assertThat(clusters.ok("cancel", "--name", "sel", "--all").out())
+                .isEqualTo("No staged or running run matched: nothing cancelled\n");
+        assertThat(clusters.runs("sel")).extracting(RunView::state).containsOnly("terminated");
     }
 
     @Test

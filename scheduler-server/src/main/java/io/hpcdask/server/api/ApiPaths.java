@@ -12,6 +12,7 @@ final class ApiPaths {
     static final String RUN_LOG_PATH = "/api/run/log-path";
     static final String WORKERS = "/api/workers";
     static final String CANCEL = "/api/cancel";
+    static final String CANCEL_SELECTED = "/api/cancel/selected";
     static final String STATUS = "/api/status";
     static final String SHUTDOWN = "/api/shutdown";
     static final String SCALE = "/api/scale";

@@ -12,14 +12,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,10 +134,20 @@ public final class ApiServer implements AutoCloseable {
         }
         boolean later = false;
         try {
+            ex.getResponseHeaders().set(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
+            ex.getResponseHeaders().set(ApiVersion.RELEASE_HEADER, ApiVersion.release());
             if (!authorized(ex)) {
                 // the body is not read: answer and close the connection
                 ex.getResponseHeaders().set("Connection", "close");
                 sendError(ex, 401, "missing or wrong cluster token");
+                return;
+            }
+            int clientApi = ApiVersion.parse(ex.getRequestHeaders().getFirst(ApiVersion.HEADER));
+            if (clientApi != ApiVersion.CURRENT && !ex.getRequestURI().getPath().equals(ApiPaths.SHUTDOWN)) {
+                // before the request is looked at: it may mean something else to this server
+                ex.getResponseHeaders().set("Connection", "close");
+                sendError(ex, 409, ApiVersion.mismatch(ex.getRequestHeaders().getFirst(ApiVersion.RELEASE_HEADER), clientApi,
+                        ApiVersion.release(), ApiVersion.CURRENT));
                 return;
             }
             if (closing) {
@@ -391,10 +396,11 @@ public final class ApiServer implements AutoCloseable {
             case "GET " + ApiPaths.RUN_FOLLOW -> {
                 String id = required(query, "id");
                 long offset = offset(query);
+                LogStream only = LogStream.ofView(query.get("stream"));
                 admitWait();
                 // the run before its log: a run seen ended has all its output in the file already
                 return answerLater(ex, service.awaitRunNews(id, offset, waitMillis(query)),
-                        news -> new RunFollow(service.run(id), readLog(logPath(id), offset)));
+                        news -> new RunFollow(service.run(id), readLog(logPath(id), offset, only)));
             }
             case "GET " + ApiPaths.SCALING_WAIT -> {
                 long seen = offset(query, "version");
@@ -403,10 +409,13 @@ public final class ApiServer implements AutoCloseable {
                         version -> new ScalingWait(version, control.scaling()));
             }
             case "GET " + ApiPaths.RUN -> sendJson(ex, service.run(required(query, "id")));
-            case "GET " + ApiPaths.RUN_LOG -> sendLog(ex, required(query, "id"), offset(query));
+            case "GET " + ApiPaths.RUN_LOG -> sendJson(ex, readLog(logPath(required(query, "id")), offset(query),
+                    LogStream.ofView(query.get("stream"))));
             case "GET " + ApiPaths.RUN_LOG_PATH -> sendJson(ex, logPath(required(query, "id")).toString());
             case "GET " + ApiPaths.WORKERS -> sendJson(ex, service.workers());
             case "POST " + ApiPaths.CANCEL -> sendJson(ex, service.cancel(json.readValue(body(ex), STRINGS)));
+            case "POST " + ApiPaths.CANCEL_SELECTED ->
+                    sendJson(ex, service.cancel(json.readValue(body(ex), CancelSelection.class)));
             case "GET " + ApiPaths.STATUS -> sendJson(ex, control.status());
             case "POST " + ApiPaths.SCALE -> sendJson(ex, control.scale(json.readValue(body(ex), ScaleRequest.class)));
             case "GET " + ApiPaths.SCALING -> sendJson(ex, control.scaling());
@@ -430,30 +439,8 @@ public final class ApiServer implements AutoCloseable {
         return p;
     }
 
-    private void sendLog(HttpExchange ex, String id, long offset) throws IOException {
-        sendJson(ex, readLog(logPath(id), offset));
-    }
-
-    private static RunLogChunk readLog(Path file, long offset) {
-        byte[] data;
-        long size;
-        try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-            size = ch.size();
-            long from = Math.min(offset, size);
-            int len = (int) Math.min(ApiPaths.MAX_LOG_CHUNK, size - from);
-            ByteBuffer buf = ByteBuffer.allocate(len);
-            ch.position(from);
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
-                // read until the chunk is full or the file ends
-            }
-            data = Arrays.copyOf(buf.array(), buf.position());
-        } catch (NoSuchFileException e) {
-            size = 0; // the run has produced no output yet
-            data = new byte[0];
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return new RunLogChunk(Math.min(offset, size), size, data);
+    private static RunLogChunk readLog(Path file, long offset, LogStream only) {
+        return RunLogReader.read(file, offset, only, ApiPaths.MAX_LOG_CHUNK);
     }
 
     private static long offset(Map<String, String> query) {

@@ -19,8 +19,8 @@ import java.util.Map;
  * connection breaks, which must stay the caller's decision (a stage is resent only under its request id).
  */
 final class HttpExchangeOnce {
-    /** The answer: status and body (the whole body, read to its declared end). */
-    record Answer(int status, byte[] body) {
+    /** The answer: status, body (the whole body, read to its declared end) and the API version it says it speaks. */
+    record Answer(int status, byte[] body, String apiVersion, String release) {
     }
 
     private static final int MAX_HEADER_LINE = 64 * 1024;
@@ -81,6 +81,8 @@ final class HttpExchangeOnce {
         }
         long length = -1;
         boolean chunked = false;
+        String api = null;
+        String release = null;
         for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
             int colon = h.indexOf(':');
             if (colon <= 0) {
@@ -96,22 +98,26 @@ final class HttpExchangeOnce {
                 }
             } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                 chunked = true;
+            } else if (name.equals(ApiVersion.HEADER.toLowerCase(Locale.ROOT))) {
+                api = value;
+            } else if (name.equals(ApiVersion.RELEASE_HEADER.toLowerCase(Locale.ROOT))) {
+                release = value;
             }
         }
         if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200)) {
-            return new Answer(status, new byte[0]);
+            return new Answer(status, new byte[0], api, release);
         }
         if (chunked) {
-            return new Answer(status, chunks(in));
+            return new Answer(status, chunks(in), api, release);
         }
         if (length >= 0) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE, length));
             if (body.length < length) {
                 throw new IOException("the connection closed after " + body.length + " of " + length + " bytes of the answer");
             }
-            return new Answer(status, body);
+            return new Answer(status, body, api, release);
         }
-        return new Answer(status, in.readAllBytes());
+        return new Answer(status, in.readAllBytes(), api, release);
     }
 
     private static byte[] chunks(InputStream in) throws IOException {

@@ -63,6 +63,27 @@ public final class RunIds {
         return out;
     }
 
+    /** Whether {@code id} lies in any of {@code ranges}: sorted and merged once, then a binary search per id. */
+    public static java.util.function.LongPredicate matcher(List<Range> ranges) {
+        List<Range> sorted = new ArrayList<>(ranges);
+        sorted.sort(java.util.Comparator.comparingLong(Range::first));
+        List<Range> merged = new ArrayList<>();
+        for (Range r : sorted) {
+            Range last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && r.first() <= last.last() + 1) {
+                merged.set(merged.size() - 1, new Range(last.first(), Math.max(last.last(), r.last())));
+            } else {
+                merged.add(r);
+            }
+        }
+        long[] firsts = merged.stream().mapToLong(Range::first).toArray();
+        return id -> {
+            int i = java.util.Arrays.binarySearch(firsts, id);
+            int at = i >= 0 ? i : -i - 2; // the last range that starts at or before id
+            return at >= 0 && merged.get(at).contains(id);
+        };
+    }
+
     public static long count(List<Range> ranges) {
         return ranges.stream().mapToLong(Range::size).sum();
     }

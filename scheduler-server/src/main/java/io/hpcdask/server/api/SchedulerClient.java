@@ -159,8 +159,17 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
      * ({@link Duration#ZERO}: at once).
      */
     public RunFollow followRun(String id, long offset, Duration wait) {
-        return getWaiting(ApiPaths.RUN_FOLLOW + "?id=" + enc(id) + "&offset=" + offset + "&wait=" + wait.toMillis(),
-                new TypeReference<RunFollow>() {});
+        return followRun(id, offset, wait, null);
+    }
+
+    /** As {@link #followRun(String, long, Duration)}, with only the output of {@code only} (null: every stream). */
+    public RunFollow followRun(String id, long offset, Duration wait, LogStream only) {
+        return getWaiting(ApiPaths.RUN_FOLLOW + "?id=" + enc(id) + "&offset=" + offset + "&wait=" + wait.toMillis()
+                + streamParam(only), new TypeReference<RunFollow>() {});
+    }
+
+    private static String streamParam(LogStream only) {
+        return only == null ? "" : "&stream=" + only.label();
     }
 
     /**
@@ -208,6 +217,11 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         return post(ApiPaths.CANCEL, runIds, new TypeReference<List<String>>() {});
     }
 
+    @Override
+    public CancelResult cancel(CancelSelection selection) {
+        return post(ApiPaths.CANCEL_SELECTED, selection, new TypeReference<CancelResult>() {});
+    }
+
     /** The log file's path on the scheduler's host, which for a local cluster is this host. */
     @Override
     public Path runLog(String runId) {
@@ -215,7 +229,13 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     }
 
     public RunLogChunk readLog(String runId, long offset) {
-        return get(ApiPaths.RUN_LOG + "?id=" + enc(runId) + "&offset=" + offset, new TypeReference<RunLogChunk>() {});
+        return readLog(runId, offset, null);
+    }
+
+    /** Bytes of the run's log from {@code offset}, only those of {@code only} (null: every stream). */
+    public RunLogChunk readLog(String runId, long offset, LogStream only) {
+        return get(ApiPaths.RUN_LOG + "?id=" + enc(runId) + "&offset=" + offset + streamParam(only),
+                new TypeReference<RunLogChunk>() {});
     }
 
     @Override
@@ -267,6 +287,8 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     private <T> T send(String method, String path, byte[] body, String requestId, TypeReference<T> type) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", authorization);
+        headers.put(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
+        headers.put(ApiVersion.RELEASE_HEADER, ApiVersion.release());
         if (body != null) {
             headers.put("Content-Type", "application/json");
         }
@@ -283,6 +305,12 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
             throw new ApiUnreachableException("the scheduler at " + base + " did not answer within " + timeout.toSeconds() + "s", e);
         } catch (IOException e) {
             throw new ApiUnreachableException("lost the connection to " + base + ": " + e, e);
+        }
+        int serverApi = ApiVersion.parse(answer.apiVersion());
+        if (serverApi != ApiVersion.CURRENT && answer.status() != 401 && !path.equals(ApiPaths.SHUTDOWN)) {
+            // its answer may mean something else here (and a refusal of ours says the same in its own words)
+            throw new ApiException(409, ApiVersion.mismatch(ApiVersion.release(), ApiVersion.CURRENT, answer.release(),
+                    serverApi));
         }
         try {
             if (answer.status() != 200) {

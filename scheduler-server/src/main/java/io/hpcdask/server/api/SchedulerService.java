@@ -77,6 +77,9 @@ public interface SchedulerService {
     /** Cancels staged or running runs; returns the ids that were cancelled. */
     List<String> cancel(List<String> runIds);
 
+    /** Cancels the staged or running runs {@code selection} names, in one step; says which. */
+    CancelResult cancel(CancelSelection selection);
+
     /** The run's output file (stdout and stderr as they arrived). */
     Path runLog(String runId);
 }

@@ -4,7 +4,7 @@ import io.hpcdask.server.ids.RunId;
 import io.hpcdask.server.ids.WorkerId;
 
 /**
- * Every effect of the decision core. The core calls these while handling an event; the event loop carries them out
+ * Every effect of the decision core, and the one thing it asks ({@link #endedState}). The core calls these while handling an event; the event loop carries them out
  * (messages to workers, rows in the store, lines in the server log). Implementations must not call back into the core.
  *
  * @param <P> the payload the core was given with each run at staging
@@ -46,6 +46,14 @@ public interface Outbox<P> {
     void stopWorker(WorkerId worker, String reason);
 
     void stateChanged(StateChange change);
+
+    /**
+     * The one question the core asks its owner: how a run it no longer holds ended (a dependency that finished before
+     * a run naming it was handed in). Null when no such run is known.
+     */
+    default RunState endedState(RunId runId) {
+        return null;
+    }
 
     void log(LogLevel level, String line);
 }

@@ -2,9 +2,12 @@ package io.hpcdask.server.core;
 
 import java.util.Locale;
 
-/** A run's life: staged -> running -> completed | error | terminated; a run whose worker is lost too often is lost. */
+/**
+ * A run's life: staged -> running -> completed | error | terminated; a run whose worker is lost too often is lost; a run
+ * killed at its time limit is timeout.
+ */
 public enum RunState {
-    STAGED, RUNNING, COMPLETED, ERROR, TERMINATED, LOST;
+    STAGED, RUNNING, COMPLETED, ERROR, TERMINATED, LOST, TIMEOUT;
 
     /** The word users see and type ({@code hpc-dask runs --state completed}). */
     public String label() {

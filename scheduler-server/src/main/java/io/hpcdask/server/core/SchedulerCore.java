@@ -2,11 +2,13 @@ package io.hpcdask.server.core;
 
 import io.hpcdask.server.ids.RunId;
 import io.hpcdask.server.ids.WorkerId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +54,19 @@ import java.util.TreeMap;
  * an attempt that is not the run's current one, or from a worker that no longer has the run, changes nothing: it goes
  * to the run's history ({@link Outbox#superseded}), so a result is never counted twice.
  *
+ * <p><b>Run policies</b> ({@link RunPolicy}). <i>Priority:</i> a shape's queue and the order of shapes go by priority
+ * first (higher first), then staging order, so all of the above reads "ranked" for "staged". A run is passed over
+ * only by runs ranked after it (a lower priority, or the same staged later): runs of a higher priority are simply
+ * ahead of it, so a low-priority big run reserves a worker after {@link CoreConfig#starvationPasses()} starts of runs
+ * ranked after it, and once it holds a reservation no other run starts there, whatever its priority. <i>Time
+ * limit:</i> an attempt running longer is killed as a cancel kills it, and the run ends {@code timeout} with the exit
+ * code reported, if any; {@link #nextDeadline} tells the owner when to {@link #tick} next. <i>Attempts:</i> the
+ * run's own limit of starts ended by lost workers replaces {@link CoreConfig#maxAttempts()}. <i>Retries:</i> a run
+ * ending in error is staged again as a new attempt while it has retries left; each retry starts a new count of
+ * attempts. <i>Dependencies:</i> a run waits, staged but in no queue, until every run it names has completed; when one
+ * ends otherwise it ends {@code terminated} with the reason {@code dependency 12 ended error}. A dependency not known
+ * here has ended: the owner says how ({@link Outbox#endedState}).
+ *
  * <p>Per-worker accounting lives in {@link Worker}, which shapes fit which workers in {@link ShapeIndex}, the runs of
  * absent workers in {@link ReconnectLedger}, and why a run waits in {@link WaitReasons}.
  *
@@ -73,6 +88,14 @@ public final class SchedulerCore<P> {
     private final ShapeIndex shapes = new ShapeIndex(names);
     private final WaitReasons reasons;
     private final ReconnectLedger ledger = new ReconnectLedger();
+    /** Time limits of running attempts, earliest first; entries of attempts that ended are dropped when met. */
+    private final PriorityQueue<Due> deadlines = new PriorityQueue<>(Comparator.comparingLong(Due::at));
+    /** Runs waiting for each run to complete. */
+    private final Map<RunId, Set<Run>> dependents = new HashMap<>();
+    /** Runs that ended and whose dependents are still to be told, so long chains unwind without recursion. */
+    private final ArrayDeque<Run> endedWithDependents = new ArrayDeque<>();
+    private boolean settlingDependents;
+    private int waitingCount;
     private long nextSeq;
     private int nextOrder;
     private int stagedCount;
@@ -82,6 +105,9 @@ public final class SchedulerCore<P> {
     /** Events only mark dispatch as due; the owner calls {@link #dispatchPending} once per batch of events. */
     private boolean deferred;
     private boolean dispatchDue;
+
+    /** When {@code attempt} of {@code run} reaches its time limit. */
+    private record Due(long at, Run run, int attempt) {}
 
     public SchedulerCore(CoreConfig config, Outbox<P> out) {
         this.config = config;
@@ -134,7 +160,7 @@ public final class SchedulerCore<P> {
     /** Runs newly staged (already durable), in staging order. No state change is emitted: the store wrote them. */
     public void runsStaged(List<NewRun<P>> staged, long now) {
         for (NewRun<P> r : staged) {
-            addStaged(r, 0, now);
+            addStaged(r, 0, 0, 0, now, now);
         }
         dispatchSoon(now);
     }
@@ -145,7 +171,31 @@ public final class SchedulerCore<P> {
 
     /** A staged run from the store of an earlier server. Call {@link #start} (or any event) afterwards to dispatch. */
     public void restoreStaged(NewRun<P> r, int attempts, long stagedAt) {
-        addStaged(r, attempts, stagedAt);
+        restoreStaged(r, attempts, 0, 0, stagedAt);
+    }
+
+    /** As above, with the automatic retries it used and the attempts before its current try. */
+    public void restoreStaged(NewRun<P> r, int attempts, int retried, int tryBase, long stagedAt) {
+        addStaged(r, attempts, retried, tryBase, stagedAt, stagedAt);
+    }
+
+    /**
+     * A finished run staged again by its owner ({@code hpc-dask retry}): a new try of the same run, after the
+     * {@code attempts} it had, with its retries and attempts counted afresh. It was {@code from} (a final state).
+     */
+    public void retryRun(NewRun<P> r, RunState from, int attempts, long now) {
+        requireNew(r.id());
+        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), now, r.policy());
+        run.attempts = attempts;
+        run.tryBase = attempts;
+        runs.put(run.id, run);
+        run.state = RunState.STAGED;
+        out.stateChanged(new StateChange(run.id, from, RunState.STAGED, null, null, attempts, now, null,
+                "retried by user", 0, attempts));
+        out.log(LogLevel.INFO, "Run " + run.id + " staged again by a retry (it was " + from.label() + " after "
+                + attempts + " attempt(s))");
+        admit(run, r.policy(), now);
+        dispatchSoon(now);
     }
 
     /**
@@ -154,10 +204,19 @@ public final class SchedulerCore<P> {
      */
     public void restoreRunning(NewRun<P> r, int attempts, long stagedAt, WorkerId worker, Assignment assignment,
                                long startedAt, long deadline) {
+        restoreRunning(r, attempts, 0, 0, stagedAt, worker, assignment, startedAt, deadline);
+    }
+
+    /** As above, with the automatic retries it used and the attempts before its current try. */
+    public void restoreRunning(NewRun<P> r, int attempts, int retried, int tryBase, long stagedAt, WorkerId worker,
+                               Assignment assignment, long startedAt, long deadline) {
         requireNew(r.id());
-        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt);
+        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt, r.policy());
         run.state = RunState.RUNNING;
         run.attempts = attempts;
+        run.retried = retried;
+        run.tryBase = tryBase;
+        watchTimeLimit(run, startedAt);
         run.worker = worker;
         run.assignment = assignment;
         run.startedAt = startedAt;
@@ -275,13 +334,17 @@ public final class SchedulerCore<P> {
             out.superseded(id, worker, attempt, outcome, error != null || abandoned ? null : exitCode, now);
             return;
         }
+        unhold(run);
+        if (run.timedOut) {
+            finish(run, RunState.TIMEOUT, error != null || abandoned ? null : exitCode, null, now);
+            dispatchSoon(now);
+            return;
+        }
         if (abandoned && !run.cancelRequested) {
-            unhold(run);
             requeue(run, "worker " + worker + " killed it when its lease ran out", now);
             dispatchSoon(now);
             return;
         }
-        unhold(run);
         if (error != null && run.cancelRequested) {
             // the worker did not hold it (it never arrived there, or ended just before the cancel): it ends here
             finish(run, RunState.TERMINATED, null, null, now);
@@ -293,7 +356,11 @@ public final class SchedulerCore<P> {
         }
         RunState to = terminated || run.cancelRequested ? RunState.TERMINATED
                 : exitCode == 0 && error == null ? RunState.COMPLETED : RunState.ERROR;
-        finish(run, to, exitCode, to == RunState.ERROR ? error : null, now);
+        if (to == RunState.ERROR) {
+            failed(run, error == null ? exitCode : null, error, now);
+        } else {
+            finish(run, to, exitCode, null, now);
+        }
         dispatchSoon(now);
     }
 
@@ -312,7 +379,7 @@ public final class SchedulerCore<P> {
             finish(run, RunState.TERMINATED, null, null, now);
         } else {
             out.log(LogLevel.WARN, "Run " + id + " failed: " + reason);
-            finish(run, RunState.ERROR, null, reason, now);
+            failed(run, null, reason, now);
         }
         dispatchSoon(now);
     }
@@ -326,7 +393,10 @@ public final class SchedulerCore<P> {
         if (run == null) {
             return false;
         }
-        if (run.state == RunState.STAGED) {
+        if (run.waitingFor != null) {
+            forgetDependencies(run);
+            finish(run, RunState.TERMINATED, null, null, now);
+        } else if (run.state == RunState.STAGED) {
             unstage(run);
             finish(run, RunState.TERMINATED, null, null, now);
             dispatchSoon(now);
@@ -346,6 +416,7 @@ public final class SchedulerCore<P> {
      * end time has come takes no new runs (it drains itself before then; this covers a lost Draining message).
      */
     public void tick(long now) {
+        killOverdue(now);
         List<WorkerId> ended = new ArrayList<>();
         for (Worker w : workers.values()) {
             long end = w.spec.endTimeMillis();
@@ -430,12 +501,41 @@ public final class SchedulerCore<P> {
         return workers.size();
     }
 
+    /** Staged runs that may start now (in a queue); runs waiting for their dependencies are not counted. */
     public int stagedCount() {
         return stagedCount;
     }
 
+    /** Staged runs waiting for runs they depend on to complete. */
+    public int waitingCount() {
+        return waitingCount;
+    }
+
+    /**
+     * When the earliest time limit of a running attempt passes ({@link Long#MAX_VALUE} when none): the owner calls
+     * {@link #tick} then, so a run is killed at its limit, not at the next regular tick.
+     */
+    public long nextDeadline() {
+        Due d;
+        while ((d = deadlines.peek()) != null && !current(d)) {
+            deadlines.poll();
+        }
+        return d == null ? Long.MAX_VALUE : d.at();
+    }
+
     public int runningCount() {
         return runningCount;
+    }
+
+    /** How many runs are staged per requirements (a run asking for nothing has the empty map): demand for workers. */
+    public Map<Map<String, Long>, Integer> stagedByShape() {
+        Map<Map<String, Long>, Integer> counts = new HashMap<>();
+        for (Shape s : shapes.all()) {
+            if (!s.queue.isEmpty()) {
+                counts.put(s.requires, s.queue.size());
+            }
+        }
+        return counts;
     }
 
     /** Whether some staged run fits the total capacity of a connected worker taking runs (so it will start). */
@@ -468,9 +568,15 @@ public final class SchedulerCore<P> {
                     blocked.add(s);
                     continue;
                 }
+                boolean wasReserved = head.reserved == w;
                 start(head, s, w, now);
                 for (Shape b : blocked) {
                     passedOver(b);
+                }
+                if (wasReserved && !blocked.isEmpty()) {
+                    // the worker kept free is open again: shapes ranked before this one may fit there now
+                    order.addAll(blocked);
+                    blocked.clear();
                 }
                 if (!s.queue.isEmpty()) {
                     order.add(s);
@@ -492,7 +598,7 @@ public final class SchedulerCore<P> {
     }
 
     private void start(Run run, Shape s, Worker w, long now) {
-        s.queue.remove(run.seq);
+        s.queue.remove(run.rank);
         stagedCount--;
         shapes.closeIfEmpty(s);
         release(run);
@@ -504,6 +610,7 @@ public final class SchedulerCore<P> {
         run.startedAt = now;
         run.passedOver = 0;
         runningCount++;
+        watchTimeLimit(run, now);
         refresh(w);
         out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
                 run.assignment));
@@ -573,12 +680,170 @@ public final class SchedulerCore<P> {
 
     // ---------------------------------------------------------------- run bookkeeping
 
-    private void addStaged(NewRun<P> r, int attempts, long stagedAt) {
+    private void addStaged(NewRun<P> r, int attempts, int retried, int tryBase, long stagedAt, long now) {
         requireNew(r.id());
-        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt);
+        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt, r.policy());
         run.attempts = attempts;
+        run.retried = retried;
+        run.tryBase = tryBase;
         runs.put(run.id, run);
+        run.state = RunState.STAGED;
+        admit(run, r.policy(), now);
+    }
+
+    /** A staged run joins its queue, or waits for its dependencies, or ends because one of them failed. */
+    private void admit(Run run, RunPolicy policy, long now) {
+        String failedDependency = waitFor(run, policy.after());
+        if (failedDependency != null) {
+            out.log(LogLevel.WARN, "Run " + run.id + " cancelled: " + failedDependency);
+            finish(run, RunState.TERMINATED, null, failedDependency, now);
+        } else if (run.waitingFor != null) {
+            waitingCount++;
+        } else {
+            enqueue(run);
+        }
+    }
+
+    /**
+     * Registers {@code run} with each dependency still staged or running here; null when the others completed, else
+     * why it cannot run (a dependency that ended otherwise), and then it waits for none.
+     */
+    private String waitFor(Run run, List<RunId> after) {
+        for (RunId dep : after) {
+            Run d = runs.get(dep);
+            if (d != null && d != run) {
+                if (run.waitingFor == null) {
+                    run.waitingFor = new LinkedHashSet<>();
+                }
+                run.waitingFor.add(dep);
+                dependents.computeIfAbsent(dep, k -> new LinkedHashSet<>()).add(run);
+            } else if (d == null) {
+                RunState ended = out.endedState(dep);
+                if (ended != RunState.COMPLETED) {
+                    forgetDependencies(run);
+                    return "dependency " + dep + (ended == null ? " is unknown" : " ended " + ended.label());
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code run} waits for nothing any more (it was cancelled, or it ends because a dependency failed). */
+    private void forgetDependencies(Run run) {
+        if (run.waitingFor == null) {
+            return;
+        }
+        for (RunId dep : run.waitingFor) {
+            Set<Run> waiting = dependents.get(dep);
+            if (waiting != null) {
+                waiting.remove(run);
+                if (waiting.isEmpty()) {
+                    dependents.remove(dep);
+                }
+            }
+        }
+        run.waitingFor = null;
+        waitingCount--;
+    }
+
+    /**
+     * Tells the runs waiting for {@code ended} (now final): one that completed lets them go on (queued once they wait
+     * for nothing else); any other end cancels them, which may end their own dependents in turn.
+     */
+    private void settleDependents(Run ended, long now) {
+        if (!dependents.containsKey(ended.id)) {
+            return;
+        }
+        endedWithDependents.add(ended);
+        if (settlingDependents) {
+            return; // the loop below, further up the stack, takes it
+        }
+        settlingDependents = true;
+        try {
+            Run e;
+            while ((e = endedWithDependents.poll()) != null) {
+                Set<Run> waiting = dependents.remove(e.id);
+                if (waiting == null) {
+                    continue;
+                }
+                for (Run d : waiting) {
+                    if (e.state == RunState.COMPLETED) {
+                        d.waitingFor.remove(e.id);
+                        if (d.waitingFor.isEmpty()) {
+                            d.waitingFor = null;
+                            waitingCount--;
+                            enqueue(d);
+                            dispatchSoon(now);
+                        }
+                    } else {
+                        String reason = "dependency " + e.id + " ended " + e.state.label();
+                        d.waitingFor.remove(e.id);
+                        forgetDependencies(d);
+                        out.log(LogLevel.WARN, "Run " + d.id + " cancelled: " + reason);
+                        finish(d, RunState.TERMINATED, null, reason, now);
+                    }
+                }
+            }
+        } finally {
+            settlingDependents = false;
+        }
+    }
+
+    /** The run's time limit, if it has one, counts from {@code startedAt} for its current attempt. */
+    private void watchTimeLimit(Run run, long startedAt) {
+        if (run.timeLimitMillis > 0) {
+            deadlines.add(new Due(startedAt + run.timeLimitMillis, run, run.attempts));
+        }
+    }
+
+    private boolean current(Due d) {
+        Run run = d.run();
+        return runs.get(run.id) == run && run.state == RunState.RUNNING && run.attempts == d.attempt() && !run.timedOut;
+    }
+
+    /** Attempts past their time limit are killed (or, with their worker absent, end when it is given up). */
+    private void killOverdue(long now) {
+        Due d;
+        while ((d = deadlines.peek()) != null && d.at() <= now) {
+            deadlines.poll();
+            if (!current(d)) {
+                continue;
+            }
+            Run run = d.run();
+            run.timedOut = true;
+            out.log(LogLevel.WARN, "Run " + run.id + " reached its time limit of " + seconds(run.timeLimitMillis)
+                    + " on attempt " + run.attempts + "; killing it");
+            if (run.on != null) {
+                out.cancelRun(run.id, run.worker, run.attempts);
+            }
+        }
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    /** A run ended in error: staged again as a new try while it has retries left, else it ends {@code error}. */
+    private void failed(Run run, Integer exitCode, String reason, long now) {
+        if (run.retried >= run.retries) {
+            finish(run, RunState.ERROR, exitCode, reason, now);
+            return;
+        }
+        WorkerId worker = run.worker;
+        run.retried++;
+        run.tryBase = run.attempts;
+        runningCount--;
+        run.passedOver = 0;
         enqueue(run);
+        String why = (exitCode != null ? "it exited with code " + exitCode : "it could not start: " + reason)
+                + " (retry " + run.retried + " of " + run.retries + ")";
+        out.stateChanged(new StateChange(run.id, RunState.RUNNING, RunState.STAGED, worker, exitCode, run.attempts,
+                now, null, why, run.retried, run.tryBase));
+        out.log(LogLevel.WARN, "Run " + run.id + " re-staged: " + why);
+    }
+
+    private int maxAttempts(Run run) {
+        return run.maxAttempts > 0 ? run.maxAttempts : config.maxAttempts();
     }
 
     private void requireNew(RunId id) {
@@ -590,7 +855,10 @@ public final class SchedulerCore<P> {
     private void enqueue(Run run) {
         Shape s = shapes.open(run.requires, workers.values());
         Run oldHead = s.head();
-        s.queue.put(run.seq, run);
+        s.queue.put(run.rank, run);
+        if (run.rank <= s.reportedThrough) { // ranked before runs already reported: blocked() looks again from here
+            s.reportedThrough = run.rank - 1;
+        }
         if (oldHead != null && oldHead.reserved != null && s.head() == run) {
             // the reservation belongs to whoever heads the shape, or the reserved worker would idle for nobody
             Worker w = oldHead.reserved;
@@ -609,7 +877,7 @@ public final class SchedulerCore<P> {
 
     private void unstage(Run run) {
         Shape s = shapes.get(run.requires);
-        s.queue.remove(run.seq);
+        s.queue.remove(run.rank);
         stagedCount--;
         shapes.closeIfEmpty(s);
         release(run);
@@ -625,6 +893,7 @@ public final class SchedulerCore<P> {
         run.exitCode = exitCode;
         run.endedAt = now;
         out.stateChanged(new StateChange(run.id, from, to, run.worker, exitCode, run.attempts, now, null, reason));
+        settleDependents(run, now);
         switch (to) {
             case COMPLETED -> out.log(LogLevel.INFO, "Run " + run.id + " completed");
             case ERROR -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " ended in error"
@@ -632,7 +901,9 @@ public final class SchedulerCore<P> {
             case TERMINATED -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " cancelled"
                     : "Run " + run.id + " exited with code " + exitCode + " (terminated)");
             case LOST -> out.log(LogLevel.WARN, "Run " + run.id + " lost: its worker " + run.worker
-                    + " was lost on attempt " + run.attempts + " of " + config.maxAttempts());
+                    + " was lost on attempt " + (run.attempts - run.tryBase) + " of " + maxAttempts(run));
+            case TIMEOUT -> out.log(LogLevel.INFO, "Run " + run.id + " timed out"
+                    + (exitCode == null ? "" : " (exit code " + exitCode + ")"));
             default -> throw new IllegalStateException("not a final state: " + to);
         }
     }
@@ -640,9 +911,11 @@ public final class SchedulerCore<P> {
     /** A running run whose worker is gone (its resources already released) goes back to staged, or ends. */
     private void requeue(Run run, String why, long now) {
         WorkerId worker = run.worker;
-        if (run.cancelRequested) {
+        if (run.timedOut) {
+            finish(run, RunState.TIMEOUT, null, null, now);
+        } else if (run.cancelRequested) {
             finish(run, RunState.TERMINATED, null, null, now);
-        } else if (run.attempts >= config.maxAttempts()) {
+        } else if (run.attempts - run.tryBase >= maxAttempts(run)) {
             finish(run, RunState.LOST, null, null, now);
         } else {
             runningCount--;
@@ -650,8 +923,8 @@ public final class SchedulerCore<P> {
             enqueue(run);
             out.stateChanged(new StateChange(run.id, RunState.RUNNING, RunState.STAGED, worker, null, run.attempts,
                     now, null));
-            out.log(LogLevel.WARN, "Run " + run.id + " re-staged: " + why + " (attempt " + run.attempts + " of "
-                    + config.maxAttempts() + ")");
+            out.log(LogLevel.WARN, "Run " + run.id + " re-staged: " + why + " (attempt " + (run.attempts - run.tryBase)
+                    + " of " + maxAttempts(run) + ")");
         }
     }
 
@@ -706,7 +979,7 @@ public final class SchedulerCore<P> {
                 }
                 if (isHeld && adopt(w, run)) {
                     out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name());
-                    if (run.cancelRequested) {
+                    if (run.cancelRequested || run.timedOut) {
                         out.cancelRun(run.id, w.name(), run.attempts);
                     }
                 } else {
@@ -753,6 +1026,7 @@ public final class SchedulerCore<P> {
         run.startedAt = now;
         run.passedOver = 0;
         runningCount++;
+        watchTimeLimit(run, now);
         refresh(w);
         out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
                 run.assignment));
@@ -788,7 +1062,16 @@ public final class SchedulerCore<P> {
     }
 
     private String waitReason(Run run) {
-        return run.state != RunState.STAGED ? null : reasons.reason(run, shapes.get(run.requires), acceptingWorkers);
+        if (run.state != RunState.STAGED) {
+            return null;
+        }
+        if (run.waitingFor != null) {
+            List<String> ids = run.waitingFor.stream().limit(5).map(RunId::value).toList();
+            return "waiting for run" + (run.waitingFor.size() > 1 ? "s " : " ") + String.join(", ", ids)
+                    + (run.waitingFor.size() > 5 ? " and " + (run.waitingFor.size() - 5) + " more" : "")
+                    + " to complete";
+        }
+        return reasons.reason(run, shapes.get(run.requires), acceptingWorkers);
     }
 
     private CoreRun view(Run r) {

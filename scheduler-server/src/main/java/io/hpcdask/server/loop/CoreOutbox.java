@@ -1,6 +1,7 @@
 package io.hpcdask.server.loop;
 
 import io.hpcdask.protocol.Message;
+import io.hpcdask.server.api.LogStream;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.core.Assignment;
 import io.hpcdask.server.core.LogLevel;
@@ -89,7 +90,7 @@ public final class CoreOutbox implements Outbox<RunRequest> {
         try {
             logs.touch(runId); // before the worker hears of it: output needs somewhere to go
             if (attempt > 1) { // the first attempt's output starts the log; every later one is marked
-                logs.append(runId, RunLogs.attemptHeader(attempt, worker, System.currentTimeMillis()));
+                logs.append(runId, LogStream.NOTE, RunLogs.attemptHeader(attempt, worker, System.currentTimeMillis()));
             }
         } catch (RuntimeException e) {
             startFailures.failed(runId, worker, e.getMessage());

@@ -1,6 +1,7 @@
 package io.hpcdask.server.loop;
 
 import io.hpcdask.protocol.Message;
+import io.hpcdask.server.api.LogStream;
 import io.hpcdask.server.core.SchedulerCore;
 import io.hpcdask.server.core.WorkerSpec;
 import io.hpcdask.server.ids.RunId;
@@ -75,7 +76,7 @@ public final class WorkerEvents implements WorkerListener {
                 return; // a superseded copy's output: the log holds the current attempt's
             }
             try {
-                logs.append(runId, out.data());
+                logs.append(runId, LogStream.ofWorker(out.stream()), out.data());
             } catch (RuntimeException e) {
                 if (unwritable.add(runId)) { // once per run: a broken log directory must not flood server.log
                     log.warn("Cannot write output of run {}: {}", out.runId(), e.getMessage());

@@ -20,6 +20,14 @@ import java.util.Map;
  * target is set again. Scaling down cancels pending jobs first (newest first), then stops idle workers and cancels
  * their jobs, then drains busy ones. A worker whose lifetime is ending retires: it stops counting, so a replacement
  * is submitted ahead of time when the target needs it.
+ *
+ * <p>Adapting profiles ({@link #adapt}) have no fixed target: it follows {@link #demand}, the staged runs by shape.
+ * Each shape goes to the first adapting profile, in {@link #profiles} order, whose worker fits it; a shape no profile
+ * fits asks for nothing. A profile asks for the workers its runs need (packed first-fit by {@link WorkerPacking})
+ * minus the empty workers on the way (jobs pending, or whose worker connected after the last demand), within
+ * [min, max] and never with more than max-pending jobs pending. Scale-up is immediate; a pending job no longer needed
+ * is cancelled at once, newest first; a connected worker goes only after idle-timeout with nothing to do while no
+ * staged run fits its profile. A retiring worker stops counting, so it is replaced only while demand still asks.
  */
 public final class Autoscaler {
     public static final int PAUSE_AFTER = 3;
@@ -34,6 +42,10 @@ public final class Autoscaler {
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Map<String, Job> jobByWorker = new HashMap<>();
     private long lastSubmittedAt = Long.MIN_VALUE / 2;
+    /** Profiles in configuration order: a shape that several fit goes to the first adapting one. */
+    private final List<String> profileOrder = new ArrayList<>();
+    private Map<Map<String, Long>, Integer> staged = Map.of();
+    private List<Map<String, Long>> unplaceable = List.of();
 
     public Autoscaler(ScalingEffects out) {
         this.out = out;
@@ -46,15 +58,75 @@ public final class Autoscaler {
             throw new IllegalArgumentException("target must be >= 0, got " + target);
         }
         Pool pool = pool(profile);
+        if (pool.adapt != null) {
+            out.log("Profile " + profile + " no longer adapts: its target is set by hand");
+            pool.adapt = null;
+            plan(now);
+        }
         pool.target = target;
+        resume(pool);
+        out.log("Scaling profile " + profile + " to " + target + " worker(s)");
+        reconcile(pool, now);
+    }
+
+    /** What a worker of each profile offers, in configuration order; sent once, before any demand. */
+    public void profiles(List<ProfileCapacity> capacities) {
+        for (ProfileCapacity c : capacities) {
+            pool(c.profile()).capacity = c;
+            if (!profileOrder.contains(c.profile())) {
+                profileOrder.add(c.profile());
+            }
+        }
+    }
+
+    /** The profile's worker count follows demand from now on, within {@code policy}. */
+    public void adapt(String profile, AdaptPolicy policy, long now) {
+        Pool pool = pool(profile);
+        if (pool.capacity == null) {
+            throw new IllegalArgumentException("profile " + profile + " has no known capacity");
+        }
+        pool.adapt = policy;
+        resume(pool);
+        out.log("Profile " + profile + " adapts to demand: " + policy.min() + " to " + policy.max() + " worker(s), idle-timeout "
+                + policy.idleTimeoutMillis() / 1000 + "s" + (policy.maxPending() == AdaptPolicy.NO_PENDING_LIMIT ? ""
+                : ", at most " + policy.maxPending() + " pending"));
+        plan(now);
+        reconcile(pool, now);
+    }
+
+    /** The profile stops adapting and keeps the workers it has (its target becomes their count). */
+    public void adaptOff(String profile, long now) {
+        Pool pool = pool(profile);
+        if (pool.adapt == null) {
+            return;
+        }
+        pool.adapt = null;
+        pool.target = activeJobs(pool).size() + pool.inFlight;
+        out.log("Profile " + profile + " no longer adapts; it keeps " + pool.target + " worker(s)");
+        plan(now);
+        reconcile(pool, now);
+    }
+
+    /**
+     * The staged runs, counted by requirements, after the scheduler dispatched what it could to the workers connected
+     * so far: runs that connected workers could take have started, so what is left is demand for new workers.
+     */
+    public void demand(Map<Map<String, Long>, Integer> stagedByShape, long now) {
+        staged = Map.copyOf(stagedByShape);
+        for (Job j : jobs.values()) {
+            j.fresh = false; // this demand already counts what their workers took
+        }
+        plan(now);
+        pools.values().forEach(p -> reconcile(p, now));
+    }
+
+    private void resume(Pool pool) {
         if (pool.pausedReason != null) {
-            out.log("Resuming scaling of profile " + profile + " (was paused: " + pool.pausedReason + ")");
+            out.log("Resuming scaling of profile " + pool.profile + " (was paused: " + pool.pausedReason + ")");
         }
         pool.pausedReason = null;
         pool.failuresWithoutWorker = 0;
         pool.lossesInRow = 0;
-        out.log("Scaling profile " + profile + " to " + target + " worker(s)");
-        reconcile(pool, now);
     }
 
     public void submitted(String profile, int requested, List<String> jobIds, long now) {
@@ -110,6 +182,8 @@ public final class Autoscaler {
         }
         j.worker = worker;
         j.everConnected = true;
+        j.fresh = true;
+        j.idleSince = now;
         j.state = JobState.RUNNING;
         if (j.runningSince == null) {
             j.runningSince = now; // connected between two polls
@@ -129,9 +203,12 @@ public final class Autoscaler {
         }
     }
 
-    public void workerBusy(String worker, boolean busy) {
+    public void workerBusy(String worker, boolean busy, long now) {
         Job j = jobByWorker.get(worker);
         if (j != null) {
+            if (j.busy && !busy) {
+                j.idleSince = now;
+            }
             j.busy = busy;
         }
     }
@@ -178,7 +255,14 @@ public final class Autoscaler {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PoolView(String profile, int target, int pending, int running, int connected, int submitting,
                            String pausedReason, String lastError, String lastErrorJob, String lastErrorStdout,
-                           String lastErrorStderr) {}
+                           String lastErrorStderr, AdaptPolicy adapt, int demand) {
+        public PoolView(String profile, int target, int pending, int running, int connected, int submitting,
+                        String pausedReason, String lastError, String lastErrorJob, String lastErrorStdout,
+                        String lastErrorStderr) {
+            this(profile, target, pending, running, connected, submitting, pausedReason, lastError, lastErrorJob,
+                    lastErrorStdout, lastErrorStderr, null, 0);
+        }
+    }
 
     public List<JobView> jobs() {
         List<JobView> out = new ArrayList<>();
@@ -219,9 +303,14 @@ public final class Autoscaler {
             Failure f = p.lastError;
             out.add(new PoolView(p.profile, p.target, pending, running, connected, p.inFlight, p.pausedReason,
                     f == null ? null : f.text, f == null ? null : f.jobId, f == null ? null : f.stdoutFile,
-                    f == null ? null : f.stderrFile));
+                    f == null ? null : f.stderrFile, p.adapt, p.needed));
         }
         return out;
+    }
+
+    /** Requirements of staged runs that no profile's worker could ever take, from the last demand. */
+    public List<Map<String, Long>> unplaceable() {
+        return unplaceable;
     }
 
     /** Every job still in the batch system's queue, for {@code cluster down}. */
@@ -261,13 +350,65 @@ public final class Autoscaler {
         }
     }
 
-    private void reconcile(Pool pool, long now) {
+    private List<Job> activeJobs(Pool pool) {
         List<Job> active = new ArrayList<>();
         for (Job j : jobs.values()) {
             if (j.profile.equals(pool.profile) && !j.retiring) {
                 active.add(j);
             }
         }
+        return active;
+    }
+
+    /** Which adapting profile each staged shape asks for, and how many workers that makes per profile. */
+    private void plan(long now) {
+        Map<Pool, List<WorkerPacking.Runs>> assigned = new LinkedHashMap<>();
+        List<Map<String, Long>> nowhere = new ArrayList<>();
+        for (Pool p : pools.values()) {
+            p.needed = 0;
+            p.stagedFitsBefore = p.stagedFits;
+            p.stagedFits = false;
+        }
+        List<Map.Entry<Map<String, Long>, Integer>> shapes = new ArrayList<>(staged.entrySet());
+        shapes.sort(Comparator.comparing(e -> new java.util.TreeMap<>(e.getKey()).toString()));
+        for (Map.Entry<Map<String, Long>, Integer> e : shapes) {
+            if (e.getValue() <= 0) {
+                continue;
+            }
+            Pool chosen = null;
+            boolean anyFits = false;
+            for (String name : profileOrder) {
+                Pool p = pools.get(name);
+                if (p.capacity.fits(e.getKey())) {
+                    anyFits = true;
+                    p.stagedFits = true;
+                    if (chosen == null && p.adapt != null) {
+                        chosen = p;
+                    }
+                }
+            }
+            if (!anyFits) {
+                nowhere.add(e.getKey());
+            }
+            if (chosen != null) {
+                assigned.computeIfAbsent(chosen, p -> new ArrayList<>()).add(new WorkerPacking.Runs(e.getKey(), e.getValue()));
+            }
+        }
+        assigned.forEach((p, runs) -> p.needed = WorkerPacking.workersFor(p.capacity, runs, p.adapt.max()));
+        for (Pool p : pools.values()) {
+            if (p.stagedFitsBefore && !p.stagedFits) {
+                p.demandEndedAt = now; // idle workers count their idle-timeout from here at the earliest
+            }
+        }
+        unplaceable = List.copyOf(nowhere);
+    }
+
+    private void reconcile(Pool pool, long now) {
+        if (pool.adapt != null) {
+            reconcileAdaptive(pool, now);
+            return;
+        }
+        List<Job> active = activeJobs(pool);
         int live = active.size() + pool.inFlight;
         if (live < pool.target) {
             if (pool.pausedReason == null && now >= nextSubmissionAt(pool)) {
@@ -278,6 +419,96 @@ public final class Autoscaler {
         } else if (active.size() > pool.target && pool.inFlight == 0) {
             shrink(pool, active, active.size() - pool.target);
         }
+    }
+
+    private void reconcileAdaptive(Pool pool, long now) {
+        AdaptPolicy a = pool.adapt;
+        List<Job> active = activeJobs(pool);
+        int live = active.size() + pool.inFlight;
+        int onTheWay = pool.inFlight; // empty workers coming: not yet counted by the last demand
+        int pending = pool.inFlight;
+        for (Job j : active) {
+            if (j.worker == null || j.fresh) {
+                onTheWay++;
+            }
+            if (j.worker == null && j.state == JobState.PENDING) {
+                pending++;
+            }
+        }
+        int up = Math.max(pool.needed - onTheWay, a.min() - live);
+        up = Math.min(up, a.max() - live);
+        up = Math.min(up, a.maxPending() - pending);
+        pool.target = Math.max(a.min(), Math.min(a.max(), live - onTheWay + pool.needed));
+        if (up > 0) {
+            if (pool.pausedReason == null && now >= nextSubmissionAt(pool)) {
+                pool.inFlight += up;
+                out.submit(pool.profile, up);
+            }
+            return;
+        }
+        if (pool.inFlight > 0) {
+            return; // what is under way cannot be recalled; decide once it is known
+        }
+        if (active.size() > a.max()) {
+            shrink(pool, active, active.size() - a.max());
+            return;
+        }
+        int spare = Math.min(onTheWay - pool.needed, active.size() - a.min());
+        List<Job> unneeded = new ArrayList<>();
+        for (Job j : active) {
+            if (j.worker == null && j.state == JobState.PENDING) {
+                unneeded.add(j);
+            }
+        }
+        unneeded.sort(Comparator.comparingLong((Job j) -> j.submittedAt).reversed());
+        List<String> cancel = new ArrayList<>();
+        for (Job j : unneeded) {
+            if (spare <= 0) {
+                break;
+            }
+            j.retiring = true;
+            cancel.add(j.id);
+            spare--;
+        }
+        if (!cancel.isEmpty()) {
+            out.log("Cancelling pending job(s) " + String.join(" ", cancel) + " of profile " + pool.profile
+                    + ": no longer needed (staged runs need " + pool.needed + " new worker(s), " + onTheWay + " on the way)");
+        }
+        int stoppable = active.size() - cancel.size() - a.min();
+        if (!pool.stagedFits) {
+            for (Job j : active) {
+                if (stoppable <= 0) {
+                    break;
+                }
+                if (j.worker != null && !j.busy && !j.retiring
+                        && now - Math.max(j.idleSince, pool.demandEndedAt) >= a.idleTimeoutMillis()) {
+                    out.log("Stopping worker " + j.worker + " (job " + j.id + ") of profile " + pool.profile + ": idle for "
+                            + (now - Math.max(j.idleSince, pool.demandEndedAt)) / 1000 + "s with no staged run for it");
+                    j.retiring = true;
+                    out.stop(j.worker);
+                    cancel.add(j.id);
+                    stoppable--;
+                }
+            }
+        }
+        if (!cancel.isEmpty()) {
+            out.cancel(pool.profile, cancel);
+        }
+    }
+
+    /** The earliest idle-timeout still to come after {@code now} of an adapting profile's worker, or Long.MAX_VALUE. */
+    public long nextIdleDeadline(long now) {
+        long next = Long.MAX_VALUE;
+        for (Job j : jobs.values()) {
+            Pool p = pools.get(j.profile);
+            if (p.adapt != null && j.worker != null && !j.busy && !j.retiring) {
+                long due = Math.max(j.idleSince, p.demandEndedAt) + p.adapt.idleTimeoutMillis();
+                if (due > now) {
+                    next = Math.min(next, due);
+                }
+            }
+        }
+        return next;
     }
 
     private long nextSubmissionAt(Pool pool) {
@@ -346,6 +577,14 @@ public final class Autoscaler {
         int failuresWithoutWorker;
         String pausedReason;
         Failure lastError;
+        AdaptPolicy adapt;
+        ProfileCapacity capacity;
+        /** Workers the staged runs given to this profile need (adapting profiles only). */
+        int needed;
+        /** Whether some staged run fits an empty worker of this profile, and since when none does. */
+        boolean stagedFits;
+        boolean stagedFitsBefore;
+        long demandEndedAt = Long.MIN_VALUE / 2;
 
         Pool(String profile) {
             this.profile = profile;
@@ -362,6 +601,9 @@ public final class Autoscaler {
         boolean everConnected;
         boolean retiring;
         boolean busy;
+        /** Connected after the last demand: the runs it takes are still counted there, so it counts as empty. */
+        boolean fresh;
+        long idleSince;
         int missingPolls;
         Long runningSince;
         String stdoutFile;

@@ -55,9 +55,18 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
      * when none is needed), so {@code scale} can show a batch system's refusal verbatim.
      */
     public CompletableFuture<ScaleOutcome> scale(String profile, int target) {
+        return change(profile, now -> scaler.setTarget(profile, target, now));
+    }
+
+    private CompletableFuture<ScaleOutcome> change(String profile, TimedEvent change) {
         CompletableFuture<ScaleOutcome> done = new CompletableFuture<>();
         thread.execute(() -> {
-            scaler.setTarget(profile, target, clock.getAsLong());
+            try {
+                change.apply(clock.getAsLong());
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                return;
+            }
             if (effects.stream().anyMatch(e -> e instanceof Submit s && s.profile.equals(profile))) {
                 waitingForSubmission.computeIfAbsent(profile, p -> new ArrayList<>()).add(done);
             } else {
@@ -66,6 +75,35 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
             runEffects();
         });
         return done;
+    }
+
+    /** What a worker of each profile offers, in configuration order: adapting profiles plan with it. */
+    public void profiles(List<ProfileCapacity> capacities) {
+        thread.execute(() -> scaler.profiles(capacities));
+    }
+
+    /**
+     * Makes a profile adapt to demand ({@code policy} null: stop adapting, keeping its workers). Completes like
+     * {@link #scale}, once the first submission it causes has an answer.
+     */
+    public CompletableFuture<ScaleOutcome> adapt(String profile, AdaptPolicy policy) {
+        return change(profile, now -> {
+            if (policy == null) {
+                scaler.adaptOff(profile, now);
+            } else {
+                scaler.adapt(profile, policy, now);
+            }
+        });
+    }
+
+    @Override
+    public void demand(Map<Map<String, Long>, Integer> stagedByShape) {
+        event(now -> scaler.demand(stagedByShape, now));
+    }
+
+    /** Requirements of staged runs that no profile's worker could ever take, as of the last demand. */
+    public CompletableFuture<List<Map<String, Long>>> unplaceable() {
+        return CompletableFuture.supplyAsync(scaler::unplaceable, thread);
     }
 
     @Override
@@ -82,7 +120,7 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
 
     @Override
     public void busy(String worker, boolean busy) {
-        event(now -> scaler.workerBusy(worker, busy));
+        event(now -> scaler.workerBusy(worker, busy, now));
     }
 
     @Override
@@ -206,7 +244,13 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
         }
         scaler.tick(clock.getAsLong());
         runEffects();
-        schedulePoll(scaler.wantsFastPolling(clock.getAsLong()) ? fastPollMillis : pollMillis);
+        long now = clock.getAsLong();
+        long delay = scaler.wantsFastPolling(now) ? fastPollMillis : pollMillis;
+        long idleDue = scaler.nextIdleDeadline(now);
+        if (idleDue != Long.MAX_VALUE) {
+            delay = Math.max(1, Math.min(delay, idleDue - now)); // an idle worker is stopped on time, not a poll late
+        }
+        schedulePoll(delay);
     }
 
     private void schedulePoll(long delay) {

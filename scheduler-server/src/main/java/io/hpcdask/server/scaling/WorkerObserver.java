@@ -40,4 +40,11 @@ public interface WorkerObserver {
      */
     default void fence(String worker, String jobId) {
     }
+
+    /**
+     * The staged runs by requirements, after the scheduler dispatched what it could: sent after every batch of
+     * events in which they or the workers changed, so it always follows the {@link #connected} it accounts for.
+     */
+    default void demand(java.util.Map<java.util.Map<String, Long>, Integer> stagedByShape) {
+    }
 }

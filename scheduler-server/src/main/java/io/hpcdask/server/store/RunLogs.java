@@ -1,5 +1,7 @@
 package io.hpcdask.server.store;
 
+import io.hpcdask.server.api.LogStream;
+import io.hpcdask.server.api.RunLogReader;
 import io.hpcdask.server.files.PrivateFiles;
 import io.hpcdask.server.ids.RunId;
 import io.hpcdask.server.ids.WorkerId;
@@ -7,14 +9,32 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** One output file per run, {@code runs/ID.log} under the cluster directory: stdout and stderr as they arrived. */
+/**
+ * One output file per run, {@code runs/ID.log} under the cluster directory: stdout and stderr as they arrived; beside
+ * it {@code runs/ID.streams}, which stream each part came from (its format: {@link RunLogReader}). An index entry is
+ * written only when a run's stream changes, before the bytes it announces, so a reader never sees output it cannot
+ * place and a run that prints only to stdout costs one entry.
+ */
 public final class RunLogs {
+    /** Runs whose last index entry is remembered; beyond this many the memory is dropped and the index read again. */
+    private static final int REMEMBERED_RUNS = 4096;
+    private static final int LOCK_STRIPES = 64;
+
     private final Path dir;
+    /** The stream of each run's last index entry; absent: not known here (read from the index when needed). */
+    private final Map<RunId, LogStream> lastStream = new ConcurrentHashMap<>();
+    /** One run's log and index are written together under one of these, so their entries never cross. */
+    private final Object[] stripes = new Object[LOCK_STRIPES];
     private volatile java.util.function.Consumer<RunId> appended = runId -> { };
 
     public RunLogs(Path dir) {
         this.dir = dir;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
         try {
             PrivateFiles.createPrivateDirectory(dir);
         } catch (IOException e) {
@@ -47,14 +67,49 @@ public final class RunLogs {
         return true;
     }
 
-    /** Appends a chunk; called from transport threads, one run's chunks from one thread at a time. */
-    public void append(RunId runId, byte[] data) {
-        try {
-            PrivateFiles.append(path(runId), data);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to the log of run " + runId, e);
+    public Path streamsPath(RunId runId) {
+        return RunLogReader.indexOf(path(runId));
+    }
+
+    /** Appends a chunk of {@code stream}; called from transport threads (output) and the loop (attempt notes). */
+    public void append(RunId runId, LogStream stream, byte[] data) {
+        if (data.length == 0) {
+            return;
+        }
+        Path log = path(runId);
+        synchronized (stripes[Math.floorMod(runId.hashCode(), stripes.length)]) {
+            try {
+                LogStream last = lastStream.get(runId);
+                if (last == null) {
+                    last = RunLogReader.lastStream(streamsPath(runId));
+                }
+                if (last != stream) {
+                    long offset = size(log);
+                    PrivateFiles.append(streamsPath(runId), RunLogReader.entry(stream, offset));
+                    remember(runId, stream);
+                }
+                PrivateFiles.append(log, data);
+            } catch (IOException e) {
+                lastStream.remove(runId); // the index is read again next time
+                throw new UncheckedIOException("cannot append to the log of run " + runId, e);
+            }
         }
         appended.accept(runId);
+    }
+
+    private static long size(Path file) throws IOException {
+        try {
+            return Files.size(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
+    }
+
+    private void remember(RunId runId, LogStream stream) {
+        if (lastStream.size() >= REMEMBERED_RUNS) {
+            lastStream.clear();
+        }
+        lastStream.put(runId, stream);
     }
 
     /**
@@ -65,6 +120,8 @@ public final class RunLogs {
     public void touch(RunId runId) {
         try {
             PrivateFiles.createFileTrustingUmask(path(runId));
+            // the next chunk writes an index entry without reading the index first (a spare entry does no harm)
+            remember(runId, LogStream.UNKNOWN);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the log of run " + runId + " (" + path(runId) + "): "
                     + describe(e), e);

@@ -187,6 +187,22 @@ public final class RunQueries {
         return counts;
     }
 
+    /** The ids of every run labelled {@code label}, whatever its state. */
+    public java.util.Set<Long> idsLabelled(String label) {
+        return reader.read((c, pending) -> {
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM runs WHERE label = ?")) {
+                ps.setString(1, label);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
     /** How many runs have ids from {@code first} to {@code last}. */
     public long countIds(long first, long last) {
         return reader.read((c, pending) -> {

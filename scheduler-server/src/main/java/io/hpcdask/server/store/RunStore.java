@@ -122,7 +122,12 @@ public final class RunStore implements AutoCloseable {
         this.maxBatch = maxBatch;
         makePrivate(file);
         this.writer = connect(file);
-        Schema.create(writer);
+        try {
+            Schema.migrate(writer, file);
+        } catch (SQLException | RuntimeException e) {
+            writer.close(); // a refused store is left as it was, and not held open
+            throw e;
+        }
         this.reader = connect(file);
         makePrivate(file);
         nextId = readNextId(writer);
@@ -148,6 +153,11 @@ public final class RunStore implements AutoCloseable {
         return open(file, onStaged, DEFAULT_MAX_BATCH);
     }
 
+    /**
+     * Opens the database, bringing its tables to this code's schema version first.
+     *
+     * @throws StoreTooNewException when a newer hpc-dask wrote it (nothing of it is changed)
+     */
     public static RunStore open(Path file, Consumer<List<StoredRun>> onStaged, int maxBatch) {
         try {
             return new RunStore(file, onStaged, maxBatch);

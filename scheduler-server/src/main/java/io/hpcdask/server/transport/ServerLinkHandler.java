@@ -6,6 +6,7 @@ import io.hpcdask.protocol.LinkAuth;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.protocol.MessageFraming;
 import io.hpcdask.protocol.Printable;
+import io.hpcdask.protocol.Release;
 import io.hpcdask.server.ids.WorkerId;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -101,8 +102,8 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
             refuse(ctx, "expected auth-start first, got " + message.getClass().getSimpleName(), from, null);
             return;
         }
-        if (start.version() != Message.VERSION) {
-            refuse(ctx, unsupported(start.version()), from, null);
+        if (start.version() != Message.VERSION) { // before anything else: the rest may mean something else to it
+            refuseVersion(ctx, start, from);
             return;
         }
         if (!LinkAuth.validNonce(start.nonce())) {
@@ -111,7 +112,21 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
         }
         workerNonce = start.nonce();
         schedulerNonce = LinkAuth.newNonce();
-        ctx.writeAndFlush(new Message.AuthChallenge(Message.VERSION, schedulerNonce));
+        ctx.writeAndFlush(new Message.AuthChallenge(Message.VERSION, schedulerNonce, Release.VERSION));
+    }
+
+    /**
+     * Refuses a worker of another protocol version with the line users act on, and a proof that this scheduler holds
+     * the token (bound to the worker's nonce and both versions), so the worker may believe it and exit instead of
+     * trying again. Logged once per version claimed.
+     */
+    private void refuseVersion(ChannelHandlerContext ctx, Message.AuthStart start, String from) {
+        String reason = Release.mismatch(start.release(), start.version(), Release.VERSION, Message.VERSION);
+        byte[] proof = LinkAuth.validNonce(start.nonce()) ? LinkAuth.versionRefusalProof(transport.token(),
+                Message.VERSION, Release.VERSION, start.version(), start.release(), start.nonce()) : null;
+        transport.refusedVersion(source, Release.describe(start.release(), start.version()),
+                "Refused worker from " + from + ": " + reason);
+        closeWith(ctx, new Message.Refused(reason, Message.VERSION, Release.VERSION, proof));
     }
 
     private void proof(ChannelHandlerContext ctx, Message message, String from) {
@@ -166,10 +181,14 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
         // the name is the peer's choice: one line, escaped and cut short, and at most one a minute per source
         transport.refused(source, "Refused worker " + (name == null ? "(unnamed)" : Printable.escape(name, Printable.LOG_MAX_CHARS))
                 + " from " + from + ": " + reason);
+        closeWith(ctx, new Message.Refused(reason));
+    }
+
+    private void closeWith(ChannelHandlerContext ctx, Message.Refused refusal) {
         refused = true;
         deadline.cancel(false);
         ctx.channel().config().setAutoRead(false); // nothing more from a refused peer
-        ctx.writeAndFlush(new Message.Refused(reason)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

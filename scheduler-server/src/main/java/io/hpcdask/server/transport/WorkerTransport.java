@@ -41,6 +41,7 @@ public final class WorkerTransport implements AutoCloseable {
     private final WorkerListener listener;
     private final UnauthenticatedGate gate;
     private final RefusalLog refusals = new RefusalLog(LOG, System::currentTimeMillis, REFUSAL_LINES_PER_MINUTE);
+    private final VersionRefusals versionRefusals = new VersionRefusals(LOG, refusals);
     /** Registered name to its live connection, so a reconnecting worker replaces its stale link. */
     private final ConcurrentMap<WorkerId, ServerWorkerConnection> byName = new ConcurrentHashMap<>();
 
@@ -181,6 +182,11 @@ public final class WorkerTransport implements AutoCloseable {
     /** Logs a refusal of an unauthenticated peer, at most once a minute per source; {@code message} is escaped. */
     void refused(String source, String message) {
         refusals.refused(source, message);
+    }
+
+    /** Logs a refusal for another protocol version, once per version claimed; {@code message} is escaped. */
+    void refusedVersion(String source, String version, String message) {
+        versionRefusals.refused(source, version, message);
     }
 
     WorkerListener listener() {

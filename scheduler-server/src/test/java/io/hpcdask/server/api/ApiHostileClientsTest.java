@@ -63,6 +63,11 @@ class ApiHostileClientsTest {
             }
 
             @Override
+            public CancelResult cancel(CancelSelection selection) {
+                return new CancelResult(0, "");
+            }
+
+            @Override
             public Path runLog(String runId) {
                 return null;
             }

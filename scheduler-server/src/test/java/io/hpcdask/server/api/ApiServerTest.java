@@ -121,6 +121,7 @@ class ApiServerTest {
         assertThatThrownBy(() -> client.run("nope")).isInstanceOf(ApiException.class).hasMessageContaining("no run with id nope");
         assertThat(client.workers()).extracting(WorkerView::name).containsExactly("w1");
         assertThat(client.cancel(List.of("1", "9"))).containsExactly("1");
+        assertThat(client.cancel(new CancelSelection(false, "1-5,9", null, null))).isEqualTo(new CancelResult(1, "1"));
         assertThat(client.status().resources()).isEqualTo("foo=7");
         client.shutdown();
         assertThat(shutdowns).hasValue(1);
@@ -149,6 +150,25 @@ class ApiServerTest {
         assertThat(rest.nextOffset()).isEqualTo(12);
         assertThat(client.readLog("1", 100).data()).isEmpty();
         assertThat(client.runLog("1")).isEqualTo(dir.resolve("1.log"));
+    }
+
+    @Test
+    void readsOneStreamOfARunLog() throws Exception {
+        SchedulerClient client = new SchedulerClient("127.0.0.1", server.port(), TOKEN);
+        client.stage(List.of(new RunRequest(List.of("echo"), false, null, Map.of(), List.of(), null)));
+        Files.writeString(dir.resolve("1.log"), "out\nerr\n");
+        java.io.ByteArrayOutputStream index = new java.io.ByteArrayOutputStream();
+        index.write(RunLogReader.entry(LogStream.STDOUT, 0));
+        index.write(RunLogReader.entry(LogStream.STDERR, 4));
+        Files.write(RunLogReader.indexOf(dir.resolve("1.log")), index.toByteArray());
+        RunLogChunk err = client.readLog("1", 0, LogStream.STDERR);
+        assertThat(new String(err.data(), StandardCharsets.UTF_8)).isEqualTo("err\n");
+        assertThat(err.spans()).containsExactly(new RunLogChunk.Span("stderr", 4));
+        RunLogChunk out = client.readLog("1", 0, LogStream.STDOUT);
+        assertThat(new String(out.data(), StandardCharsets.UTF_8)).isEqualTo("out\n");
+        assertThat(out.nextOffset()).isEqualTo(8);
+        assertThat(client.readLog("1", 0).spans()).containsExactly(new RunLogChunk.Span("stdout", 4),
+                new RunLogChunk.Span("stderr", 4));
     }
 
     @Test
@@ -209,6 +229,19 @@ class ApiServerTest {
         @Override
         public List<String> cancel(List<String> runIds) {
             return runIds.stream().filter(id -> Integer.parseInt(id) <= staged.size()).toList();
+        }
+
+        /** Cancels the staged runs in the selection's ranges (this fake knows no states or labels). */
+        @Override
+        public CancelResult cancel(CancelSelection selection) {
+            java.util.function.LongPredicate in = selection.all() ? id -> true : RunIds.matcher(RunIds.decode(selection.ids()));
+            List<String> ids = new java.util.ArrayList<>();
+            for (long id = 1; id <= staged.size(); id++) {
+                if (in.test(id)) {
+                    ids.add(Long.toString(id));
+                }
+            }
+            return new CancelResult(ids.size(), ids.isEmpty() ? "" : RunIds.encode(ids));
         }
 
         @Override

@@ -26,6 +26,18 @@ final class CoreFixtures {
         return new NewRun<>(RunId.of(id), requires, "payload-" + id);
     }
 
+    static NewRun<Object> run(String id, Map<String, Long> requires, RunPolicy policy) {
+        return new NewRun<>(RunId.of(id), requires, "payload-" + id, policy);
+    }
+
+    static RunPolicy priority(int priority) {
+        return new RunPolicy(priority, 0, 0, 0, List.of());
+    }
+
+    static RunPolicy after(String... ids) {
+        return new RunPolicy(0, 0, 0, 0, java.util.Arrays.stream(ids).map(RunId::of).toList());
+    }
+
     static SchedulerCore<Object> core(RecordingOutbox out, Map<String, Long> declared) {
         return new SchedulerCore<>(new CoreConfig(declared, 3, 5, 0), out);
     }

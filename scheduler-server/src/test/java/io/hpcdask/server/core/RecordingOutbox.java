@@ -22,6 +22,8 @@ final class RecordingOutbox implements Outbox<Object> {
     final List<Integer> cancelAttempts = new ArrayList<>();
     final List<String> superseded = new ArrayList<>();
     final List<String> fences = new ArrayList<>();
+    /** How runs the core no longer holds ended, as the store would say ({@link #endedState}). */
+    final java.util.Map<String, RunState> ended = new java.util.HashMap<>();
 
     @Override
     public void startRun(RunId runId, Object payload, WorkerId worker, Assignment assignment, int attempt) {
@@ -69,6 +71,13 @@ final class RecordingOutbox implements Outbox<Object> {
     @Override
     public void stateChanged(StateChange change) {
         changes.add(change);
+        ended.put(change.runId().value(), change.to());
+    }
+
+    @Override
+    public RunState endedState(RunId runId) {
+        RunState s = ended.get(runId.value());
+        return s != null && s.isFinal() ? s : null;
     }
 
     @Override

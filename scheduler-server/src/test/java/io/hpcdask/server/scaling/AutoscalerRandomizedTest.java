@@ -159,7 +159,7 @@ class AutoscalerRandomizedTest {
                         String w = "w" + running.get(rnd.nextInt(running.size()));
                         boolean b = rnd.nextBoolean();
                         sim.busy.put(w, b);
-                        scaler.workerBusy(w, b);
+                        scaler.workerBusy(w, b, now);
                         if (!b && sim.draining.contains(w)) { // a drained worker exits when its runs end
                             sim.queue.put(sim.jobOfWorker(w), JobState.COMPLETED);
                             scaler.workerLeft(w, now);

@@ -120,7 +120,7 @@ class AutoscalerTest {
         for (String id : List.of("i1", "i2", "b1")) {
             scaler.workerConnected(id, "w" + id, 1);
         }
-        scaler.workerBusy("wb1", true);
+        scaler.workerBusy("wb1", true, 0);
         fx.take();
 
         scaler.setTarget("cpu", 2, 10);

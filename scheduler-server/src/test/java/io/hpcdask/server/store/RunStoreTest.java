@@ -123,8 +123,8 @@ class RunStoreTest {
     @Test
     void runLogsAppendPerRun() throws Exception {
         RunLogs logs = new RunLogs(dir.resolve("runs"));
-        logs.append(RunId.of("7"), "hi\n".getBytes());
-        logs.append(RunId.of("7"), "there\n".getBytes());
+        logs.append(RunId.of("7"), io.hpcdask.server.api.LogStream.STDOUT, "hi\n".getBytes());
+        logs.append(RunId.of("7"), io.hpcdask.server.api.LogStream.STDOUT, "there\n".getBytes());
         logs.touch(RunId.of("8"));
         assertThat(Files.readString(logs.path(RunId.of("7")))).isEqualTo("hi\nthere\n");
         assertThat(logs.path(RunId.of("8"))).exists().isEmptyFile();

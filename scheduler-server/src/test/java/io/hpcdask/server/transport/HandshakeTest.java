@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hpcdask.protocol.LinkAuth;
 import io.hpcdask.protocol.Message;
+import io.hpcdask.protocol.Release;
 import io.hpcdask.protocol.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -73,9 +74,16 @@ class HandshakeTest {
     @Test
     void wrongVersionIsRefusedAndClosed() throws Exception {
         try (RawLink link = RawLink.connect(transport.port())) {
-            link.send(new Message.AuthStart(Message.VERSION + 1, LinkAuth.newNonce()));
-            assertThat(link.receive()).isInstanceOfSatisfying(Message.Refused.class,
-                    r -> assertThat(r.reason()).contains("protocol version " + (Message.VERSION + 1)));
+            byte[] nonce = LinkAuth.newNonce();
+            link.send(new Message.AuthStart(Message.VERSION + 1, nonce, "7.0.0"));
+            assertThat(link.receive()).isInstanceOfSatisfying(Message.Refused.class, r -> {
+                assertThat(r.reason()).isEqualTo("worker 7.0.0 (protocol " + (Message.VERSION + 1) + ") cannot talk to"
+                        + " scheduler " + Release.VERSION + " (protocol " + Message.VERSION + "): run 'hpc-dask cluster up'"
+                        + " again after upgrading");
+                assertThat(r.version()).isEqualTo(Message.VERSION);
+                assertThat(LinkAuth.verifyVersionRefusal(TOKEN.getBytes(StandardCharsets.UTF_8), r.version(),
+                        r.release(), Message.VERSION + 1, "7.0.0", nonce, r.proof())).isTrue();
+            });
             assertThat(link.in.read()).isEqualTo(-1);
         }
         assertThat(listener.hellos).isEmpty();
