@@ -52,6 +52,11 @@ class ApiVersionTest {
             }
 
             @Override
+            public CancelResult cancel(CancelSelection selection) {
+                return new CancelResult(0, "");
+            }
+
+            @Override
             public Path runLog(String runId) {
                 return null;
             }
