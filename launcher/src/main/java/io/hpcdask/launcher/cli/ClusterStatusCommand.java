@@ -5,6 +5,7 @@ import io.hpcdask.protocol.Printable;
 import io.hpcdask.server.api.ClusterStatus;
 import java.io.PrintWriter;
 import io.hpcdask.server.api.ScalingView;
+import io.hpcdask.server.scaling.AdaptPolicy;
 import io.hpcdask.server.scaling.Autoscaler;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,10 @@ final class ClusterStatusCommand extends ClusterClientCommand {
     record Batch(String system, List<Profile> profiles, List<Job> jobs) {}
 
     record Profile(String name, int target, int pending, int running, int connected, int submitting, String pausedReason,
-                   String lastError, String lastErrorJob, String lastErrorStdout, String lastErrorStderr) {}
+                   String lastError, String lastErrorJob, String lastErrorStdout, String lastErrorStderr, Adapt adapt, int demand) {}
+
+    /** {@code adapt} of a profile, null when its count is set by hand; {@code maxPending} null when only max bounds it. */
+    record Adapt(int min, int max, double idleTimeoutSeconds, Integer maxPending) {}
 
     record Job(String id, String profile, String state, boolean retiring, String reason, String worker, String submittedAt,
                double ageSeconds) {}
@@ -55,7 +59,9 @@ final class ClusterStatusCommand extends ClusterClientCommand {
             long now = now(scaling);
             batch = new Batch(scaling.system(), scaling.pools().stream().map(p -> new Profile(p.profile(), p.target(), p.pending(),
                     p.running(), p.connected(), p.submitting(), p.pausedReason(), p.lastError(), p.lastErrorJob(),
-                    p.lastErrorStdout(), p.lastErrorStderr())).toList(),
+                    p.lastErrorStdout(), p.lastErrorStderr(), p.adapt() == null ? null : new Adapt(p.adapt().min(), p.adapt().max(),
+                    JsonTimes.seconds(p.adapt().idleTimeoutMillis()), p.adapt().maxPending() == AdaptPolicy.NO_PENDING_LIMIT ? null
+                    : p.adapt().maxPending()), p.demand())).toList(),
                     scaling.jobs().stream().map(j -> new Job(j.jobId(), j.profile(), j.state().toString(), j.retiring(), j.reason(),
                             j.worker(), JsonTimes.time(j.submittedAt()), JsonTimes.seconds(now - j.submittedAt()))).toList());
         }

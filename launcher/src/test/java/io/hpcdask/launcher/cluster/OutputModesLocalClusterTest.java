@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --output} on a real local cluster: the JSON of submit run, workers, cluster status and runs (a running run
+ * {@code --output} on a real local cluster: the JSON of submit run, workers, cluster status, cluster list and runs (a running run
  * included) against the documented schemas; quiet gives the ids for scripts; a bad mode stages nothing.
  */
 class OutputModesLocalClusterTest {
@@ -62,6 +62,10 @@ class OutputModesLocalClusterTest {
         assertThat(status.get("server").get("where").asText()).isEqualTo("here");
         assertThat(status.get("runs").get("completed").asInt()).isEqualTo(3);
         assertThat(clusters.ok("cluster", "status", "--name", "out", "-o", "quiet").out()).isEqualTo("out\n");
+
+        JsonNode list = JsonSchemas.conforming("cluster-list", clusters.ok("cluster", "list", "-o", "json").out());
+        assertThat(list.get("clusters").get(0).get("state").asText()).isEqualTo("running");
+        assertThat(clusters.ok("cluster", "list", "-o", "quiet").out()).isEqualTo("out\n");
 
         JsonNode runs = JsonSchemas.conforming("runs", clusters.ok("runs", "--name", "out", "-o", "json").out());
         JsonNode running = runs.get("runs").get(0);
