@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.cli.CliRun;
 import io.hpcdask.launcher.cli.RunsJson;
+import io.hpcdask.launcher.cli.JsonSchemas;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.server.api.RunView;
 import java.nio.file.Path;
@@ -168,12 +170,19 @@ class BatchClusterSlurmTest {
     @Test
     void pendingJobsAreCancelledByClusterDown() throws Exception {
         up("pending", "--cores", "1", "--memory", "200M", "--profile", "later");
-        ok("scale", "2", "--name", "pending");
+        JsonNode scaled = JsonSchemas.conforming("scale", ok("scale", "2", "--name", "pending", "-o", "json").out());
+        assertThat(scaled.get("target").asInt()).isEqualTo(2);
+        assertThat(scaled.get("profile").asText()).isEqualTo("later");
         await().atMost(Duration.ofSeconds(30)).until(() -> squeue().size() == 2);
         assertThat(squeue().values()).containsOnly("PENDING");
+        assertThat(scaled.get("submitted")).extracting(JsonNode::asText).containsExactlyInAnyOrderElementsOf(squeue().keySet());
         // the batch system's own reason shows once the scaler has polled it
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> ok("cluster", "status", "--name", "pending").out().contains("PENDING  BeginTime"));
+        JsonNode status = JsonSchemas.conforming("cluster-status", ok("cluster", "status", "--name", "pending", "-o", "json").out());
+        assertThat(status.get("batch").get("system").asText()).isEqualTo("slurm");
+        assertThat(status.get("batch").get("jobs")).hasSize(2).allSatisfy(j -> assertThat(j.get("reason").asText()).contains("BeginTime"));
+        assertThat(status.get("batch").get("profiles").get(0).get("target").asInt()).isEqualTo(2);
         ok("cluster", "down", "--name", "pending");
         clusters.remove("pending");
         assertThat(squeue()).as("no job of the cluster is left in the queue").isEmpty();
