@@ -29,8 +29,15 @@ public final class WorkerCommand {
      * {@code extraJvmOptions} come after the worker's own (e.g. a class-data archive).
      */
     public static WorkerCommand forJar(String javaExecutable, String workerJar, List<String> extraJvmOptions) {
-        List<String> launch = new ArrayList<>();
-        launch.add(javaExecutable);
+        return forJar(List.of(javaExecutable), workerJar, extraJvmOptions);
+    }
+
+    /**
+     * {@code JAVA_COMMAND... JVM_OPTIONS [extra] -jar JAR}, where the java is a command of several words (a container
+     * runtime's {@code apptainer exec img.sif java}), or of none when the caller writes the java itself.
+     */
+    public static WorkerCommand forJar(List<String> javaCommand, String workerJar, List<String> extraJvmOptions) {
+        List<String> launch = new ArrayList<>(javaCommand);
         launch.addAll(JVM_OPTIONS);
         launch.addAll(extraJvmOptions);
         launch.add("-jar");
@@ -51,7 +58,14 @@ public final class WorkerCommand {
 
     /** {@code java -jar JAR --probe HOST:PORT}: the worker jar's one connect to the address, without a worker. */
     public static List<String> probe(String javaExecutable, String workerJar, String address) {
-        return List.of(javaExecutable, "-jar", workerJar, Probe.FLAG, address);
+        return probe(List.of(javaExecutable), workerJar, address);
+    }
+
+    /** The probe run by a java command of several words, or of none when the caller writes the java itself. */
+    public static List<String> probe(List<String> javaCommand, String workerJar, String address) {
+        List<String> words = new ArrayList<>(javaCommand);
+        words.addAll(List.of("-jar", workerJar, Probe.FLAG, address));
+        return List.copyOf(words);
     }
 
     /** The argv for a process. */

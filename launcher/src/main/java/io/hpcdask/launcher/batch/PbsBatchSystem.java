@@ -282,7 +282,7 @@ public final class PbsBatchSystem implements BatchSystem {
         return switch (s) {
             case "Q", "W", "T", "M" -> new JobStatus(id, JobState.PENDING, waitingReason(comment, job.path("Hold_Types").asText("n")));
             case "H" -> new JobStatus(id, JobState.PENDING, comment.isEmpty() ? "held" : comment);
-            case "R", "E", "S", "U", "B" -> new JobStatus(id, JobState.RUNNING, comment);
+            case "R", "E", "S", "U", "B" -> new JobStatus(id, JobState.RUNNING, runningReason(comment));
             case "F", "X" -> finished(id, exit == null ? null : exit.asInt(), comment);
             default -> JobStatus.unknown(id, "job_state " + s + (comment.isEmpty() ? "" : ": " + comment));
         };
@@ -295,6 +295,11 @@ public final class PbsBatchSystem implements BatchSystem {
     private static String waitingReason(String comment, String holdTypes) {
         String own = comment.startsWith("Job Array Began") ? "" : comment;
         return own.isEmpty() && !holdTypes.equals("n") ? "held" : own;
+    }
+
+    /** "Job run at ... on (node:ncpus=1)" says where it runs, not why it is in its state: no reason. */
+    private static String runningReason(String comment) {
+        return comment.startsWith("Job run at") ? "" : comment;
     }
 
     private static JobStatus finished(String id, Integer exit, String comment) {

@@ -164,8 +164,11 @@ public final class SlurmBatchSystem implements BatchSystem {
 
     // What sbatch, squeue, sacct and scontrol print.
 
-    /** squeue format: job id (JOBID_TASK for array tasks with -r), long state name, reason or node list. */
-    static final String SQUEUE_FORMAT = "%i|%T|%R";
+    /**
+     * squeue format: job id (JOBID_TASK for array tasks with -r), long state name, reason. {@code %r}, not {@code %R}:
+     * %R prints the node list instead of the reason for a running or ended job, which a REASON column must not show.
+     */
+    static final String SQUEUE_FORMAT = "%i|%T|%r";
     static final String SACCT_FIELDS = "JobID,State,Reason";
 
     private static final Pattern PARSABLE = Pattern.compile("^(\\d+)(?:;\\S+)?$", Pattern.MULTILINE);
@@ -184,7 +187,10 @@ public final class SlurmBatchSystem implements BatchSystem {
         throw new CommandFailedException("sbatch succeeded but printed no job id; its output was: " + stdout.strip());
     }
 
-    /** Lines of {@code squeue -h -o '%i|%T|%R'} or {@code sacct -n -P -o JobID,State,Reason}. */
+    /**
+     * Lines of {@code squeue -h -o '%i|%T|%r'} or {@code sacct -n -P -o JobID,State,Reason}. Both say {@code None} for a
+     * job with no reason (running, or ended normally): that is no reason, so it is left empty.
+     */
     static List<JobStatus> statuses(String text) {
         List<JobStatus> out = new ArrayList<>();
         for (String line : text.split("\n")) {
@@ -197,6 +203,9 @@ public final class SlurmBatchSystem implements BatchSystem {
                 continue;
             }
             String reason = f.length > 2 ? stripParens(f[2].strip()) : "";
+            if (reason.equals("None")) {
+                reason = "";
+            }
             out.add(new JobStatus(f[0], state(f[1]), reason));
         }
         return out;

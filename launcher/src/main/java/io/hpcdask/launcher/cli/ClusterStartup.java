@@ -4,6 +4,7 @@ import io.hpcdask.launcher.failure.CommandFailedException;
 import io.hpcdask.launcher.cluster.AccessInfo;
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.server.api.ApiUnreachableException;
+import io.hpcdask.server.api.ClusterStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,15 @@ final class ClusterStartup {
                     running = RunningCluster.find(dir).orElse(null);
                 }
             }
-            if (running != null) {
+            if (running != null && workers == 0) {
+                // nothing to wait for: say where workers will dial instead (batch clusters scale later)
+                String dial = dialAddress(running);
+                if (dial != null) {
+                    err.println("Workers dial " + dial);
+                    err.flush();
+                    return running;
+                }
+            } else if (running != null) {
                 int connected = connected(running);
                 if (connected != lastConnected) {
                     err.printf("Waiting for workers: %d/%d connected%n", connected, workers);
@@ -54,6 +63,16 @@ final class ClusterStartup {
                 }
             }
             RunWaiter.sleep();
+        }
+    }
+
+    /** Where workers dial, or null while the API is still starting. */
+    private static String dialAddress(RunningCluster running) {
+        try {
+            ClusterStatus s = running.access().client().status();
+            return s.workerAddress() != null ? s.workerAddress() : s.host() + ":" + s.workerPort();
+        } catch (ApiUnreachableException e) {
+            return null;
         }
     }
 

@@ -14,6 +14,7 @@ import io.hpcdask.launcher.remote.LoginNode;
 import io.hpcdask.launcher.remote.RemoteCluster;
 import io.hpcdask.launcher.remote.RemoteServer;
 import io.hpcdask.launcher.remote.ServerDistribution;
+import io.hpcdask.launcher.shell.ShellWords;
 import io.hpcdask.launcher.ssh.LocalShell;
 import io.hpcdask.launcher.ssh.RemoteShell;
 import io.hpcdask.launcher.ssh.SshShell;
@@ -23,6 +24,7 @@ import io.hpcdask.launcher.script.WorkerEndpoint;
 import io.hpcdask.protocol.Resources;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,6 +71,7 @@ final class ClusterUpCommand extends ClusterClientCommand implements JobOptions.
     @Override
     int doCall() throws IOException {
         Settings settings = JobOptions.settings(spec, context);
+        ConfigWarnings.show(settings, err());
         ClusterSpec.Ssh reach = ssh.record(settings);
         RemoteShell shell = null;
         try {
@@ -227,7 +230,8 @@ final class ClusterUpCommand extends ClusterClientCommand implements JobOptions.
         }
         int cores = settings.cores().orElse(Runtime.getRuntime().availableProcessors());
         return new LocalWorkerSpec(workers, cores, settings.memory().orElse(null), settings.resources(), slots,
-                settings.deathTimeoutSeconds(), settings.heartbeatSeconds(), settings.leaseSeconds());
+                settings.deathTimeoutSeconds(), settings.heartbeatSeconds(), settings.leaseSeconds(),
+                settings.string(ConfigKeys.WORKER_COMMAND).map(ShellWords::split).orElse(List.of()));
     }
 
     private static void refuseIfRunning(ClusterDir dir) throws IOException {

@@ -13,6 +13,11 @@ import io.hpcdask.launcher.ssh.SshConnectException;
 import io.hpcdask.launcher.ssh.SshSettings;
 import io.hpcdask.launcher.ssh.SshShell;
 import io.hpcdask.launcher.ssh.WorkerJarUploader;
+import io.hpcdask.launcher.ssh.WorkerRuntimeArchive;
+import io.hpcdask.launcher.config.ConfigKeys;
+import io.hpcdask.launcher.config.Settings;
+import io.hpcdask.launcher.script.WorkerJava;
+import java.util.Optional;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * The checks behind {@code hpc-dask doctor}, in the order a new cluster fails them: host key, login, batch commands,
- * java, worker jar, a test submission, and (for batch systems) whether a compute node reaches the address workers
+ * worker jar, java, a test submission, and (for batch systems) whether a compute node reaches the address workers
  * would dial. Each prints one line; later checks are skipped when an earlier one they need failed.
  */
 public final class Doctor {
@@ -34,7 +39,7 @@ public final class Doctor {
     private final List<String> localPath;
     private final JobSubmission testJob;
     private final Path localJobsDir;
-    private final String java;
+    private final Settings settings;
     private final List<String> failures = new ArrayList<>();
     private final List<Outcome> outcomes = new ArrayList<>();
     private DoctorNetworkCheck network;
@@ -44,11 +49,11 @@ public final class Doctor {
      * @param ssh       null to run everything on this machine
      * @param localPath directories put first on the PATH when running on this machine
      * @param testJob   what the batch system is asked to accept (never run)
-     * @param java      the java command workers run on the nodes
+     * @param settings  what says how workers start (java, worker-java, worker-command)
      */
     public Doctor(String system, SshSettings ssh, List<String> localPath, JobSubmission testJob, Path localJobsDir,
-                  String java) {
-        this.java = java;
+                  Settings settings) {
+        this.settings = settings;
         this.system = system;
         this.ssh = ssh;
         this.localPath = List.copyOf(localPath);
@@ -75,8 +80,9 @@ public final class Doctor {
         try (shell) {
             BatchSystem batch = BatchSystems.create(system, shell, localJobsDir);
             boolean commands = checkCommands(shell, batch);
-            boolean javaRuns = checkJava(shell);
             String jar = checkWorkerJar(shell);
+            String runtime = uploadRuntime(shell);
+            boolean javaRuns = checkJava(shell, runtime);
             boolean accepted = false;
             if (commands) {
                 accepted = check("test job", () -> batch.name() + " accepted it: " + oneLine(batch.testSubmission(testJob)));
@@ -84,7 +90,7 @@ public final class Doctor {
                 line("SKIP", "test job", "needs the batch commands");
             }
             if (network != null) {
-                checkNetwork(shell, batch, jar, accepted && javaRuns);
+                checkNetwork(shell, batch, jar, runtime, accepted && javaRuns);
             }
         }
         return finish();
@@ -140,20 +146,20 @@ public final class Doctor {
     }
 
     private List<String> laterChecks() {
-        List<String> later = new ArrayList<>(List.of("batch commands", "java", "worker jar", "test job"));
+        List<String> later = new ArrayList<>(List.of("batch commands", "worker jar", "java", "test job"));
         if (network != null) {
             later.add("network");
         }
         return later;
     }
 
-    private void checkNetwork(RemoteShell shell, BatchSystem batch, String jar, boolean ready) {
+    private void checkNetwork(RemoteShell shell, BatchSystem batch, String jar, String runtime, boolean ready) {
         if (!ready || jar == null) {
             line("SKIP", "network", "needs java, the worker jar and an accepted test job");
             return;
         }
         try {
-            DoctorNetworkCheck.Verdict v = network.run(shell, batch, jar);
+            DoctorNetworkCheck.Verdict v = network.run(shell, batch, jar, runtime);
             if (v.verdict().equals("FAIL")) {
                 fail("network", v.text());
             } else {
@@ -167,25 +173,65 @@ public final class Doctor {
         }
     }
 
-    private boolean checkJava(RemoteShell shell) {
-        CommandResult r = shell.run(ShellQuote.quote(java) + " -version 2>&1");
+    /**
+     * Which java the workers will use and why ({@link WorkerJava}), tried in a login shell here or on the login node:
+     * a java that must run (worker-command, a named java) fails when it does not run or is older than 17; with
+     * worker-java auto such a java only means the workers use the bundled runtime.
+     */
+    private boolean checkJava(RemoteShell shell, String runtime) {
+        WorkerJava choice;
+        try {
+            choice = WorkerJava.of(settings, runtime);
+        } catch (RuntimeException e) {
+            fail("java", e.getMessage());
+            return false;
+        }
+        if (choice.mode() == WorkerJava.Mode.BUNDLED) {
+            line("OK", "java", "workers use the java runtime bundled with hpc-dask, " + runtime + " (" + choice.why() + ")");
+            return true;
+        }
+        String command = ShellQuote.join(choice.command());
+        CommandResult r = shell.run(command + " -version 2>&1");
         Matcher m = JAVA_VERSION.matcher(r.stdout());
+        String problem = null;
         if (!r.ok() || !m.find()) {
-            fail("java", "'" + java + "' does not run in a login shell on " + shell.where() + " (" + oneLine(r.stdout())
-                    + "); workers need Java " + MIN_JAVA + "+: load a java module in ~/.bash_profile or install one");
-            return false;
+            problem = "'" + String.join(" ", choice.command()) + "' does not run in a login shell on " + shell.where() + " ("
+                    + oneLine(r.stdout()) + ")";
+        } else {
+            int major = Integer.parseInt(m.group(1));
+            if (major == 1 && m.group(2) != null) {
+                major = Integer.parseInt(m.group(2));
+            }
+            if (major < MIN_JAVA) {
+                problem = "java " + major + " found on " + shell.where();
+            }
         }
-        int major = Integer.parseInt(m.group(1));
-        if (major == 1 && m.group(2) != null) {
-            major = Integer.parseInt(m.group(2));
+        if (problem == null) {
+            line("OK", "java", r.stdout().strip().lines().findFirst().orElse("") + " (" + choice.why() + ")");
+            return true;
         }
-        if (major < MIN_JAVA) {
-            fail("java", "java " + major + " found on " + shell.where() + "; workers need Java " + MIN_JAVA
-                    + " or newer: load a newer java module in ~/.bash_profile");
-            return false;
+        if (choice.mode() == WorkerJava.Mode.AUTO) {
+            line("OK", "java", "workers use the java runtime bundled with hpc-dask, " + runtime + ": " + problem
+                    + " (worker-java auto)");
+            return true;
         }
-        line("OK", "java", r.stdout().strip().lines().findFirst().orElse(""));
-        return true;
+        fail("java", problem + "; workers need Java " + MIN_JAVA + " or newer: load a java module in ~/.bash_profile,"
+                + " install one, or set worker-java to auto or bundled (" + choice.why() + ")");
+        return false;
+    }
+
+    /** The remote path of the workers' java runtime, sent like the worker jar; null when there is none to send. */
+    private String uploadRuntime(RemoteShell shell) {
+        if (settings.string(ConfigKeys.WORKER_COMMAND).isPresent()) {
+            return null;
+        }
+        try {
+            Optional<Path> archive = WorkerRuntimeArchive.locate();
+            return archive.isEmpty() ? null : WorkerJarUploader.upload(shell, archive.get()).remotePath();
+        } catch (Exception e) {
+            fail("java", "cannot send the workers' java runtime to " + shell.where() + ": " + e.getMessage());
+            return null;
+        }
     }
 
     /** The remote path of the worker jar, or null when it could not be put there. */

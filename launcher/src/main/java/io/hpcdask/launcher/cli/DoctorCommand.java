@@ -58,8 +58,7 @@ public final class DoctorCommand extends BaseCommand implements JobOptions.Comma
         String system = settings.system();
         SshSettings ssh = sshOptions.settings(settings);
         Path localJobs = context.hpcDaskHome().resolve("local-jobs");
-        String java = settings.string(ConfigKeys.JAVA).orElseThrow();
-        Doctor doctor = new Doctor(system, ssh, sshOptions.batchPath(), DoctorTestJob.of(settings), localJobs, java);
+        Doctor doctor = new Doctor(system, ssh, sshOptions.batchPath(), DoctorTestJob.of(settings), localJobs, settings);
         if (!noNetwork && !system.equals("local")) {
             doctor.withNetworkCheck(settings);
         }

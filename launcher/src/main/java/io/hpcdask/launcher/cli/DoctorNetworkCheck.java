@@ -55,7 +55,9 @@ final class DoctorNetworkCheck {
         this.progress = progress;
     }
 
-    Verdict run(RemoteShell shell, BatchSystem batch, String remoteJar) throws IOException, InterruptedException {
+    /** @param remoteRuntime the workers' java runtime on the cluster side, null when there is none */
+    Verdict run(RemoteShell shell, BatchSystem batch, String remoteJar, String remoteRuntime)
+            throws IOException, InterruptedException {
         String doctorDir = shell.homeDir() + "/" + DOCTOR_DIR;
         shell.mkdirs(doctorDir, 0700);
         Listener listener = null;
@@ -75,7 +77,7 @@ final class DoctorNetworkCheck {
             why = listener.why;
         }
         try {
-            return probe(shell, batch, remoteJar, doctorDir, address, why);
+            return probe(shell, batch, remoteJar, remoteRuntime, doctorDir, address, why);
         } finally {
             if (listener != null) {
                 listener.stop(shell);
@@ -83,10 +85,11 @@ final class DoctorNetworkCheck {
         }
     }
 
-    private Verdict probe(RemoteShell shell, BatchSystem batch, String remoteJar, String doctorDir, String address,
+    private Verdict probe(RemoteShell shell, BatchSystem batch, String remoteJar, String remoteRuntime, String doctorDir,
+                          String address,
                           String why) throws InterruptedException {
         Settings probeSettings = withLogDirectory(doctorDir);
-        String script = JobScriptRenderer.renderProbe(probeSettings, remoteJar, address);
+        String script = JobScriptRenderer.renderProbe(probeSettings, remoteJar, remoteRuntime, address);
         String jobId = batch.submit(JobSubmission.of(script)).jobId();
         String output = fileGlob(OUTPUT_DIRECTIVE, "o", script, jobId, probeSettings);
         String errors = fileGlob(ERROR_DIRECTIVE, "e", script, jobId, probeSettings);

@@ -106,6 +106,8 @@ public final class JobOptions {
             case SERVER -> "remote|here";
             case SYSTEM -> String.join("|", BatchSystems.NAMES);
             case BOOLEAN -> "true|false";
+            case WORKER_JAVA -> "auto|bundled|JAVA";
+            case COMMAND_LINE -> "'CMD ARGS...'";
             default -> "TEXT";
         };
     }

@@ -58,6 +58,7 @@ final class PrintJobScriptCommand extends ClusterClientCommand implements JobOpt
     @Override
     int doCall() {
         Settings given = JobOptions.settings(spec, context);
+        ConfigWarnings.show(given, err());
         String script = runningBatchCluster()
                 .map(c -> c.call(client -> client.jobScript(JobOptions.profile(spec))))
                 .orElseGet(() -> JobScriptRenderer.render(chooseSystem(given), WorkerEndpoint.PLACEHOLDERS));

@@ -30,7 +30,15 @@ public final class ConfigKeys {
             "directory for the jobs' stdout and stderr files");
     public static final ConfigKey LOCAL_DIRECTORY = key("local-directory", ValueKind.NODE_PATH, null,
             "worker scratch directory on the node; may name $VARs such as $TMPDIR");
-    public static final ConfigKey JAVA = key("java", ValueKind.TEXT, "java", "java command on the nodes");
+    // How workers start (worker-command, else worker-java, which tries java first when auto): see WorkerJava.
+    public static final ConfigKey JAVA = key("java", ValueKind.TEXT, "java",
+            "java command on the nodes, used when it is Java 17 or newer (worker-java auto)");
+    public static final ConfigKey WORKER_JAVA = key("worker-java", ValueKind.WORKER_JAVA, "auto",
+            "java of the workers: auto (the nodes' java when it is 17 or newer, else the runtime bundled with hpc-dask),"
+                    + " bundled, or a java command used as is");
+    public static final ConfigKey WORKER_COMMAND = key("worker-command", ValueKind.COMMAND_LINE, null,
+            "command line that runs the worker JVM, e.g. 'apptainer exec img.sif java'; when set, java and worker-java"
+                    + " are not used");
     public static final ConfigKey RESOURCES = key("resources", ValueKind.RESOURCES, null,
             "what each worker offers beyond cores and memory, e.g. 'gpu=1 foo=5'");
     public static final ConfigKey SCHEDULER_ADDRESS = key("scheduler-address", ValueKind.SCHEDULER_ADDRESS, null,
@@ -59,7 +67,8 @@ public final class ConfigKeys {
             "add an unknown host key to known_hosts instead of refusing (a changed key is always refused)");
 
     public static final List<ConfigKey> ALL = List.of(SYSTEM, TEMPLATE_DIR, CORES, MEMORY, WALLTIME, QUEUE, ACCOUNT, JOB_NAME,
-            JOB_EXTRA_DIRECTIVE, DIRECTIVE_SKIP, PROLOGUE, EPILOGUE, LOG_DIRECTORY, LOCAL_DIRECTORY, JAVA, RESOURCES,
+            JOB_EXTRA_DIRECTIVE, DIRECTIVE_SKIP, PROLOGUE, EPILOGUE, LOG_DIRECTORY, LOCAL_DIRECTORY, JAVA, WORKER_JAVA, WORKER_COMMAND,
+            RESOURCES,
             SCHEDULER_ADDRESS, INTERFACE, DEATH_TIMEOUT, HEARTBEAT_INTERVAL, LEASE, LIFETIME_GRACE, SHEBANG, SSH, SSH_ACCEPT_NEW, SERVER,
             REMOTE_DIRECTORY);
 

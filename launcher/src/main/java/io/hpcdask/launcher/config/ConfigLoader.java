@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Builds {@link Settings} from the layers, lowest first: built-in defaults; the site file
+ * Builds {@link Settings} from the layers, lowest first: built-in defaults; a dask-jobqueue user's
+ * {@code jobqueue.yaml} ({@link DaskJobqueueLayer}); the site file
  * ({@code /etc/hpc-dask/config.yaml}, or {@code $HPC_DASK_SITE_CONFIG}); the user file ({@code $HPC_DASK_CONFIG}, or
  * {@code ~/.config/hpc-dask/config.yaml}); the selected profile of the site file, then of the user file (a profile is
  * more specific than a file's top level); {@code HPC_DASK_<KEY>} environment variables; command-line flags.
@@ -38,6 +39,11 @@ public final class ConfigLoader {
         }
         String xdg = env.get("XDG_CONFIG_HOME");
         return (xdg != null && !xdg.isEmpty() ? Path.of(xdg) : home.resolve(".config")).resolve("hpc-dask/config.yaml");
+    }
+
+    /** The dask config files the lowest layer reads, lowest first ({@link DaskJobqueueLayer}). */
+    public List<Path> daskFiles() {
+        return DaskJobqueueLayer.files(env, home);
     }
 
     /**
@@ -97,12 +103,27 @@ public final class ConfigLoader {
         }
         layers.add(envValues());
         layers.add(flags);
+        DaskJobqueueLayer dask = DaskJobqueueLayer.load(env, home);
+        layers.add(0, dask.values(explicitSystem(layers)));
         for (List<ConfigValue> layer : layers) {
             for (ConfigValue v : layer) {
                 effective.put(v.key(), check(v));
             }
         }
-        return new Settings(effective, profile, profileSource);
+        return new Settings(effective, profile, profileSource, dask.warnings());
+    }
+
+    /** The batch system the layers name, the highest winning; null when none does. */
+    private static String explicitSystem(List<List<ConfigValue>> layers) {
+        String system = null;
+        for (List<ConfigValue> layer : layers) {
+            for (ConfigValue v : layer) {
+                if (v.key() == ConfigKeys.SYSTEM) {
+                    system = v.raw().isEmpty() ? null : v.raw().get(0);
+                }
+            }
+        }
+        return system;
     }
 
     /** Every profile the config files define, in the order they first appear. */

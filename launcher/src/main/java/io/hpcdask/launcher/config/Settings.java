@@ -24,11 +24,18 @@ public final class Settings {
     private final Map<ConfigKey, Entry> entries;
     private final String profile;
     private final Source profileSource;
+    private final List<String> warnings;
 
-    Settings(Map<ConfigKey, Entry> entries, String profile, Source profileSource) {
+    Settings(Map<ConfigKey, Entry> entries, String profile, Source profileSource, List<String> warnings) {
         this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
         this.profile = profile;
         this.profileSource = profileSource;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** What a layer could not honour (a dask-jobqueue key hpc-dask ignores), one line each with its file and line. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The selected profile, or null. */
@@ -103,7 +110,7 @@ public final class Settings {
     public Settings with(ConfigKey key, String raw, Source source) {
         Map<ConfigKey, Entry> copy = new LinkedHashMap<>(entries);
         copy.put(key, ConfigLoader.check(new ConfigValue(key, List.of(raw), source)));
-        return new Settings(copy, profile, profileSource);
+        return new Settings(copy, profile, profileSource, warnings);
     }
 
     /** True when the key's value comes from a file, the environment or a flag, not from the built-in default. */
@@ -133,6 +140,6 @@ public final class Settings {
             ConfigKey key = ConfigKeys.byName(name).orElseThrow(() -> new ConfigException(origin + ": unknown key '" + name + "'"));
             entries.put(key, ConfigLoader.check(new ConfigValue(key, values, new Source(name + " in " + origin, origin))));
         });
-        return new Settings(entries, profile, new Source("profile", origin));
+        return new Settings(entries, profile, new Source("profile", origin), List.of()); // recorded settings were warned about when they were made
     }
 }

@@ -2,6 +2,7 @@ package io.hpcdask.launcher.config;
 
 import io.hpcdask.launcher.batch.BatchSystems;
 import io.hpcdask.launcher.shell.ShellQuote;
+import io.hpcdask.launcher.shell.ShellWords;
 import io.hpcdask.protocol.DurationText;
 import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.protocol.Memory;
@@ -78,6 +79,23 @@ public enum ValueKind {
             throw new InvalidValueException("'" + raw + "' is not true or false");
         }
         return Boolean.parseBoolean(raw);
+    }),
+    /** What runs the worker JVM: auto, bundled, or a java command (any path; quoted in the script). */
+    WORKER_JAVA("auto, bundled, or a java command such as /opt/jdk-17/bin/java", raw -> {
+        if (raw.isBlank()) {
+            throw new InvalidValueException("empty; expected auto, bundled, or a java command such as /opt/jdk-17/bin/java");
+        }
+        return raw;
+    }),
+    /** A command line of several words, kept as written and split by {@link ShellWords} where it is used. */
+    COMMAND_LINE(ShellWords.ACCEPTED_FORM, raw -> {
+        try {
+            ShellWords.split(raw);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException("'" + raw + "' is not valid: " + e.getMessage() + "; expected "
+                    + ShellWords.ACCEPTED_FORM);
+        }
+        return raw;
     }),
     /** Free text of one line: shell lines and extra directives are the user's own, by design. */
     TEXT("one line of text", raw -> raw),

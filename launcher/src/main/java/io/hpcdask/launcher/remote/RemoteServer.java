@@ -8,12 +8,15 @@ import io.hpcdask.launcher.ssh.CommandResult;
 import io.hpcdask.launcher.ssh.RemoteCommand;
 import io.hpcdask.launcher.ssh.RemoteShell;
 import io.hpcdask.launcher.ssh.WorkerJarUploader;
+import io.hpcdask.launcher.ssh.WorkerRuntimeArchive;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The scheduler server of a cluster, run on the login node under the user's account: the distribution is uploaded
@@ -48,11 +51,18 @@ public final class RemoteServer {
         err.println("Uploading the hpc-dask distribution to " + shell.where() + " (only when it is not there yet)...");
         err.flush();
         WorkerJarUploader.Uploaded dist = WorkerJarUploader.upload(shell, jar);
+        // the workers' java runtime too, so the server there finds it where it sends it from
+        Optional<Path> archive = WorkerRuntimeArchive.locate();
+        List<String> runtime = new ArrayList<>();
+        if (archive.isPresent()) {
+            runtime.add("-D" + WorkerRuntimeArchive.PROPERTY + "=" + WorkerJarUploader.upload(shell, archive.get()).remotePath());
+        }
         shell.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec), dir + "/" + ClusterSpec.FILE, 0600);
         // setsid: the server gets a session of its own, so the end of this SSH session (a hangup) never reaches it
         String command = "cd " + ShellQuote.quote(dir) + " && rm -f access.json && { setsid " + ShellQuote.quote(java) + " "
-                + ShellQuote.join(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", dist.remotePath(), SERVER_MAIN,
-                        "--cluster-dir", dir, "--name", name, "--workers", "0", "--spec", dir + "/" + ClusterSpec.FILE))
+                + ShellQuote.join(Stream.of(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), runtime,
+                        List.of("-cp", dist.remotePath(), SERVER_MAIN, "--cluster-dir", dir, "--name", name, "--workers", "0",
+                                "--spec", dir + "/" + ClusterSpec.FILE)).flatMap(List::stream).toList())
                 + " </dev/null >>server.out 2>&1 & } && echo $!";
         CommandResult started = shell.run(RemoteCommand.once(command));
         if (started.exitStatus() != 0) {

@@ -17,6 +17,7 @@ import io.hpcdask.launcher.ssh.RemoteShell;
 import io.hpcdask.launcher.ssh.SshSettings;
 import io.hpcdask.launcher.ssh.SshShell;
 import io.hpcdask.launcher.ssh.WorkerJarUploader;
+import io.hpcdask.launcher.ssh.WorkerRuntimeArchive;
 import io.hpcdask.server.SchedulerServer;
 import io.hpcdask.server.api.ApiException;
 import io.hpcdask.server.api.ScaleRequest;
@@ -83,11 +84,12 @@ public final class BatchScaling implements AutoCloseable {
             String id = spec.idOr(dir.name());
             WorkerJarUploader.Uploaded jar = WorkerJarUploader.upload(shell, WorkerJarUploader.bundledJar());
             LOG.info("Worker jar on {}: {}{}", shell.where(), jar.remotePath(), jar.transferred() ? " (uploaded)" : " (already there)");
+            String runtime = uploadRuntime(shell);
             String tokenFile = RemoteSecrets.write(shell, "cluster-" + id + ".token", token);
             String jobsDir = jobsDirectory(dir, spec, shell, id);
             Map<String, Settings> profiles = new LinkedHashMap<>();
             spec.settings(dir.path().resolve(ClusterSpec.FILE)).forEach((name, s) -> profiles.put(name, withJobsDirectory(s, jobsDir)));
-            WorkerEndpoint endpoint = new WorkerEndpoint(address, jar.remotePath(), tokenFile);
+            WorkerEndpoint endpoint = new WorkerEndpoint(address, jar.remotePath(), tokenFile, runtime);
             BatchProvisioner provisioner = new BatchProvisioner(shell, batch, profiles, endpoint, spec.arrays());
             ScalingLoop loop = new ScalingLoop(provisioner, scheduler.workerControl(), System::currentTimeMillis,
                     POLL_MILLIS, FAST_POLL_MILLIS);
@@ -100,6 +102,23 @@ public final class BatchScaling implements AutoCloseable {
             shell.close();
             throw e;
         }
+    }
+
+    /**
+     * Sends the java runtime for workers (worker-java auto or bundled) once per cluster account, by its hash like the
+     * jar; null when this hpc-dask has none, and workers then use the nodes' java.
+     */
+    private static String uploadRuntime(RemoteShell shell) throws IOException {
+        Optional<java.nio.file.Path> archive = WorkerRuntimeArchive.locate();
+        if (archive.isEmpty()) {
+            LOG.warn("This hpc-dask has no java runtime for workers ({}); workers use the nodes' java",
+                    WorkerRuntimeArchive.FILE_NAME);
+            return null;
+        }
+        WorkerJarUploader.Uploaded runtime = WorkerJarUploader.upload(shell, archive.get());
+        LOG.info("Worker java runtime on {}: {}{}", shell.where(), runtime.remotePath(),
+                runtime.transferred() ? " (uploaded)" : " (already there)");
+        return runtime.remotePath();
     }
 
     /**

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  */
 public final class JobScriptRenderer {
     public static final String SKELETON = "job-script.ftl";
+    /** The lines that choose the worker's java on the node ({@link WorkerJava}). */
+    public static final String WORKER_JAVA = "worker-java.ftl";
 
     private final Configuration freemarker;
     private final Path templateDir;
@@ -43,15 +45,24 @@ public final class JobScriptRenderer {
 
     /** The job script of these settings (their templates, their batch system) for this endpoint. */
     public static String render(Settings settings, WorkerEndpoint endpoint) {
-        return new JobScriptRenderer(settings).renderWith(settings, WorkerCommand.of(settings, endpoint));
+        JobScriptRenderer renderer = new JobScriptRenderer(settings);
+        WorkerJava java = WorkerJava.of(settings, endpoint.workerRuntime());
+        return renderer.renderWith(settings, renderer.javaChoice(java) + WorkerCommand.of(settings, endpoint, java));
     }
 
     /**
      * The same script with the worker replaced by the worker jar's network probe of {@code address}: what
      * {@code doctor} submits to learn whether a compute node reaches the scheduler.
      */
-    public static String renderProbe(Settings settings, String workerJar, String address) {
-        return new JobScriptRenderer(settings).renderWith(settings, WorkerCommand.probe(settings, workerJar, address));
+    public static String renderProbe(Settings settings, String workerJar, String workerRuntime, String address) {
+        JobScriptRenderer renderer = new JobScriptRenderer(settings);
+        WorkerJava java = WorkerJava.of(settings, workerRuntime);
+        return renderer.renderWith(settings, renderer.javaChoice(java) + WorkerCommand.probe(java, workerJar, address));
+    }
+
+    /** The lines of {@link #WORKER_JAVA} when the java is chosen on the node, else nothing. */
+    private String javaChoice(WorkerJava java) {
+        return java.chosenOnNode() ? process(WORKER_JAVA, java.templateModel()) : "";
     }
 
     private String renderWith(Settings settings, String workerCommand) {

@@ -4,6 +4,7 @@ import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.shell.ShellQuote;
 import io.hpcdask.worker.WorkerOptions;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,10 +28,12 @@ public final class WorkerCommand {
     private WorkerCommand() {
     }
 
-    public static String of(Settings s, WorkerEndpoint endpoint) {
+    /** The worker's command line, its java as {@code java} chooses it (the variable the node set, or quoted words). */
+    static String of(Settings s, WorkerEndpoint endpoint, WorkerJava java) {
         WorkerOptions options = options(s, endpoint);
-        return String.join(" ", io.hpcdask.worker.WorkerCommand.forJar(java(s), endpoint.workerJar(), List.of())
-                .words(options, SHELL));
+        List<String> words = new ArrayList<>(java.shellWords());
+        words.addAll(io.hpcdask.worker.WorkerCommand.forJar(List.of(), endpoint.workerJar(), List.of()).words(options, SHELL));
+        return String.join(" ", words);
     }
 
     /** The worker's options these settings give, as the worker parses them on the node. */
@@ -49,11 +52,9 @@ public final class WorkerCommand {
     }
 
     /** {@code java -jar JAR --probe HOST:PORT}: one connect to the address, its outcome as one line on stdout. */
-    public static String probe(Settings s, String workerJar, String address) {
-        return ShellQuote.join(io.hpcdask.worker.WorkerCommand.probe(java(s), workerJar, address));
-    }
-
-    private static String java(Settings s) {
-        return s.string(ConfigKeys.JAVA).orElseThrow();
+    static String probe(WorkerJava java, String workerJar, String address) {
+        List<String> words = new ArrayList<>(java.shellWords());
+        words.add(ShellQuote.join(io.hpcdask.worker.WorkerCommand.probe(List.of(), workerJar, address)));
+        return String.join(" ", words);
     }
 }

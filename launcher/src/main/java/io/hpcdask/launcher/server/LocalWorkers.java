@@ -87,6 +87,11 @@ public final class LocalWorkers {
 
     static List<String> command(LocalWorkerSpec spec, String schedulerAddress, Path jar, Path tokenFile, String name,
                                 List<String> archiveOptions) {
+        if (!spec.workerCommand().isEmpty()) {
+            // another JVM (a container's): this one's class-data archive is of no use to it
+            return WorkerCommand.forJar(spec.workerCommand(), jar.toString(), List.of())
+                    .argv(spec.options(schedulerAddress, tokenFile, name));
+        }
         return WorkerCommand.forJar(javaExecutable(), jar.toString(), archiveOptions)
                 .argv(spec.options(schedulerAddress, tokenFile, name));
     }

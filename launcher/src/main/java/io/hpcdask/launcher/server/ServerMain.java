@@ -4,11 +4,13 @@ import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.ClusterSpec;
 import io.hpcdask.launcher.cluster.StoreLock;
 import io.hpcdask.launcher.failure.ExitCodes;
+import io.hpcdask.launcher.shell.ShellWords;
 import io.hpcdask.protocol.Memory;
 import io.hpcdask.protocol.Resources;
 import io.hpcdask.server.store.StoreTooNewException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,6 +43,8 @@ public final class ServerMain implements Callable<Integer> {
     long heartbeat;
     @Option(names = "--lease", defaultValue = "" + LocalWorkerSpec.DEFAULT_LEASE_SECONDS)
     long lease;
+    @Option(names = "--worker-command", description = "the command that runs local workers' JVM (worker-command)")
+    String workerCommand;
     @Option(names = "--foreground")
     boolean foreground;
     @Option(names = "--spec", description = "the cluster's batch system and profiles (cluster.json)")
@@ -58,7 +62,8 @@ public final class ServerMain implements Callable<Integer> {
         ClusterDir dir = new ClusterDir(name, clusterDir).create();
         ServerLogging.configure(dir.serverLog(), foreground);
         LocalWorkerSpec workerSpec = new LocalWorkerSpec(workers, cores, memory == null ? null : Memory.parse(memory),
-                Resources.parse(resources), slots, deathTimeout, heartbeat, lease);
+                Resources.parse(resources), slots, deathTimeout, heartbeat, lease,
+                workerCommand == null ? List.of() : ShellWords.split(workerCommand));
         ClusterServer server = new ClusterServer(dir, workerSpec, this.spec == null ? null : ClusterSpec.read(this.spec));
         // held from before the store is read until the process ends: runs staged into the stopped cluster by a
         // command are all committed before, or go through this server's API (see StoreLock)

@@ -1,6 +1,7 @@
 package io.hpcdask.launcher.server;
 
 import io.hpcdask.launcher.cluster.ClusterDir;
+import io.hpcdask.launcher.shell.ShellQuote;
 import io.hpcdask.server.files.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
@@ -59,6 +60,9 @@ public final class ServerProcess {
         }
         if (workers.slots() != null) {
             cmd.addAll(List.of("--slots", workers.slots().toString()));
+        }
+        if (!workers.workerCommand().isEmpty()) {
+            cmd.addAll(List.of("--worker-command", ShellQuote.join(workers.workerCommand())));
         }
         if (foreground) {
             cmd.add("--foreground");

@@ -13,7 +13,8 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /**
- * Puts the worker jar at {@code ~/.hpc-dask/lib/<name>-<sha256>.jar}. The hash is in the name, so a file that is
+ * Puts the worker jar at {@code ~/.hpc-dask/lib/<name>-<sha256>.jar} (and the distribution jar, and the worker
+ * runtime at {@code <name>-<sha256>.tar.gz}, the same way). The hash is in the name, so a file that is
  * there is the right one and re-runs upload nothing; uploads go to a temporary name first, so a broken transfer
  * never looks complete.
  */
@@ -29,17 +30,23 @@ public final class WorkerJarUploader {
     private WorkerJarUploader() {
     }
 
-    public static Uploaded upload(RemoteShell shell, Path jar) throws IOException {
-        String file = jar.getFileName().toString();
-        String name = file.endsWith(".jar") ? file.substring(0, file.length() - 4) : file;
+    /**
+     * Uploads {@code file} (a jar, or the worker runtime's {@code .tar.gz}) as {@code NAME-SHA256.EXT}; a file already
+     * named by its own hash keeps its name, so a login node's server handing on what was uploaded to it sends nothing.
+     */
+    public static Uploaded upload(RemoteShell shell, Path file) throws IOException {
+        String fileName = file.getFileName().toString();
+        String extension = fileName.endsWith(".tar.gz") ? ".tar.gz" : fileName.endsWith(".jar") ? ".jar" : "";
+        String name = fileName.substring(0, fileName.length() - extension.length());
+        String sha = sha256(file);
         String dir = shell.homeDir() + "/" + LIB_DIR;
-        String target = dir + "/" + name + "-" + sha256(jar) + ".jar";
+        String target = dir + "/" + (name.endsWith("-" + sha) ? name : name + "-" + sha) + (extension.isEmpty() ? ".jar" : extension);
         if (shell.exists(target)) {
             return new Uploaded(target, false);
         }
         shell.mkdirs(dir, 0755);
         String partial = target + ".part-" + UUID.randomUUID();
-        shell.upload(jar, partial, 0644);
+        shell.upload(file, partial, 0644);
         shell.rename(partial, target);
         return new Uploaded(target, true);
     }

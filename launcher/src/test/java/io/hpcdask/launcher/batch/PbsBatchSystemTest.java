@@ -88,7 +88,7 @@ class PbsBatchSystemTest {
     @Test
     void running() {
         assertThat(qstat("40-qstat-f-F-json-x-t-running.out").get("33.vm"))
-                .isEqualTo(new JobStatus("33.vm", JobState.RUNNING, "Job run at Tue Dec 01 at 06:30 on (vm:ncpus=1)"));
+                .as("where it runs is no reason").isEqualTo(new JobStatus("33.vm", JobState.RUNNING, ""));
         assertThat(qstat("42-qstat-F-json-f-subjob-running.out").get("34[2].vm").state()).isEqualTo(JobState.RUNNING);
     }
 
@@ -100,7 +100,7 @@ class PbsBatchSystemTest {
     void aRunningArrayAndItsWaitingSubjobs() {
         Map<String, JobStatus> s = qstat("41-qstat-f-F-json-x-t-array-running.out");
         assertThat(s.get("34[].vm")).isEqualTo(new JobStatus("34[].vm", JobState.RUNNING, "Job Array Began at Tue Dec 01 at 06:30"));
-        assertThat(s.get("34[1].vm")).isEqualTo(new JobStatus("34[1].vm", JobState.RUNNING, "Job run at Tue Dec 01 at 06:30 on (vm:ncpus=1)"));
+        assertThat(s.get("34[1].vm")).isEqualTo(new JobStatus("34[1].vm", JobState.RUNNING, ""));
         assertThat(s.get("34[2].vm")).isEqualTo(new JobStatus("34[2].vm", JobState.PENDING, ""));
         assertThat(s.get("34[3].vm")).isEqualTo(new JobStatus("34[3].vm", JobState.PENDING, ""));
     }

@@ -45,9 +45,10 @@ class SlurmBatchSystemTest {
     void squeue2205RecordedFromTheTestCluster() {
         Map<String, JobStatus> s = byId(SlurmBatchSystem.statuses(Recorded.read("slurm/squeue-22.05.txt")));
         assertThat(s).hasSize(8);
-        assertThat(s.get("49")).isEqualTo(new JobStatus("49", JobState.COMPLETED, "vm"));
+        assertThat(s.get("49")).isEqualTo(new JobStatus("49", JobState.COMPLETED, ""));
         assertThat(s.get("50")).isEqualTo(new JobStatus("50", JobState.FAILED, "NonZeroExitCode"));
-        assertThat(s.get("51")).isEqualTo(new JobStatus("51", JobState.RUNNING, "vm"));
+        assertThat(s.get("51")).as("a running job has no reason (%R would print its node)")
+                .isEqualTo(new JobStatus("51", JobState.RUNNING, ""));
         assertThat(s.get("52")).isEqualTo(new JobStatus("52", JobState.PENDING, "JobHeldUser"));
         assertThat(s.get("53").state()).isEqualTo(JobState.CANCELLED);
         assertThat(s.get("54_0").state()).isEqualTo(JobState.COMPLETED);
@@ -57,7 +58,7 @@ class SlurmBatchSystemTest {
     @Test
     void squeue2011ReasonsAndArrayTasks() {
         Map<String, JobStatus> s = byId(SlurmBatchSystem.statuses(Recorded.read("slurm/squeue-20.11.txt")));
-        assertThat(s.get("1001_0")).isEqualTo(new JobStatus("1001_0", JobState.RUNNING, "node001"));
+        assertThat(s.get("1001_0")).isEqualTo(new JobStatus("1001_0", JobState.RUNNING, ""));
         assertThat(s.get("1001_2")).isEqualTo(new JobStatus("1001_2", JobState.PENDING, "Resources"));
         assertThat(s.get("1002").reason()).isEqualTo("Priority");
         assertThat(s.get("1003").reason()).isEqualTo("ReqNodeNotAvail, UnavailableNodes:node[010-012]");
@@ -68,14 +69,19 @@ class SlurmBatchSystemTest {
     @Test
     void squeue2405TerminalStates() {
         Map<String, JobStatus> s = byId(SlurmBatchSystem.statuses(Recorded.read("slurm/squeue-24.05.txt")));
-        assertThat(s.get("88231_7")).isEqualTo(new JobStatus("88231_7", JobState.RUNNING, "gpu-a[01-02]"));
+        assertThat(s.get("88231_7")).isEqualTo(new JobStatus("88231_7", JobState.RUNNING, ""));
         assertThat(s.get("88232")).isEqualTo(new JobStatus("88232", JobState.PENDING, "BeginTime"));
         assertThat(s.get("88233").state()).isEqualTo(JobState.PENDING);
-        assertThat(s.get("88234").state()).isEqualTo(JobState.TIMEOUT);
+        assertThat(s.get("88234")).isEqualTo(new JobStatus("88234", JobState.TIMEOUT, "TimeLimit"));
         assertThat(s.get("88235").state()).isEqualTo(JobState.FAILED);
         assertThat(s.get("88236").state()).isEqualTo(JobState.FAILED);
         assertThat(s.get("88237").state()).isEqualTo(JobState.CANCELLED);
         assertThat(s.get("88238").state()).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
+    void theQueryAsksSqueueForReasonsNotNodeLists() {
+        assertThat(SlurmBatchSystem.SQUEUE_FORMAT).isEqualTo("%i|%T|%r");
     }
 
     @Test

@@ -46,6 +46,9 @@ class BadInputTest {
                 Arguments.of("--shebang", "bash", "#!"),
                 Arguments.of("--prologue", "echo a\ntouch /tmp/pwned", "line break"),
                 Arguments.of("--java", "java\0", "NUL"),
+                Arguments.of("--worker-command", "apptainer exec 'my image.sif java", "the ' at character 16 is never closed"),
+                Arguments.of("--worker-command", "  ", "a word with spaces in '...'"),
+                Arguments.of("--worker-java", " ", "auto, bundled, or a java command"),
                 Arguments.of("--job-extra-directive", "--comment=x\ntouch /tmp/pwned", "line break"),
                 Arguments.of("--queue", "normal\n#SBATCH --wrap=id", "line break"));
     }

@@ -16,6 +16,7 @@ public final class CliRun {
     public CliRun(Path home) {
         this.home = home;
         env.put("HPC_DASK_SITE_CONFIG", home.resolve("no-site-config.yaml").toString());
+        env.put("DASK_ROOT_CONFIG", home.resolve("no-dask-root-config").toString()); // the machine's /etc/dask stays out
     }
 
     public CliRun env(String key, String value) {

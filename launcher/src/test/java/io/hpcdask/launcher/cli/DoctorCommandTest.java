@@ -86,10 +86,12 @@ class DoctorCommandTest {
     @Test
     void javaOnTheNodesIsTheConfiguredOne() throws Exception {
         int port = TestEnv.sshPort();
-        int code = doctor("--system", "slurm", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port, "--java", "/no/such/java",
+        // a java named by worker-java must run: no bundled runtime stands in for it
+        int code = doctor("--system", "slurm", "--ssh", TestEnv.sshUser() + "@127.0.0.1:" + port, "--worker-java", "/no/such/java",
                 "--known-hosts", SshFixture.knownHostsTrusting(tmp, port).toString(), "-i", TestEnv.sshKey().toString());
         assertThat(code).isEqualTo(ExitCodes.FAILED);
-        assertThat(out.toString()).contains("FAIL  java            '/no/such/java' does not run in a login shell");
+        assertThat(out.toString()).contains("FAIL  java            '/no/such/java' does not run in a login shell")
+                .contains("worker-java names it: workers run '/no/such/java'");
     }
 
     @Test

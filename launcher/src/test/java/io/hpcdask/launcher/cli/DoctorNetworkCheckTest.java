@@ -22,7 +22,7 @@ class DoctorNetworkCheckTest {
     @Test
     void theProbeScriptIsTheProfilesScriptWithTheProbeInsteadOfTheWorker() {
         String script = JobScriptRenderer.renderProbe(settings("slurm", "/home/u/.hpc-dask/doctor"),
-                "/home/u/.hpc-dask/lib/w.jar", "10.213.1.1:40001");
+                "/home/u/.hpc-dask/lib/w.jar", null, "10.213.1.1:40001");
         assertThat(script).contains("#SBATCH -J probe\n")
                 .contains("#SBATCH -o /home/u/.hpc-dask/doctor/probe-%J.out\n")
                 .contains("\n'/opt/java 17/bin/java' -jar /home/u/.hpc-dask/lib/w.jar --probe 10.213.1.1:40001\n")
@@ -35,7 +35,7 @@ class DoctorNetworkCheckTest {
         assertThat(DoctorNetworkCheck.fileGlob(OUT, "o", "#SBATCH -o /d/%x-%j-%%.out\n", "57", slurm))
                 .isEqualTo("/d/probe-57-%.out");
         assertThat(DoctorNetworkCheck.fileGlob(OUT, "o", JobScriptRenderer.renderProbe(settings("pbs", "/pbs/logs"), "w.jar",
-                "h:1"), "1234.pbs-server", settings("pbs", "/pbs/logs")))
+                null, "h:1"), "1234.pbs-server", settings("pbs", "/pbs/logs")))
                 .isEqualTo("/pbs/logs/1234.pbs-server.OU /pbs/logs/*.o1234*");
         assertThat(DoctorNetworkCheck.fileGlob(OUT, "o", "#!/bin/bash\ntrue\n", "57", slurm)).isNull();
     }

@@ -43,6 +43,11 @@ class PrintJobScriptGoldenTest {
                         "--job-extra-directive", "-l place=excl", "--prologue", "module load java")),
                 Arguments.of("pbs-memory-only", List.of("--system", "pbs", "--memory", "28GB")),
                 Arguments.of("local", List.of("--system", "local", "--cores", "2", "--memory", "1G", "--resources", "foo=7")),
+                Arguments.of("slurm-worker-java-bundled", List.of("--system", "slurm", "--cores", "1", "--worker-java", "bundled")),
+                Arguments.of("slurm-worker-java-named", List.of("--system", "slurm", "--cores", "1",
+                        "--worker-java", "/opt/jdk 17/bin/java", "--java", "/never/used")),
+                Arguments.of("slurm-worker-command", List.of("--system", "slurm", "--cores", "1",
+                        "--worker-command", "apptainer exec --bind /scratch 'my image.sif' java", "--worker-java", "bundled")),
                 Arguments.of("slurm-site-template", List.of("--system", "slurm", "--cores", "2", "--queue", "gpu",
                         "--template-dir", GOLDEN.resolve("site-templates").toString())));
     }

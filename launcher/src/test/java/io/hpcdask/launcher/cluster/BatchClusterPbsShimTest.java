@@ -37,8 +37,10 @@ class BatchClusterPbsShimTest {
     @Test
     void scaleFollowAndDeleteThroughThePbsProShims() throws Exception {
         bin = PbsShimsAccess.install(home, "pro");
-        ok("cluster", "up", "--name", "pbs", "--system", "pbs", "--batch-path", bin.toString(), "--cores", "2",
-                "--memory", "8G", "--queue", "workq");
+        CliRun.Result up = ok("cluster", "up", "--name", "pbs", "--system", "pbs", "--batch-path", bin.toString(),
+                "--cores", "2", "--memory", "8G", "--queue", "workq");
+        assertThat(up.err()).as("no workers asked for: where they will dial, not 0/0 connected")
+                .containsPattern("(?m)^Workers dial [0-9.]+:\\d+$").doesNotContain("Waiting for workers");
         CliRun.Result scaled = ok("scale", "3", "--name", "pbs");
         assertThat(scaled.out()).contains("Submitted 3 job(s) of profile default: 1235[0].pbs-server 1235[1].pbs-server"
                 + " 1235[2].pbs-server");
@@ -57,12 +59,14 @@ class BatchClusterPbsShimTest {
         assertThat(dialed.find()).isTrue();
         String serverLog = Files.readString(home.resolve("hpc-dask").resolve("clusters").resolve("pbs").resolve("server.log"));
         assertThat(serverLog).contains("Listening for workers on " + dialed.group(1)).doesNotContain("0.0.0.0");
+        assertThat(up.err()).contains("Workers dial " + dialed.group(1) + "\n");
 
         // 1235[0] is recorded as finished before any worker connected: it is replaced by a single job (1234)
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 ok("cluster", "status", "--name", "pbs").out().contains("1234.pbs-server"));
         String status = ok("cluster", "status", "--name", "pbs").out();
-        assertThat(status).contains("Batch:      pbs").containsPattern("1235\\[1\\]\\.pbs-server +default +RUNNING +Job run at")
+        assertThat(status).contains("Batch:      pbs").containsPattern("1235\\[1\\]\\.pbs-server +default +RUNNING +- ")
+                .as("where a job runs is no reason").doesNotContainPattern("RUNNING +Job run at")
                 .containsPattern("1235\\[2\\]\\.pbs-server +default +PENDING").doesNotContainPattern("(?m)^1235\\[0\\]")
                 .contains("last failure: job 1235[0].pbs-server of profile default ended COMPLETED");
 

@@ -77,8 +77,13 @@ public interface SchedulerService {
     /** Cancels staged or running runs; returns the ids that were cancelled. */
     List<String> cancel(List<String> runIds);
 
-    /** Cancels the staged or running runs {@code selection} names, in one step; says which. */
-    CancelResult cancel(CancelSelection selection);
+    /**
+     * Cancels the staged or running runs {@code selection} names, in one step; says which. The scheduler and its
+     * client answer it; a service that keeps no runs of its own (a test's) need not.
+     */
+    default CancelResult cancel(CancelSelection selection) {
+        throw new ApiException(501, "this service cannot cancel runs by selection");
+    }
 
     /** The run's output file (stdout and stderr as they arrived). */
     Path runLog(String runId);

@@ -63,11 +63,6 @@ class ApiHostileClientsTest {
             }
 
             @Override
-            public CancelResult cancel(CancelSelection selection) {
-                return new CancelResult(0, "");
-            }
-
-            @Override
             public Path runLog(String runId) {
                 return null;
             }

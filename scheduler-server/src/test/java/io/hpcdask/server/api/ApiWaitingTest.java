@@ -219,11 +219,6 @@ class ApiWaitingTest {
         }
 
         @Override
-        public CancelResult cancel(CancelSelection selection) {
-            return new CancelResult(0, "");
-        }
-
-        @Override
         public Path runLog(String runId) {
             return logs == null ? null : logs.resolve(runId + ".log");
         }

@@ -343,11 +343,6 @@ class HostilePeersTest {
         }
 
         @Override
-        public io.hpcdask.server.api.CancelResult cancel(io.hpcdask.server.api.CancelSelection selection) {
-            return new io.hpcdask.server.api.CancelResult(0, "");
-        }
-
-        @Override
         public Path runLog(String runId) {
             return null;
         }

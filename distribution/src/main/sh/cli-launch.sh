@@ -1,0 +1,73 @@
+# Starting the hpc-dask CLI jar for a short command, in POSIX sh. Sourced by the release's bin/hpc-dask and by the
+# repository's ./hpc-dask, which differ only in where java, the jar and the class-data archives are.
+#
+# A short command is mostly JVM start: C1 only and the serial GC start fastest, and an AppCDS archive of the classes
+# the command loaded the first time (picocli, Jackson, the commands) spares parsing and verifying them again: about
+# half of a command's wall time. One archive per command, made by its first run (-XX:ArchiveClassesAtExit, written
+# under a temporary name and renamed, as the JVM crashes on a truncated archive), named after the jar's size and
+# mtime and the java binary so a rebuilt jar or another JDK never meets a stale one. A JDK 17 archive of application
+# classes holds the jar's path, so it cannot be made at build time for an install that may be unpacked anywhere;
+# the JDK's own classes are archived at build time (jlink --generate-cds-archive) and this one builds on it.
+# HPC_DASK_CDS=0 turns it off; HPC_DASK_JAVA_OPTS adds JVM options.
+
+hd_jvm_opts='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -Xlog:cds=off,cds+dynamic=off'
+
+# The archive's name for these arguments: the command's words ("runs", "cluster-status"), or nothing for no archive.
+hd_command_key() {
+    case "${1:-}" in
+        cluster | submit | print | config)
+            case "${2:-}" in
+                '' | *[!a-z-]* | -*) echo "$1" ;;
+                *) echo "$1-$2" ;;
+            esac ;;
+        doctor | scale | workers | runs | logs | cancel | adapt | retry | completion) echo "$1" ;;
+        -h | --help | '') echo help ;;
+        -V | --version) echo version ;;
+    esac
+}
+
+# The first of the colon-separated directories that exists or can be made, and is writable.
+hd_cds_dir() {
+    hd_rest=$1:
+    while [ -n "$hd_rest" ]; do
+        hd_d=${hd_rest%%:*}
+        hd_rest=${hd_rest#*:}
+        if [ -n "$hd_d" ] && mkdir -p "$hd_d" 2>/dev/null && [ -w "$hd_d" ]; then
+            echo "$hd_d"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# hd_run_cli JAVA JAR CDS_DIRS ARGS...: runs the CLI with ARGS; CDS_DIRS are the candidate archive directories, the
+# first writable one used. Does not return.
+hd_run_cli() {
+    hd_java=$1 hd_jar=$2 hd_dirs=$3
+    shift 3
+    hd_key=$(hd_command_key "$@")
+    hd_java_bin=$(readlink -f "$(command -v "$hd_java")" 2>/dev/null || true)
+    if [ "${HPC_DASK_CDS:-1}" != 0 ] && [ -n "$hd_key" ] && [ -n "$hd_java_bin" ] && hd_dir=$(hd_cds_dir "$hd_dirs"); then
+        hd_stamp="$(stat -c %s-%Y "$hd_jar")-$(printf %s "$hd_java_bin" | cksum | cut -d' ' -f1)"
+        hd_archive="$hd_dir/$hd_key-$hd_stamp.jsa"
+        if [ -f "$hd_archive" ]; then
+            # shellcheck disable=SC2086 # options are words without spaces; HPC_DASK_JAVA_OPTS splits as documented
+            exec "$hd_java" $hd_jvm_opts -XX:SharedArchiveFile="$hd_archive" ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@"
+        fi
+        # archives of an older jar or another java are of no use again
+        find "$hd_dir" -maxdepth 1 -name '*.jsa*' ! -name "*-$hd_stamp.jsa" -mmin +1 -exec rm -f {} + 2>/dev/null || true
+        hd_tmp="$hd_archive.$$.tmp"
+        hd_rc=0
+        # shellcheck disable=SC2086
+        "$hd_java" $hd_jvm_opts -XX:ArchiveClassesAtExit="$hd_tmp" ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@" || hd_rc=$?
+        # killed by a signal, the JVM may have left half an archive
+        if [ "$hd_rc" -lt 128 ] && [ -s "$hd_tmp" ]; then
+            mv -f "$hd_tmp" "$hd_archive" 2>/dev/null || rm -f "$hd_tmp"
+        else
+            rm -f "$hd_tmp"
+        fi
+        exit "$hd_rc"
+    fi
+    # shellcheck disable=SC2086
+    exec "$hd_java" $hd_jvm_opts ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@"
+}

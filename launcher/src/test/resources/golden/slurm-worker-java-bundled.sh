@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+
+#SBATCH -J hpc-dask-worker
+#SBATCH -n 1
+#SBATCH -N 1
+#SBATCH --cpus-per-task=1
+#SBATCH -t 00:30:00
+
+# worker-java bundled: the java runtime bundled with hpc-dask
+hpc_dask_runtime='<worker-runtime>'
+if [ ! -x "${hpc_dask_runtime%.tar.gz}/bin/java" ]; then
+    hpc_dask_unpack="${hpc_dask_runtime%.tar.gz}.unpack-$(hostname)-$$"
+    mkdir -p "$hpc_dask_unpack" && tar xzf "$hpc_dask_runtime" -C "$hpc_dask_unpack" &&
+        mv -T "$hpc_dask_unpack/hpc-dask-worker-runtime" "${hpc_dask_runtime%.tar.gz}" 2>/dev/null
+    rm -rf "$hpc_dask_unpack"
+fi
+hpc_dask_java="${hpc_dask_runtime%.tar.gz}/bin/java"
+"$hpc_dask_java" -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 1 --lifetime 00:30:00 --death-timeout 60 --lease 40

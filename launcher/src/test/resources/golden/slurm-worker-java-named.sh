@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+
+#SBATCH -J hpc-dask-worker
+#SBATCH -n 1
+#SBATCH -N 1
+#SBATCH --cpus-per-task=1
+#SBATCH -t 00:30:00
+
+'/opt/jdk 17/bin/java' -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 1 --lifetime 00:30:00 --death-timeout 60 --lease 40
