@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
             "  hpc-dask runs --last 0 -o json > runs.json", "  hpc-dask runs --state staged -o quiet | wc -l"})
 final class RunsCommand extends ClusterClientCommand {
     @Option(names = "--state", paramLabel = "STATE", split = ",",
-            description = "only runs in these states (comma-separated): staged, running, completed, error, terminated or lost")
+            description = "only runs in these states (comma-separated): staged, running, completed, error, terminated, lost or timeout")
     List<String> states = new ArrayList<>();
     @Option(names = "--label", paramLabel = "L",
             description = "only runs whose label matches L: a glob ('*' any text, '?' one character), else exactly")

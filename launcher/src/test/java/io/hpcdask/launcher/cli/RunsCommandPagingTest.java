@@ -84,8 +84,8 @@ class RunsCommandPagingTest {
         assertThat(r.err()).contains("--last: -1 is not a number of runs");
         CliRun.Result state = CliInHome.run(home, "runs", "--name", "c1", "--state", "completed,done");
         assertThat(state.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(state.err().strip()).isEqualTo("hpc-dask: --state: 'done' is not a run state; expected one or more of"
-                + " staged, running, completed, error, terminated, lost, separated by commas");
+        assertThat(state.err().strip()).isEqualTo("hpc-dask: --state: 'done' is not a run state; expected one or more of "
+                + String.join(", ", RunStates.ALL) + ", separated by commas");
     }
 
     @Test
