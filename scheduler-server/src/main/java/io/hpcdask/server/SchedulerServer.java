@@ -5,6 +5,7 @@ import io.hpcdask.server.api.ApiException;
 import io.hpcdask.server.api.CancelResult;
 import io.hpcdask.server.api.CancelSelection;
 import io.hpcdask.server.api.RunIds;
+import io.hpcdask.server.api.RunFilter;
 import io.hpcdask.server.api.RunPage;
 import io.hpcdask.server.api.RunPolicyRequest;
 import io.hpcdask.server.api.RunRequest;
@@ -358,8 +359,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     /** Counted and paged in SQL: the table is never read whole. */
     @Override
-    public RunPage runPage(String state, int limit) {
-        return page(queries.page(parseState(state), limit), !closed);
+    public RunPage runPage(RunFilter filter) {
+        return page(queries.page(parseStates(filter.states()), filter.label(), filter.limit()), !closed);
     }
 
     private RunPage page(RunQueries.Page p, boolean withReasons) {
@@ -383,8 +384,9 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     }
 
     /** A page of runs straight from a cluster's database, for {@code hpc-dask runs} when no server answers. */
-    public static RunPage readRunPage(Path clusterDir, String state, int limit) {
-        RunQueries.Page p = RunQueries.readOnly(databaseFile(clusterDir)).page(parseState(state), limit);
+    public static RunPage readRunPage(Path clusterDir, RunFilter filter) {
+        RunQueries.Page p = RunQueries.readOnly(databaseFile(clusterDir)).page(parseStates(filter.states()), filter.label(),
+                filter.limit());
         List<RunView> views = new ArrayList<>(p.runs().size());
         for (StoredRun r : p.runs()) {
             views.add(view(r, null));
@@ -482,6 +484,12 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
                 r.stagedAt(), r.startedAt(), r.endedAt(), r.exitCode(), r.attempts(), waitReason, r.reason(),
                 p.priority() == null ? 0 : p.priority(), p.timeLimitSeconds(), p.maxAttempts(),
                 p.retries() == null ? 0 : p.retries(), r.retried(), p.after());
+    }
+
+    private static java.util.Set<RunState> parseStates(List<String> states) {
+        java.util.Set<RunState> out = java.util.EnumSet.noneOf(RunState.class);
+        states.forEach(s -> out.add(parseState(s)));
+        return out;
     }
 
     private static RunState parseState(String state) {

@@ -41,6 +41,7 @@ public final class Doctor {
     private final Path localJobsDir;
     private final Settings settings;
     private final List<String> failures = new ArrayList<>();
+    private final List<Outcome> outcomes = new ArrayList<>();
     private DoctorNetworkCheck network;
     private PrintWriter out;
 
@@ -263,7 +264,20 @@ public final class Doctor {
         line("FAIL", name, why);
     }
 
+    /** One check's outcome: {@code OK}, {@code FAIL}, {@code SKIP}, or empty for a progress line of a check under way. */
+    public record Outcome(String verdict, String name, String text) {}
+
+    /** The checks in the order they ran, progress lines left out. */
+    List<Outcome> outcomes() {
+        return outcomes.stream().filter(c -> !c.verdict().isEmpty()).toList();
+    }
+
+    List<String> failures() {
+        return List.copyOf(failures);
+    }
+
     private void line(String verdict, String name, String text) {
+        outcomes.add(new Outcome(verdict, name, text));
         out.printf("%-4s  %-14s  %s%n", verdict, name, text);
         out.flush();
     }

@@ -5,6 +5,8 @@ import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.ssh.SshSettings;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -26,6 +28,7 @@ import picocli.CommandLine.Mixin;
             "  hpc-dask doctor --system slurm --scheduler-address login1-ib:40001",
             "  hpc-dask doctor --system slurm --no-network",
             "  hpc-dask doctor --system local",
+            "  hpc-dask doctor --system slurm -o json > doctor.json",
         })
 public final class DoctorCommand extends BaseCommand implements JobOptions.Command {
     @Mixin
@@ -39,8 +42,18 @@ public final class DoctorCommand extends BaseCommand implements JobOptions.Comma
         super(context);
     }
 
+    @Mixin
+    OutputOptions output;
+
+    /** The JSON shape (docs/json/doctor.schema.json): every check with its verdict, and the names of those that failed. */
+    record Json(int version, String system, boolean ok, List<Check> checks, List<String> failed) {}
+
+    /** {@code verdict}: ok, fail or skip. */
+    record Check(String name, String verdict, String text) {}
+
     @Override
     int doCall() {
+        OutputMode mode = output.mode(context);
         Settings settings = JobOptions.settings(spec, context);
         String system = settings.system();
         SshSettings ssh = sshOptions.settings(settings);
@@ -49,7 +62,14 @@ public final class DoctorCommand extends BaseCommand implements JobOptions.Comma
         if (!noNetwork && !system.equals("local")) {
             doctor.withNetworkCheck(settings);
         }
-        boolean ok = doctor.run(out());
+        // the checks show as they run (on stderr when stdout is JSON or names only): the test job may take minutes
+        boolean ok = doctor.run(mode == OutputMode.TABLE ? out() : err());
+        if (mode != OutputMode.TABLE) {
+            List<Check> checks = doctor.outcomes().stream().map(c -> new Check(c.name(), c.verdict().toLowerCase(Locale.ROOT),
+                    c.text())).toList();
+            mode.print(Report.of(new Json(1, system, ok, checks, doctor.failures()), out -> { },
+                    out -> doctor.failures().forEach(out::println)), out());
+        }
         return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

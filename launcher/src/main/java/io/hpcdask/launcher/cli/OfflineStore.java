@@ -3,6 +3,7 @@ package io.hpcdask.launcher.cli;
 import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.server.SchedulerServer;
+import io.hpcdask.server.api.RunFilter;
 import io.hpcdask.server.api.RunPage;
 import io.hpcdask.server.api.RunView;
 import io.hpcdask.server.core.RunState;
@@ -43,6 +44,11 @@ final class OfflineStore {
 
     /** The latest {@code limit} runs in {@code state} (null: any) with counts per state; {@code limit} 0 for all. */
     static RunPage page(ClusterDir dir, String state, int limit) {
+        return page(dir, RunFilter.of(state, limit));
+    }
+
+    /** The latest runs the filter passes, with counts per state. */
+    static RunPage page(ClusterDir dir, RunFilter filter) {
         if (io.hpcdask.launcher.remote.RemoteCluster.read(dir.path()).isPresent()) {
             throw RunningCluster.notRunning(dir);
         }
@@ -52,8 +58,8 @@ final class OfflineStore {
             }
             return new RunPage(List.of(), 0, java.util.Map.of());
         }
-        RunPage p = SchedulerServer.readRunPage(dir.path(), state, limit);
-        return new RunPage(p.runs().stream().map(OfflineStore::down).toList(), p.matching(), p.counts());
+        RunPage p = SchedulerServer.readRunPage(dir.path(), filter);
+        return new RunPage(p.runs().stream().map(OfflineStore::down).toList(), p.matching(), p.counts(), p.serverTime());
     }
 
     private static RunView down(RunView r) {

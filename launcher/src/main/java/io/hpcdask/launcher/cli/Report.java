@@ -1,6 +1,7 @@
 package io.hpcdask.launcher.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Consumer;
 
 /**
  * What a command prints, built once from its data; {@link OutputOptions#print} picks the form. The JSON form is a
@@ -15,4 +16,24 @@ interface Report {
 
     /** The essential ids only, one per line, for scripts. */
     void quiet(PrintWriter out);
+
+    /** A report of a JSON document and the two printers of its other forms. */
+    static Report of(Object json, Consumer<PrintWriter> table, Consumer<PrintWriter> quiet) {
+        return new Report() {
+            @Override
+            public Object json() {
+                return json;
+            }
+
+            @Override
+            public void table(PrintWriter out) {
+                table.accept(out);
+            }
+
+            @Override
+            public void quiet(PrintWriter out) {
+                quiet.accept(out);
+            }
+        };
+    }
 }

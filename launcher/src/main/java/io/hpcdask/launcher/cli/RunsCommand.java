@@ -2,29 +2,40 @@ package io.hpcdask.launcher.cli;
 
 import io.hpcdask.launcher.failure.BadInputException;
 import io.hpcdask.launcher.failure.ExitCodes;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hpcdask.server.api.RunFilter;
 import io.hpcdask.server.api.RunPage;
-import io.hpcdask.server.api.RunView;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "runs", mixinStandardHelpOptions = true,
-        description = {"List runs in staging order, with why a staged run waits or why a run could not start.",
-            "Answers from the cluster's store when the cluster is down."})
+@Command(name = "runs", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"List the latest runs in staging order, with how long each ran and why a staged run waits or why a run"
+                + " could not start.",
+            "Answers from the cluster's store when the cluster is down. The table fits the terminal (COLUMNS, else its width):"
+                + " the COMMAND column is shortened first."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  hpc-dask runs", "  hpc-dask runs --last 10 --state error,lost", "  hpc-dask runs --label 'sweep-*' --summary",
+            "  hpc-dask runs --last 0 -o json > runs.json", "  hpc-dask runs --state staged -o quiet | wc -l"})
 final class RunsCommand extends ClusterClientCommand {
-    @Option(names = "--state", paramLabel = "STATE", description = "only runs in this state: staged, running, completed, error, terminated, lost or timeout")
-    String state;
-    @Option(names = "--json", description = "print the runs as a JSON array")
-    boolean json;
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_LIMIT,
+    @Option(names = "--state", paramLabel = "STATE", split = ",",
+            description = "only runs in these states (comma-separated): staged, running, completed, error, terminated, lost or timeout")
+    List<String> states = new ArrayList<>();
+    @Option(names = "--label", paramLabel = "L",
+            description = "only runs whose label matches L: a glob ('*' any text, '?' one character), else exactly")
+    String label;
+    @Option(names = {"--last", "--limit"}, paramLabel = "N", defaultValue = "" + DEFAULT_LIMIT,
             description = "show the latest N runs (default: ${DEFAULT-VALUE}; 0 for all)")
     int limit;
+    @Option(names = "--summary", description = "only the number of runs in each state (of those --label and --state match)")
+    boolean summary;
+    @Mixin
+    OutputOptions output;
 
     /** Enough to see a submission through; a cluster that ran 100,000 runs does not print them all. */
-    static final int DEFAULT_LIMIT = 100;
+    static final int DEFAULT_LIMIT = 50;
 
     RunsCommand(CliContext context) {
         super(context);
@@ -32,55 +43,34 @@ final class RunsCommand extends ClusterClientCommand {
 
     @Override
     int doCall() throws Exception {
-        if (state != null && !RunStates.ALL.contains(state)) {
-            throw new BadInputException("--state: '" + state + "' is not a run state; expected one of " + String.join(", ", RunStates.ALL));
+        OutputMode mode = output.mode(context);
+        for (String state : states) {
+            if (!RunStates.ALL.contains(state)) {
+                throw new BadInputException("--state: '" + state + "' is not a run state; expected one or more of "
+                        + String.join(", ", RunStates.ALL) + ", separated by commas");
+            }
         }
         if (limit < 0) {
-            throw new BadInputException("--limit: " + limit + " is not a number of runs; expected 0 (all) or more");
+            throw new BadInputException("--last: " + limit + " is not a number of runs; expected 0 (all) or more");
         }
-        RunPage page = found().isPresent() ? call(c -> c.runPage(state, limit)) : OfflineStore.page(dir(), state, limit);
-        List<RunView> runs = page.runs();
-        PrintWriter out = out();
-        summarize(page, err());
-        if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(runs));
-            return ExitCodes.OK;
+        if (label != null && label.isEmpty()) {
+            throw new BadInputException("--label: empty; expected a label or a glob such as 'sweep-*'");
         }
-        Table t = new Table("ID", "LABEL", "STATE", "REQUIRES", "WORKER", "STAGED", "STARTED", "ENDED", "EXIT", "ATTEMPTS",
-                "REASON");
-        for (RunView r : runs) {
-            t.add(r.id(), Table.orDash(r.label()), r.state(), Table.amounts(r.requires()), Table.orDash(r.worker()),
-                    Table.time(r.stagedAt()), Table.time(r.startedAt()), Table.time(r.endedAt()), Table.orDash(r.exitCode()),
-                    attempts(r), Table.orDash(r.waitReason() != null ? r.waitReason() : r.reason()));
+        // a summary needs the counts only: one run is read, not a page
+        RunFilter filter = new RunFilter(states, label, summary ? 1 : limit);
+        RunPage page = found().isPresent() ? call(c -> c.runPage(filter)) : OfflineStore.page(dir(), filter);
+        if (!summary && mode != OutputMode.JSON) {
+            hidden(page, err());
         }
-        t.print(out);
+        mode.print(new RunsReport(page, summary, states, TerminalWidth.of(context.env())), out());
         return ExitCodes.OK;
     }
 
-    /** Attempts so far, with the retries used of those allowed when the run has any: {@code 2 (retry 1/3)}. */
-    static String attempts(RunView r) {
-        return r.attempts() + (r.retries() > 0 ? " (retry " + r.retried() + "/" + r.retries() + ")" : "");
-    }
-
-    /**
-     * On stderr, so the table (or JSON) on stdout stays only the runs: how many are not shown, and how many runs the
-     * cluster has in each state.
-     */
-    private void summarize(RunPage page, PrintWriter err) {
+    /** On stderr, so stdout stays only the runs: how many match but are not shown, and how to see them. */
+    private void hidden(RunPage page, PrintWriter err) {
         long hidden = page.matching() - page.runs().size();
         if (hidden > 0) {
-            err.printf("%d earlier run(s)%s not shown (--limit N shows the latest N, --limit 0 all)%n", hidden,
-                    state == null ? "" : " " + state);
-        }
-        if (!page.counts().isEmpty()) {
-            StringBuilder line = new StringBuilder("runs:");
-            for (String s : RunStates.ALL) {
-                Long n = page.counts().get(s);
-                if (n != null) {
-                    line.append(' ').append(s).append('=').append(n);
-                }
-            }
-            err.println(line);
+            err.printf("%d earlier run(s) not shown (--last N shows the latest N, --last 0 all; --summary counts them)%n", hidden);
         }
         err.flush();
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
             "Down: pending jobs are cancelled first, then idle workers stop, then busy ones drain.",
             "A refused submission is shown verbatim and exits 1."},
         footerHeading = "%nExamples:%n",
-        footer = {"  hpc-dask scale 8 --wait", "  hpc-dask scale 2 --profile gpu", "  hpc-dask scale 0"})
+        footer = {"  hpc-dask scale 8 --wait", "  hpc-dask scale 2 --profile gpu", "  hpc-dask scale 0", "  hpc-dask scale 4 -o quiet   # the job ids submitted"})
 final class ScaleCommand extends ClusterClientCommand {
     @Parameters(index = "0", paramLabel = "N", description = "the number of workers wanted (0 or more)")
     String count;
@@ -40,6 +41,12 @@ final class ScaleCommand extends ClusterClientCommand {
     @Option(names = "--no-array", description = "submit N jobs instead of one job array (for sites that forbid arrays)")
     boolean noArray;
 
+    @Mixin
+    OutputOptions output;
+
+    /** The JSON shape (docs/json/scale.schema.json): the profile, its new target and the jobs submitted for it. */
+    record Json(int version, String profile, int target, List<String> submitted) {}
+
     ScaleCommand(CliContext context) {
         super(context);
     }
@@ -49,6 +56,7 @@ final class ScaleCommand extends ClusterClientCommand {
         if (!count.matches("\\d{1,6}")) {
             throw new BadInputException("N: '" + count + "' is not a number of workers; expected a whole number >= 0, e.g. 8");
         }
+        OutputMode mode = output.mode(context);
         int n = Integer.parseInt(count);
         Duration limit = duration(timeout);
         boolean adapted = AdaptText.adapts(call(c -> c.scaling()), profile);
@@ -57,14 +65,15 @@ final class ScaleCommand extends ClusterClientCommand {
             throw new CommandFailedException(result.error());
         }
         String shown = " of profile " + result.profile();
-        PrintWriter out = out();
         if (adapted) {
-            out.println("Profile " + result.profile() + " no longer adapts to demand (hpc-dask adapt turns it back on)");
+            (mode == OutputMode.TABLE ? out() : err()).println("Profile " + result.profile()
+                    + " no longer adapts to demand (hpc-dask adapt turns it back on)");
         }
-        out.println(result.submitted().isEmpty() ? "Scaling to " + n + " worker(s)" + shown
-                : "Submitted " + result.submitted().size() + " job(s)" + shown + ": " + String.join(" ", result.submitted()));
-        out.flush();
-        return await ? new Progress(result.profile(), n, limit).await() : ExitCodes.OK;
+        mode.print(Report.of(new Json(1, result.profile(), n, result.submitted()),
+                out -> out.println(result.submitted().isEmpty() ? "Scaling to " + n + " worker(s)" + shown
+                        : "Submitted " + result.submitted().size() + " job(s)" + shown + ": " + String.join(" ", result.submitted())),
+                out -> result.submitted().forEach(out::println)), out());
+        return await ? new Progress(result.profile(), n, limit, mode == OutputMode.TABLE ? out() : err()).await() : ExitCodes.OK;
     }
 
     /**
@@ -83,11 +92,14 @@ final class ScaleCommand extends ClusterClientCommand {
         private final String profile;
         private final int target;
         private final Duration limit;
+        /** Where the last line goes: stdout for a table, stderr when stdout is JSON or ids only. */
+        private final PrintWriter done;
 
-        Progress(String profile, int target, Duration limit) {
+        Progress(String profile, int target, Duration limit, PrintWriter done) {
             this.profile = profile;
             this.target = target;
             this.limit = limit;
+            this.done = done;
         }
 
         int await() throws InterruptedException {
@@ -127,7 +139,7 @@ final class ScaleCommand extends ClusterClientCommand {
                             + outputFiles(pool));
                 }
                 if (connected >= target && (target > 0 || jobs.isEmpty())) {
-                    out().println(target + " worker(s) connected");
+                    done.println(target + " worker(s) connected");
                     return ExitCodes.OK;
                 }
                 if (System.nanoTime() >= deadline) {

@@ -19,10 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.remote.RemoteCluster;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -68,8 +69,15 @@ final class SubmitRunCommand extends ClusterClientCommand {
         super(context);
     }
 
+    @Mixin
+    OutputOptions output;
+
+    /** The JSON shape (docs/json/submit-run.schema.json): the ids staged, in order, and the warnings. */
+    record Json(int version, List<String> ids, List<String> warnings) {}
+
     @Override
     int doCall() {
+        OutputMode mode = output.mode(context);
         List<RunRequest> requests = requests(RemoteCluster.read(dir().path()).orElse(null));
         // one id for this submission, sent again with every resend: the scheduler stages it once whatever happens
         String requestId = UUID.randomUUID().toString();
@@ -77,7 +85,7 @@ final class SubmitRunCommand extends ClusterClientCommand {
         if (found().isEmpty()) {
             Optional<StageResult> staged = StoppedClusterStaging.stage(dir(), requestId, requests, await, err);
             if (staged.isPresent()) {
-                printed(staged.get());
+                printed(staged.get(), mode);
                 err.println(StoppedClusterStaging.message(dir(), staged.get().ids()));
                 return ExitCodes.OK;
             }
@@ -88,26 +96,30 @@ final class SubmitRunCommand extends ClusterClientCommand {
                     + requestId + ": its runs are staged once however often it is sent)");
             err.flush();
         }));
-        printed(result);
+        printed(result, mode);
         StartCheck.tell(running(), tags, result.ids(), err);
         if (!await) {
             return ExitCodes.OK;
         }
-        return new RunWaiter(running(), out(), err).noting(StartCheck.waitingNote(running())).await(result.ids());
+        // stdout stays the one JSON document: what the runs print goes to stderr
+        return new RunWaiter(running(), mode == OutputMode.JSON ? err : out(), err).noting(StartCheck.waitingNote(running()))
+                .await(result.ids());
     }
 
-    /** The warnings on stderr, then the ids on stdout, one per line. */
-    private void printed(StageResult result) {
+    /** The warnings on stderr, then the ids on stdout, one per line (or the JSON document). */
+    private void printed(StageResult result, OutputMode mode) {
         PrintWriter out = out();
         PrintWriter err = err();
         for (String warning : new LinkedHashSet<>(result.warnings())) {
             err.println("hpc-dask: warning: " + Printable.escape(warning));
         }
         err.flush();
-        StringBuilder ids = new StringBuilder(result.ids().size() * 8);
-        result.ids().forEach(id -> ids.append(id).append('\n'));
-        out.print(ids);
-        out.flush();
+        Consumer<PrintWriter> ids = o -> {
+            StringBuilder b = new StringBuilder(result.ids().size() * 8);
+            result.ids().forEach(id -> b.append(id).append('\n'));
+            o.print(b);
+        };
+        mode.print(Report.of(new Json(1, result.ids(), List.copyOf(new LinkedHashSet<>(result.warnings()))), ids, ids), out);
     }
 
     /** @param remote the login node's side of the cluster when its server runs there, else null */

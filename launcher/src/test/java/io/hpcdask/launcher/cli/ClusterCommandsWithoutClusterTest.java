@@ -53,7 +53,7 @@ class ClusterCommandsWithoutClusterTest {
         "scale x --name ../x|N: 'x' is not a number of workers",
         "scale 2 --timeout 0 --name ../x|--timeout: '0' is not a positive time",
         "runs --state sleeping --name ../x|--state: 'sleeping' is not a run state",
-        "runs --limit -1 --name ../x|--limit: -1 is not a number of runs",
+        "runs --limit -1 --name ../x|--last: -1 is not a number of runs",
         "adapt --min 1 --name ../x|--max: missing; expected --max M",
         "adapt --max 0 --name ../x|--max: '0' is not a whole number >= 1",
         "adapt --min 3 --max 2 --name ../x|--max: '2' is below --min 3",

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.cli.CliRun;
+import io.hpcdask.launcher.cli.RunsJson;
+import io.hpcdask.launcher.cli.JsonSchemas;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hpcdask.launcher.failure.ExitCodes;
 import io.hpcdask.server.api.RunView;
 import java.nio.file.Path;
@@ -85,7 +88,7 @@ class BatchClusterSlurmTest {
     }
 
     private List<RunView> runs(String name) throws Exception {
-        return JSON.readValue(ok("runs", "--name", name, "--json").out(), new TypeReference<List<RunView>>() {});
+        return RunsJson.views(ok("runs", "--name", name, "--last", "0", "--output", "json").out());
     }
 
     @Test
@@ -167,12 +170,19 @@ class BatchClusterSlurmTest {
     @Test
     void pendingJobsAreCancelledByClusterDown() throws Exception {
         up("pending", "--cores", "1", "--memory", "200M", "--profile", "later");
-        ok("scale", "2", "--name", "pending");
+        JsonNode scaled = JsonSchemas.conforming("scale", ok("scale", "2", "--name", "pending", "-o", "json").out());
+        assertThat(scaled.get("target").asInt()).isEqualTo(2);
+        assertThat(scaled.get("profile").asText()).isEqualTo("later");
         await().atMost(Duration.ofSeconds(30)).until(() -> squeue().size() == 2);
         assertThat(squeue().values()).containsOnly("PENDING");
+        assertThat(scaled.get("submitted")).extracting(JsonNode::asText).containsExactlyInAnyOrderElementsOf(squeue().keySet());
         // the batch system's own reason shows once the scaler has polled it
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> ok("cluster", "status", "--name", "pending").out().contains("PENDING  BeginTime"));
+        JsonNode status = JsonSchemas.conforming("cluster-status", ok("cluster", "status", "--name", "pending", "-o", "json").out());
+        assertThat(status.get("batch").get("system").asText()).isEqualTo("slurm");
+        assertThat(status.get("batch").get("jobs")).hasSize(2).allSatisfy(j -> assertThat(j.get("reason").asText()).contains("BeginTime"));
+        assertThat(status.get("batch").get("profiles").get(0).get("target").asInt()).isEqualTo(2);
         ok("cluster", "down", "--name", "pending");
         clusters.remove("pending");
         assertThat(squeue()).as("no job of the cluster is left in the queue").isEmpty();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.cli.CliRun;
+import io.hpcdask.launcher.cli.RunsJson;
 import io.hpcdask.server.api.RunView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +102,7 @@ class BatchFencingSlurmTest {
     }
 
     private RunView theRun() throws Exception {
-        List<RunView> runs = JSON.readValue(ok("runs", "--name", cluster, "--json").out(), new TypeReference<List<RunView>>() {});
+        List<RunView> runs = RunsJson.views(ok("runs", "--name", cluster, "--last", "0", "--output", "json").out());
         assertThat(runs).hasSize(1);
         return runs.get(0);
     }

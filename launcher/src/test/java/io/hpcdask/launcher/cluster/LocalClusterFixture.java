@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.cli.CliInHome;
 import io.hpcdask.launcher.cli.CliRun;
+import io.hpcdask.launcher.cli.RunsJson;
 import io.hpcdask.server.api.RunView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,11 +71,7 @@ final class LocalClusterFixture implements AutoCloseable {
     }
 
     List<RunView> runs(String name) {
-        try {
-            return JSON.readValue(ok("runs", "--name", name, "--json").out(), new TypeReference<List<RunView>>() {});
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return RunsJson.views(ok("runs", "--name", name, "--last", "0", "--output", "json").out());
     }
 
     RunView run(String name, String id) {

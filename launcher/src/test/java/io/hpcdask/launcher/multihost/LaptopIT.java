@@ -154,7 +154,7 @@ class LaptopIT {
         long deadline = System.nanoTime() + limit.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            for (JsonNode r : JSON.readTree(cli.ok("runs", "--name", NAME, "--json").stdout())) {
+            for (JsonNode r : JSON.readTree(cli.ok("runs", "--name", NAME, "--output", "json").stdout()).get("runs")) {
                 if (r.get("id").asText().equals(id)) {
                     last = r;
                 }

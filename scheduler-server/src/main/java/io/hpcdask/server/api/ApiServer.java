@@ -261,6 +261,12 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** {@code state=a,b}: runs in any of them; none: any state. */
+    private static List<String> states(Map<String, String> query) {
+        String v = query.get("state");
+        return v == null || v.isBlank() ? List.of() : List.of(v.split(","));
+    }
+
     private static int limit(Map<String, String> query) {
         String v = query.getOrDefault("limit", "0");
         try {
@@ -382,7 +388,7 @@ public final class ApiServer implements AutoCloseable {
                 sendJson(ex, service.stage(ex.getRequestHeaders().getFirst(ApiPaths.REQUEST_ID), runs));
             }
             case "GET " + ApiPaths.RUNS -> sendJson(ex, service.runs(query.get("state")));
-            case "GET " + ApiPaths.RUNS_PAGE -> sendJson(ex, service.runPage(query.get("state"), limit(query)));
+            case "GET " + ApiPaths.RUNS_PAGE -> sendJson(ex, service.runPage(new RunFilter(states(query), query.get("label"), limit(query))));
             case "GET " + ApiPaths.RUNS_WAIT -> {
                 admitWait();
                 return answerLater(ex, service.awaitRuns(RunIds.decode(required(query, "ids")), waitMillis(query)),

@@ -136,10 +136,12 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         return get(ApiPaths.RUN + "?id=" + enc(id), new TypeReference<RunView>() {});
     }
 
-    /** The latest {@code limit} runs in {@code state} (null: any) with counts per state; {@code limit} 0 for all. */
+    /** The latest runs the filter passes, with counts per state. */
     @Override
-    public RunPage runPage(String state, int limit) {
-        return get(ApiPaths.RUNS_PAGE + "?limit=" + limit + (state == null ? "" : "&state=" + enc(state)),
+    public RunPage runPage(RunFilter filter) {
+        return get(ApiPaths.RUNS_PAGE + "?limit=" + filter.limit()
+                        + (filter.states().isEmpty() ? "" : "&state=" + enc(String.join(",", filter.states())))
+                        + (filter.label() == null ? "" : "&label=" + enc(filter.label())),
                 new TypeReference<RunPage>() {});
     }
 

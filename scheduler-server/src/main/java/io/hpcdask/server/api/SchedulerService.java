@@ -33,11 +33,17 @@ public interface SchedulerService {
 
     /** The latest {@code limit} runs in {@code state} (null: any), in staging order; {@code limit} 0 for all. */
     default RunPage runPage(String state, int limit) {
-        List<RunView> all = runs(null);
+        return runPage(RunFilter.of(state, limit));
+    }
+
+    /** The latest runs the filter passes, in staging order, with the counts per state of the runs its label matches. */
+    default RunPage runPage(RunFilter filter) {
+        List<RunView> all = runs(null).stream().filter(r -> filter.labelMatches(r.label())).toList();
         Map<String, Long> counts = new TreeMap<>();
         all.forEach(r -> counts.merge(r.state(), 1L, Long::sum));
-        List<RunView> matching = state == null ? all : all.stream().filter(r -> r.state().equals(state)).toList();
-        int from = limit == 0 ? 0 : Math.max(0, matching.size() - limit);
+        List<RunView> matching = filter.states().isEmpty() ? all
+                : all.stream().filter(r -> filter.states().contains(r.state())).toList();
+        int from = filter.limit() == 0 ? 0 : Math.max(0, matching.size() - filter.limit());
         return new RunPage(matching.subList(from, matching.size()), matching.size(), counts);
     }
 

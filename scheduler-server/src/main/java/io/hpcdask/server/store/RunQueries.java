@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads that count and page in SQL instead of loading the runs table: the latest runs of a state, the number of runs
@@ -70,32 +71,54 @@ public final class RunQueries {
      * The latest {@code limit} runs in {@code state} (null: any), in staging order; {@code limit} 0 for all of them.
      */
     public Page page(RunState state, int limit) {
+        return page(state == null ? Set.of() : Set.of(state), null, limit);
+    }
+
+    /**
+     * The latest {@code limit} runs in one of {@code states} (empty: any) whose label matches {@code labelGlob} (SQLite
+     * GLOB: {@code *}, {@code ?}, {@code [..]}, case-sensitive; a label without them matches exactly; null: any label),
+     * in staging order; {@code limit} 0 for all of them. The counts per state are of the runs the label matches.
+     */
+    public Page page(Set<RunState> states, String labelGlob, int limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("a limit must be 0 (no limit) or more, got " + limit);
         }
         return reader.read((c, pending) -> {
-            Map<RunState, Long> counts = counts(c, pending);
-            long matching = state == null ? counts.values().stream().mapToLong(Long::longValue).sum()
-                    : counts.getOrDefault(state, 0L);
-            // the latest rows committed in the state (by the state index, newest first), as many more as could
-            // turn out not to be in it, and the runs with queued changes, whatever their committed state
+            Map<RunState, Long> counts = counts(c, pending, labelGlob);
+            long matching = states.isEmpty() ? counts.values().stream().mapToLong(Long::longValue).sum()
+                    : states.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
+            // the latest rows committed in the states (by the state index, newest first), as many more as could
+            // turn out not to be in them, and the runs with queued changes, whatever their committed state
             java.util.TreeMap<Long, StoredRun> candidates = new java.util.TreeMap<>(Collections.reverseOrder());
-            String sql = "SELECT * FROM runs" + (state == null ? "" : " WHERE state = ?") + " ORDER BY id DESC"
-                    + (limit == 0 ? "" : " LIMIT ?");
+            List<String> where = new ArrayList<>();
+            if (!states.isEmpty()) {
+                where.add("state IN (" + String.join(",", Collections.nCopies(states.size(), "?")) + ")");
+            }
+            if (labelGlob != null) {
+                where.add("label GLOB ?");
+            }
+            String sql = "SELECT * FROM runs" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                    + " ORDER BY id DESC" + (limit == 0 ? "" : " LIMIT ?");
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
-                if (state != null) {
-                    ps.setString(i++, state.label());
+                for (RunState s : states) {
+                    ps.setString(i++, s.label());
+                }
+                if (labelGlob != null) {
+                    ps.setString(i++, labelGlob);
                 }
                 if (limit != 0) {
-                    ps.setLong(i, (long) limit + (state == null ? 0 : pending.size()));
+                    ps.setLong(i, (long) limit + (states.isEmpty() ? 0 : pending.size()));
                 }
                 collect(ps, candidates);
             }
-            if (state != null && !pending.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?))")) {
+            if (!states.isEmpty() && !pending.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?))"
+                        + (labelGlob == null ? "" : " AND label GLOB ?"))) {
                     ps.setString(1, idsJson(pending));
+                    if (labelGlob != null) {
+                        ps.setString(2, labelGlob);
+                    }
                     collect(ps, candidates);
                 }
             }
@@ -105,7 +128,7 @@ public final class RunQueries {
                     break;
                 }
                 StoredRun r = RunStore.withPending(row, pending);
-                if (state == null || r.state() == state) {
+                if (states.isEmpty() || states.contains(r.state())) {
                     newestFirst.add(r);
                 }
             }
@@ -125,21 +148,31 @@ public final class RunQueries {
 
     /** The number of runs in each state (states without runs are left out). */
     public Map<RunState, Long> counts() {
-        return reader.read(RunQueries::counts);
+        return reader.read((c, pending) -> counts(c, pending, null));
     }
 
-    private static Map<RunState, Long> counts(Connection c, Map<Long, List<StateChange>> pending) throws SQLException {
+    /** Per state, of the runs whose label matches {@code labelGlob} (null: every run). */
+    private static Map<RunState, Long> counts(Connection c, Map<Long, List<StateChange>> pending, String labelGlob)
+            throws SQLException {
         Map<RunState, Long> counts = new EnumMap<>(RunState.class);
-        try (PreparedStatement ps = c.prepareStatement("SELECT state, count(*) FROM runs GROUP BY state");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                counts.put(RunState.fromLabel(rs.getString(1)), rs.getLong(2));
+        String byLabel = labelGlob == null ? "" : " AND label GLOB ?";
+        try (PreparedStatement ps = c.prepareStatement("SELECT state, count(*) FROM runs WHERE 1=1" + byLabel + " GROUP BY state")) {
+            if (labelGlob != null) {
+                ps.setString(1, labelGlob);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(RunState.fromLabel(rs.getString(1)), rs.getLong(2));
+                }
             }
         }
         if (!pending.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, state FROM runs WHERE id IN (SELECT value FROM json_each(?))")) {
+                    "SELECT id, state FROM runs WHERE id IN (SELECT value FROM json_each(?))" + byLabel)) {
                 ps.setString(1, idsJson(pending));
+                if (labelGlob != null) {
+                    ps.setString(2, labelGlob);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         RunState committed = RunState.fromLabel(rs.getString(2));

@@ -45,6 +45,17 @@ class RunQueriesTest {
         assertThat(latest.runs()).extracting(r -> r.id().value()).containsExactly("4", "5", "6");
         assertThat(latest.matching()).isEqualTo(6);
         assertThat(q.page(null, 0).runs()).hasSize(6);
+        RunQueries.Page two = q.page(java.util.Set.of(RunState.STAGED, RunState.ERROR), null, 0);
+        assertThat(two.runs()).extracting(r -> r.id().value()).containsExactly("3", "5", "6");
+        assertThat(two.matching()).isEqualTo(3);
+        RunQueries.Page labelled = q.page(java.util.Set.of(RunState.STAGED), "r5", 0);
+        assertThat(labelled.runs()).extracting(r -> r.id().value()).containsExactly("5");
+        assertThat(labelled.matching()).isEqualTo(1);
+        assertThat(labelled.counts()).as("counts of the runs the label matches").isEqualTo(Map.of(RunState.STAGED, 1L));
+        RunQueries.Page glob = q.page(java.util.Set.of(RunState.COMPLETED, RunState.STAGED), "r*", 2);
+        assertThat(glob.runs()).extracting(r -> r.id().value()).containsExactly("5", "6");
+        assertThat(glob.matching()).isEqualTo(4);
+        assertThat(q.page(java.util.Set.of(), "R*", 0).runs()).as("a glob is case-sensitive").isEmpty();
         assertThat(q.endings(1, 3)).containsExactlyInAnyOrder(new RunQueries.Ending(RunState.COMPLETED, 0, 2),
                 new RunQueries.Ending(RunState.ERROR, 4, 1));
         assertThat(q.countIds(1, 10)).isEqualTo(6);
