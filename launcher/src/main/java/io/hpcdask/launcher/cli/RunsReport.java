@@ -14,7 +14,8 @@ final class RunsReport implements Report {
     /** A run in the JSON shape: ISO-8601 times, its duration in seconds (running so far, for a running run). */
     record Run(String id, String label, String state, List<String> command, Map<String, Long> requires, String worker,
                String stagedAt, String startedAt, String endedAt, Double durationSeconds, Integer exitCode, int attempts,
-               String waitReason, String reason) {}
+               String waitReason, String reason, int priority, Long timeLimitSeconds, Integer maxAttempts, int retries,
+               int retried, String after) {}
 
     record Page(int version, long matching, int shown, Map<String, Long> counts, List<Run> runs) {}
 
@@ -42,7 +43,8 @@ final class RunsReport implements Report {
     private Run run(RunView r) {
         return new Run(r.id(), r.label(), r.state(), r.argv(), r.requires(), r.worker(), JsonTimes.time(r.stagedAt()),
                 JsonTimes.time(r.startedAt()), JsonTimes.time(r.endedAt()), JsonTimes.seconds(durationMillis(r)), r.exitCode(),
-                r.attempts(), r.waitReason(), r.reason());
+                r.attempts(), r.waitReason(), r.reason(), r.priority(), r.timeLimitSeconds(), r.maxAttempts(), r.retries(),
+                r.retried(), r.after());
     }
 
     /** Started to ended, or to the server's now while it runs; null before it started. */

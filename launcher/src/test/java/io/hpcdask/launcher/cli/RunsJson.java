@@ -28,7 +28,10 @@ public final class RunsJson {
                 out.add(new RunView(r.get("id").asText(), text(r, "label"), r.get("state").asText(), argv, requires,
                         text(r, "worker"), millis(r, "stagedAt"), millis(r, "startedAt"), millis(r, "endedAt"),
                         r.get("exitCode").isNull() ? null : r.get("exitCode").asInt(), r.get("attempts").asInt(),
-                        text(r, "waitReason"), text(r, "reason")));
+                        text(r, "waitReason"), text(r, "reason"), r.get("priority").asInt(),
+                        r.get("timeLimitSeconds").isNull() ? null : r.get("timeLimitSeconds").asLong(),
+                        r.get("maxAttempts").isNull() ? null : r.get("maxAttempts").asInt(), r.get("retries").asInt(),
+                        r.get("retried").asInt(), text(r, "after")));
             }
             return out;
         } catch (IOException e) {
