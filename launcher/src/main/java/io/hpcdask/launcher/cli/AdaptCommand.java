@@ -8,9 +8,10 @@ import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.server.api.AdaptRequest;
 import io.hpcdask.server.api.ScaleResult;
 import io.hpcdask.server.scaling.AdaptPolicy;
-import java.io.PrintWriter;
+import java.util.List;
 import java.time.temporal.ChronoUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "adapt", mixinStandardHelpOptions = true, sortOptions = false,
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
             "down to --min. Runs no profile can take ask for nothing. 'scale N' on the profile turns adapting off."},
         footerHeading = "%nExamples:%n",
         footer = {"  hpc-dask adapt --min 0 --max 20", "  hpc-dask adapt --profile gpu --max 4 --idle-timeout 10m --max-pending 2",
-            "  hpc-dask adapt --profile gpu --off"})
+            "  hpc-dask adapt --profile gpu --off", "  hpc-dask adapt --max 8 -o json"})
 final class AdaptCommand extends ClusterClientCommand {
     @Option(names = "--profile", paramLabel = "P", description = "the worker profile (default: the cluster's first)")
     String profile;
@@ -37,28 +38,40 @@ final class AdaptCommand extends ClusterClientCommand {
     @Option(names = "--off", description = "stop adapting; the profile keeps the workers it has")
     boolean off;
 
+    @Mixin
+    OutputOptions output;
+
+    /** The JSON shape (docs/json/adapt.schema.json): the profile, whether it adapts, its bounds and the jobs submitted. */
+    record Json(int version, String profile, boolean adapting, Integer min, Integer max, Double idleTimeoutSeconds,
+                Integer maxPending, List<String> submitted) {}
+
     AdaptCommand(CliContext context) {
         super(context);
     }
 
     @Override
     int doCall() {
+        OutputMode mode = output.mode(context);
         AdaptRequest request = off ? AdaptRequest.off(profile) : request();
         ScaleResult result = call(c -> c.adapt(request));
         if (result.error() != null) {
             throw new CommandFailedException(result.error());
         }
-        PrintWriter out = out();
-        if (off) {
-            out.println("Profile " + result.profile() + " no longer adapts; it keeps its workers (hpc-dask scale N sets them)");
-        } else {
+        Json json = off ? new Json(1, result.profile(), false, null, null, null, null, result.submitted())
+                : new Json(1, result.profile(), true, request.min(), request.max(), JsonTimes.seconds(request.idleTimeoutMillis()),
+                        request.maxPending(), result.submitted());
+        mode.print(Report.of(json, out -> {
+            if (off) {
+                out.println("Profile " + result.profile() + " no longer adapts; it keeps its workers (hpc-dask scale N sets them)");
+                return;
+            }
             out.println("Profile " + result.profile() + " adapts to demand: " + AdaptText.bounds(new AdaptPolicy(request.min(),
                     request.max(), request.idleTimeoutMillis(), request.maxPending() == null ? AdaptPolicy.NO_PENDING_LIMIT
                     : request.maxPending())));
             if (!result.submitted().isEmpty()) {
                 out.println("Submitted " + result.submitted().size() + " job(s): " + String.join(" ", result.submitted()));
             }
-        }
+        }, out -> result.submitted().forEach(out::println)), out());
         return ExitCodes.OK;
     }
 

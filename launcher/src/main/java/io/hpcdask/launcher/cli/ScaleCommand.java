@@ -36,7 +36,7 @@ final class ScaleCommand extends ClusterClientCommand {
     @Option(names = "--wait", description = "show progress and return once N workers are connected")
     boolean await;
     @Option(names = "--timeout", paramLabel = "D", defaultValue = "10m",
-            description = "with --wait, give up after D: seconds, or with s, m or h (default: ${DEFAULT-VALUE})")
+            description = "with --wait, give up after D: bare seconds, or " + DurationText.FORMS + " (default: ${DEFAULT-VALUE})")
     String timeout;
     @Option(names = "--no-array", description = "submit N jobs instead of one job array (for sites that forbid arrays)")
     boolean noArray;

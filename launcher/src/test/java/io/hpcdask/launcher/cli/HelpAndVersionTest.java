@@ -47,7 +47,7 @@ class HelpAndVersionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cluster up", "submit run", "scale", "cluster list", "completion"})
+    @ValueSource(strings = {"cluster up", "submit run", "scale", "adapt", "retry", "cluster list", "completion"})
     void helpHasExamples(String command) {
         List<String> args = new ArrayList<>(List.of(command.split(" ")));
         args.add("--help");

@@ -74,6 +74,17 @@ class OutputModesLocalClusterTest {
         assertThat(running.get("durationSeconds").asDouble()).as("how long it has run so far").isGreaterThanOrEqualTo(0);
         assertThat(running.get("label").asText()).isEqualTo("sleeper");
         assertThat(clusters.ok("runs", "--name", "out", "-o", "quiet", "--state", "running").out()).isEqualTo(sleeper + "\n");
+
+        JsonNode adapt = JsonSchemas.conforming("adapt", clusters.ok("adapt", "--name", "out", "--max", "2", "--idle-timeout", "10m",
+                "-o", "json").out());
+        assertThat(adapt.get("adapting").asBoolean()).isTrue();
+        assertThat(adapt.get("max").asInt()).isEqualTo(2);
+        assertThat(adapt.get("idleTimeoutSeconds").asDouble()).isEqualTo(600.0);
+        JsonNode off = JsonSchemas.conforming("adapt", clusters.ok("adapt", "--name", "out", "--off", "-o", "json").out());
+        assertThat(off.get("adapting").asBoolean()).isFalse();
+        assertThat(off.get("max").isNull()).isTrue();
+        JsonNode scaled = JsonSchemas.conforming("scale", clusters.ok("scale", "1", "--name", "out", "-o", "json").out());
+        assertThat(scaled.get("target").asInt()).isEqualTo(1);
     }
 
     @Test
