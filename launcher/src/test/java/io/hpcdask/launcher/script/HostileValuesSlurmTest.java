@@ -24,7 +24,7 @@ class HostileValuesSlurmTest {
 
     private String render(Path fakeJava) {
         CliRun.Result r = new CliRun(dir).run("print", "job-script", "--system", "slurm", "--cores", "1", "--memory", "100M",
-                "--walltime", "00:01:00", "--java", fakeJava.toString(),
+                "--walltime", "00:01:00", "--worker-java", fakeJava.toString(),
                 "--job-extra-directive", "--comment=\"x; touch pwned\"",
                 "--local-directory", "$TMPDIR/a b; touch pwned/\"'$Y",
                 "--resources", "gpu=1 foo=5", "--scheduler-address", "127.0.0.1:1");
