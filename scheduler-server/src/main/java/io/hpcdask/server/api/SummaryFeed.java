@@ -189,7 +189,7 @@ public final class SummaryFeed implements AutoCloseable {
     private static DashboardSummary diff(Parts a, Parts b) {
         List<DashboardSummary.Sample> samples = new ArrayList<>();
         for (DashboardSummary.Sample s : b.series()) {
-            if (s.t() > a.lastSample()) {
+            if (s.t() >= a.lastSample()) { // the last second again: it may have been sampled again since
                 samples.add(s);
             }
         }
