@@ -20,6 +20,8 @@ final class ApiPaths {
     static final String ADAPT = "/api/adapt";
     static final String SCALING = "/api/scaling";
     static final String JOB_SCRIPT = "/api/job-script";
+    /** Prometheus metrics, text format; outside /api because scrapers send no API version. */
+    static final String METRICS = io.hpcdask.server.metrics.MetricsListener.PATH;
     /** The header of a submission carrying its client-chosen id: a repeated id returns the same runs. */
     static final String REQUEST_ID = "Hpc-Dask-Request-Id";
 
