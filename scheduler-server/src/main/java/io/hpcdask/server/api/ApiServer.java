@@ -75,6 +75,8 @@ public final class ApiServer implements AutoCloseable {
     private final int maxWaiting;
     private volatile boolean closing;
     private volatile ServerMetrics metrics;
+    private final DashboardAssets assets = new DashboardAssets();
+    private final SummaryFeed summary;
 
     public ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port) throws IOException {
         this(service, control, token, port, MAX_WAITING);
@@ -90,6 +92,7 @@ public final class ApiServer implements AutoCloseable {
         this.maxWaiting = maxWaiting;
         this.service = service;
         this.control = control;
+        this.summary = new SummaryFeed(service::dashboard, control::scaling, json);
         this.expectedAuthorization = ("Bearer " + new String(token, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         this.executor = Executors.newFixedThreadPool(4, r -> {
@@ -129,6 +132,7 @@ public final class ApiServer implements AutoCloseable {
         closing = true;
         ApiException stopping = new ApiException(503, "the scheduler is shutting down");
         waiting.forEach(f -> f.completeExceptionally(stopping));
+        summary.close();
         long until = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
         synchronized (flight) {
             long left;
@@ -470,6 +474,10 @@ public final class ApiServer implements AutoCloseable {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
         Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+        if ((method.equals("GET") || method.equals("HEAD")) && DashboardAssets.owns(path)) {
+            assets.send(ex, path);
+            return false;
+        }
         switch (method + " " + path) {
             case "POST " + ApiPaths.RUNS -> {
                 List<RunRequest> runs = json.readValue(body(ex), RUN_REQUESTS);
