@@ -27,6 +27,7 @@ import io.hpcdask.server.ids.WorkerId;
 import io.hpcdask.server.loop.CoreOutbox;
 import io.hpcdask.server.loop.EventLoop;
 import io.hpcdask.server.loop.WorkerEvents;
+import io.hpcdask.server.metrics.ServerMetrics;
 import io.hpcdask.server.scaling.WorkerControl;
 import io.hpcdask.server.scaling.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
@@ -72,6 +73,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private final WorkerEvents workerEvents;
     private final RunQueries queries;
     private final RunWatches watches = new RunWatches();
+    private final ServerMetrics metrics;
     private final SchedulerDashboard dashboard = new SchedulerDashboard();
     private volatile boolean closed;
     private volatile WorkerObserver observer = WorkerObserver.NONE;
@@ -83,16 +85,19 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private SchedulerServer(ServerConfig config, LongSupplier clock, int storeBatch) {
         this.logs = new RunLogs(config.clusterDir().resolve(RUN_LOGS));
         this.loop = new EventLoop("hpc-dask-scheduler", clock, config.tickMillis(), this::tick, LOG);
+        this.metrics = new ServerMetrics(clock);
         this.store = RunStore.open(databaseFile(config.clusterDir()), this::handOn, storeBatch);
+        store.onCommit(metrics::committed);
         this.outbox = new CoreOutbox(store, logs, LOG);
         this.core = new SchedulerCore<>(config.coreConfig(), outbox);
         outbox.onStartFailure((runId, worker, reason) ->
                 loop.execute(() -> core.startFailed(runId, worker, reason, loop.now())));
         outbox.onFence((worker, jobId) -> observer.fence(worker.name(), jobId));
-        this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG);
+        this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG, metrics);
         this.queries = store.queries();
         outbox.onStateChange(change -> {
             watches.stateChanged(change);
+            metrics.stateChanged(change);
             dashboard.changed(change);
         });
         logs.onAppend(watches::output);
@@ -286,6 +291,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         } catch (StoreUnavailableException e) {
             throw new ApiException(503, DEGRADED + ": " + e.reason());
         }
+        metrics.runsSubmitted(stored.size());
         return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
     }
 
@@ -634,6 +640,16 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     public ServerStatus status() {
         return loop.call(() -> new ServerStatus(core.workerCount(), core.stagedCount(), core.runningCount(),
                 outbox.finishedCount(), core.nothingToDo()));
+    }
+
+    /** The number of runs in each state (states without runs left out), changes not yet committed included. */
+    public Map<RunState, Long> runCounts() {
+        return queries.counts();
+    }
+
+    /** The scheduler's metrics, for {@code /metrics}; the server process adds what it knows (workers' links, scaling). */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /** Scaling's hold on workers: both go through draining, so no run that already started is cut short. */

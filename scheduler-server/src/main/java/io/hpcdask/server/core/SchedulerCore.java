@@ -630,8 +630,7 @@ public final class SchedulerCore<P> {
         runningCount++;
         watchTimeLimit(run, now);
         refresh(w);
-        out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
-                run.assignment));
+        out.stateChanged(StateChange.started(run.id, w.name(), run.attempts, now, run.assignment, run.stagedAt));
         out.log(LogLevel.INFO, "Starting staged run " + run.id
                 + (run.requires.isEmpty() ? "" : " (requires " + s.label + ")")
                 + " on worker " + w.name() + (gpus.isEmpty() ? "" : " with gpu " + String.join(",", gpus)));
