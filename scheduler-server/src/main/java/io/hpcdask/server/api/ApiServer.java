@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.hpcdask.protocol.Printable;
+import io.hpcdask.server.metrics.MetricsListener;
+import io.hpcdask.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -72,6 +74,9 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_WAITING = 512;
     private final int maxWaiting;
     private volatile boolean closing;
+    private volatile ServerMetrics metrics;
+    private final DashboardAssets assets = new DashboardAssets();
+    private final SummaryFeed summary;
 
     public ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port) throws IOException {
         this(service, control, token, port, MAX_WAITING);
@@ -87,6 +92,7 @@ public final class ApiServer implements AutoCloseable {
         this.maxWaiting = maxWaiting;
         this.service = service;
         this.control = control;
+        this.summary = new SummaryFeed(service::dashboard, control::scaling, json);
         this.expectedAuthorization = ("Bearer " + new String(token, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         this.executor = Executors.newFixedThreadPool(4, r -> {
@@ -96,6 +102,11 @@ public final class ApiServer implements AutoCloseable {
         });
         http.setExecutor(executor);
         http.createContext("/", this::handle);
+    }
+
+    /** Serves {@code GET /metrics} (to holders of the credential, as every request here) from {@code metrics}. */
+    public void serveMetrics(ServerMetrics metrics) {
+        this.metrics = metrics;
     }
 
     public void start() {
@@ -121,6 +132,7 @@ public final class ApiServer implements AutoCloseable {
         closing = true;
         ApiException stopping = new ApiException(503, "the scheduler is shutting down");
         waiting.forEach(f -> f.completeExceptionally(stopping));
+        summary.close();
         long until = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
         synchronized (flight) {
             long left;
@@ -151,7 +163,8 @@ public final class ApiServer implements AutoCloseable {
             ex.getResponseHeaders().set(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
             ex.getResponseHeaders().set(ApiVersion.RELEASE_HEADER, ApiVersion.release());
             int clientApi = ApiVersion.parse(ex.getRequestHeaders().getFirst(ApiVersion.HEADER));
-            if (clientApi != ApiVersion.CURRENT && !ex.getRequestURI().getPath().equals(ApiPaths.SHUTDOWN)) {
+            if (clientApi != ApiVersion.CURRENT && !ex.getRequestURI().getPath().equals(ApiPaths.SHUTDOWN)
+                    && !ex.getRequestURI().getPath().equals(ApiPaths.METRICS)) {
                 // before the request is looked at: it may mean something else to this server
                 ex.getResponseHeaders().set("Connection", "close");
                 sendError(ex, 409, ApiVersion.mismatch(ex.getRequestHeaders().getFirst(ApiVersion.RELEASE_HEADER), clientApi,
@@ -461,6 +474,10 @@ public final class ApiServer implements AutoCloseable {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
         Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+        if ((method.equals("GET") || method.equals("HEAD")) && DashboardAssets.owns(path)) {
+            assets.send(ex, path);
+            return false;
+        }
         switch (method + " " + path) {
             case "POST " + ApiPaths.RUNS -> {
                 List<RunRequest> runs = json.readValue(body(ex), RUN_REQUESTS);
@@ -506,6 +523,13 @@ public final class ApiServer implements AutoCloseable {
             case "POST " + ApiPaths.SCALE -> sendJson(ex, control.scale(json.readValue(body(ex), ScaleRequest.class)));
             case "POST " + ApiPaths.ADAPT -> sendJson(ex, control.adapt(json.readValue(body(ex), AdaptRequest.class)));
             case "GET " + ApiPaths.SCALING -> sendJson(ex, control.scaling());
+            case "GET " + ApiPaths.METRICS -> {
+                ServerMetrics m = metrics;
+                if (m == null) {
+                    throw new ApiException(404, "no metrics on this server");
+                }
+                MetricsListener.answer(ex, m);
+            }
             case "GET " + ApiPaths.JOB_SCRIPT -> sendJson(ex, control.jobScript(query.get("profile")));
             case "POST " + ApiPaths.SHUTDOWN -> {
                 // the reply says the shutdown has begun, so it goes after the call (which returns at once); the
