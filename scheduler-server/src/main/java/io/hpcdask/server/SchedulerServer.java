@@ -4,6 +4,7 @@ import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.server.api.ApiException;
 import io.hpcdask.server.api.CancelResult;
 import io.hpcdask.server.api.CancelSelection;
+import io.hpcdask.server.api.DashboardState;
 import io.hpcdask.server.api.RunIds;
 import io.hpcdask.server.api.RunFilter;
 import io.hpcdask.server.api.RunPage;
@@ -73,6 +74,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private final RunQueries queries;
     private final RunWatches watches = new RunWatches();
     private final ServerMetrics metrics;
+    private final SchedulerDashboard dashboard = new SchedulerDashboard();
     private volatile boolean closed;
     private volatile WorkerObserver observer = WorkerObserver.NONE;
     private Set<String> busy = Set.of();
@@ -96,6 +98,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         outbox.onStateChange(change -> {
             watches.stateChanged(change);
             metrics.stateChanged(change);
+            dashboard.changed(change);
         });
         logs.onAppend(watches::output);
         workerEvents.observe(counting(WorkerObserver.NONE));
@@ -106,6 +109,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         });
         loop.wakeAt(core::nextDeadline);
         restore(config.restoreGraceMillis());
+        dashboard.seed(queries.counts()); // after restore: its changes are in the store's counts
     }
 
     /** Opens the cluster's database, takes back its staged and running runs, and starts scheduling. */
@@ -154,6 +158,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     /** Called by the store right after staged runs are committed, in id order: the core sees them in that order. */
     private void handOn(List<StoredRun> staged) {
+        dashboard.staged(staged.size());
         List<NewRun<RunRequest>> runs = new ArrayList<>(staged.size());
         for (StoredRun r : staged) {
             runs.add(RunPolicies.newRun(r.id(), r.spec()));
@@ -164,6 +169,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private void tick(long now) {
         core.tick(now);
         reportBusyChanges();
+        dashboard.sample(now, outbox.finishedCount());
     }
 
     /**
@@ -522,6 +528,13 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
                             ? w.endTimeMillis() : null));
         }
         return views;
+    }
+
+    /** Counts and series as kept, the queue and workers from the core: no run is read. */
+    @Override
+    public DashboardState dashboard() {
+        SchedulerDashboard.Core c = closed ? SchedulerDashboard.Core.NONE : loop.call(() -> dashboard.readCore(core));
+        return dashboard.state(c);
     }
 
     @Override

@@ -507,6 +507,23 @@ public final class SchedulerCore<P> {
         return stagedCount;
     }
 
+    /**
+     * When the longest-queued staged run was staged ({@link Long#MAX_VALUE} when none is queued): per shape, the first
+     * run of each priority level is the oldest of that level, so this costs O(shapes x priority levels x log runs).
+     */
+    public long oldestQueuedAt() {
+        long oldest = Long.MAX_VALUE;
+        for (Shape s : shapes.all()) {
+            Map.Entry<Long, Run> e = s.queue.firstEntry();
+            while (e != null) {
+                oldest = Math.min(oldest, e.getValue().stagedAt);
+                long level = e.getKey() >>> 42; // the rank's priority bits: the next level starts past them
+                e = s.queue.ceilingEntry((level + 1) << 42);
+            }
+        }
+        return oldest;
+    }
+
     /** Staged runs waiting for runs they depend on to complete. */
     public int waitingCount() {
         return waitingCount;
