@@ -1,7 +1,5 @@
 package io.hpcdask.launcher.cluster;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.launcher.testenv.TestEnv;
@@ -13,16 +11,17 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A /metrics scrape as a real Prometheus text-format parser reads it: the npm package parse-prometheus-text-format
- * (no maintained Java parser exists), run by node from {@code launcher/src/test/metrics-parser/}. Its packages are
- * installed from the project's lockfile ({@code npm ci}) the first time. Without node or npm the test is skipped
- * loudly, and under {@code CI=true} it fails.
+ * (no maintained Java parser exists), run by node from {@code launcher/src/test/metrics-parser/}, an npm project of
+ * its own beside the browser tests' (it needs no Chromium). Its packages are installed from the project's lockfile
+ * ({@code npm ci}) when the locked version is not there. Without node or npm the test is skipped loudly, and under
+ * {@code CI=true} it fails.
  */
 final class PrometheusScrape {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PACKAGE = "parse-prometheus-text-format";
     private static final Path DIR = Path.of(System.getProperty("hpcdask.repo.root", ".."))
             .resolve("launcher/src/test/metrics-parser").toAbsolutePath().normalize();
 
@@ -113,30 +112,43 @@ final class PrometheusScrape {
         return null;
     }
 
+    /** node and npm, or a skip (a failure under CI=true); then {@code npm ci} unless the locked version is there. */
     private static synchronized void installParser() {
-        requireOnPath("node");
-        if (Files.isDirectory(DIR.resolve("node_modules/parse-prometheus-text-format"))) {
-            return;
+        for (String command : new String[] {"node", "npm"}) {
+            TestEnv.require(onPath(command), command, "the /metrics test parses with node's parse-prometheus-text-format;"
+                    + " install nodejs and npm (scripts/provision-browser as root, or apt-get install nodejs npm)");
         }
-        requireOnPath("npm");
-        System.err.println("Installing the Prometheus text-format parser for the tests: npm ci in " + DIR);
-        run(new String[] {"npm", "ci", "--no-audit", "--no-fund"}, "", 300);
+        if (!installedVersion().equals(lockedVersion())) {
+            System.err.println("Installing the Prometheus text-format parser for the tests: npm ci in " + DIR);
+            run(new String[] {"npm", "ci", "--no-audit", "--no-fund"}, "", 300);
+        }
     }
 
-    private static void requireOnPath(String command) {
-        boolean found = false;
+    private static String lockedVersion() {
+        try {
+            return JSON.readTree(DIR.resolve("package-lock.json").toFile()).path("packages")
+                    .path("node_modules/" + PACKAGE).path("version").asText();
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + DIR.resolve("package-lock.json"), e);
+        }
+    }
+
+    private static String installedVersion() {
+        Path manifest = DIR.resolve("node_modules/" + PACKAGE + "/package.json");
+        try {
+            return Files.exists(manifest) ? JSON.readTree(manifest.toFile()).path("version").asText() : "";
+        } catch (IOException e) {
+            return ""; // half installed: install again
+        }
+    }
+
+    private static boolean onPath(String command) {
         for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            found |= !d.isEmpty() && Files.isExecutable(Path.of(d, command));
-        }
-        if (!found) {
-            String message = "!!! " + command + " IS NOT AVAILABLE: the /metrics test parses with node's"
-                    + " parse-prometheus-text-format; install nodejs and npm (apt-get install nodejs npm)";
-            System.err.println(message);
-            if (TestEnv.inCi()) {
-                fail(message + " (CI=true: a test that would skip fails instead)");
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) {
+                return true;
             }
-            Assumptions.abort(message);
         }
+        return false;
     }
 
     /** Runs {@code cmd} in the parser's directory with {@code input} on stdin; returns stdout and stderr. */
