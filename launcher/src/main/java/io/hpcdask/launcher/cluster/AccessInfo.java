@@ -45,7 +45,20 @@ public record AccessInfo(String name, String host, int apiPort, int workerPort, 
     /** Whether the server process still lives; a recycled pid running something else does not count. */
     public boolean processAlive() {
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .map(h -> h.info().commandLine().map(c -> c.contains(SERVER_MAIN)).orElse(true)).orElse(false);
+                .map(h -> commandLine(h).map(c -> c.contains(SERVER_MAIN)).orElse(true)).orElse(false);
+    }
+
+    /**
+     * The whole command line: the JDK's cuts it at 4096 characters on Linux, before the main class when the class
+     * path is long (as a test's is), so /proc is read where it exists.
+     */
+    private static java.util.Optional<String> commandLine(ProcessHandle h) {
+        try {
+            return java.util.Optional.of(new String(java.nio.file.Files.readAllBytes(
+                    java.nio.file.Path.of("/proc", Long.toString(h.pid()), "cmdline")), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException | RuntimeException e) {
+            return h.info().commandLine();
+        }
     }
 
     private static final String SERVER_MAIN = "io.hpcdask.launcher.server.ServerMain";
