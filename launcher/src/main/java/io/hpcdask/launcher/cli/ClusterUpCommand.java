@@ -100,7 +100,8 @@ final class ClusterUpCommand extends ClusterClientCommand implements JobOptions.
         PrintWriter out = out();
         PrintWriter err = err();
 
-        Process server = ServerProcess.start(dir, localWorkers, foreground);
+        Process server = ServerProcess.start(dir, localWorkers, foreground, null,
+                settings.string(ConfigKeys.METRICS_ADDRESS).orElse(null));
         Thread stopOnExit = new Thread(server::destroy, "stop-foreground-server");
         if (foreground) {
             Runtime.getRuntime().addShutdownHook(stopOnExit);

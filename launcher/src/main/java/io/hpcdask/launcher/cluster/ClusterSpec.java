@@ -69,6 +69,12 @@ public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, S
         return new ClusterSpec(system, local, arrays, workers, defaultProfile, profiles, clusterId);
     }
 
+    /** Where the server serves /metrics without the token ({@code metrics-address} of the first profile), or null. */
+    public String metricsAddress() {
+        List<String> v = profiles.getOrDefault(defaultProfile, Map.of()).get(io.hpcdask.launcher.config.ConfigKeys.METRICS_ADDRESS.name());
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
     /** The id of the cluster, for specs written before ids existed: its directory's name. */
     public String idOr(String fallback) {
         return clusterId == null ? fallback : clusterId;

@@ -255,6 +255,11 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         return post(ApiPaths.ADAPT, request, new TypeReference<ScaleResult>() {});
     }
 
+    /** A one-time code that logs a browser in to the dashboard at {@link LoginCode#loginPath()}. */
+    public LoginCode dashboardLoginCode() {
+        return post(ApiPaths.DASHBOARD_LOGIN_CODE, java.util.Map.of(), new TypeReference<LoginCode>() {});
+    }
+
     @Override
     public ScalingView scaling() {
         return get(ApiPaths.SCALING, new TypeReference<ScalingView>() {});
