@@ -23,7 +23,7 @@ hd_command_key() {
                 '' | *[!a-z-]* | -*) echo "$1" ;;
                 *) echo "$1-$2" ;;
             esac ;;
-        doctor | scale | workers | runs | logs | cancel | adapt | retry | completion) echo "$1" ;;
+        doctor | scale | workers | runs | logs | cancel | adapt | retry | completion | dashboard) echo "$1" ;;
         -h | --help | '') echo help ;;
         -V | --version) echo version ;;
     esac

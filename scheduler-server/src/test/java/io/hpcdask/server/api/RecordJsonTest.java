@@ -30,13 +30,14 @@ class RecordJsonTest {
             new TypeReference<List<RunView>>() {}.getType(),
             new TypeReference<List<WorkerView>>() {}.getType(),
             ClusterStatus.class, ScalingView.class, ScalingWait.class, StageResult.class, RunLogChunk.class,
-            RunFollow.class, RunsProgress.class, ScaleResult.class, CancelResult.class,
+            RunFollow.class, RunsProgress.class, ScaleResult.class, CancelResult.class, LoginCode.class,
             new TypeReference<List<String>>() {}.getType(), String.class);
 
     /** What it sends. */
     static final List<Type> SENT = List.of(
             new TypeReference<List<RunRequest>>() {}.getType(), RetryRequest.class, CancelSelection.class,
-            ScaleRequest.class, AdaptRequest.class, new TypeReference<List<String>>() {}.getType(), String.class);
+            ScaleRequest.class, AdaptRequest.class, new TypeReference<List<String>>() {}.getType(), String.class,
+            new TypeReference<Map<String, String>>() {}.getType());
 
     @Test
     void readsWhatTheServerWritesForEveryAnswer() throws Exception {
