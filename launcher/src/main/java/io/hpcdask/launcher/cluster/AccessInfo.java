@@ -1,8 +1,8 @@
 package io.hpcdask.launcher.cluster;
 
 import io.hpcdask.launcher.server.ServerMain;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.server.files.PrivateFiles;
+import io.hpcdask.server.api.RecordJson;
 import io.hpcdask.server.api.SchedulerClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,11 +17,9 @@ import java.util.Optional;
  * atomically.
  */
 public record AccessInfo(String name, String host, int apiPort, int workerPort, String token, long pid, long startedAt) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public void write(Path file) {
         try {
-            PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(this));
+            PrivateFiles.writeAtomically(file, RecordJson.write(this));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write access file " + file, e);
         }
@@ -32,7 +30,8 @@ public record AccessInfo(String name, String host, int apiPort, int workerPort, 
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(file.toFile(), AccessInfo.class));
+            // read by every command that talks to a cluster: databind's first ObjectMapper costs more than the rest
+            return Optional.ofNullable(RecordJson.read(Files.readAllBytes(file), AccessInfo.class));
         } catch (IOException e) {
             return Optional.empty(); // a half-written or foreign file: as if no cluster ran
         }

@@ -24,7 +24,11 @@ import java.util.Map;
 public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, String defaultProfile,
                          Map<String, Map<String, List<String>>> profiles, String clusterId) {
     public static final String FILE = "cluster.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Made at the first use, not by every command that names this class. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     /** How to reach the login node; {@code target} null means batch commands run on the scheduler's machine. */
     public record Ssh(String target, boolean acceptNew, List<String> identities, String knownHosts, String sshConfig,
@@ -83,10 +87,10 @@ public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, S
     }
 
     public void write(Path file) throws IOException {
-        io.hpcdask.server.files.PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(this));
+        io.hpcdask.server.files.PrivateFiles.writeAtomically(file, Json.MAPPER.writeValueAsBytes(this));
     }
 
     public static ClusterSpec read(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), ClusterSpec.class);
+        return Json.MAPPER.readValue(file.toFile(), ClusterSpec.class);
     }
 }

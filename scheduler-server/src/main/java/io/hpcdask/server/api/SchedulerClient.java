@@ -1,8 +1,6 @@
 package io.hpcdask.server.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.retry.Retry;
 import io.hpcdask.retry.RetryListener;
 import io.hpcdask.retry.RetryPolicy;
@@ -22,14 +20,13 @@ import java.util.Map;
 /**
  * The CLI's side of {@link ApiServer}: {@link SchedulerService} and {@link ClusterControl} over HTTP. Failures are
  * {@link ApiUnreachableException} when nothing answers and {@link ApiException} when the scheduler refuses.
- * Each request is one {@link HttpExchangeOnce} (why not the JDK's HTTP clients: see there).
+ * Each request is one {@link HttpExchangeOnce} (why not the JDK's HTTP clients: see there), its JSON {@link RecordJson}'s.
  */
 public final class SchedulerClient implements SchedulerService, ClusterControl {
     private final URI base;
     private final String host;
     private final int port;
     private final String authorization;
-    private final ObjectMapper json = new ObjectMapper();
     private final Duration timeout;
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
     private static final Retry RETRY = Retry.blocking();
@@ -288,7 +285,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
 
     private byte[] encode(Object body) {
         try {
-            return json.writeValueAsBytes(body);
+            return RecordJson.write(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot encode request: " + e.getMessage(), e);
         }
@@ -331,19 +328,23 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
             if (answer.status() != 200) {
                 throw new ApiException(answer.status(), errorText(answer.body()));
             }
-            return json.readValue(answer.body(), type);
+            return RecordJson.read(answer.body(), type.getType());
         } catch (IOException e) {
             throw new ApiException(answer.status(), "unreadable answer from the scheduler: " + e.getMessage());
         }
     }
 
-    private String errorText(byte[] body) {
+    /** An error answer's body: {@code {"error": "..."}}. */
+    private record ErrorBody(String error) {
+    }
+
+    private static String errorText(byte[] body) {
         try {
-            JsonNode node = json.readTree(body);
-            if (node != null && node.hasNonNull("error")) {
-                return node.get("error").asText();
+            ErrorBody e = RecordJson.read(body, ErrorBody.class);
+            if (e != null && e.error() != null) {
+                return e.error();
             }
-        } catch (IOException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             // not JSON: show the raw text below
         }
         return new String(body, StandardCharsets.UTF_8);

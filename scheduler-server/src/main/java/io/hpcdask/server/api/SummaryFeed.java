@@ -53,10 +53,10 @@ public final class SummaryFeed implements AutoCloseable {
     }
 
     /**
-     * Sends {@code sink} a full summary, then the changes, until the returned handle is closed or {@code sink} throws
-     * (its client left). {@code sink} is called on this feed's one thread and must not block for long.
+     * Sends {@code sink} a full summary, then the changes, until the returned handle is run or {@code sink} throws
+     * (its client left). {@code sink} is called on this feed's one thread and must not block.
      */
-    public AutoCloseable subscribe(Consumer<String> sink) {
+    public Runnable subscribe(Consumer<String> sink) {
         thread.execute(() -> {
             Parts now = read();
             if (last != null && !sinks.isEmpty() && changed(last, now)) {

@@ -287,11 +287,16 @@
     return b;
   }
 
+  // memory is in bytes: shown in GiB, as the CLI's tables show it
+  function amount(name, n) {
+    return name === 'memory' ? (Number(n || 0) / 1073741824).toFixed(1) + 'G' : fmt(n);
+  }
+
   function barLine(name, used, total) {
     const line = el('div', 'barline');
     if (name !== null) line.append(el('span', 'name', name));
-    line.append(bar(used, total), el('span', 'num', fmt(used) + ' / ' + fmt(total)));
-    if (name !== null) line.title = name + ': ' + used + ' of ' + total + ' in use';
+    line.append(bar(used, total), el('span', 'num', amount(name, used) + ' / ' + amount(name, total)));
+    if (name !== null) line.title = name + ': ' + amount(name, used) + ' of ' + amount(name, total) + ' in use';
     return line;
   }
 

@@ -72,7 +72,7 @@ class SummaryFeedTest {
         server.stage(List.of(run("a"), run("b"), run("c")));
         await().atMost(Duration.ofSeconds(10)).until(() -> server.dashboard().counts().get("running") == 2);
 
-        AutoCloseable sub = feed.subscribe(this::collect);
+        Runnable stop = feed.subscribe(this::collect);
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
         DashboardSummary full = got.get(0);
         assertThat(full.full()).isTrue();
@@ -108,7 +108,7 @@ class SummaryFeedTest {
         server.workerListener().workerDisconnected(w1, "test");
         await().atMost(Duration.ofSeconds(10)).until(() -> got.stream().anyMatch(m -> m.workersGone() != null
                 && m.workersGone().contains("w1")));
-        sub.close();
+        stop.run();
     }
 
     @Test
