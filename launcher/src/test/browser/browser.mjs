@@ -46,3 +46,23 @@ export async function withBrowser(main) {
         await browser.close();
     }
 }
+
+// The test's answers, one line each, read from stdin once the script first asks (a script that never asks does not
+// wait for stdin to close).
+import { createInterface } from 'node:readline';
+const replies = [];
+const waiting = [];
+let input = null;
+
+/** Asks the JUnit test for something ("need: WHAT" on stdout) and returns its one-line answer. */
+export async function ask(what) {
+    if (input === null) {
+        input = createInterface({ input: process.stdin });
+        input.on('line', (line) => {
+            const w = waiting.shift();
+            if (w) w(line); else replies.push(line);
+        });
+    }
+    console.log(`need: ${what}`);
+    return replies.length > 0 ? replies.shift() : new Promise((resolve) => waiting.push(resolve));
+}

@@ -12,7 +12,11 @@ final class StopSignals {
 
     static void interruptOnStop(Thread thread) {
         for (String name : new String[] {"INT", "TERM"}) {
-            Signal.handle(new Signal(name), s -> thread.interrupt());
+            try {
+                Signal.handle(new Signal(name), s -> thread.interrupt());
+            } catch (IllegalArgumentException e) {
+                // ignored by whoever started this JVM (a background job's SIGINT): the default stays
+            }
         }
     }
 }

@@ -102,7 +102,7 @@ final class ClusterServer implements ClusterControl {
         api = new ApiServer(scheduler, this, apiToken.getBytes(StandardCharsets.UTF_8), 0);
         api.serveMetrics(metrics);
         api.start();
-        if (metricsAddress != null) { // after the API: its class sets the JDK HTTP server's request time limits
+        if (metricsAddress != null) {
             metricsListener = listenForMetrics(metricsAddress, metrics);
         }
         if (batch == null) {

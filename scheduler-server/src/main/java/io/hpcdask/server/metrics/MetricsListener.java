@@ -21,6 +21,18 @@ import org.slf4j.LoggerFactory;
 public final class MetricsListener implements AutoCloseable {
     public static final String PATH = "/metrics";
     private static final Logger LOG = LoggerFactory.getLogger(MetricsListener.class);
+    /** How long a scraper may take to send its request and to take the reply (the API's limit too). */
+    static final String REQUEST_SECONDS = "20";
+
+    static {
+        // the JDK's HTTP server reads these once, when the JVM's first server (the API's or this one) is created: a
+        // stalled client must not hold this listener's one thread, nor, through the JVM-wide setting, the API's
+        for (String key : new String[] {"sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime"}) {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, REQUEST_SECONDS);
+            }
+        }
+    }
 
     private final HttpServer http;
     private final ExecutorService executor;
