@@ -69,13 +69,23 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_WAITING = 512;
     private final int maxWaiting;
     private volatile boolean closing;
+    private final EventStreams events;
 
     public ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port) throws IOException {
         this(service, control, token, port, MAX_WAITING);
     }
 
     ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port, int maxWaiting) throws IOException {
+        this(service, control, token, port, maxWaiting, EventStreams.Limits.DEFAULT);
+    }
+
+    ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port, int maxWaiting,
+              EventStreams.Limits streamLimits) throws IOException {
         this.maxWaiting = maxWaiting;
+        this.events = new EventStreams(json, streamLimits, this::done);
+        events.register(RunsTopic.runs(service));
+        events.register(RunsTopic.progress(service));
+        events.register(new LogTopic(service));
         this.service = service;
         this.control = control;
         this.expectedAuthorization = ("Bearer " + new String(token, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
@@ -99,6 +109,11 @@ public final class ApiServer implements AutoCloseable {
         return waiting.size();
     }
 
+    /** The event streams ({@code GET /api/events}): where a topic is registered. */
+    public EventStreams events() {
+        return events;
+    }
+
     public int port() {
         return http.getAddress().getPort();
     }
@@ -112,6 +127,7 @@ public final class ApiServer implements AutoCloseable {
         closing = true;
         ApiException stopping = new ApiException(503, "the scheduler is shutting down");
         waiting.forEach(f -> f.completeExceptionally(stopping));
+        events.close();
         long until = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
         synchronized (flight) {
             long left;
@@ -126,6 +142,7 @@ public final class ApiServer implements AutoCloseable {
         }
         http.stop(0);
         executor.shutdownNow();
+        events.stopWriters();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -408,6 +425,10 @@ public final class ApiServer implements AutoCloseable {
                 admitWait();
                 return answerLater(ex, service.awaitWorkers(seen, waitMillis(query)),
                         version -> new ScalingWait(version, control.scaling()));
+            }
+            case "GET " + ApiPaths.EVENTS -> {
+                events.open(ex, query);
+                return true;
             }
             case "GET " + ApiPaths.RUN -> sendJson(ex, service.run(required(query, "id")));
             case "GET " + ApiPaths.RUN_LOG -> sendJson(ex, readLog(logPath(required(query, "id")), offset(query),
