@@ -129,5 +129,19 @@ final class SseClient implements AutoCloseable {
             }
             return c;
         }
+
+        /** One byte at a time: what has arrived is handed on without waiting for more. */
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            int c = read();
+            if (c < 0) {
+                return -1;
+            }
+            b[off] = (byte) c;
+            return 1;
+        }
     }
 }
