@@ -1,16 +1,19 @@
 # Starting the hpc-dask CLI jar for a short command, in POSIX sh. Sourced by the release's bin/hpc-dask and by the
 # repository's ./hpc-dask, which differ only in where java, the jar and the class-data archives are.
 #
-# A short command is mostly JVM start: C1 only and the serial GC start fastest, and an AppCDS archive of the classes
-# the command loaded the first time (picocli, Jackson, the commands) spares parsing and verifying them again: about
-# half of a command's wall time. One archive per command, made by its first run (-XX:ArchiveClassesAtExit, written
-# under a temporary name and renamed, as the JVM crashes on a truncated archive), named after the jar's size and
-# mtime and the java binary so a rebuilt jar or another JDK never meets a stale one. A JDK 17 archive of application
-# classes holds the jar's path, so it cannot be made at build time for an install that may be unpacked anywhere;
-# the JDK's own classes are archived at build time (jlink --generate-cds-archive) and this one builds on it.
+# A short command is mostly JVM start: C1 only starts fastest, and an AppCDS archive of the classes the command loaded
+# the first time (picocli, Jackson, the commands) spares finding, parsing and verifying them again. One archive per
+# command, made after its first run: that run writes the list of classes it loaded (-XX:DumpLoadedClassList), then
+# -Xshare:dump makes a static archive of them, written under a temporary name and renamed, as the JVM crashes on a
+# truncated archive. Static, not the dynamic -XX:ArchiveClassesAtExit: on Java 17 a dynamic archive leaves out
+# picocli, whose class files are Java 5's (some 190 classes, then parsed and verified at every command). Named after
+# the jar's size and mtime and the java binary, so a rebuilt jar or another JDK never meets a stale one. A JDK 17
+# archive of application classes holds the jar's path, so it cannot be made at build time for an install that may be
+# unpacked anywhere. The serial GC is not used: on Java 17 only G1 maps the archive's heap objects (the module
+# graph, interned strings), which a short command's start needs more than G1's own set-up costs it.
 # HPC_DASK_CDS=0 turns it off; HPC_DASK_JAVA_OPTS adds JVM options.
 
-hd_jvm_opts='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -Xlog:cds=off,cds+dynamic=off'
+hd_jvm_opts='-XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xshare:auto -Xlog:cds=off'
 
 # The archive's name for these arguments: the command's words ("runs", "cluster-status"), or nothing for no archive.
 hd_command_key() {
@@ -20,7 +23,7 @@ hd_command_key() {
                 '' | *[!a-z-]* | -*) echo "$1" ;;
                 *) echo "$1-$2" ;;
             esac ;;
-        doctor | scale | workers | runs | logs | cancel | adapt | retry | completion) echo "$1" ;;
+        doctor | scale | workers | runs | logs | cancel | adapt | retry | completion | dashboard) echo "$1" ;;
         -h | --help | '') echo help ;;
         -V | --version) echo version ;;
     esac
@@ -59,13 +62,14 @@ hd_run_cli() {
         hd_tmp="$hd_archive.$$.tmp"
         hd_rc=0
         # shellcheck disable=SC2086
-        "$hd_java" $hd_jvm_opts -XX:ArchiveClassesAtExit="$hd_tmp" ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@" || hd_rc=$?
-        # killed by a signal, the JVM may have left half an archive
-        if [ "$hd_rc" -lt 128 ] && [ -s "$hd_tmp" ]; then
-            mv -f "$hd_tmp" "$hd_archive" 2>/dev/null || rm -f "$hd_tmp"
-        else
-            rm -f "$hd_tmp"
+        "$hd_java" $hd_jvm_opts -XX:DumpLoadedClassList="$hd_tmp.classes" ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@" || hd_rc=$?
+        # killed by a signal, the JVM may have left half a list; a failed dump leaves no archive, and the next run tries again
+        if [ "$hd_rc" -lt 128 ] && [ -s "$hd_tmp.classes" ] &&
+            "$hd_java" -Xshare:dump -XX:SharedClassListFile="$hd_tmp.classes" -XX:SharedArchiveFile="$hd_tmp" \
+                -Xlog:cds=off -Xlog:cds+hashtables=off -cp "$hd_jar" >/dev/null 2>&1; then
+            mv -f "$hd_tmp" "$hd_archive" 2>/dev/null || true
         fi
+        rm -f "$hd_tmp" "$hd_tmp.classes"
         exit "$hd_rc"
     fi
     # shellcheck disable=SC2086

@@ -4,6 +4,7 @@ import io.hpcdask.protocol.InvalidValueException;
 import io.hpcdask.server.api.ApiException;
 import io.hpcdask.server.api.CancelResult;
 import io.hpcdask.server.api.CancelSelection;
+import io.hpcdask.server.api.DashboardState;
 import io.hpcdask.server.api.RunIds;
 import io.hpcdask.server.api.RunFilter;
 import io.hpcdask.server.api.RunPage;
@@ -27,6 +28,7 @@ import io.hpcdask.server.ids.WorkerId;
 import io.hpcdask.server.loop.CoreOutbox;
 import io.hpcdask.server.loop.EventLoop;
 import io.hpcdask.server.loop.WorkerEvents;
+import io.hpcdask.server.metrics.ServerMetrics;
 import io.hpcdask.server.scaling.WorkerControl;
 import io.hpcdask.server.scaling.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
@@ -72,6 +74,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private final WorkerEvents workerEvents;
     private final RunQueries queries;
     private final RunWatches watches = new RunWatches();
+    private final ServerMetrics metrics;
+    private final SchedulerDashboard dashboard = new SchedulerDashboard();
     private volatile boolean closed;
     private volatile WorkerObserver observer = WorkerObserver.NONE;
     private Set<String> busy = Set.of();
@@ -82,15 +86,21 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private SchedulerServer(ServerConfig config, LongSupplier clock, int storeBatch) {
         this.logs = new RunLogs(config.clusterDir().resolve(RUN_LOGS));
         this.loop = new EventLoop("hpc-dask-scheduler", clock, config.tickMillis(), this::tick, LOG);
+        this.metrics = new ServerMetrics(clock);
         this.store = RunStore.open(databaseFile(config.clusterDir()), this::handOn, storeBatch);
+        store.onCommit(metrics::committed);
         this.outbox = new CoreOutbox(store, logs, LOG);
         this.core = new SchedulerCore<>(config.coreConfig(), outbox);
         outbox.onStartFailure((runId, worker, reason) ->
                 loop.execute(() -> core.startFailed(runId, worker, reason, loop.now())));
         outbox.onFence((worker, jobId) -> observer.fence(worker.name(), jobId));
-        this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG);
+        this.workerEvents = new WorkerEvents(loop, core, outbox, logs, LOG, metrics);
         this.queries = store.queries();
-        outbox.onStateChange(watches::stateChanged);
+        outbox.onStateChange(change -> {
+            watches.stateChanged(change);
+            metrics.stateChanged(change);
+            dashboard.changed(change);
+        });
         logs.onAppend(watches::output);
         workerEvents.observe(counting(WorkerObserver.NONE));
         core.deferDispatch();
@@ -100,6 +110,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         });
         loop.wakeAt(core::nextDeadline);
         restore(config.restoreGraceMillis());
+        dashboard.seed(queries.counts()); // after restore: its changes are in the store's counts
     }
 
     /** Opens the cluster's database, takes back its staged and running runs, and starts scheduling. */
@@ -148,6 +159,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     /** Called by the store right after staged runs are committed, in id order: the core sees them in that order. */
     private void handOn(List<StoredRun> staged) {
+        dashboard.staged(staged.size());
         List<NewRun<RunRequest>> runs = new ArrayList<>(staged.size());
         for (StoredRun r : staged) {
             runs.add(RunPolicies.newRun(r.id(), r.spec()));
@@ -158,6 +170,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private void tick(long now) {
         core.tick(now);
         reportBusyChanges();
+        dashboard.sample(now, outbox.finishedCount());
     }
 
     /**
@@ -279,6 +292,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         } catch (StoreUnavailableException e) {
             throw new ApiException(503, DEGRADED + ": " + e.reason());
         }
+        metrics.runsSubmitted(stored.size());
         return new StageResult(stored.stream().map(r -> r.id().value()).toList(), List.copyOf(warnings));
     }
 
@@ -537,6 +551,13 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         return views;
     }
 
+    /** Counts and series as kept, the queue and workers from the core: no run is read. */
+    @Override
+    public DashboardState dashboard() {
+        SchedulerDashboard.Core c = closed ? SchedulerDashboard.Core.NONE : loop.call(() -> dashboard.readCore(core));
+        return dashboard.state(c);
+    }
+
     @Override
     public List<String> cancel(List<String> runIds) {
         return loop.call(() -> {
@@ -640,6 +661,16 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     public ServerStatus status() {
         return loop.call(() -> new ServerStatus(core.workerCount(), core.stagedCount(), core.runningCount(),
                 outbox.finishedCount(), core.nothingToDo()));
+    }
+
+    /** The number of runs in each state (states without runs left out), changes not yet committed included. */
+    public Map<RunState, Long> runCounts() {
+        return queries.counts();
+    }
+
+    /** The scheduler's metrics, for {@code /metrics}; the server process adds what it knows (workers' links, scaling). */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /** Scaling's hold on workers: both go through draining, so no run that already started is cut short. */

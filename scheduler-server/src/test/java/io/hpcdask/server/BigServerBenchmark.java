@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * heap limit). Usage: {@code scripts/bench-bigserver [runs=100000] [workers=1000]}.
  */
 public final class BigServerBenchmark {
-    private static final String TOKEN = "bench-token-0123456789abcdef";
+    static final String TOKEN = "bench-token-0123456789abcdef";
     private static final long HEARTBEAT_MILLIS = 5_000;
 
     private BigServerBenchmark() {}
@@ -52,23 +52,11 @@ public final class BigServerBenchmark {
         double javaVersion = p50(5, BigServerBenchmark::javaVersionMillis);
         System.out.printf("java -version wall time, p50 of 5:            %8.1f ms%n", javaVersion);
 
-        Path dir = Files.createTempDirectory("bigserver");
-        Process server = new ProcessBuilder(javaCommand(dir)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Child child = Child.start(Files.createTempDirectory("bigserver"));
+        Process server = child.process();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
-                // the server's own log lines
-            }
-            if (line == null) {
-                throw new IllegalStateException("the server exited before it was ready");
-            }
-            String[] ready = line.split(" ");
-            Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "server-stdout");
-            drain.setDaemon(true);
-            drain.start();
-            int apiPort = Integer.parseInt(ready[1]);
-            int workerPort = Integer.parseInt(ready[2]);
+            int apiPort = child.apiPort();
+            int workerPort = child.workerPort();
             SchedulerClient client = new SchedulerClient("127.0.0.1", apiPort, TOKEN, Duration.ofMinutes(5));
             Thread.sleep(2_000);
             long emptyRss = rssKb(server.pid());
@@ -76,27 +64,12 @@ public final class BigServerBenchmark {
             double emptyStatus = p50(10, () -> timed(client::status));
 
             long t0 = System.nanoTime();
-            for (int from = 0; from < runs; from += 10_000) {
-                client.stage(requests(from, Math.min(runs, from + 10_000)));
-            }
+            stage(client, runs);
             System.out.printf("Staged %,d runs through the API in %.1f s%n", runs, (System.nanoTime() - t0) / 1e9);
             List<Socket> links = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread heartbeats = heartbeats(links); // from the first join: a worker silent for 3 periods is dropped
             t0 = System.nanoTime();
-            // joined a few at a time, as workers of a job array start: the round trips overlap
-            java.util.concurrent.ExecutorService joiners = java.util.concurrent.Executors.newFixedThreadPool(16);
-            List<java.util.concurrent.Future<Socket>> joins = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                String name = "sim-" + i;
-                joins.add(joiners.submit(() -> join(workerPort, name)));
-            }
-            for (java.util.concurrent.Future<Socket> j : joins) {
-                links.add(j.get());
-            }
-            joiners.shutdown();
-            while (client.status().workers() < workers) {
-                Thread.sleep(100);
-            }
+            joinAll(client, workerPort, workers, links);
             System.out.printf("Joined %,d workers in %.1f s%n", workers, (System.nanoTime() - t0) / 1e9);
             Thread.sleep(5_000); // dispatch of the first runs settles
             long fullRss = rssKb(server.pid());
@@ -122,10 +95,62 @@ public final class BigServerBenchmark {
                 s.close();
             }
         } finally {
-            server.getOutputStream().close(); // the child stops when its stdin ends
-            if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
+            child.stop();
+        }
+    }
+
+    /** The server child, ready: its process and ports; its stdout is drained. */
+    record Child(Process process, int apiPort, int workerPort) {
+        static Child start(Path dir) throws IOException {
+            Process server = new ProcessBuilder(javaCommand(dir)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
+                // the server's own log lines
             }
+            if (line == null) {
+                throw new IllegalStateException("the server exited before it was ready");
+            }
+            String[] ready = line.split(" ");
+            Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "server-stdout");
+            drain.setDaemon(true);
+            drain.start();
+            return new Child(server, Integer.parseInt(ready[1]), Integer.parseInt(ready[2]));
+        }
+
+        /** Ends the child: it stops when its stdin ends. */
+        void stop() throws IOException, InterruptedException {
+            process.getOutputStream().close();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Stages {@code runs} runs through the API, 10,000 a request. */
+    static void stage(SchedulerClient client, int runs) {
+        for (int from = 0; from < runs; from += 10_000) {
+            client.stage(requests(from, Math.min(runs, from + 10_000)));
+        }
+    }
+
+    /**
+     * Joins {@code workers} simulated workers into {@code links} (whose heartbeats must already be running), a few at
+     * a time as workers of a job array start, so the round trips overlap; returns once the server counts them all.
+     */
+    static void joinAll(SchedulerClient client, int workerPort, int workers, List<Socket> links) throws Exception {
+        java.util.concurrent.ExecutorService joiners = java.util.concurrent.Executors.newFixedThreadPool(16);
+        List<java.util.concurrent.Future<Socket>> joins = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            String name = "sim-" + i;
+            joins.add(joiners.submit(() -> join(workerPort, name)));
+        }
+        for (java.util.concurrent.Future<Socket> j : joins) {
+            links.add(j.get());
+        }
+        joiners.shutdown();
+        while (client.status().workers() < workers) {
+            Thread.sleep(100);
         }
     }
 
@@ -205,7 +230,7 @@ public final class BigServerBenchmark {
     private static final Map<Socket, FrameCipher> sockets = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Every worker says it is alive well within three heartbeat periods; what the server sends is left unread. */
-    private static Thread heartbeats(List<Socket> links) {
+    static Thread heartbeats(List<Socket> links) {
         Thread t = new Thread(() -> {
             try {
                 while (true) {
@@ -236,7 +261,7 @@ public final class BigServerBenchmark {
         return b;
     }
 
-    private static long rssKb(long pid) throws IOException {
+    static long rssKb(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));

@@ -100,7 +100,8 @@ final class ClusterUpCommand extends ClusterClientCommand implements JobOptions.
         PrintWriter out = out();
         PrintWriter err = err();
 
-        Process server = ServerProcess.start(dir, localWorkers, foreground);
+        Process server = ServerProcess.start(dir, localWorkers, foreground, null,
+                settings.string(ConfigKeys.METRICS_ADDRESS).orElse(null));
         Thread stopOnExit = new Thread(server::destroy, "stop-foreground-server");
         if (foreground) {
             Runtime.getRuntime().addShutdownHook(stopOnExit);
@@ -109,6 +110,7 @@ final class ClusterUpCommand extends ClusterClientCommand implements JobOptions.
         AccessInfo a = running.access();
         out.printf("Cluster '%s' is up: scheduler %s (workers connect here), API %s:%d, %d local worker(s); server log %s%n",
                 dir.name(), a.workerAddress(), a.host(), a.apiPort(), localWorkers.count(), dir.serverLog());
+        printDashboard(out, a, dir);
         out.flush();
         if (runOnce) {
             new RunOnce(running, out, err).process();
@@ -183,6 +185,7 @@ final class ClusterUpCommand extends ClusterClientCommand implements JobOptions.
         out.printf("Cluster '%s' is up on %s%s: scheduler server here (%s, pid %d), workers dial %s; profiles %s; server log %s%n",
                 dir.name(), selected.system(), reach.target() == null ? "" : " via " + reach.target(), status.serverHost(),
                 a.pid(), status.workerAddress(), String.join(", ", profiles.keySet()), dir.serverLog());
+        printDashboard(out, a, dir);
         printNextStep(out, first);
         return ExitCodes.OK;
     }
@@ -207,8 +210,19 @@ final class ClusterUpCommand extends ClusterClientCommand implements JobOptions.
         out.printf("Cluster '%s' is up on %s: scheduler server on %s (pid %d), workers dial %s; profiles %s; server log %s on %s%n",
                 dir.name(), selected.system(), remote.host(), running.access().pid(), status.workerAddress(),
                 String.join(", ", clusterSpec.profiles().keySet()), remote.serverLog(), remote.host());
+        out.println("Dashboard: on " + remote.host() + "; 'hpc-dask dashboard" + nameOption(dir)
+                + "' forwards a local port to it over SSH and opens it");
         printNextStep(out, clusterSpec.defaultProfile());
         return ExitCodes.OK;
+    }
+
+    /** The dashboard's address; a browser gets in with the link of 'hpc-dask dashboard'. */
+    private static void printDashboard(PrintWriter out, AccessInfo a, ClusterDir dir) {
+        out.printf("Dashboard: http://%s:%d/  (log a browser in: hpc-dask dashboard%s)%n", a.host(), a.apiPort(), nameOption(dir));
+    }
+
+    private static String nameOption(ClusterDir dir) {
+        return "default".equals(dir.name()) ? "" : " --name " + dir.name();
     }
 
     private void printNextStep(PrintWriter out, String profile) {

@@ -49,6 +49,7 @@ final class CommandTree {
             node(ScaleCommand.class),
             node(AdaptCommand.class),
             node(WorkersCommand.class),
+            node(DashboardCommand.class),
             node(SubmitCommand.class, node(SubmitRunCommand.class)),
             node(RunsCommand.class),
             node(LogsCommand.class),

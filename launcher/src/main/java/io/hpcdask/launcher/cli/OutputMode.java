@@ -13,7 +13,6 @@ import java.util.stream.Collectors;
 enum OutputMode {
     TABLE, JSON, QUIET;
 
-    private static final ObjectMapper WRITER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String ACCEPTED = Arrays.stream(values()).map(OutputMode::label).collect(Collectors.joining(", "));
 
     String label() {
@@ -40,9 +39,14 @@ enum OutputMode {
         out.flush();
     }
 
+    /** Made at the first JSON output: databind's first ObjectMapper is a good part of a short command's time. */
+    private static final class Writer {
+        static final ObjectMapper WRITER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
     static String json(Object document) {
         try {
-            return WRITER.writeValueAsString(document);
+            return Writer.WRITER.writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }

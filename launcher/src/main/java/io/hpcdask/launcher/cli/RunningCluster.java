@@ -27,12 +27,15 @@ final class RunningCluster {
     private SchedulerClient client;
     private final RemoteCluster remote;
     private final SshShell shell;
+    /** The API's port on the login node (a remote cluster), else 0. */
+    private final int remoteApiPort;
 
-    private RunningCluster(ClusterDir dir, AccessInfo access, RemoteCluster remote, SshShell shell) {
+    private RunningCluster(ClusterDir dir, AccessInfo access, RemoteCluster remote, SshShell shell, int remoteApiPort) {
         this.dir = dir;
         this.access = access;
         this.remote = remote;
         this.shell = shell;
+        this.remoteApiPort = remoteApiPort;
     }
 
     /** The cluster if its access file exists and its server process lives; it may still fail to answer. */
@@ -41,7 +44,7 @@ final class RunningCluster {
         if (remote.isPresent()) {
             return findRemote(dir, remote.get());
         }
-        return dir.readAccess().filter(AccessInfo::processAlive).map(a -> new RunningCluster(dir, a, null, null));
+        return dir.readAccess().filter(AccessInfo::processAlive).map(a -> new RunningCluster(dir, a, null, null, 0));
     }
 
     private static Optional<RunningCluster> findRemote(ClusterDir dir, RemoteCluster remote) {
@@ -54,7 +57,7 @@ final class RunningCluster {
         AccessInfo a = there.get();
         int local = shell.forwardLocalPort("127.0.0.1", a.apiPort());
         AccessInfo forwarded = new AccessInfo(a.name(), "127.0.0.1", local, a.workerPort(), a.token(), a.pid(), a.startedAt());
-        return Optional.of(new RunningCluster(dir, forwarded, remote, shell));
+        return Optional.of(new RunningCluster(dir, forwarded, remote, shell, a.apiPort()));
     }
 
     static RunningCluster require(ClusterDir dir) {
@@ -76,6 +79,43 @@ final class RunningCluster {
     /** The login node's side of a remote cluster, or empty when the server runs on this machine. */
     Optional<RemoteCluster> remote() {
         return Optional.ofNullable(remote);
+    }
+
+    /**
+     * The port on this machine's loopback where the API (and its dashboard) answers: a local cluster's own port; for
+     * a cluster on a login node, a forward over the kept SSH connection on {@code localPort}, or the one this
+     * command already holds when {@code localPort} is 0.
+     */
+    int localApiPort(int localPort) {
+        if (remote == null || localPort == 0 || localPort == access.apiPort()) {
+            return access.apiPort();
+        }
+        return shell.forwardLocalPort(localPort, "127.0.0.1", remoteApiPort);
+    }
+
+    /**
+     * Holds the forward of {@code localPort} (from {@link #localApiPort}) until this thread is interrupted: every
+     * {@code checkSeconds} a command over the connection notices a drop and reconnects, and a new connection gets the
+     * forward again on the same port (a browser tab left open carries on).
+     */
+    void holdForward(int localPort, int checkSeconds, PrintWriter err) throws InterruptedException {
+        int connects = shell.connectCount();
+        while (!Thread.currentThread().isInterrupted()) {
+            Thread.sleep(checkSeconds * 1000L);
+            try {
+                shell.run("true");
+            } catch (RuntimeException e) {
+                err.println("hpc-dask: the SSH connection to " + remote.where() + " failed (" + e.getMessage() + "); trying again");
+                err.flush();
+                continue;
+            }
+            if (shell.connectCount() != connects) {
+                connects = shell.connectCount();
+                shell.forwardLocalPort(localPort, "127.0.0.1", remoteApiPort);
+                err.println("hpc-dask: reconnected to " + remote.where() + "; forwarding 127.0.0.1:" + localPort + " again");
+                err.flush();
+            }
+        }
     }
 
     /** Waits for the server process to end after a shutdown request, with progress; SIGTERM when it lingers. */

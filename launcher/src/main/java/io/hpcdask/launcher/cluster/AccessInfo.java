@@ -1,8 +1,8 @@
 package io.hpcdask.launcher.cluster;
 
 import io.hpcdask.launcher.server.ServerMain;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.server.files.PrivateFiles;
+import io.hpcdask.server.api.RecordJson;
 import io.hpcdask.server.api.SchedulerClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,11 +17,9 @@ import java.util.Optional;
  * atomically.
  */
 public record AccessInfo(String name, String host, int apiPort, int workerPort, String token, long pid, long startedAt) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public void write(Path file) {
         try {
-            PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(this));
+            PrivateFiles.writeAtomically(file, RecordJson.write(this));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write access file " + file, e);
         }
@@ -32,7 +30,8 @@ public record AccessInfo(String name, String host, int apiPort, int workerPort, 
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(file.toFile(), AccessInfo.class));
+            // read by every command that talks to a cluster: databind's first ObjectMapper costs more than the rest
+            return Optional.ofNullable(RecordJson.read(Files.readAllBytes(file), AccessInfo.class));
         } catch (IOException e) {
             return Optional.empty(); // a half-written or foreign file: as if no cluster ran
         }
@@ -45,7 +44,20 @@ public record AccessInfo(String name, String host, int apiPort, int workerPort, 
     /** Whether the server process still lives; a recycled pid running something else does not count. */
     public boolean processAlive() {
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .map(h -> h.info().commandLine().map(c -> c.contains(SERVER_MAIN)).orElse(true)).orElse(false);
+                .map(h -> commandLine(h).map(c -> c.contains(SERVER_MAIN)).orElse(true)).orElse(false);
+    }
+
+    /**
+     * The whole command line: the JDK's cuts it at 4096 characters on Linux, before the main class when the class
+     * path is long (as a test's is), so /proc is read where it exists.
+     */
+    private static java.util.Optional<String> commandLine(ProcessHandle h) {
+        try {
+            return java.util.Optional.of(new String(java.nio.file.Files.readAllBytes(
+                    java.nio.file.Path.of("/proc", Long.toString(h.pid()), "cmdline")), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException | RuntimeException e) {
+            return h.info().commandLine();
+        }
     }
 
     private static final String SERVER_MAIN = "io.hpcdask.launcher.server.ServerMain";

@@ -24,7 +24,11 @@ import java.util.Map;
 public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, String defaultProfile,
                          Map<String, Map<String, List<String>>> profiles, String clusterId) {
     public static final String FILE = "cluster.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Made at the first use, not by every command that names this class. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     /** How to reach the login node; {@code target} null means batch commands run on the scheduler's machine. */
     public record Ssh(String target, boolean acceptNew, List<String> identities, String knownHosts, String sshConfig,
@@ -65,6 +69,12 @@ public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, S
         return new ClusterSpec(system, local, arrays, workers, defaultProfile, profiles, clusterId);
     }
 
+    /** Where the server serves /metrics without the token ({@code metrics-address} of the first profile), or null. */
+    public String metricsAddress() {
+        List<String> v = profiles.getOrDefault(defaultProfile, Map.of()).get(io.hpcdask.launcher.config.ConfigKeys.METRICS_ADDRESS.name());
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
     /** The id of the cluster, for specs written before ids existed: its directory's name. */
     public String idOr(String fallback) {
         return clusterId == null ? fallback : clusterId;
@@ -77,10 +87,10 @@ public record ClusterSpec(String system, Ssh ssh, boolean arrays, int workers, S
     }
 
     public void write(Path file) throws IOException {
-        io.hpcdask.server.files.PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(this));
+        io.hpcdask.server.files.PrivateFiles.writeAtomically(file, Json.MAPPER.writeValueAsBytes(this));
     }
 
     public static ClusterSpec read(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), ClusterSpec.class);
+        return Json.MAPPER.readValue(file.toFile(), ClusterSpec.class);
     }
 }

@@ -57,6 +57,9 @@ public final class ConfigKeys {
     public static final ConfigKey LEASE = key("lease", ValueKind.SECONDS, "40",
             "seconds a worker that hears nothing from the scheduler keeps its runs before it kills them; the scheduler"
                     + " re-stages a silent worker's runs only after this plus a margin (at least 3 heartbeats)");
+    public static final ConfigKey METRICS_ADDRESS = key("metrics-address", ValueKind.LISTEN_ADDRESS, null,
+            "HOST:PORT where the scheduler server also serves /metrics without the token, e.g. 127.0.0.1:9464"
+                    + " (unset: /metrics only on the API listener, behind the token)");
     public static final ConfigKey SHEBANG = key("shebang", ValueKind.SHEBANG, "#!/usr/bin/env bash", "first line of job scripts");
 
     public static final ConfigKey LIFETIME_GRACE = key("lifetime-grace", ValueKind.SECONDS, null,
@@ -79,7 +82,7 @@ public final class ConfigKeys {
             JOB_EXTRA_DIRECTIVE, DIRECTIVE_SKIP, PROLOGUE, EPILOGUE, LOG_DIRECTORY, LOCAL_DIRECTORY, JAVA, WORKER_JAVA, WORKER_COMMAND,
             RESOURCES,
             SCHEDULER_ADDRESS, INTERFACE, DEATH_TIMEOUT, HEARTBEAT_INTERVAL, LEASE, LIFETIME_GRACE, SHEBANG, SSH, SSH_ACCEPT_NEW, SERVER,
-            REMOTE_DIRECTORY, ADAPT_MIN, ADAPT_MAX, ADAPT_IDLE_TIMEOUT, ADAPT_MAX_PENDING);
+            REMOTE_DIRECTORY, ADAPT_MIN, ADAPT_MAX, ADAPT_IDLE_TIMEOUT, ADAPT_MAX_PENDING, METRICS_ADDRESS);
 
     /** A config file's {@code adapt:} mapping: its keys and the settings they stand for. */
     public static final String ADAPT = "adapt";

@@ -64,6 +64,14 @@ public enum ValueKind {
             ValueKind::nodePath),
     SCHEDULER_ADDRESS("HOST:PORT, e.g. 10.0.0.5:8786", pattern("(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):\\d{1,5}",
             "HOST:PORT, e.g. 10.0.0.5:8786")),
+    /** Where a listener of the server binds: a host name or address, and a port it can be scraped at. */
+    LISTEN_ADDRESS(ValueKind.LISTEN_FORM, raw -> {
+        java.util.regex.Matcher m = Pattern.compile("(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})").matcher(raw);
+        if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(1)) > 65535) {
+            throw new InvalidValueException("'" + raw + "' is not valid; expected " + ValueKind.LISTEN_FORM);
+        }
+        return raw;
+    }),
     /** A network interface name such as ib0 or eth0. */
     INTERFACE("an interface name of letters, digits and '_' '.' '-' ':' '@', e.g. ib0",
             pattern("[A-Za-z0-9_.:@-]{1,15}", "an interface name of letters, digits and '_' '.' '-' ':' '@', e.g. ib0")),
@@ -111,6 +119,8 @@ public enum ValueKind {
         }
         return raw;
     });
+
+    private static final String LISTEN_FORM = "HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:9464 or 0.0.0.0:9464";
 
     private final String acceptedForm;
     private final Function<String, Object> parser;

@@ -22,7 +22,11 @@ import java.util.Optional;
 public record RemoteCluster(String name, String clusterId, String system, ClusterSpec.Ssh ssh, String host, String home,
                             String dir, long startedAt) {
     public static final String FILE = "remote.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Made at the first use: every command that talks to a cluster looks for this file, and most find none. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     public static Optional<RemoteCluster> read(Path clusterDir) {
         Path file = clusterDir.resolve(FILE);
@@ -30,7 +34,7 @@ public record RemoteCluster(String name, String clusterId, String system, Cluste
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(file.toFile(), RemoteCluster.class));
+            return Optional.of(Json.MAPPER.readValue(file.toFile(), RemoteCluster.class));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " (delete it to forget that remote cluster)", e);
         }
@@ -42,7 +46,7 @@ public record RemoteCluster(String name, String clusterId, String system, Cluste
         try {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+            Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

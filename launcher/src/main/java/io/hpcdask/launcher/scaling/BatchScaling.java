@@ -96,6 +96,7 @@ public final class BatchScaling implements AutoCloseable {
             BatchProvisioner provisioner = new BatchProvisioner(shell, batch, profiles, endpoint, spec.arrays());
             ScalingLoop loop = new ScalingLoop(provisioner, scheduler.workerControl(), System::currentTimeMillis,
                     POLL_MILLIS, FAST_POLL_MILLIS);
+            loop.countIn(scheduler.metrics());
             scheduler.observeWorkers(loop);
             startAdapting(loop, profiles);
             if (spec.workers() > 0) {

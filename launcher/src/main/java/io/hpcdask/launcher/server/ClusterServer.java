@@ -4,6 +4,7 @@ import io.hpcdask.launcher.cluster.AccessInfo;
 import io.hpcdask.launcher.cluster.ClusterDir;
 import io.hpcdask.launcher.cluster.ClusterSpec;
 import io.hpcdask.launcher.scaling.BatchScaling;
+import io.hpcdask.server.ClusterGauges;
 import io.hpcdask.server.SchedulerServer;
 import io.hpcdask.server.ServerConfig;
 import io.hpcdask.server.ServerStatus;
@@ -14,6 +15,8 @@ import io.hpcdask.server.api.RunView;
 import io.hpcdask.server.api.ScaleRequest;
 import io.hpcdask.server.api.ScaleResult;
 import io.hpcdask.server.api.ScalingView;
+import io.hpcdask.server.metrics.MetricsListener;
+import io.hpcdask.server.metrics.ServerMetrics;
 import io.hpcdask.server.transport.WorkerTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,13 +48,19 @@ final class ClusterServer implements ClusterControl {
     private SchedulerServer scheduler;
     private WorkerTransport transport;
     private ApiServer api;
+    private final String metricsAddress;
+    private MetricsListener metricsListener;
     private boolean stopping;
 
-    /** @param batch the cluster's batch system and profiles, or null for local workers only */
-    ClusterServer(ClusterDir dir, LocalWorkerSpec spec, ClusterSpec batch) {
+    /**
+     * @param batch the cluster's batch system and profiles, or null for local workers only
+     * @param metricsAddress HOST:PORT of a listener serving /metrics without the token, or null for none
+     */
+    ClusterServer(ClusterDir dir, LocalWorkerSpec spec, ClusterSpec batch, String metricsAddress) {
         this.dir = dir;
         this.spec = spec;
         this.batch = batch;
+        this.metricsAddress = metricsAddress;
         this.workers = new LocalWorkers(dir);
     }
 
@@ -85,11 +94,17 @@ final class ClusterServer implements ClusterControl {
             transport = new WorkerTransport(bindHost, 0, tokenBytes, heartbeatMillis, scheduler.workerListener()).start();
         }
         ClusterIdentity.savePort(dir, transport.port());
+        ServerMetrics metrics = scheduler.metrics();
+        metrics.linkBytes(transport::bytesReceived, transport::bytesSent);
         if (batch != null) {
             scaling = BatchScaling.start(dir, batch, scheduler, dialHost, transport.port(), tokenBytes);
         }
         api = new ApiServer(scheduler, this, apiToken.getBytes(StandardCharsets.UTF_8), 0);
+        api.serveMetrics(metrics);
         api.start();
+        if (metricsAddress != null) {
+            metricsListener = listenForMetrics(metricsAddress, metrics);
+        }
         if (batch == null) {
             // local workers are scaled like batch jobs: scale N and adapt start and stop their processes
             localScaling = new LocalScaling(workers, spec, HOST + ":" + transport.port(), WorkerJar.locate(dir.libDir()),
@@ -98,6 +113,7 @@ final class ClusterServer implements ClusterControl {
                 localScaling.scale(new ScaleRequest(null, spec.count() - survivors, null));
             }
         }
+        metrics.register(new ClusterGauges(scheduler, this::scaling));
         new AccessInfo(dir.name(), HOST, api.port(), transport.port(), apiToken, ProcessHandle.current().pid(), startedAt)
                 .write(dir.accessFile());
         LOG.info("Cluster '{}' ready: workers connect to {}:{}, client API on {}:{}", dir.name(), HOST, transport.port(),
@@ -158,6 +174,9 @@ final class ClusterServer implements ClusterControl {
             if (api != null) {
                 api.close();
             }
+            if (metricsListener != null) {
+                metricsListener.close();
+            }
             if (scheduler != null) {
                 scheduler.shutdown(true);
             }
@@ -179,6 +198,16 @@ final class ClusterServer implements ClusterControl {
             LOG.warn("Error while stopping cluster '{}'", dir.name(), e);
         } finally {
             stopped.countDown();
+        }
+    }
+
+    private static MetricsListener listenForMetrics(String address, ServerMetrics metrics) {
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon).replaceAll("^\\[|\\]$", "");
+        try {
+            return new MetricsListener(host, Integer.parseInt(address.substring(colon + 1)), metrics).start();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new MetricsAddressException(address, e);
         }
     }
 

@@ -28,6 +28,7 @@ final class LocalScaling implements AutoCloseable {
     LocalScaling(LocalWorkers workers, LocalWorkerSpec spec, String schedulerAddress, Path jar, SchedulerServer scheduler) {
         this.loop = new ScalingLoop(new LocalProvisioner(workers, spec, schedulerAddress, jar), scheduler.workerControl(),
                 System::currentTimeMillis, POLL_MILLIS, FAST_POLL_MILLIS);
+        loop.countIn(scheduler.metrics());
         loop.profiles(List.of(capacity(spec)));
         scheduler.observeWorkers(loop);
     }

@@ -49,6 +49,9 @@ public final class ServerMain implements Callable<Integer> {
     boolean foreground;
     @Option(names = "--spec", description = "the cluster's batch system and profiles (cluster.json)")
     Path spec;
+    @Option(names = "--metrics-address", description = "HOST:PORT serving /metrics without the token (metrics-address;"
+            + " a batch cluster's is in its cluster.json)")
+    String metricsAddress;
 
     /** A command staging into the stopped cluster holds the store's lock for one commit; longer means another server. */
     static final Duration STORE_LOCK_WAIT = Duration.ofSeconds(60);
@@ -64,14 +67,16 @@ public final class ServerMain implements Callable<Integer> {
         LocalWorkerSpec workerSpec = new LocalWorkerSpec(workers, cores, memory == null ? null : Memory.parse(memory),
                 Resources.parse(resources), slots, deathTimeout, heartbeat, lease,
                 workerCommand == null ? List.of() : ShellWords.split(workerCommand));
-        ClusterServer server = new ClusterServer(dir, workerSpec, this.spec == null ? null : ClusterSpec.read(this.spec));
+        ClusterSpec batch = this.spec == null ? null : ClusterSpec.read(this.spec);
+        ClusterServer server = new ClusterServer(dir, workerSpec, batch,
+                metricsAddress != null ? metricsAddress : batch == null ? null : batch.metricsAddress());
         // held from before the store is read until the process ends: runs staged into the stopped cluster by a
         // command are all committed before, or go through this server's API (see StoreLock)
         try (StoreLock storeLock = StoreLock.await(dir, STORE_LOCK_WAIT)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "cluster-shutdown"));
             try {
                 server.start();
-            } catch (StoreTooNewException e) {
+            } catch (StoreTooNewException | MetricsAddressException e) {
                 // one line, no stack trace: cluster up shows the end of server.out to the user
                 System.err.println("hpc-dask-server: " + e.getMessage());
                 return ExitCodes.FAILED; // main's exit runs the shutdown hook, which stops what had started

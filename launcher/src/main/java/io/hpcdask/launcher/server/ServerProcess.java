@@ -33,6 +33,12 @@ public final class ServerProcess {
 
     /** @param spec the cluster's cluster.json when its workers are batch jobs, else null */
     public static Process start(ClusterDir dir, LocalWorkerSpec workers, boolean foreground, java.nio.file.Path spec) {
+        return start(dir, workers, foreground, spec, null);
+    }
+
+    /** @param metricsAddress HOST:PORT serving /metrics without the token (metrics-address), or null */
+    public static Process start(ClusterDir dir, LocalWorkerSpec workers, boolean foreground, java.nio.file.Path spec,
+                                String metricsAddress) {
         // C1 only: measured on 3 x 1,000 runs, C2's compiler threads cost the server more CPU than its faster code saved
         List<String> cmd = new ArrayList<>(List.of(LocalWorkers.javaExecutable(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
@@ -69,6 +75,9 @@ public final class ServerProcess {
         }
         if (spec != null) {
             cmd.addAll(List.of("--spec", spec.toString()));
+        }
+        if (metricsAddress != null) {
+            cmd.addAll(List.of("--metrics-address", metricsAddress));
         }
         if (!foreground && Files.isExecutable(SETSID)) {
             // its own session: a Ctrl-C or hangup meant for the terminal does not reach the cluster

@@ -260,13 +260,22 @@ public final class SshShell implements RemoteShell {
      * own loopback, typically), over this connection: the way a laptop reaches a service on the login node without
      * anything ever connecting to the laptop. Returns the local port; the forward lives as long as the connection.
      */
-    public synchronized int forwardLocalPort(String host, int port) {
+    public int forwardLocalPort(String host, int port) {
+        return forwardLocalPort(0, host, port);
+    }
+
+    /**
+     * As {@link #forwardLocalPort(String, int)}, on the local port {@code localPort} (0: any free one). A port taken
+     * already fails with the reason.
+     */
+    public synchronized int forwardLocalPort(int localPort, String host, int port) {
         try {
-            return connection().session.setPortForwardingL("127.0.0.1", 0, host, port);
+            return connection().session.setPortForwardingL("127.0.0.1", localPort, host, port);
         } catch (com.jcraft.jsch.JSchException e) {
-            throw new SshConnectException("ssh " + where() + ": cannot forward a local port to " + host + ":" + port
-                    + " on the login node (" + e.getMessage() + "); the site's sshd may forbid it (AllowTcpForwarding no)",
-                    false, e);
+            String why = localPort != 0 && e.getMessage() != null && e.getMessage().contains("bound")
+                    ? "another program holds local port " + localPort : "the site's sshd may forbid it (AllowTcpForwarding no)";
+            throw new SshConnectException("ssh " + where() + ": cannot forward " + (localPort == 0 ? "a local port" : "local port "
+                    + localPort) + " to " + host + ":" + port + " on the login node (" + e.getMessage() + "); " + why, false, e);
         }
     }
 

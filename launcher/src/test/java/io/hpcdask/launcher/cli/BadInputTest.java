@@ -41,6 +41,10 @@ class BadInputTest {
                 Arguments.of("--local-directory", "`id`/x", "no command substitution"),
                 Arguments.of("--local-directory", "$TMPDIR/$(id)", "no command substitution"),
                 Arguments.of("--scheduler-address", "nohost", "HOST:PORT"),
+                Arguments.of("--metrics-address", "9464", "HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:9464"),
+                Arguments.of("--metrics-address", "0.0.0.0:0", "HOST:PORT with a port from 1 to 65535"),
+                Arguments.of("--metrics-address", "localhost:70000", "HOST:PORT with a port from 1 to 65535"),
+                Arguments.of("--metrics-address", "$(id):9464", "HOST:PORT with a port from 1 to 65535"),
                 Arguments.of("--death-timeout", "0", "seconds"),
                 Arguments.of("--system", "lsf", "slurm, pbs, local"),
                 Arguments.of("--shebang", "bash", "#!"),
@@ -62,6 +66,15 @@ class BadInputTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines()).hasSize(1);
         assertThat(r.err()).startsWith("hpc-dask: invalid " + option + ": ").contains(form);
+    }
+
+    @Test
+    void badMetricsAddressStartsNoCluster() {
+        CliRun.Result r = new CliRun(home).run("cluster", "up", "--system", "local", "--metrics-address", "localhost");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).isEqualTo("hpc-dask: invalid --metrics-address: 'localhost' is not valid; expected HOST:PORT"
+                + " with a port from 1 to 65535, e.g. 127.0.0.1:9464 or 0.0.0.0:9464\n");
+        assertThat(home.resolve(".hpc-dask/clusters")).doesNotExist(); // nothing written, nothing started
     }
 
     @Test

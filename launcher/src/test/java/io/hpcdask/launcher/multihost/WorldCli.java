@@ -55,12 +55,24 @@ final class WorldCli {
     }
 
     Result run(Duration timeout, String... args) {
+        String script = script(args);
+        return laptop ? MultiHost.asLaptop(Map.of(), timeout, script) : MultiHost.onLogin(Map.of(), timeout, script);
+    }
+
+    /** Starts {@code hpc-dask ARGS...} on the laptop without waiting (its pid is the JVM's: every step execs). */
+    MultiHost.Running startOnLaptop(String... args) {
+        if (!laptop) {
+            throw new IllegalStateException("startOnLaptop is for the laptop's CLI");
+        }
+        return MultiHost.startAsLaptop(Map.of(), script(args));
+    }
+
+    private String script(String... args) {
         List<String> words = new ArrayList<>(List.of("java", "-jar", MultiHost.cliJar().toString()));
         words.addAll(List.of(args));
-        String script = "export HPC_DASK_HOME=" + ShellQuote.quote(home)
+        return "export HPC_DASK_HOME=" + ShellQuote.quote(home)
                 + (config == null ? "" : "; export HPC_DASK_CONFIG=" + ShellQuote.quote(config))
                 + "; exec " + ShellQuote.join(words);
-        return laptop ? MultiHost.asLaptop(Map.of(), timeout, script) : MultiHost.onLogin(Map.of(), timeout, script);
     }
 
     /** As {@link #run}, throwing with everything printed unless it exited 0. */

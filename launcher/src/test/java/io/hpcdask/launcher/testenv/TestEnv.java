@@ -101,7 +101,8 @@ public final class TestEnv {
         return p == null ? "debug" : p;
     }
 
-    private static void require(boolean present, String what, String why) {
+    /** Skips the test with a loud message when {@code present} is false, or fails it under {@code CI=true}. */
+    public static void require(boolean present, String what, String why) {
         if (present) {
             return;
         }

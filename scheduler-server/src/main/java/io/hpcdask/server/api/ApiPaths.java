@@ -22,6 +22,12 @@ final class ApiPaths {
     static final String ADAPT = "/api/adapt";
     static final String SCALING = "/api/scaling";
     static final String JOB_SCRIPT = "/api/job-script";
+    /** Issues a one-time dashboard login code (bearer token only). */
+    static final String DASHBOARD_LOGIN_CODE = "/api/dashboard/login-code";
+    /** Exchanges a login code for the dashboard's session cookie; not under /api: a browser opens it. */
+    static final String LOGIN = "/login";
+    /** Prometheus metrics, text format; outside /api because scrapers send no API version. */
+    static final String METRICS = io.hpcdask.server.metrics.MetricsListener.PATH;
     /** The header of a submission carrying its client-chosen id: a repeated id returns the same runs. */
     static final String REQUEST_ID = "Hpc-Dask-Request-Id";
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.hpcdask.protocol.Printable;
+import io.hpcdask.server.metrics.MetricsListener;
+import io.hpcdask.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client API: {@link SchedulerService} and {@link ClusterControl} over HTTP with JSON, on 127.0.0.1 only.
- * Every request must carry {@code Authorization: Bearer <cluster token>}; anything else gets 401 before the request
- * is looked at (its body is not read). A request must arrive within {@link #REQUEST_SECONDS} (headers and body) and
+ * Every request must carry {@code Authorization: Bearer <cluster token>} or the dashboard's session cookie (see
+ * {@link DashboardAccess}: a one-time code from {@code POST /api/dashboard/login-code}, exchanged at
+ * {@code GET /login?code=C}); anything else gets 401 before the request is looked at (its body is not read). Every
+ * answer carries {@link SecurityHeaders}. A request must arrive within {@link #REQUEST_SECONDS} (headers and body) and
  * its body may hold at most {@link #MAX_BODY_BYTES} (413 beyond); malformed JSON gets 400 with the parser's reason.
  */
 public final class ApiServer implements AutoCloseable {
@@ -58,6 +62,7 @@ public final class ApiServer implements AutoCloseable {
     private final SchedulerService service;
     private final ClusterControl control;
     private final byte[] expectedAuthorization;
+    private final DashboardAccess access;
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer http;
     private final ExecutorService executor;
@@ -70,17 +75,26 @@ public final class ApiServer implements AutoCloseable {
     private final int maxWaiting;
     private volatile boolean closing;
     private final EventStreams events;
+    private volatile ServerMetrics metrics;
+    private final DashboardAssets assets = new DashboardAssets();
+    private final SummaryFeed summary;
 
     public ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port) throws IOException {
         this(service, control, token, port, MAX_WAITING);
     }
 
     ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port, int maxWaiting) throws IOException {
-        this(service, control, token, port, maxWaiting, EventStreams.Limits.DEFAULT);
+        this(service, control, token, port, maxWaiting, new DashboardAccess());
     }
 
     ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port, int maxWaiting,
-              EventStreams.Limits streamLimits) throws IOException {
+              DashboardAccess access) throws IOException {
+        this(service, control, token, port, maxWaiting, access, EventStreams.Limits.DEFAULT);
+    }
+
+    ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port, int maxWaiting,
+              DashboardAccess access, EventStreams.Limits streamLimits) throws IOException {
+        this.access = access;
         this.maxWaiting = maxWaiting;
         this.events = new EventStreams(json, streamLimits, this::done);
         events.register(RunsTopic.runs(service));
@@ -88,6 +102,7 @@ public final class ApiServer implements AutoCloseable {
         events.register(new LogTopic(service));
         this.service = service;
         this.control = control;
+        this.summary = new SummaryFeed(service::dashboard, control::scaling, json);
         this.expectedAuthorization = ("Bearer " + new String(token, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         this.executor = Executors.newFixedThreadPool(4, r -> {
@@ -97,6 +112,11 @@ public final class ApiServer implements AutoCloseable {
         });
         http.setExecutor(executor);
         http.createContext("/", this::handle);
+    }
+
+    /** Serves {@code GET /metrics} (to holders of the credential, as every request here) from {@code metrics}. */
+    public void serveMetrics(ServerMetrics metrics) {
+        this.metrics = metrics;
     }
 
     public void start() {
@@ -128,6 +148,7 @@ public final class ApiServer implements AutoCloseable {
         ApiException stopping = new ApiException(503, "the scheduler is shutting down");
         waiting.forEach(f -> f.completeExceptionally(stopping));
         events.close();
+        summary.close();
         long until = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
         synchronized (flight) {
             long left;
@@ -151,17 +172,16 @@ public final class ApiServer implements AutoCloseable {
         }
         boolean later = false;
         try {
-            if (!authorized(ex)) {
-                // the body is not read: answer and close the connection
-                ex.getResponseHeaders().set("Connection", "close");
-                sendError(ex, 401, "missing or wrong cluster token");
-                return;
+            SecurityHeaders.apply(ex.getResponseHeaders());
+            if (!admitted(ex)) {
+                return; // answered: refused, or a login
             }
             // only to a holder of the token: the versions say which bugs a server has
             ex.getResponseHeaders().set(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
             ex.getResponseHeaders().set(ApiVersion.RELEASE_HEADER, ApiVersion.release());
             int clientApi = ApiVersion.parse(ex.getRequestHeaders().getFirst(ApiVersion.HEADER));
-            if (clientApi != ApiVersion.CURRENT && !ex.getRequestURI().getPath().equals(ApiPaths.SHUTDOWN)) {
+            if (clientApi != ApiVersion.CURRENT && !ex.getRequestURI().getPath().equals(ApiPaths.SHUTDOWN)
+                    && !ex.getRequestURI().getPath().equals(ApiPaths.METRICS)) {
                 // before the request is looked at: it may mean something else to this server
                 ex.getResponseHeaders().set("Connection", "close");
                 sendError(ex, 409, ApiVersion.mismatch(ex.getRequestHeaders().getFirst(ApiVersion.RELEASE_HEADER), clientApi,
@@ -385,10 +405,85 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private boolean authorized(HttpExchange ex) {
+    /**
+     * Lets a request in when it carries the token, or the dashboard's session cookie (then a POST must also come from
+     * the dashboard's own page, by its {@code Origin}); answers {@code GET /login} and every refusal itself. A refused
+     * request's body is not read: it is answered and its connection closed.
+     */
+    private boolean admitted(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        if (path.equals(ApiPaths.LOGIN) && ex.getRequestMethod().equals("GET")) {
+            login(ex);
+            return false;
+        }
+        if (bearer(ex)) {
+            return true;
+        }
+        boolean byCookie = access.validSession(sessionCookie(ex), System.currentTimeMillis());
+        if (byCookie && path.equals(ApiPaths.DASHBOARD_LOGIN_CODE)) {
+            refuse(ex, 401, "a login code is issued to a holder of the cluster token only");
+        } else if (byCookie && !ex.getRequestMethod().equals("GET") && !sameOrigin(ex)) {
+            refuse(ex, 403, "a change requested with the dashboard's cookie must come from the dashboard's own page (Origin)");
+        } else if (byCookie) {
+            return true;
+        } else if (path.startsWith("/api/") || path.equals(ApiPaths.METRICS)) {
+            refuse(ex, 401, "missing or wrong cluster token");
+        } else {
+            ex.getResponseHeaders().set("Connection", "close");
+            sendText(ex, 401, "Not logged in to this hpc-dask dashboard. Run 'hpc-dask dashboard' (with --name N for"
+                    + " another cluster) for a login link.\n");
+        }
+        return false;
+    }
+
+    private boolean bearer(HttpExchange ex) {
         String header = ex.getRequestHeaders().getFirst("Authorization");
         byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, expectedAuthorization);
+    }
+
+    private String sessionCookie(HttpExchange ex) {
+        return DashboardAccess.sessionFromCookies(ex.getRequestHeaders().get("Cookie"), access.cookieName());
+    }
+
+    /** The browser's {@code Origin} names this very server as the page's address bar saw it ({@code Host}). */
+    private static boolean sameOrigin(HttpExchange ex) {
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        String host = ex.getRequestHeaders().getFirst("Host");
+        return origin != null && host != null && origin.equals("http://" + host);
+    }
+
+    private void refuse(HttpExchange ex, int status, String message) throws IOException {
+        ex.getResponseHeaders().set("Connection", "close");
+        sendError(ex, status, message);
+    }
+
+    /**
+     * {@code GET /login?code=C}: a valid code becomes a session cookie and a redirect to the dashboard; the code is
+     * used up either way, and never logged (only paths are, never queries).
+     */
+    private void login(HttpExchange ex) throws IOException {
+        String code = query(ex.getRequestURI().getRawQuery()).get("code");
+        java.util.Optional<String> session = access.exchange(code, System.currentTimeMillis());
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (session.isEmpty()) {
+            ex.getResponseHeaders().set("Connection", "close");
+            sendText(ex, 401, "This login link was used already or has expired (a link works once, within "
+                    + access.codeMillis() / 1000 + " s). Run 'hpc-dask dashboard' for a new one.\n");
+            return;
+        }
+        ex.getResponseHeaders().set("Set-Cookie", access.setCookie(session.get()));
+        ex.getResponseHeaders().set("Location", "/");
+        ex.sendResponseHeaders(303, -1);
+    }
+
+    private static void sendText(HttpExchange ex, int status, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     /** Answers the request; true when it is answered later, once what it waits for happens. */
@@ -396,6 +491,10 @@ public final class ApiServer implements AutoCloseable {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
         Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+        if ((method.equals("GET") || method.equals("HEAD")) && DashboardAssets.owns(path)) {
+            assets.send(ex, path);
+            return false;
+        }
         switch (method + " " + path) {
             case "POST " + ApiPaths.RUNS -> {
                 List<RunRequest> runs = json.readValue(body(ex), RUN_REQUESTS);
@@ -439,10 +538,19 @@ public final class ApiServer implements AutoCloseable {
             case "POST " + ApiPaths.RETRY -> sendJson(ex, service.retry(json.readValue(body(ex), RetryRequest.class)));
             case "POST " + ApiPaths.CANCEL_SELECTED ->
                     sendJson(ex, service.cancel(json.readValue(body(ex), CancelSelection.class)));
+            case "POST " + ApiPaths.DASHBOARD_LOGIN_CODE ->
+                    sendJson(ex, new LoginCode(access.issueCode(System.currentTimeMillis()), access.codeMillis() / 1000));
             case "GET " + ApiPaths.STATUS -> sendJson(ex, control.status());
             case "POST " + ApiPaths.SCALE -> sendJson(ex, control.scale(json.readValue(body(ex), ScaleRequest.class)));
             case "POST " + ApiPaths.ADAPT -> sendJson(ex, control.adapt(json.readValue(body(ex), AdaptRequest.class)));
             case "GET " + ApiPaths.SCALING -> sendJson(ex, control.scaling());
+            case "GET " + ApiPaths.METRICS -> {
+                ServerMetrics m = metrics;
+                if (m == null) {
+                    throw new ApiException(404, "no metrics on this server");
+                }
+                MetricsListener.answer(ex, m);
+            }
             case "GET " + ApiPaths.JOB_SCRIPT -> sendJson(ex, control.jobScript(query.get("profile")));
             case "POST " + ApiPaths.SHUTDOWN -> {
                 // the reply says the shutdown has begun, so it goes after the call (which returns at once); the

@@ -1,8 +1,6 @@
 package io.hpcdask.server.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpcdask.retry.Retry;
 import io.hpcdask.retry.RetryListener;
 import io.hpcdask.retry.RetryPolicy;
@@ -22,14 +20,13 @@ import java.util.Map;
 /**
  * The CLI's side of {@link ApiServer}: {@link SchedulerService} and {@link ClusterControl} over HTTP. Failures are
  * {@link ApiUnreachableException} when nothing answers and {@link ApiException} when the scheduler refuses.
- * Each request is one {@link HttpExchangeOnce} (why not the JDK's HTTP clients: see there).
+ * Each request is one {@link HttpExchangeOnce} (why not the JDK's HTTP clients: see there), its JSON {@link RecordJson}'s.
  */
 public final class SchedulerClient implements SchedulerService, ClusterControl {
     private final URI base;
     private final String host;
     private final int port;
     private final String authorization;
-    private final ObjectMapper json = new ObjectMapper();
     private final Duration timeout;
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
     private static final Retry RETRY = Retry.blocking();
@@ -213,13 +210,13 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
                             listener.alive();
                             switch (name) {
                                 case "log" -> {
-                                    RunLogChunk chunk = json.readValue(data, RunLogChunk.class);
+                                    RunLogChunk chunk = RecordJson.read(data.getBytes(StandardCharsets.UTF_8), RunLogChunk.class);
                                     listener.chunk(chunk);
                                     offset[0] = chunk.nextOffset();
                                 }
-                                case "run" -> listener.run(json.readValue(data, RunView.class));
+                                case "run" -> listener.run(RecordJson.read(data.getBytes(StandardCharsets.UTF_8), RunView.class));
                                 case "end" -> {
-                                    ended[0] = json.readValue(data, RunView.class);
+                                    ended[0] = RecordJson.read(data.getBytes(StandardCharsets.UTF_8), RunView.class);
                                     return false;
                                 }
                                 default -> { } // an event this client does not know: a newer server's
@@ -252,7 +249,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
                         public boolean event(String name, String eventId, String data) throws IOException {
                             alive.run();
                             if (name.equals("progress")) {
-                                last[0] = json.readValue(data, RunsProgress.class);
+                                last[0] = RecordJson.read(data.getBytes(StandardCharsets.UTF_8), RunsProgress.class);
                                 onProgress.accept(last[0]);
                                 return !last[0].done();
                             }
@@ -371,6 +368,11 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         return post(ApiPaths.ADAPT, request, new TypeReference<ScaleResult>() {});
     }
 
+    /** A one-time code that logs a browser in to the dashboard at {@link LoginCode#loginPath()}. */
+    public LoginCode dashboardLoginCode() {
+        return post(ApiPaths.DASHBOARD_LOGIN_CODE, java.util.Map.of(), new TypeReference<LoginCode>() {});
+    }
+
     @Override
     public ScalingView scaling() {
         return get(ApiPaths.SCALING, new TypeReference<ScalingView>() {});
@@ -396,7 +398,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
 
     private byte[] encode(Object body) {
         try {
-            return json.writeValueAsBytes(body);
+            return RecordJson.write(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot encode request: " + e.getMessage(), e);
         }
@@ -427,7 +429,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
             throw check(answer, path);
         }
         try {
-            return json.readValue(answer.body(), type);
+            return RecordJson.read(answer.body(), type.getType());
         } catch (IOException e) {
             throw new ApiException(answer.status(), "unreadable answer from the scheduler: " + e.getMessage());
         }
@@ -469,13 +471,17 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         return new ApiException(answer.status(), errorText(answer.body()));
     }
 
-    private String errorText(byte[] body) {
+    /** An error answer's body: {@code {"error": "..."}}. */
+    private record ErrorBody(String error) {
+    }
+
+    private static String errorText(byte[] body) {
         try {
-            JsonNode node = json.readTree(body);
-            if (node != null && node.hasNonNull("error")) {
-                return node.get("error").asText();
+            ErrorBody e = RecordJson.read(body, ErrorBody.class);
+            if (e != null && e.error() != null) {
+                return e.error();
             }
-        } catch (IOException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             // not JSON: show the raw text below
         }
         return new String(body, StandardCharsets.UTF_8);

@@ -110,6 +110,11 @@ public interface SchedulerService {
         throw new ApiException(501, "this service cannot cancel runs by selection");
     }
 
+    /** What the dashboard shows of the scheduler; null from a service that keeps none (a test's stand-in). */
+    default DashboardState dashboard() {
+        return null;
+    }
+
     /** The run's output file (stdout and stderr as they arrived). */
     Path runLog(String runId);
 }

@@ -507,6 +507,23 @@ public final class SchedulerCore<P> {
         return stagedCount;
     }
 
+    /**
+     * When the longest-queued staged run was staged ({@link Long#MAX_VALUE} when none is queued): per shape, the first
+     * run of each priority level is the oldest of that level, so this costs O(shapes x priority levels x log runs).
+     */
+    public long oldestQueuedAt() {
+        long oldest = Long.MAX_VALUE;
+        for (Shape s : shapes.all()) {
+            Map.Entry<Long, Run> e = s.queue.firstEntry();
+            while (e != null) {
+                oldest = Math.min(oldest, e.getValue().stagedAt);
+                long level = e.getKey() >>> 42; // the rank's priority bits: the next level starts past them
+                e = s.queue.ceilingEntry((level + 1) << 42);
+            }
+        }
+        return oldest;
+    }
+
     /** Staged runs waiting for runs they depend on to complete. */
     public int waitingCount() {
         return waitingCount;
@@ -613,8 +630,7 @@ public final class SchedulerCore<P> {
         runningCount++;
         watchTimeLimit(run, now);
         refresh(w);
-        out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
-                run.assignment));
+        out.stateChanged(StateChange.started(run.id, w.name(), run.attempts, now, run.assignment, run.stagedAt));
         out.log(LogLevel.INFO, "Starting staged run " + run.id
                 + (run.requires.isEmpty() ? "" : " (requires " + s.label + ")")
                 + " on worker " + w.name() + (gpus.isEmpty() ? "" : " with gpu " + String.join(",", gpus)));

@@ -6,6 +6,7 @@ import io.hpcdask.server.core.SchedulerCore;
 import io.hpcdask.server.core.WorkerSpec;
 import io.hpcdask.server.ids.RunId;
 import io.hpcdask.server.ids.WorkerId;
+import io.hpcdask.server.metrics.ServerMetrics;
 import io.hpcdask.server.scaling.WorkerObserver;
 import io.hpcdask.server.store.RunLogs;
 import io.hpcdask.server.transport.WorkerConnection;
@@ -24,15 +25,18 @@ public final class WorkerEvents implements WorkerListener {
     private final CoreOutbox outbox;
     private final RunLogs logs;
     private final Logger log;
+    private final ServerMetrics metrics;
     private volatile WorkerObserver observer = WorkerObserver.NONE;
     private final java.util.Set<RunId> unwritable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public WorkerEvents(EventLoop loop, SchedulerCore core, CoreOutbox outbox, RunLogs logs, Logger log) {
+    public WorkerEvents(EventLoop loop, SchedulerCore core, CoreOutbox outbox, RunLogs logs, Logger log,
+                        ServerMetrics metrics) {
         this.loop = loop;
         this.core = core;
         this.outbox = outbox;
         this.logs = logs;
         this.log = log;
+        this.metrics = metrics;
     }
 
     @Override
@@ -105,7 +109,8 @@ public final class WorkerEvents implements WorkerListener {
                 log.warn("Unexpected {} from worker {}", message.getClass().getSimpleName(), name);
             }
         };
-        if (message instanceof Message.RunStarted) {
+        if (message instanceof Message.RunStarted s) {
+            metrics.runStarted(RunId.ofNullable(s.runId())); // as it arrives: the loop may see it only a tick later
             loop.executeLazily(event);
         } else {
             loop.execute(event);

@@ -349,6 +349,7 @@ public final class Autoscaler {
             pool.pausedReason = pool.failuresWithoutWorker + " jobs in a row failed without a worker connecting; last: "
                     + pool.lastError.text;
             out.log("Pausing scaling of profile " + pool.profile + ": " + pool.pausedReason);
+            out.paused(pool.profile);
         }
     }
 

@@ -20,4 +20,8 @@ public interface ScalingEffects {
     void stop(String worker);
 
     void log(String line);
+
+    /** Scaling of the profile was paused (jobs kept failing without a worker): counted by the metrics. */
+    default void paused(String profile) {
+    }
 }

@@ -1,5 +1,6 @@
 package io.hpcdask.server.scaling;
 
+import io.hpcdask.server.metrics.ServerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
     private final List<Runnable> effects = new ArrayList<>();
     private final Map<String, List<CompletableFuture<ScaleOutcome>>> waitingForSubmission = new java.util.HashMap<>();
     private ScheduledFuture<?> nextPoll;
+    private volatile ServerMetrics metrics;
 
     public ScalingLoop(Provisioner provisioner, WorkerControl workers, LongSupplier clock, long pollMillis, long fastPollMillis) {
         this.provisioner = provisioner;
@@ -48,6 +50,11 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
         });
         this.scaler = new Autoscaler(new Effects());
         schedulePoll(pollMillis);
+    }
+
+    /** Counts submissions and pauses in the scheduler's metrics from now on. */
+    public void countIn(ServerMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /**
@@ -280,6 +287,13 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
         }
     }
 
+    private void count(java.util.function.Consumer<ServerMetrics> what) {
+        ServerMetrics m = metrics;
+        if (m != null) {
+            what.accept(m);
+        }
+    }
+
     private final class Submit implements Runnable {
         final String profile;
         final int count;
@@ -294,10 +308,12 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
             ScaleOutcome outcome;
             try {
                 List<String> ids = provisioner.submit(profile, count);
+                count(m -> m.jobsSubmitted(profile));
                 scaler.submitted(profile, count, ids, clock.getAsLong());
                 outcome = new ScaleOutcome(ids, null);
                 schedulePoll(fastPollMillis);
             } catch (ProvisionException | RuntimeException e) {
+                count(m -> m.jobSubmissionFailed(profile));
                 scaler.submissionFailed(profile, count, e.getMessage(), clock.getAsLong());
                 outcome = new ScaleOutcome(List.of(), e.getMessage());
             }
@@ -341,6 +357,11 @@ public final class ScalingLoop implements WorkerObserver, AutoCloseable {
         @Override
         public void log(String line) {
             LOG.info(line);
+        }
+
+        @Override
+        public void paused(String profile) {
+            count(m -> m.scalingPaused(profile));
         }
     }
 

@@ -44,6 +44,7 @@ public final class WorkerTransport implements AutoCloseable {
     private final VersionRefusals versionRefusals = new VersionRefusals(LOG, refusals);
     /** Registered name to its live connection, so a reconnecting worker replaces its stale link. */
     private final ConcurrentMap<WorkerId, ServerWorkerConnection> byName = new ConcurrentHashMap<>();
+    private final LinkBytes bytes = new LinkBytes();
 
     private EventLoopGroup boss;
     private EventLoopGroup io;
@@ -82,6 +83,16 @@ public final class WorkerTransport implements AutoCloseable {
         this.gate = new UnauthenticatedGate(maxUnauthenticated, maxUnauthenticatedPerSource);
     }
 
+    /** Bytes received on worker links since this transport started (every admitted connection, welcomed or not). */
+    public long bytesReceived() {
+        return bytes.received();
+    }
+
+    /** Bytes sent to workers on their links since this transport started. */
+    public long bytesSent() {
+        return bytes.sent();
+    }
+
     /** Binds and starts accepting. Port 0 binds an ephemeral port; see {@link #port()}. */
     public synchronized WorkerTransport start() throws IOException {
         if (serverChannel != null) {
@@ -107,6 +118,7 @@ public final class WorkerTransport implements AutoCloseable {
                         }
                         // until the Welcome only the absolute handshake deadline applies (ServerLinkHandler), and
                         // frames are capped small; heartbeats and full-size frames start after the Welcome
+                        ch.pipeline().addLast("bytes", bytes);
                         ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
                         MessageFraming.install(ch.pipeline(), MessageFraming.MAX_UNAUTHENTICATED_FRAME_BYTES);
                         ch.pipeline().addLast("link", new ServerLinkHandler(WorkerTransport.this, source));

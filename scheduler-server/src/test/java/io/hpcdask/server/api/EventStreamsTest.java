@@ -48,7 +48,7 @@ class EventStreamsTest {
             public void shutdown() {
             }
         };
-        api = new ApiServer(scheduler, control, TOKEN.getBytes(StandardCharsets.UTF_8), 0, ApiServer.MAX_WAITING, limits);
+        api = new ApiServer(scheduler, control, TOKEN.getBytes(StandardCharsets.UTF_8), 0, ApiServer.MAX_WAITING, new DashboardAccess(), limits);
         api.start();
     }
 
