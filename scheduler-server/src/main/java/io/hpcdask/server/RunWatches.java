@@ -2,6 +2,7 @@ package io.hpcdask.server;
 
 import io.hpcdask.server.api.ApiException;
 import io.hpcdask.server.api.RunIds;
+import io.hpcdask.server.api.RunsWatch;
 import io.hpcdask.server.core.StateChange;
 import io.hpcdask.server.ids.RunId;
 import java.util.ArrayList;
@@ -35,6 +36,9 @@ final class RunWatches implements AutoCloseable {
     private final Map<Long, List<CompletableFuture<Void>>> follows = new HashMap<>();
     private final List<VersionWait> versionWaits = new ArrayList<>();
     private volatile boolean anyWaiting;
+    /** Event streams' watches: told every change, not only endings, and never completed by a deadline. */
+    private final List<StateWatch> stateWatches = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<Long, List<Runnable>> outputWatches = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long workersVersion;
     private boolean closed;
 
@@ -56,10 +60,49 @@ final class RunWatches implements AutoCloseable {
 
     private record VersionWait(long seen, CompletableFuture<Long> done) {}
 
+    /**
+     * The runs {@code base + i} for each bit {@code i} set in {@code members}; {@code active} those staged or running.
+     * Changed on the loop thread only.
+     */
+    private static final class StateWatch {
+        final long base;
+        final BitSet members;
+        final BitSet active;
+        final RunsWatch.Listener listener;
+        long ended;
+
+        StateWatch(long base, BitSet members, BitSet active, long ended, RunsWatch.Listener listener) {
+            this.base = base;
+            this.members = members;
+            this.active = active;
+            this.ended = ended;
+            this.listener = listener;
+        }
+
+        void changed(long id, StateChange change) {
+            long bit = id - base;
+            if (bit < 0 || bit >= Integer.MAX_VALUE || !members.get((int) bit)) {
+                return;
+            }
+            boolean wasActive = active.get((int) bit);
+            if (change.to().isFinal() && wasActive) {
+                active.clear((int) bit);
+                ended++;
+            } else if (!change.to().isFinal() && !wasActive) {
+                active.set((int) bit);
+                ended--;
+            }
+            listener.changed(id, change.to().label(), change.exitCode(), ended);
+        }
+    }
+
     // ---------------------------------------------------------------- events
 
     /** On the loop thread, for every state change the core makes. */
     void stateChanged(StateChange change) {
+        if (!stateWatches.isEmpty()) {
+            tellWatches(change);
+        }
         if (!anyWaiting || !change.to().isFinal()) {
             return;
         }
@@ -88,6 +131,16 @@ final class RunWatches implements AutoCloseable {
 
     /** On a transport thread, after output of the run was appended to its log. */
     void output(RunId runId) {
+        if (!outputWatches.isEmpty()) {
+            try {
+                List<Runnable> watching = outputWatches.get(runId.number());
+                if (watching != null) {
+                    watching.forEach(Runnable::run);
+                }
+            } catch (NumberFormatException e) {
+                // not one of ours
+            }
+        }
         if (!anyWaiting) {
             return;
         }
@@ -224,6 +277,77 @@ final class RunWatches implements AutoCloseable {
         return f;
     }
 
+    private void tellWatches(StateChange change) {
+        long id;
+        try {
+            id = change.runId().number();
+        } catch (NumberFormatException e) {
+            return;
+        }
+        for (StateWatch w : stateWatches) {
+            w.changed(id, change);
+        }
+    }
+
+    /**
+     * Watches the runs in {@code ranges} from now on. Called on the loop thread, where {@code activeState} gives the
+     * state of a run still staged or running (null for one that has ended), so the watch's start and the changes it
+     * is told later neither miss nor repeat one.
+     */
+    RunsWatch watchRuns(List<RunIds.Range> ranges, java.util.function.LongFunction<String> activeState, boolean states,
+                        RunsWatch.Listener listener) {
+        long base = ranges.stream().mapToLong(RunIds.Range::first).min().orElse(1);
+        long top = ranges.stream().mapToLong(RunIds.Range::last).max().orElse(0);
+        if (top - base >= Integer.MAX_VALUE) {
+            throw new ApiException(400, "the run ids of one watch must lie within " + Integer.MAX_VALUE + " of each other");
+        }
+        BitSet members = new BitSet((int) (top - base + 1));
+        BitSet activeBits = new BitSet((int) (top - base + 1));
+        Map<Long, String> active = new java.util.TreeMap<>();
+        long activeCount = 0;
+        for (RunIds.Range r : ranges) {
+            for (long id = r.first(); id <= r.last(); id++) {
+                if (members.get((int) (id - base))) {
+                    continue; // named twice
+                }
+                members.set((int) (id - base));
+                String state = activeState.apply(id);
+                if (state != null) {
+                    activeCount++;
+                    activeBits.set((int) (id - base));
+                    if (states) {
+                        active.put(id, state);
+                    }
+                }
+            }
+        }
+        synchronized (lock) {
+            refuseIfClosed();
+        }
+        long total = members.cardinality();
+        StateWatch w = new StateWatch(base, members, activeBits, total - activeCount, listener);
+        RunsWatch watch = new RunsWatch(total, total - activeCount, active, () -> stateWatches.remove(w));
+        listener.started(watch);
+        stateWatches.add(w);
+        return watch;
+    }
+
+    /** Runs {@code appended} after each output of run {@code id}, until the returned stop runs. */
+    Runnable watchOutput(long id, Runnable appended) {
+        synchronized (lock) {
+            refuseIfClosed();
+        }
+        outputWatches.compute(id, (k, list) -> {
+            List<Runnable> l = list == null ? new java.util.concurrent.CopyOnWriteArrayList<>() : list;
+            l.add(appended);
+            return l;
+        });
+        return () -> outputWatches.computeIfPresent(id, (k, list) -> {
+            list.remove(appended);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
     /** Answers every wait with 503: the scheduler stops. */
     @Override
     public void close() {
@@ -238,6 +362,8 @@ final class RunWatches implements AutoCloseable {
             versionWaits.clear();
             anyWaiting = false;
         }
+        stateWatches.clear();
+        outputWatches.clear();
         ApiException stopping = new ApiException(503, "the scheduler is shutting down");
         all.forEach(f -> f.completeExceptionally(stopping));
         thread.shutdownNow();

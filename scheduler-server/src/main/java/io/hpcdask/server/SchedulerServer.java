@@ -13,6 +13,7 @@ import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.RunView;
 import io.hpcdask.server.api.RetryRequest;
 import io.hpcdask.server.api.RunsProgress;
+import io.hpcdask.server.api.RunsWatch;
 import io.hpcdask.server.api.SchedulerService;
 import io.hpcdask.server.api.StageResult;
 import io.hpcdask.server.api.WorkerView;
@@ -418,16 +419,36 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     @Override
     public CompletableFuture<RunsProgress> awaitRuns(List<RunIds.Range> ranges, long waitMillis) {
         long total = RunIds.count(ranges);
+        requireRuns(ranges);
+        CompletableFuture<Long> ended = loop.call(() ->
+                watches.awaitRuns(ranges, id -> core.run(RunId.of(id)).isPresent(), waitMillis));
+        return ended.thenApply(n -> n < total ? new RunsProgress(total, n, List.of())
+                : new RunsProgress(total, total, endings(ranges)));
+    }
+
+    /** Registered on the loop, as {@link #awaitRuns} is, so the watch's start and its later changes fit together. */
+    @Override
+    public RunsWatch watchRuns(List<RunIds.Range> ranges, boolean states, RunsWatch.Listener listener) {
+        requireRuns(ranges);
+        if (closed) {
+            throw new ApiException(503, "the scheduler is shutting down");
+        }
+        return loop.call(() -> watches.watchRuns(ranges,
+                id -> core.run(RunId.of(id)).map(r -> r.state().label()).orElse(null), states, listener));
+    }
+
+    @Override
+    public Runnable watchOutput(long id, Runnable appended) {
+        return watches.watchOutput(id, appended);
+    }
+
+    private void requireRuns(List<RunIds.Range> ranges) {
         for (RunIds.Range r : ranges) {
             if (queries.countIds(r.first(), r.last()) < r.size()) {
                 throw new ApiException(404, "no run with some of the ids " + r.first()
                         + (r.size() > 1 ? " to " + r.last() : ""));
             }
         }
-        CompletableFuture<Long> ended = loop.call(() ->
-                watches.awaitRuns(ranges, id -> core.run(RunId.of(id)).isPresent(), waitMillis));
-        return ended.thenApply(n -> n < total ? new RunsProgress(total, n, List.of())
-                : new RunsProgress(total, total, endings(ranges)));
     }
 
     private List<RunsProgress.Outcome> endings(List<RunIds.Range> ranges) {

@@ -2,9 +2,10 @@ package io.hpcdask.launcher.cli;
 
 import io.hpcdask.launcher.failure.CommandFailedException;
 import io.hpcdask.server.api.LogStream;
-import io.hpcdask.server.api.RunFollow;
 import io.hpcdask.server.api.RunLogChunk;
+import io.hpcdask.server.api.RunView;
 import io.hpcdask.server.api.RunsProgress;
+import io.hpcdask.server.api.SchedulerClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -14,14 +15,6 @@ import java.util.List;
  * of finished runs changes. Returns the worst exit status.
  */
 final class RunWaiter {
-    /**
-     * How long one request waits for the scheduler to tell that the runs ended; progress is shown between requests.
-     * The scheduler answers at once when they end, so this bounds only how stale the progress line gets.
-     */
-    static final Duration PROGRESS_WAIT = Duration.ofSeconds(1);
-    /** How long one request waits for a followed run to print or end. */
-    static final Duration FOLLOW_WAIT = Duration.ofSeconds(5);
-
     /** How often a wait says what it waits for. */
     static final Duration NOTE_EVERY = Duration.ofSeconds(30);
 
@@ -60,31 +53,30 @@ final class RunWaiter {
 
     /**
      * Streams the run's log until the run has ended and its log is read to the end; returns its exit status. The
-     * scheduler answers each request when the run prints or ends (or after {@link #FOLLOW_WAIT}).
+     * scheduler's event stream brings each piece as the run prints, and the run's end.
      */
     int follow(String id, LogStream only) {
         RunLogPrinter printer = new RunLogPrinter(id, only, out, err);
-        long offset = 0;
-        Duration wait = Duration.ZERO; // what is there already, at once
-        while (true) {
-            long from = offset;
-            Duration w = wait;
-            RunFollow f = cluster.call(c -> c.followRun(id, from, w, only));
-            RunLogChunk chunk = f.chunk();
-            printer.print(chunk);
-            offset = chunk.nextOffset();
-            if (offset < chunk.size()) {
-                wait = Duration.ZERO; // more than one answer holds: read on
-                continue;
+        String[] state = {null};
+        RunView ended = cluster.call(c -> c.followLog(id, only, new SchedulerClient.LogListener() {
+            @Override
+            public void chunk(RunLogChunk chunk) {
+                printer.print(chunk);
             }
-            if (RunStates.isFinal(f.run())) { // read before the log, so no output written at the end is missed
-                return RunStates.exitStatus(f.run());
+
+            @Override
+            public void run(RunView run) {
+                state[0] = run.state();
             }
-            if ("staged".equals(f.run().state())) {
-                noteIfDue();
+
+            @Override
+            public void alive() {
+                if ("staged".equals(state[0])) {
+                    noteIfDue();
+                }
             }
-            wait = FOLLOW_WAIT;
-        }
+        }));
+        return RunStates.exitStatus(ended);
     }
 
     /** Prints the run's log as it is now: both streams, or only {@code only}. */
@@ -92,24 +84,17 @@ final class RunWaiter {
         new RunLogPrinter(id, only, out, err).printAll(from -> cluster.call(c -> c.readLog(id, from, only)));
     }
 
-    /** A progress line whenever the count of finished runs changes; the scheduler answers when the last one ends. */
+    /** A progress line whenever the count of finished runs changes; the scheduler's event stream tells each change. */
     private int awaitAll(List<String> ids) {
-        long lastDone = -1;
-        Duration wait = Duration.ZERO; // the first line at once
-        while (true) {
-            Duration w = wait;
-            RunsProgress p = cluster.call(c -> c.waitForRuns(ids, w));
-            if (p.finished() != lastDone) {
-                err.printf("Waiting for runs: %d of %d finished%n", p.finished(), ids.size());
+        long[] lastDone = {-1};
+        RunsProgress p = cluster.call(c -> c.awaitRunsEnded(ids, progress -> {
+            if (progress.finished() != lastDone[0]) {
+                err.printf("Waiting for runs: %d of %d finished%n", progress.finished(), ids.size());
                 err.flush();
-                lastDone = p.finished();
+                lastDone[0] = progress.finished();
             }
-            if (p.done()) {
-                return p.outcomes().stream().mapToInt(o -> RunStates.exitStatus(o.state(), o.exitCode())).max().orElse(0);
-            }
-            noteIfDue();
-            wait = PROGRESS_WAIT;
-        }
+        }, this::noteIfDue));
+        return p.outcomes().stream().mapToInt(o -> RunStates.exitStatus(o.state(), o.exitCode())).max().orElse(0);
     }
 
     /** The pause of commands that still poll (cluster start-up, {@code --run-once}). */

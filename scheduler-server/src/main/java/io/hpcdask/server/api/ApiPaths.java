@@ -8,6 +8,8 @@ final class ApiPaths {
     static final String RUN = "/api/run";
     static final String RUN_FOLLOW = "/api/run/follow";
     static final String SCALING_WAIT = "/api/scaling/wait";
+    /** Server-sent events: {@link EventStreams}. */
+    static final String EVENTS = "/api/events";
     static final String RUN_LOG = "/api/run/log";
     static final String RUN_LOG_PATH = "/api/run/log-path";
     static final String WORKERS = "/api/workers";

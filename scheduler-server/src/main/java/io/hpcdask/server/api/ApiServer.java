@@ -74,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_WAITING = 512;
     private final int maxWaiting;
     private volatile boolean closing;
+    private final EventStreams events;
     private volatile ServerMetrics metrics;
     private final DashboardAssets assets = new DashboardAssets();
     private final SummaryFeed summary;
@@ -88,8 +89,17 @@ public final class ApiServer implements AutoCloseable {
 
     ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port, int maxWaiting,
               DashboardAccess access) throws IOException {
+        this(service, control, token, port, maxWaiting, access, EventStreams.Limits.DEFAULT);
+    }
+
+    ApiServer(SchedulerService service, ClusterControl control, byte[] token, int port, int maxWaiting,
+              DashboardAccess access, EventStreams.Limits streamLimits) throws IOException {
         this.access = access;
         this.maxWaiting = maxWaiting;
+        this.events = new EventStreams(json, streamLimits, this::done);
+        events.register(RunsTopic.runs(service));
+        events.register(RunsTopic.progress(service));
+        events.register(new LogTopic(service));
         this.service = service;
         this.control = control;
         this.summary = new SummaryFeed(service::dashboard, control::scaling, json);
@@ -119,6 +129,11 @@ public final class ApiServer implements AutoCloseable {
         return waiting.size();
     }
 
+    /** The event streams ({@code GET /api/events}): where a topic is registered. */
+    public EventStreams events() {
+        return events;
+    }
+
     public int port() {
         return http.getAddress().getPort();
     }
@@ -132,6 +147,7 @@ public final class ApiServer implements AutoCloseable {
         closing = true;
         ApiException stopping = new ApiException(503, "the scheduler is shutting down");
         waiting.forEach(f -> f.completeExceptionally(stopping));
+        events.close();
         summary.close();
         long until = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
         synchronized (flight) {
@@ -147,6 +163,7 @@ public final class ApiServer implements AutoCloseable {
         }
         http.stop(0);
         executor.shutdownNow();
+        events.stopWriters();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -507,6 +524,10 @@ public final class ApiServer implements AutoCloseable {
                 admitWait();
                 return answerLater(ex, service.awaitWorkers(seen, waitMillis(query)),
                         version -> new ScalingWait(version, control.scaling()));
+            }
+            case "GET " + ApiPaths.EVENTS -> {
+                events.open(ex, query);
+                return true;
             }
             case "GET " + ApiPaths.RUN -> sendJson(ex, service.run(required(query, "id")));
             case "GET " + ApiPaths.RUN_LOG -> sendJson(ex, readLog(logPath(required(query, "id")), offset(query),

@@ -37,34 +37,67 @@ final class HttpExchangeOnce {
     static Answer send(String host, int port, String method, String path, Map<String, String> headers, byte[] body,
                        int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-            socket.setSoTimeout(readTimeoutMillis);
-            StringBuilder head = new StringBuilder(256);
-            head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(host).append(':').append(port).append("\r\n")
-                    .append("Connection: close\r\n");
-            headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-            if (body != null) {
-                head.append("Content-Length: ").append(body.length).append("\r\n");
-            }
-            head.append("\r\n");
-            OutputStream out = socket.getOutputStream();
-            byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
-            if (body == null) {
-                out.write(headBytes);
-            } else {
-                byte[] all = new byte[headBytes.length + body.length];
-                System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-                System.arraycopy(body, 0, all, headBytes.length, body.length);
-                out.write(all);
-            }
-            out.flush();
-            return read(new BufferedInputStream(socket.getInputStream(), 16 * 1024), method);
+            InputStream in = request(socket, host, port, method, path, headers, body, connectTimeoutMillis, readTimeoutMillis);
+            Head head = head(in);
+            return new Answer(head.status(), body(in, head, method), head.apiVersion(), head.release());
         }
     }
 
-    private static Answer read(InputStream in, String method) throws IOException {
+    /** How a streamed answer is taken: its head, and its body as it arrives (de-chunked). */
+    interface StreamReader<T> {
+        T read(Head head, InputStream body) throws IOException;
+    }
+
+    /**
+     * Sends a GET of {@code path} and hands its answer to {@code reader} while it arrives: an answer without an end
+     * known in advance ({@code text/event-stream}). Failures as {@link #send}; each read waits at most
+     * {@code readTimeoutMillis}.
+     */
+    static <T> T stream(String host, int port, String path, Map<String, String> headers, int connectTimeoutMillis,
+                        int readTimeoutMillis, StreamReader<T> reader) throws IOException {
+        try (Socket socket = new Socket()) {
+            InputStream in = request(socket, host, port, "GET", path, headers, null, connectTimeoutMillis, readTimeoutMillis);
+            Head head = head(in);
+            InputStream body = head.chunked() ? new BufferedInputStream(new ChunkedInputStream(in), 16 * 1024)
+                    : head.length() >= 0 ? new java.io.ByteArrayInputStream(body(in, head, "GET")) : in;
+            return reader.read(head, body);
+        }
+    }
+
+    /** The status line and the headers the client looks at; {@code length} -1 when none was declared. */
+    record Head(int status, long length, boolean chunked, String apiVersion, String release) {
+    }
+
+    private static InputStream request(Socket socket, String host, int port, String method, String path,
+                                       Map<String, String> headers, byte[] body, int connectTimeoutMillis,
+                                       int readTimeoutMillis) throws IOException {
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
+        socket.setSoTimeout(readTimeoutMillis);
+        StringBuilder head = new StringBuilder(256);
+        head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host).append(':').append(port).append("\r\n")
+                .append("Connection: close\r\n");
+        headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        if (body != null) {
+            head.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        head.append("\r\n");
+        OutputStream out = socket.getOutputStream();
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
+        if (body == null) {
+            out.write(headBytes);
+        } else {
+            byte[] all = new byte[headBytes.length + body.length];
+            System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+            System.arraycopy(body, 0, all, headBytes.length, body.length);
+            out.write(all);
+        }
+        out.flush();
+        return new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+    }
+
+    private static Head head(InputStream in) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {
             throw new IOException("the connection closed before an answer");
@@ -104,53 +137,92 @@ final class HttpExchangeOnce {
                 release = value;
             }
         }
+        return new Head(status, length, chunked, api, release);
+    }
+
+    private static byte[] body(InputStream in, Head head, String method) throws IOException {
+        int status = head.status();
         if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200)) {
-            return new Answer(status, new byte[0], api, release);
+            return new byte[0];
         }
-        if (chunked) {
-            return new Answer(status, chunks(in), api, release);
+        if (head.chunked()) {
+            return new ChunkedInputStream(in).readAllBytes();
         }
+        long length = head.length();
         if (length >= 0) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE, length));
             if (body.length < length) {
                 throw new IOException("the connection closed after " + body.length + " of " + length + " bytes of the answer");
             }
-            return new Answer(status, body, api, release);
+            return body;
         }
-        return new Answer(status, in.readAllBytes(), api, release);
+        return in.readAllBytes();
     }
 
-    private static byte[] chunks(InputStream in) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        while (true) {
+    /** A chunked body as the bytes it carries; the end of the stream at its last chunk. */
+    private static final class ChunkedInputStream extends InputStream {
+        private final InputStream in;
+        private long left; // in the current chunk
+        private boolean done;
+
+        ChunkedInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (left == 0 && !nextChunk()) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) {
+                throw new IOException("the connection closed inside a chunked answer");
+            }
+            left -= n;
+            if (left == 0) {
+                line(in); // the CRLF after the chunk
+            }
+            return n;
+        }
+
+        /** Reads the next chunk's size; false at the last chunk (its trailers read too). */
+        private boolean nextChunk() throws IOException {
+            if (done) {
+                return false;
+            }
             String sizeLine = line(in);
             if (sizeLine == null) {
                 throw new IOException("the connection closed inside a chunked answer");
             }
             int semi = sizeLine.indexOf(';');
-            int size;
             try {
-                size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+                left = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
             } catch (NumberFormatException e) {
                 throw new IOException("bad chunk size in the answer: " + sizeLine);
             }
-            if (size == 0) {
+            if (left == 0) {
                 for (String trailer = line(in); trailer != null && !trailer.isEmpty(); trailer = line(in)) {
                     // trailers carry nothing the client uses
                 }
-                return body.toByteArray();
+                done = true;
+                return false;
             }
-            byte[] chunk = in.readNBytes(size);
-            if (chunk.length < size) {
-                throw new IOException("the connection closed inside a chunked answer");
-            }
-            body.write(chunk);
-            line(in);
+            return true;
         }
     }
 
     /** One header line without its CRLF, or null at the end of the stream before any byte. */
-    private static String line(InputStream in) throws IOException {
+    static String line(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream(64);
         int c;
         while ((c = in.read()) != -1) {

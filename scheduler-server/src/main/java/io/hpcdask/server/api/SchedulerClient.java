@@ -178,7 +178,120 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
                 new TypeReference<ScalingWait>() {});
     }
 
-    /** How often, and how far apart, a waiting request refused with 503 is asked again before the refusal stands. */
+    /** What {@link #followLog} hears besides the log itself. */
+    public interface LogListener {
+        /** The next piece of the log, in order. */
+        void chunk(RunLogChunk chunk);
+
+        /** The run as it stands, at the start and whenever its state changes. */
+        default void run(RunView run) {
+        }
+
+        /** The scheduler is still there (an event or a ping arrived): a moment to say what the wait waits for. */
+        default void alive() {
+        }
+    }
+
+    /**
+     * Follows run {@code id}'s log over the scheduler's event stream ({@code GET /api/events?topics=log=ID}) until the
+     * run has ended and its log is read to the end; returns the ended run. Only the output of {@code only} (null:
+     * every stream). A stream the scheduler ends (they last {@link EventStreams#LIFETIME_MILLIS}) is opened again from
+     * the offset reached, as is, once, a connection lost while following; no byte is lost or repeated.
+     */
+    public RunView followLog(String id, LogStream only, LogListener listener) {
+        long[] offset = {0};
+        RunView[] ended = {null};
+        while (ended[0] == null) {
+            RETRY.call(SchedulerClient::waitRetry, RetryListener.SILENT, attempt -> events(
+                    "log=" + enc(id) + "&offset=" + offset[0] + streamParam(only), Long.toString(offset[0]),
+                    new EventStreamReader.Handler() {
+                        @Override
+                        public boolean event(String name, String eventId, String data) throws IOException {
+                            listener.alive();
+                            switch (name) {
+                                case "log" -> {
+                                    RunLogChunk chunk = RecordJson.read(data.getBytes(StandardCharsets.UTF_8), RunLogChunk.class);
+                                    listener.chunk(chunk);
+                                    offset[0] = chunk.nextOffset();
+                                }
+                                case "run" -> listener.run(RecordJson.read(data.getBytes(StandardCharsets.UTF_8), RunView.class));
+                                case "end" -> {
+                                    ended[0] = RecordJson.read(data.getBytes(StandardCharsets.UTF_8), RunView.class);
+                                    return false;
+                                }
+                                default -> { } // an event this client does not know: a newer server's
+                            }
+                            return true;
+                        }
+
+                        @Override
+                        public void alive() {
+                            listener.alive();
+                        }
+                    }));
+        }
+        return ended[0];
+    }
+
+    /**
+     * Waits over the scheduler's event stream ({@code topics=progress=IDS}) until all of {@code ids} have ended;
+     * {@code onProgress} hears how many have at the start and whenever that changes, {@code alive} every event or ping.
+     * Returns the last progress, with the outcomes. Reconnects as {@link #followLog} does.
+     */
+    public RunsProgress awaitRunsEnded(List<String> ids, java.util.function.Consumer<RunsProgress> onProgress,
+                                       Runnable alive) {
+        String topic = "progress=" + enc(RunIds.encode(ids));
+        RunsProgress[] last = {null};
+        while (last[0] == null || !last[0].done()) {
+            RETRY.call(SchedulerClient::waitRetry, RetryListener.SILENT, attempt -> events(topic, null,
+                    new EventStreamReader.Handler() {
+                        @Override
+                        public boolean event(String name, String eventId, String data) throws IOException {
+                            alive.run();
+                            if (name.equals("progress")) {
+                                last[0] = RecordJson.read(data.getBytes(StandardCharsets.UTF_8), RunsProgress.class);
+                                onProgress.accept(last[0]);
+                                return !last[0].done();
+                            }
+                            return true;
+                        }
+
+                        @Override
+                        public void alive() {
+                            alive.run();
+                        }
+                    }));
+        }
+        return last[0];
+    }
+
+    /**
+     * One event stream: {@code GET /api/events?topics=TOPICS} read until the handler stops or the scheduler ends the
+     * stream. Failures as a plain request's: {@link ApiUnreachableException}, {@link ApiException}.
+     */
+    private boolean events(String topics, String lastEventId, EventStreamReader.Handler handler) {
+        Map<String, String> headers = headers();
+        headers.put("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            headers.put("Last-Event-ID", lastEventId);
+        }
+        String path = ApiPaths.EVENTS + "?topics=" + topics;
+        try {
+            return HttpExchangeOnce.stream(host, port, path, headers, CONNECT_TIMEOUT_MILLIS, readTimeoutMillis(),
+                    (head, body) -> {
+                        if (head.status() != 200) {
+                            throw check(new HttpExchangeOnce.Answer(head.status(), body.readAllBytes(), head.apiVersion(),
+                                    head.release()), path);
+                        }
+                        checkVersion(head.apiVersion(), head.release(), head.status(), path);
+                        return EventStreamReader.read(body, handler);
+                    });
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+        /** How often, and how far apart, a waiting request refused with 503 is asked again before the refusal stands. */
     static final int WAIT_RETRIES = 25;
     static final long WAIT_RETRY_MILLIS = 200;
     private static final RetryPolicy WAIT_REFUSED = RetryPolicy.fixed(Duration.ofMillis(WAIT_RETRY_MILLIS))
@@ -297,10 +410,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
 
     /** One request: {@code body} null for a GET; {@code requestId}, when not null, names a stage request. */
     private <T> T send(String method, String path, byte[] body, String requestId, TypeReference<T> type) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Authorization", authorization);
-        headers.put(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
-        headers.put(ApiVersion.RELEASE_HEADER, ApiVersion.release());
+        Map<String, String> headers = headers();
         if (body != null) {
             headers.put("Content-Type", "application/json");
         }
@@ -310,28 +420,55 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         HttpExchangeOnce.Answer answer;
         try {
             answer = HttpExchangeOnce.send(host, port, method, path, headers, body, CONNECT_TIMEOUT_MILLIS,
-                    (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
-        } catch (ConnectException e) {
-            throw new ApiUnreachableException("nothing answers at " + base, e);
-        } catch (SocketTimeoutException e) {
-            throw new ApiUnreachableException("the scheduler at " + base + " did not answer within " + timeout.toSeconds() + "s", e);
+                    readTimeoutMillis());
         } catch (IOException e) {
-            throw new ApiUnreachableException("lost the connection to " + base + ": " + e, e);
+            throw unreachable(e);
         }
-        int serverApi = ApiVersion.parse(answer.apiVersion());
-        if (serverApi != ApiVersion.CURRENT && answer.status() != 401 && !path.equals(ApiPaths.SHUTDOWN)) {
-            // its answer may mean something else here (and a refusal of ours says the same in its own words)
-            throw new ApiException(409, ApiVersion.mismatch(ApiVersion.release(), ApiVersion.CURRENT, answer.release(),
-                    serverApi));
+        checkVersion(answer.apiVersion(), answer.release(), answer.status(), path);
+        if (answer.status() != 200) {
+            throw check(answer, path);
         }
         try {
-            if (answer.status() != 200) {
-                throw new ApiException(answer.status(), errorText(answer.body()));
-            }
             return RecordJson.read(answer.body(), type.getType());
         } catch (IOException e) {
             throw new ApiException(answer.status(), "unreadable answer from the scheduler: " + e.getMessage());
         }
+    }
+
+    private Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", authorization);
+        headers.put(ApiVersion.HEADER, Integer.toString(ApiVersion.CURRENT));
+        headers.put(ApiVersion.RELEASE_HEADER, ApiVersion.release());
+        return headers;
+    }
+
+    private int readTimeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    }
+
+    private ApiUnreachableException unreachable(IOException e) {
+        if (e instanceof ConnectException) {
+            return new ApiUnreachableException("nothing answers at " + base, e);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new ApiUnreachableException("the scheduler at " + base + " did not answer within " + timeout.toSeconds() + "s", e);
+        }
+        return new ApiUnreachableException("lost the connection to " + base + ": " + e, e);
+    }
+
+    private static void checkVersion(String apiVersion, String release, int status, String path) {
+        int serverApi = ApiVersion.parse(apiVersion);
+        if (serverApi != ApiVersion.CURRENT && status != 401 && !path.equals(ApiPaths.SHUTDOWN)) {
+            // its answer may mean something else here (and a refusal of ours says the same in its own words)
+            throw new ApiException(409, ApiVersion.mismatch(ApiVersion.release(), ApiVersion.CURRENT, release, serverApi));
+        }
+    }
+
+    /** The refusal an answer other than 200 is. */
+    private ApiException check(HttpExchangeOnce.Answer answer, String path) {
+        checkVersion(answer.apiVersion(), answer.release(), answer.status(), path);
+        return new ApiException(answer.status(), errorText(answer.body()));
     }
 
     /** An error answer's body: {@code {"error": "..."}}. */

@@ -72,6 +72,23 @@ public interface SchedulerService {
         return CompletableFuture.completedFuture(seen);
     }
 
+    /**
+     * Watches the runs in {@code ranges}: {@link RunsWatch} says how they stand, then {@code listener} hears every state
+     * change of one of them; {@code states}: the watch lists the states of the runs still active. {@link ApiException}
+     * 404 when some do not exist.
+     */
+    default RunsWatch watchRuns(List<RunIds.Range> ranges, boolean states, RunsWatch.Listener listener) {
+        throw new ApiException(404, "this scheduler cannot be watched; poll its runs instead");
+    }
+
+    /**
+     * Calls {@code appended} (on a transport thread: it must only queue) each time output of run {@code id} reaches its
+     * log, until the returned stop runs.
+     */
+    default Runnable watchOutput(long id, Runnable appended) {
+        throw new ApiException(404, "this scheduler cannot be watched; poll its runs instead");
+    }
+
     List<WorkerView> workers();
 
     /**
