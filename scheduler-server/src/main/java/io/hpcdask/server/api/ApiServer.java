@@ -103,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
         this.service = service;
         this.control = control;
         this.summary = new SummaryFeed(service::dashboard, control::scaling, json);
+        events.register(new SummaryTopic(summary));
         this.expectedAuthorization = ("Bearer " + new String(token, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         this.executor = Executors.newFixedThreadPool(4, r -> {
