@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster's state as gauges, read once per scrape from what the server already keeps: runs by state (one count
- * query of the run database), the connected workers and their resources (one call on the loop), and the batch jobs
+ * The cluster's state as gauges, read once per scrape from what the server already keeps: runs by state (the counts
+ * kept as runs change), the connected workers and their resources (one call on the loop), and the batch jobs
  * and pools of scaling. Nothing is kept between scrapes.
  */
 public final class ClusterGauges implements MultiCollector {

@@ -9,6 +9,7 @@ import io.hpcdask.server.core.SchedulerCore;
 import io.hpcdask.server.core.StateChange;
 import io.hpcdask.server.ids.RunId;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,18 @@ final class SchedulerDashboard {
     /** On the loop: a run changed state. */
     void changed(StateChange change) {
         counts.changed(change);
+    }
+
+    /** The kept counts of the states that have runs: what the store would count, without a query. */
+    Map<RunState, Long> counts() {
+        long[] now = counts.snapshot();
+        Map<RunState, Long> out = new EnumMap<>(RunState.class);
+        for (RunState s : RunState.values()) {
+            if (now[s.ordinal()] != 0) {
+                out.put(s, now[s.ordinal()]);
+            }
+        }
+        return out;
     }
 
     /** On the loop's tick. */

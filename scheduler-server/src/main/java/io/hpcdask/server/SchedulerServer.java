@@ -665,7 +665,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
 
     /** The number of runs in each state (states without runs left out), changes not yet committed included. */
     public Map<RunState, Long> runCounts() {
-        return queries.counts();
+        return dashboard.counts();
     }
 
     /** The scheduler's metrics, for {@code /metrics}; the server process adds what it knows (workers' links, scaling). */
