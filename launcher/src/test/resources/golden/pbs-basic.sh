@@ -29,20 +29,26 @@ hpc_dask_cds_option=
 hpc_dask_cds_dump=
 if [ -f "$hpc_dask_cds" ]; then
     hpc_dask_cds_option="-XX:SharedArchiveFile=$hpc_dask_cds"
+elif mv "$hpc_dask_cds.new" "$hpc_dask_cds.check-$(hostname)-$$" 2>/dev/null; then
+    # a new archive (this job took it): kept only when this java maps it
+    if "$hpc_dask_java" -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -Xshare:on -XX:SharedArchiveFile="$hpc_dask_cds.check-$(hostname)-$$" \
+            -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -cp '<worker-jar>' -version >/dev/null 2>&1 &&
+        mv -f "$hpc_dask_cds.check-$(hostname)-$$" "$hpc_dask_cds"; then
+        hpc_dask_cds_option="-XX:SharedArchiveFile=$hpc_dask_cds"
+    fi
+    rm -f "$hpc_dask_cds.check-$(hostname)-$$"
 else
-    find "$hpc_dask_cds.lock" -maxdepth 0 -mmin +1440 -exec rmdir {} \; 2>/dev/null
+    # the lock of a dumper that is gone (killed before its script could hand the archive on) is broken
+    if read -r hpc_dask_cds_owner < "$hpc_dask_cds.lock/owner" 2>/dev/null &&
+        { [ "${hpc_dask_cds_owner% *}" = "$(hostname)" ] && ! kill -0 "${hpc_dask_cds_owner#* }" 2>/dev/null ||
+            [ -n "$(find "$hpc_dask_cds.lock" -maxdepth 0 -mmin +60 2>/dev/null)" ]; }; then
+        rm -rf "$hpc_dask_cds.lock" "$hpc_dask_cds.dump-$(echo "$hpc_dask_cds_owner" | tr ' ' -)"
+    fi
     if (umask 077 && mkdir -p "$hpc_dask_cds_dir" && mkdir "$hpc_dask_cds.lock") 2>/dev/null; then
+        echo "$(hostname) $$" > "$hpc_dask_cds.lock/owner"
         hpc_dask_cds_dump="$hpc_dask_cds.dump-$(hostname)-$$"
         hpc_dask_cds_option="-XX:ArchiveClassesAtExit=$hpc_dask_cds_dump"
-        hpc_dask_keep_cds() {
-            if [ -s "$hpc_dask_cds_dump" ] && "$hpc_dask_java" -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -Xshare:on -XX:SharedArchiveFile="$hpc_dask_cds_dump" \
-                    -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -cp '<worker-jar>' -version >/dev/null 2>&1; then
-                mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds"
-            fi
-            rm -f "$hpc_dask_cds_dump"
-            rmdir "$hpc_dask_cds.lock"
-        }
-        trap hpc_dask_keep_cds EXIT
+        trap '[ -s "$hpc_dask_cds_dump" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"; rm -rf "$hpc_dask_cds.lock"' EXIT
         trap 'hpc_dask_terminated=1' TERM
     fi
 fi
