@@ -35,6 +35,7 @@ hpc_dask_cds_option=
 hpc_dask_cds_dump=
 if [ -f "$hpc_dask_cds" ]; then
     hpc_dask_cds_option="-XX:SharedArchiveFile=$hpc_dask_cds"
+    rm -f "$hpc_dask_cds.new" # from a dumper that ran while the archive was being installed
 elif mv "$hpc_dask_cds.new" "$hpc_dask_cds.check-$(hostname)-$$" 2>/dev/null; then
     # a new archive (this job took it): kept only when this java maps it
     if "$hpc_dask_java" -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -Xshare:on -XX:SharedArchiveFile="$hpc_dask_cds.check-$(hostname)-$$" \
@@ -54,7 +55,8 @@ else
         echo "$(hostname) $$" > "$hpc_dask_cds.lock/owner"
         hpc_dask_cds_dump="$hpc_dask_cds.dump-$(hostname)-$$"
         hpc_dask_cds_option="-XX:ArchiveClassesAtExit=$hpc_dask_cds_dump"
-        trap '[ -s "$hpc_dask_cds_dump" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"; rm -rf "$hpc_dask_cds.lock"' EXIT
+        trap '[ -s "$hpc_dask_cds_dump" ] && [ ! -f "$hpc_dask_cds" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"
+            rm -rf "$hpc_dask_cds_dump" "$hpc_dask_cds.lock"' EXIT
         trap 'hpc_dask_terminated=1' TERM
     fi
 fi
