@@ -41,7 +41,6 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private volatile Map<String, Integer> heldRunIds = Map.of();
     /** Starts of a newer attempt of a run whose older copy is still ending here: they start once it has ended. */
     private final Map<String, Message.StartRun> deferred = new java.util.HashMap<>();
-    private RunGuard guard;
     private boolean leaseExpiredLogged;
     private boolean connected;
     private long disconnectedSince;
@@ -74,21 +73,14 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             shuttingDown = true;
             killAllNow();
         }, "kill-runs"));
-        try {
-            guard = RunGuard.start(spec.startMillis() + spec.leaseMillis());
-        } catch (IOException e) {
-            LOG.error("Cannot start the run guard (runs would outlive a frozen or killed worker): {}", e.toString());
-            return WorkerMain.EXIT_FAILED;
-        }
         // the helper starts on the agent thread while the link connects: runs, which come on that thread, find it
-        agent.execute(spawner::open);
+        agent.execute(() -> spawner.open(spec.startMillis() + spec.leaseMillis()));
         link.start();
         agent.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         int code = exit.join();
         link.close();
         agent.shutdownNow();
         spawner.close();
-        guard.close();
         return code;
     }
 
@@ -142,8 +134,6 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     @Override
     public void started(RunProcess run) {
-        // before RunStarted and any output, so the guard knows the group from the moment the scheduler does
-        guard.add(run.pid());
         link.send(new Message.RunStarted(run.runId(), run.pid(), run.attempt()));
     }
 
@@ -164,8 +154,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     @Override
     public void finished(RunProcess run, Message.RunFinished reported) {
-        boolean abandoned = reported.abandoned() || guard.killedForLease(run.pid());
-        guard.remove(run.pid());
+        boolean abandoned = reported.abandoned() || run.killedForLease();
         Message.RunFinished result = abandoned && !reported.abandoned()
                 ? new Message.RunFinished(reported.runId(), reported.exitCode(), true, null, reported.attempt(), true)
                 : reported;
@@ -259,6 +248,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             LOG.info("Starting run {} although draining ({})", start.runId(), drainReason);
         }
         long gpuCount = start.resources() == null ? 0 : start.resources().getOrDefault("gpu", 0L);
+        // a start is word from the scheduler: the lease kept outside this JVM must not kill it before the next tick
+        spawner.lease(link.lastHeardMillis() + spec.leaseMillis());
         List<String> gpuIds = gpus.take(start.gpuIds(), gpuCount);
         if (gpuIds == null) {
             failToStart(start, "needs " + gpuCount + " GPU(s) but only " + gpus.freeCount() + " are free here");
@@ -332,11 +323,12 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     /**
      * The lease: when the scheduler has not been heard from for {@code --lease}, every run is killed (its result kept
      * to report, marked abandoned), because the scheduler re-stages the runs of a silent worker once the lease and a
-     * margin have passed. The guard enforces the same end from outside the JVM should this thread not run.
+     * margin have passed. The spawn helper (or the run guard) enforces the same end from outside the JVM should this
+     * thread not run.
      */
     private void checkLease(long now) {
         long until = link.lastHeardMillis() + spec.leaseMillis();
-        guard.renew(until);
+        spawner.lease(until);
         if (now < until) {
             leaseExpiredLogged = false;
             return;

@@ -151,14 +151,14 @@ class SpawnHelperTest {
     void withoutAUsablePerlRunsStartThroughTheJdkAndADeadHelperIsReplaced() throws Exception {
         ExecutorService threads = Executors.newCachedThreadPool();
         try (Spawner jdk = new Spawner("/nonexistent/perl", threads); Spawner perl = new Spawner("perl", threads)) {
-            jdk.open();
+            jdk.open(0);
             assertThat(jdk.mode()).isEqualTo("jdk");
             jdk.start(RecordedRuns.start("j1", "sh", "-c", "echo hi; echo bad >&2; exit 4"), List.of(), work, events);
             assertThat(finished("j1").exitCode()).isEqualTo(4);
             assertThat(events.output("j1", "stdout")).isEqualTo("hi\n");
             assertThat(events.output("j1", "stderr")).isEqualTo("bad\n");
 
-            perl.open();
+            perl.open(0);
             assertThat(perl.mode()).isEqualTo("helper");
             RunProcess first = perl.start(RecordedRuns.start("p1", "sh", "-c", "echo $PPID"), List.of(), work, events);
             finished("p1");
