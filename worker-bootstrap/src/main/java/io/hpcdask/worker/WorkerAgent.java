@@ -41,6 +41,13 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private volatile Map<String, Integer> heldRunIds = Map.of();
     /** Starts of a newer attempt of a run whose older copy is still ending here: they start once it has ended. */
     private final Map<String, Message.StartRun> deferred = new java.util.HashMap<>();
+    /**
+     * Runs that ended, their results already handed to the link, for the agent to settle (slot, GPUs) before the next
+     * start it handles, at the next tick, or at once when {@link #settleAtOnce}: an end costs no thread hand-off.
+     */
+    private final java.util.Queue<RunProcess> ended = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** An end must be settled at once: a start waits for it, or this worker exits once its runs are done. */
+    private volatile boolean settleAtOnce;
     private boolean leaseExpiredLogged;
     private boolean connected;
     private long disconnectedSince;
@@ -177,23 +184,47 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         } else {
             link.send(result); // from the run's own thread, so it follows all of the run's output
         }
-        agent.execute(() -> {
-            runs.remove(run.runId(), run);
-            gpus.release(run.gpuIds());
-            updateHeld();
-            Message.StartRun next = deferred.remove(run.runId());
-            if (next != null) {
-                startRun(next);
-            }
+        if (LOG.isDebugEnabled()) {
             LOG.debug("Run {} ended with exit code {}{}", run.runId(), result.exitCode(),
                     result.terminated() ? " (terminated)" : "");
-            maybeExit();
-        });
+        }
+        ended.add(run);
+        if (settleAtOnce) {
+            agent.execute(this::settleEnded);
+        }
     }
 
     // ---- agent thread ----
 
+    /** Frees what runs that ended held, and starts what waited for them. */
+    private void settleEnded() {
+        RunProcess run = ended.poll();
+        if (run == null) {
+            return;
+        }
+        for (; run != null; run = ended.poll()) {
+            runs.remove(run.runId(), run);
+            gpus.release(run.gpuIds());
+        }
+        updateHeld();
+        if (!deferred.isEmpty()) {
+            // a deferred start waits for its run id to be free; one that still is not waits for the next end
+            for (String runId : new ArrayList<>(deferred.keySet())) {
+                if (!runs.containsKey(runId)) {
+                    startRun(deferred.remove(runId));
+                }
+            }
+            updateSettleAtOnce();
+        }
+        maybeExit();
+    }
+
+    private void updateSettleAtOnce() {
+        settleAtOnce = !deferred.isEmpty() || drainReason != null || stopping;
+    }
+
     private void handle(Message message) {
+        settleEnded();
         if (message instanceof Message.StartRun start) {
             startRun(start);
         } else if (message instanceof Message.CancelRun cancel) {
@@ -201,6 +232,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             Message.StartRun waiting = deferred.get(cancel.runId());
             if (waiting != null && (cancel.attempt() == 0 || waiting.attempt() <= cancel.attempt())) {
                 deferred.remove(cancel.runId());
+                updateSettleAtOnce();
                 link.send(new Message.RunFinished(cancel.runId(), -1, true, NOT_HELD, waiting.attempt(), false));
             }
             if (run != null && (cancel.attempt() == 0 || run.attempt() <= cancel.attempt())) {
@@ -241,6 +273,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                 held.kill(agent);
             }
             deferred.put(start.runId(), start);
+            updateSettleAtOnce();
             return;
         }
         if (drainReason != null) {
@@ -282,6 +315,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private void drain(String reason) {
         if (drainReason == null) {
             drainReason = reason;
+            updateSettleAtOnce();
             LOG.info("Draining: {}", reason);
             link.send(new Message.Draining(reason));
         }
@@ -290,6 +324,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     private void stop() {
         stopping = true;
+        updateSettleAtOnce();
+        settleEnded();
         for (RunProcess run : runs.values()) {
             run.kill(agent);
         }
@@ -305,6 +341,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         if (exit.isDone()) {
             return; // exiting: the main thread is closing the link, and has nothing more to hear from the ticks
         }
+        settleEnded();
         long now = System.currentTimeMillis();
         checkLease(now);
         if (!connected && now - disconnectedSince >= spec.deathTimeoutMillis()) {
