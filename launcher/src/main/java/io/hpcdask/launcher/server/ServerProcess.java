@@ -39,6 +39,11 @@ public final class ServerProcess {
     /** @param metricsAddress HOST:PORT serving /metrics without the token (metrics-address), or null */
     public static Process start(ClusterDir dir, LocalWorkerSpec workers, boolean foreground, java.nio.file.Path spec,
                                 String metricsAddress) {
+        try {
+            ServerLogging.debug(System.getenv(ServerLogging.LEVEL)); // refused here, before a server starts
+        } catch (IllegalArgumentException e) {
+            throw new io.hpcdask.launcher.failure.BadInputException(e.getMessage());
+        }
         // C1 only: measured on 3 x 1,000 runs, C2's compiler threads cost the server more CPU than its faster code saved
         List<String> cmd = new ArrayList<>(List.of(LocalWorkers.javaExecutable(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),

@@ -155,11 +155,16 @@ public final class CoreOutbox implements Outbox<RunRequest> {
 
     @Override
     public void log(LogLevel level, String line) {
-        if (level == LogLevel.WARN) {
-            log.warn(line);
-        } else {
-            log.info(line);
+        switch (level) {
+            case WARN -> log.warn(line);
+            case INFO -> log.info(line);
+            case DEBUG -> log.debug(line);
         }
+    }
+
+    @Override
+    public boolean logs(LogLevel level) {
+        return level != LogLevel.DEBUG || log.isDebugEnabled();
     }
 
     private boolean send(WorkerId worker, Message message) {
