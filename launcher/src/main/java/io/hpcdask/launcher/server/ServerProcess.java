@@ -57,8 +57,9 @@ public final class ServerProcess {
         }
         String extra = System.getenv(SERVER_JAVA_OPTS);
         if (extra != null && !extra.isBlank()) {
-            // for profiling a live server (e.g. -XX:StartFlightRecording=...); unset, the command line is unchanged
-            cmd.addAll(1, List.of(extra.trim().split("\\s+")));
+            // for profiling a live server (e.g. -XX:StartFlightRecording=...); after the defaults, so that it can
+            // override them (e.g. -XX:TieredStopAtLevel=4); unset, the command line is unchanged
+            cmd.addAll(cmd.indexOf("-cp"), List.of(extra.trim().split("\\s+")));
         }
         if (workers.cores() != null) {
             cmd.addAll(List.of("--cores", workers.cores().toString()));

@@ -712,11 +712,7 @@ public final class RunStore implements AutoCloseable {
         ps.setString(2, ch.from() == null ? null : ch.from().label());
         ps.setString(3, ch.to().label());
         ps.setString(4, ch.worker() == null ? null : ch.worker().name());
-        if (ch.exitCode() == null) {
-            ps.setNull(5, Types.INTEGER);
-        } else {
-            ps.setInt(5, ch.exitCode());
-        }
+        setIntOrNull(ps, 5, ch.exitCode());
         ps.setInt(6, ch.attempts());
         ps.setLong(7, ch.timeMillis());
         ps.executeUpdate();
@@ -760,11 +756,7 @@ public final class RunStore implements AutoCloseable {
             ps.setLong(1, id);
             ps.setString(2, h.outcome());
             ps.setString(3, h.worker() == null ? null : h.worker().name());
-            if (h.exitCode() == null) {
-                ps.setNull(4, Types.INTEGER);
-            } else {
-                ps.setInt(4, h.exitCode());
-            }
+            setIntOrNull(ps, 4, h.exitCode());
             ps.setInt(5, h.attempt());
             ps.setLong(6, h.at());
             ps.executeUpdate();
