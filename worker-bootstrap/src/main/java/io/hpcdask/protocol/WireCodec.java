@@ -9,9 +9,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * JSON form of {@link Message}s as they travel in frames; both ends share this one mapping. Written and read with
- * jackson-core's streaming generator and parser ({@link MessageWriter}, {@link MessageReader}), the same bytes that
- * databind makes from {@link Message}'s annotations, at a fraction of its cost under C1 ({@code scripts/bench-link}).
+ * The two forms of {@link Message}s in frames; both ends share this one mapping. JSON in plaintext frames (the
+ * handshake, which peers of every version read), written and read with jackson-core's streaming generator and parser
+ * ({@link MessageWriter}, {@link MessageReader}): the same bytes that databind makes from {@link Message}'s
+ * annotations, without its reflection. The compact binary form ({@link CompactForm}) in sealed frames, which costs far
+ * less under C1 ({@code scripts/bench-link}). {@link #decode} reads either, told apart by the first byte.
  */
 public final class WireCodec {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -28,6 +30,11 @@ public final class WireCodec {
         }
     }
 
+    /** The compact form that sealed frames carry (protocol 3). */
+    public static byte[] encodeCompact(Message message) {
+        return new CompactForm.Writer().write(message).toByteArray();
+    }
+
     public static void encode(Message message, OutputStream out) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             MessageWriter.write(g, message);
@@ -38,7 +45,11 @@ public final class WireCodec {
         return decode(json, 0, json.length);
     }
 
+    /** The message in {@code bytes[offset, offset+length)}, in either form. */
     public static Message decode(byte[] json, int offset, int length) throws IOException {
+        if (length > 0 && json[offset] == CompactForm.FORM) {
+            return CompactForm.read(json, offset, length);
+        }
         Message m;
         try (JsonParser p = FACTORY.createParser(json, offset, length)) {
             m = MessageReader.read(p);
