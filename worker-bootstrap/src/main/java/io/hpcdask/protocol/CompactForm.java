@@ -63,11 +63,21 @@ final class CompactForm {
             return Arrays.copyOf(buf, size);
         }
 
-        Writer write(Message message) {
+        /** Starts a message of type {@code type}; its fields follow, then {@link #end}. */
+        Writer begin(int type) {
             size = 0;
             put(FORM);
+            put(type);
+            return this;
+        }
+
+        void end() {
+            put(0);
+        }
+
+        Writer write(Message message) {
             if (message instanceof Message.StartRun m) {
-                put(START_RUN);
+                begin(START_RUN);
                 string(1, m.runId());
                 strings(2, m.argv());
                 flag(3, m.shell());
@@ -77,12 +87,12 @@ final class CompactForm {
                 strings(7, m.gpuIds());
                 number(8, m.attempt());
             } else if (message instanceof Message.RunStarted m) {
-                put(RUN_STARTED);
+                begin(RUN_STARTED);
                 string(1, m.runId());
                 number(2, m.pid());
                 number(3, m.attempt());
             } else if (message instanceof Message.RunFinished m) {
-                put(RUN_FINISHED);
+                begin(RUN_FINISHED);
                 string(1, m.runId());
                 number(2, m.exitCode());
                 flag(3, m.terminated());
@@ -90,20 +100,20 @@ final class CompactForm {
                 number(5, m.attempt());
                 flag(6, m.abandoned());
             } else if (message instanceof Message.Heartbeat m) {
-                put(HEARTBEAT);
+                begin(HEARTBEAT);
                 number(1, m.timeMillis());
             } else if (message instanceof Message.RunOutput m) {
-                put(RUN_OUTPUT);
+                begin(RUN_OUTPUT);
                 string(1, m.runId());
                 string(2, m.stream());
                 bytes(3, m.data());
                 number(4, m.attempt());
             } else if (message instanceof Message.CancelRun m) {
-                put(CANCEL_RUN);
+                begin(CANCEL_RUN);
                 string(1, m.runId());
                 number(2, m.attempt());
             } else if (message instanceof Message.Hello m) {
-                put(HELLO);
+                begin(HELLO);
                 number(1, m.version());
                 string(2, m.name());
                 string(3, m.host());
@@ -116,7 +126,7 @@ final class CompactForm {
                 numbers(10, m.heldAttempts());
                 number(11, m.leaseMillis());
             } else if (message instanceof Message.Welcome m) {
-                put(WELCOME);
+                begin(WELCOME);
                 number(1, m.version());
                 number(2, m.heartbeatMillis());
                 string(3, m.name());
@@ -125,55 +135,55 @@ final class CompactForm {
             } else if (message instanceof Message.AuthChallenge m) {
                 auth(AUTH_CHALLENGE, m.version(), m.nonce(), m.release());
             } else if (message instanceof Message.AuthProof m) {
-                put(AUTH_PROOF);
+                begin(AUTH_PROOF);
                 bytes(1, m.proof());
             } else if (message instanceof Message.Refused m) {
-                put(REFUSED);
+                begin(REFUSED);
                 string(1, m.reason());
                 number(2, m.version());
                 string(3, m.release());
                 bytes(4, m.proof());
             } else if (message instanceof Message.Drain m) {
-                put(DRAIN);
+                begin(DRAIN);
                 string(1, m.reason());
             } else if (message instanceof Message.Draining m) {
-                put(DRAINING);
+                begin(DRAINING);
                 string(1, m.reason());
             } else if (message instanceof Message.Stop m) {
-                put(STOP);
+                begin(STOP);
                 string(1, m.reason());
             } else {
                 throw new IllegalArgumentException("no compact form for " + message.getClass().getName());
             }
-            put(0);
+            end();
             return this;
         }
 
         private void auth(int type, int version, byte[] nonce, String release) {
-            put(type);
+            begin(type);
             number(1, version);
             bytes(2, nonce);
             string(3, release);
         }
 
-        private void number(int field, long value) {
+        void number(int field, long value) {
             if (value != 0) {
                 varint(field << 3 | VARINT);
                 varint(value << 1 ^ value >> 63);
             }
         }
 
-        private void flag(int field, boolean value) {
+        void flag(int field, boolean value) {
             number(field, value ? 1 : 0);
         }
 
-        private void string(int field, String value) {
+        void string(int field, String value) {
             if (value != null) {
                 bytes(field, value.getBytes(StandardCharsets.UTF_8));
             }
         }
 
-        private void bytes(int field, byte[] value) {
+        void bytes(int field, byte[] value) {
             if (value != null) {
                 varint(field << 3 | BYTES);
                 varint(value.length);
@@ -181,7 +191,7 @@ final class CompactForm {
             }
         }
 
-        private void strings(int field, List<String> values) {
+        void strings(int field, List<String> values) {
             if (values != null) {
                 varint(field << 3 | STRINGS);
                 varint(values.size());
@@ -191,7 +201,7 @@ final class CompactForm {
             }
         }
 
-        private void numbers(int field, Map<String, ? extends Number> values) {
+        void numbers(int field, Map<String, ? extends Number> values) {
             if (values != null) {
                 varint(field << 3 | NUMBERS);
                 varint(values.size());
@@ -209,7 +219,7 @@ final class CompactForm {
             }
         }
 
-        private void texts(int field, Map<String, String> values) {
+        void texts(int field, Map<String, String> values) {
             if (values != null) {
                 varint(field << 3 | TEXTS);
                 varint(values.size());
@@ -263,7 +273,8 @@ final class CompactForm {
         return new Reader(buf, offset, length).message();
     }
 
-    private static final class Reader {
+    /** Reads one message's fields; {@link #message} reads the whole into its record. */
+    static final class Reader {
         private final byte[] buf;
         private final int end;
         private int pos;
@@ -274,11 +285,16 @@ final class CompactForm {
             this.end = offset + length;
         }
 
-        Message message() throws IOException {
+        /** Reads the form's byte and the type's number. */
+        int type() throws IOException {
             if (get() != FORM) {
                 throw new IOException("not the compact form of a message");
             }
-            int type = get();
+            return get();
+        }
+
+        Message message() throws IOException {
+            int type = type();
             switch (type) {
                 case START_RUN: {
                     String runId = null;
@@ -500,7 +516,7 @@ final class CompactForm {
             throw new IOException("malformed varint");
         }
 
-        private int key() throws IOException {
+        int key() throws IOException {
             long key = varint();
             if (key < 0 || key > Integer.MAX_VALUE) {
                 throw new IOException("malformed field key");
@@ -527,12 +543,12 @@ final class CompactForm {
             return v >>> 1 ^ -(v & 1);
         }
 
-        private long number(int key) throws IOException {
+        long number(int key) throws IOException {
             expect(key, VARINT);
             return zigzag();
         }
 
-        private byte[] bytes(int key) throws IOException {
+        byte[] bytes(int key) throws IOException {
             expect(key, BYTES);
             int n = length();
             byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
@@ -540,7 +556,7 @@ final class CompactForm {
             return b;
         }
 
-        private String string(int key) throws IOException {
+        String string(int key) throws IOException {
             expect(key, BYTES);
             int n = length();
             String s = new String(buf, pos, n, StandardCharsets.UTF_8);
@@ -562,7 +578,7 @@ final class CompactForm {
             return s;
         }
 
-        private List<String> strings(int key) throws IOException {
+        List<String> strings(int key) throws IOException {
             expect(key, STRINGS);
             int n = length(); // each element takes at least a byte, so a count beyond the end is malformed
             List<String> values = new ArrayList<>(n);
@@ -572,7 +588,7 @@ final class CompactForm {
             return values;
         }
 
-        private Map<String, String> texts(int key) throws IOException {
+        Map<String, String> texts(int key) throws IOException {
             expect(key, TEXTS);
             int n = length();
             Map<String, String> values = new LinkedHashMap<>();
@@ -582,7 +598,7 @@ final class CompactForm {
             return values;
         }
 
-        private Map<String, Long> longs(int key) throws IOException {
+        Map<String, Long> longs(int key) throws IOException {
             expect(key, NUMBERS);
             int n = length();
             Map<String, Long> values = new LinkedHashMap<>();

@@ -11,8 +11,7 @@ import java.io.OutputStream;
 /**
  * The two forms of {@link Message}s in frames; both ends share this one mapping. JSON in plaintext frames (the
  * handshake, which peers of every version read), written and read with jackson-core's streaming generator and parser
- * ({@link MessageWriter}, {@link MessageReader}): the same bytes that databind makes from {@link Message}'s
- * annotations, without its reflection. The compact binary form ({@link CompactForm}) in sealed frames, which costs far
+ * ({@link JsonForm}): the same bytes that databind makes from {@link Message}'s annotations, without its reflection. The compact binary form ({@link CompactForm}) in sealed frames, which costs far
  * less under C1 ({@code scripts/bench-link}). {@link #decode} reads either, told apart by the first byte.
  */
 public final class WireCodec {
@@ -37,7 +36,7 @@ public final class WireCodec {
 
     public static void encode(Message message, OutputStream out) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            MessageWriter.write(g, message);
+            JsonForm.write(g, message);
         }
     }
 
@@ -52,7 +51,7 @@ public final class WireCodec {
         }
         Message m;
         try (JsonParser p = FACTORY.createParser(json, offset, length)) {
-            m = MessageReader.read(p);
+            m = JsonForm.read(p);
         }
         return m != null ? m : DatabindCodec.decode(json, offset, length);
     }
