@@ -5,7 +5,7 @@ package io.hpcdask.protocol;
  * produces ({@code ChaCha20Poly1305Test} checks it against the JDK on random inputs and against the RFC's vectors).
  * Why not the JDK's: the worker JVM runs C1 only, where the JDK's provider costs 5-15 microseconds per small frame
  * (a {@code Cipher.init} per nonce, key and nonce copies, Poly1305 over {@code IntegerModuloP} objects); this one
- * allocates nothing and works on ints and longs, about 1 microsecond per small frame under C1
+ * allocates nothing and works on ints and longs, about 1-2 microseconds per small frame under C1
  * ({@code scripts/bench-link}).
  * <p>
  * The key is fixed per instance; each call takes its own 96-bit nonce, which the caller must never repeat under the
