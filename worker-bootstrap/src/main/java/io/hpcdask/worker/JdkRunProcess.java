@@ -14,14 +14,18 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A run started by the JDK, the fallback when the spawn helper cannot run: {@code setsid} gives it its own session
- * (an exec more than the helper needs), two pumps and a waiter thread carry it, and signals exec {@code kill}.
+ * (an exec more than the helper needs), two pumps and a waiter thread carry it, signals exec {@code kill}, and a
+ * {@link RunGuard} keeps the lease and kills it should this JVM die or freeze (the helper does both for its own runs).
  */
 final class JdkRunProcess extends RunProcess {
     private final Process process;
+    private final RunGuard guard;
+    private volatile boolean killedForLease;
 
-    private JdkRunProcess(Message.StartRun request, List<String> gpuIds, Process process) {
+    private JdkRunProcess(Message.StartRun request, List<String> gpuIds, Process process, RunGuard guard) {
         super(request, gpuIds);
         this.process = process;
+        this.guard = guard;
     }
 
     @Override
@@ -61,7 +65,7 @@ final class JdkRunProcess extends RunProcess {
 
     /** Starts the run; on failure to start, throws with a message fit for the run's log. */
     static JdkRunProcess start(Message.StartRun request, List<String> gpuIds, Path workDirectory, ExecutorService threads,
-                               Events events) throws IOException {
+                               RunGuard guard, Events events) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command(request));
         Path cwd = cwd(request, workDirectory);
         pb.directory(cwd.toFile());
@@ -73,7 +77,9 @@ final class JdkRunProcess extends RunProcess {
             throw new IOException("cannot start " + request.argv().get(0) + " in " + cwd + ": " + rootMessage(e), e);
         }
         process.getOutputStream().close(); // runs read no input
-        JdkRunProcess run = new JdkRunProcess(request, gpuIds, process);
+        JdkRunProcess run = new JdkRunProcess(request, gpuIds, process, guard);
+        // before RunStarted and any output, so the guard knows the group from the moment the scheduler does
+        guard.add(process.pid());
         events.started(run);
         Future<?> out = threads.submit(new OutputPump(process.getInputStream(), request.runId(), request.attempt(), "stdout", events));
         Future<?> err = threads.submit(new OutputPump(process.getErrorStream(), request.runId(), request.attempt(), "stderr", events));
@@ -94,6 +100,8 @@ final class JdkRunProcess extends RunProcess {
             Thread.currentThread().interrupt();
             return;
         }
+        killedForLease = guard.killedForLease(process.pid());
+        guard.remove(process.pid());
         events.finished(this, result(code));
     }
 
@@ -119,5 +127,10 @@ final class JdkRunProcess extends RunProcess {
     @Override
     boolean isAlive() {
         return process.isAlive() || ProcessHandle.of(process.pid()).isPresent();
+    }
+
+    @Override
+    boolean killedForLease() {
+        return killedForLease;
     }
 }

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces the lease and "runs die with their worker" from outside this JVM, so it holds when the JVM is frozen
+ * For runs started by the JDK (the spawn helper keeps the lease for its own runs, without a file per run): enforces
+ * the lease and "runs die with their worker" from outside this JVM, so it holds when the JVM is frozen
  * (SIGSTOP, a stalled node) or killed with SIGKILL. A small shell loop in its own session watches two things once a
  * second: whether this JVM's pid is alive, and the lease file, which holds the second (epoch) until which the lease is
  * valid and which only this JVM renews while it hears from its scheduler. When the JVM is gone or the lease has run

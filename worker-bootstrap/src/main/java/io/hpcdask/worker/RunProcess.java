@@ -60,6 +60,12 @@ abstract class RunProcess {
     /** True until the run has ended (its group may still hold leftovers this worker waits for). */
     abstract boolean isAlive();
 
+    /**
+     * True when the run was killed from outside this JVM because the lease ran out while the JVM could not act (frozen):
+     * it is reported abandoned, so the scheduler re-stages it. Known once the run has ended.
+     */
+    abstract boolean killedForLease();
+
     /** Maps a wait status the way shells do: a process killed by signal N ended with 128+N. */
     final Message.RunFinished result(int exitCode) {
         boolean signalled = exitCode > 128 && exitCode <= 128 + 64;

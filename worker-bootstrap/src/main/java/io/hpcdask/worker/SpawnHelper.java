@@ -1,10 +1,7 @@
 package io.hpcdask.worker;
 
 import io.hpcdask.protocol.Message;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's side of spawn-helper.pl: one perl process per worker forks each run straight into its own session, so a
- * run costs one exec (its command), and one reader thread here carries every run's output and exit. Signals go to
- * a run's group through the helper's kill(2). Should the helper die, its runs are killed and reported abandoned, so
+ * run costs one exec (its command), and one reader thread here carries every run's output and exit, taking all the
+ * frames one read brings at once (a run that ended at once comes with its start). Signals go to a run's group through
+ * the helper's kill(2). The helper also keeps the lease ({@link #lease}): should this JVM freeze past it, the helper
+ * kills the runs and says so in their ends. Should the helper die, its runs are killed and reported abandoned, so
  * the scheduler re-stages them as it does the runs of a lost worker.
  */
 final class SpawnHelper implements AutoCloseable {
@@ -31,9 +30,13 @@ final class SpawnHelper implements AutoCloseable {
     private static final int SIGKILL = 9;
     private static final int SIGTERM = 15;
 
+    /** The first read's buffer; it grows only for a frame larger than it (output comes in chunks of up to 64 KB). */
+    private static final int FIRST_BUFFER = 8 * 1024;
+    private static final int MAX_FRAME = 1 << 20;
+
     private final Process process;
     private final OutputStream commands;
-    private final DataInputStream fromHelper;
+    private final InputStream fromHelper;
     private final Map<Integer, HelperRun> runs = new ConcurrentHashMap<>();
     private final AtomicInteger tags = new AtomicInteger();
     private volatile boolean dead;
@@ -41,7 +44,7 @@ final class SpawnHelper implements AutoCloseable {
     private SpawnHelper(Process process) {
         this.process = process;
         this.commands = process.getOutputStream();
-        this.fromHelper = new DataInputStream(new BufferedInputStream(process.getInputStream(), 64 * 1024));
+        this.fromHelper = process.getInputStream();
     }
 
     /** Starts the helper with {@code perl} (a command and its first words, e.g. {@code [perl]}); throws when it cannot run. */
@@ -59,11 +62,10 @@ final class SpawnHelper implements AutoCloseable {
         SpawnHelper helper = new SpawnHelper(p);
         // a helper that cannot run (a perl without POSIX, a broken one) exits before its hello
         try {
-            helper.fromHelper.readInt();
-            if (helper.fromHelper.readUnsignedByte() != 'H') {
+            byte[] hello = helper.fromHelper.readNBytes(9);
+            if (hello.length < 9 || hello[4] != 'H') {
                 throw new IOException("it did not say hello");
             }
-            helper.fromHelper.readInt();
         } catch (IOException e) {
             p.destroyForcibly();
             throw new IOException(String.join(" ", perl) + " did not start the spawn helper (exit " + exit(p) + ")", e);
@@ -118,6 +120,11 @@ final class SpawnHelper implements AutoCloseable {
         return run;
     }
 
+    /** The lease holds until {@code untilSecond} (epoch): past it, the helper kills every run this JVM has not. */
+    void lease(long untilSecond) throws IOException {
+        send('L', Long.toString(untilSecond));
+    }
+
     void signal(int tag, String signal) {
         int number = "KILL".equals(signal) ? SIGKILL : SIGTERM;
         try {
@@ -128,66 +135,103 @@ final class SpawnHelper implements AutoCloseable {
     }
 
     private void send(char type, String... fields) throws IOException {
-        ByteArrayOutputStream payload = new ByteArrayOutputStream(256);
-        payload.write(type);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(256);
+        frame.write(new byte[4], 0, 4); // the length, once known
+        frame.write(type);
         for (int i = 0; i < fields.length; i++) {
             if (i > 0) {
-                payload.write(0);
+                frame.write(0);
             }
-            payload.writeBytes(fields[i].getBytes(StandardCharsets.UTF_8));
+            frame.writeBytes(fields[i].getBytes(StandardCharsets.UTF_8));
         }
-        int n = payload.size();
-        byte[] frame = new byte[4 + n];
-        frame[0] = (byte) (n >>> 24);
-        frame[1] = (byte) (n >>> 16);
-        frame[2] = (byte) (n >>> 8);
-        frame[3] = (byte) n;
-        System.arraycopy(payload.toByteArray(), 0, frame, 4, n);
+        byte[] bytes = frame.toByteArray();
+        int n = bytes.length - 4;
+        bytes[0] = (byte) (n >>> 24);
+        bytes[1] = (byte) (n >>> 16);
+        bytes[2] = (byte) (n >>> 8);
+        bytes[3] = (byte) n;
         synchronized (commands) {
-            commands.write(frame);
+            commands.write(bytes);
             commands.flush();
         }
     }
 
     private void readEvents() {
-        try (DataInputStream in = fromHelper) {
+        byte[] buf = new byte[FIRST_BUFFER];
+        int start = 0;
+        int end = 0;
+        try (InputStream in = fromHelper) {
             while (true) {
-                int length = in.readInt();
-                int type = in.readUnsignedByte();
-                int tag = in.readInt();
-                byte[] data = new byte[length - 5];
-                in.readFully(data);
-                HelperRun run = runs.get(tag);
-                if (run == null) {
-                    continue;
+                while (end - start >= 4) {
+                    int length = int32(buf, start);
+                    if (length < 5 || length > MAX_FRAME) {
+                        throw new IOException("a frame of " + length + " bytes from the spawn helper");
+                    }
+                    if (end - start - 4 < length) {
+                        break;
+                    }
+                    event(buf, start + 4, length);
+                    start += 4 + length;
                 }
-                switch (type) {
-                    case 'P' -> {
-                        run.pid = ((data[0] & 0xffL) << 24) | ((data[1] & 0xff) << 16) | ((data[2] & 0xff) << 8) | (data[3] & 0xff);
-                        run.events.started(run);
+                if (start == end) {
+                    start = 0;
+                    end = 0;
+                } else {
+                    int need = end - start < 4 ? 4 : 4 + int32(buf, start);
+                    if (buf.length - start < need) {
+                        // the frame read in part does not fit behind: to the front, of a buffer large enough for it
+                        byte[] to = need > buf.length ? new byte[need] : buf;
+                        System.arraycopy(buf, start, to, 0, end - start);
+                        buf = to;
+                        end -= start;
+                        start = 0;
                     }
-                    case 'E' -> {
-                        runs.remove(tag);
-                        run.ended = true;
-                        run.events.failedToStart(run, new String(data, StandardCharsets.UTF_8));
-                    }
-                    case 'O' -> run.events.output(run.runId(), run.attempt(), data[0] == 1 ? "stdout" : "stderr",
-                            java.util.Arrays.copyOfRange(data, 1, data.length));
-                    case 'X' -> {
-                        runs.remove(tag);
-                        run.ended = true;
-                        run.events.finished(run, run.result(exitCode(
-                                ((data[0] & 0xff) << 24) | ((data[1] & 0xff) << 16) | ((data[2] & 0xff) << 8) | (data[3] & 0xff))));
-                    }
-                    default -> throw new IOException("unknown frame type " + type + " from the spawn helper");
                 }
+                int n = in.read(buf, end, buf.length - end);
+                if (n < 0) {
+                    break;
+                }
+                end += n;
             }
-        } catch (EOFException e) {
-            // the helper is gone
         } catch (IOException e) {
             LOG.warn("Lost the spawn helper's events: {}", e.toString());
         }
         helperGone();
+    }
+
+    private static int int32(byte[] b, int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    }
+
+    /** One frame: its type, the run's tag, then {@code length - 5} bytes of data from {@code at + 5}. */
+    private void event(byte[] buf, int at, int length) throws IOException {
+        int type = buf[at] & 0xff;
+        int tag = int32(buf, at + 1);
+        int data = at + 5;
+        HelperRun run = runs.get(tag);
+        if (run == null) {
+            return;
+        }
+        switch (type) {
+            case 'P' -> {
+                run.pid = int32(buf, data) & 0xffffffffL;
+                run.events.started(run);
+            }
+            case 'E' -> {
+                runs.remove(tag);
+                run.ended = true;
+                run.events.failedToStart(run, new String(buf, data, length - 5, StandardCharsets.UTF_8));
+            }
+            case 'O' -> run.events.output(run.runId(), run.attempt(), buf[data] == 1 ? "stdout" : "stderr",
+                    java.util.Arrays.copyOfRange(buf, data + 1, at + length));
+            case 'X' -> {
+                runs.remove(tag);
+                run.killedForLease = length > 9 && buf[data + 4] == 1;
+                run.ended = true;
+                run.events.finished(run, run.result(exitCode(int32(buf, data))));
+            }
+            default -> throw new IOException("unknown frame type " + type + " from the spawn helper");
+        }
     }
 
     /** A wait status as Java reports a process's exit: its code, or 128+N when signal N killed it. */
@@ -236,6 +280,7 @@ final class SpawnHelper implements AutoCloseable {
         private final Events events;
         private volatile long pid;
         private volatile boolean ended;
+        private volatile boolean killedForLease;
 
         HelperRun(SpawnHelper helper, int tag, Message.StartRun request, List<String> gpuIds, Events events) {
             super(request, gpuIds);
@@ -259,6 +304,11 @@ final class SpawnHelper implements AutoCloseable {
         @Override
         boolean isAlive() {
             return !ended;
+        }
+
+        @Override
+        boolean killedForLease() {
+            return killedForLease;
         }
     }
 }

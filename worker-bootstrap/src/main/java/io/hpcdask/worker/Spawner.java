@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How this worker starts runs: through the spawn helper (one exec per run) when perl can run it, otherwise through the
- * JDK (setsid, pump threads, kill execs). A helper that died is replaced at the next run. Used from the agent thread.
+ * JDK (setsid, pump threads, kill execs). A helper that died is replaced at the next run. It passes the lease on to
+ * what keeps it outside this JVM: the helper, and for runs started by the JDK a {@link RunGuard}, started with the
+ * first of them. Used from the agent thread.
  */
 final class Spawner implements AutoCloseable {
     /** The perl that runs the helper; a site without a usable one may point this elsewhere, or at nothing to opt out. */
@@ -20,14 +22,22 @@ final class Spawner implements AutoCloseable {
     private final String perl;
     private final ExecutorService jdkThreads;
     private SpawnHelper helper;
+    private RunGuard guard;
+    private long leaseUntilMillis;
+    /** The lease's end as last told to the helper, in epoch seconds (the helper's clock counts seconds). */
+    private long helperLeaseSecond = Long.MIN_VALUE;
 
     Spawner(String perl, ExecutorService jdkThreads) {
         this.perl = perl;
         this.jdkThreads = jdkThreads;
     }
 
-    /** Starts the helper now, so the first run does not wait for it, and says which way runs start. */
-    void open() {
+    /**
+     * Starts the helper now, so the first run does not wait for it, and says which way runs start. The lease holds
+     * until {@code leaseUntilMillis} until it is moved.
+     */
+    void open(long leaseUntilMillis) {
+        this.leaseUntilMillis = leaseUntilMillis;
         helper = startHelper();
         if (helper != null) {
             LOG.info("Runs start through the spawn helper ({}, pid {}): one exec per run", perl, helper.pid());
@@ -40,11 +50,37 @@ final class Spawner implements AutoCloseable {
             return null;
         }
         try {
-            return SpawnHelper.start(List.of(perl));
+            SpawnHelper started = SpawnHelper.start(List.of(perl));
+            helperLeaseSecond = Long.MIN_VALUE;
+            tellLease(started);
+            return started;
         } catch (IOException e) {
             LOG.warn("Runs start through the JDK (setsid, then the command): the spawn helper cannot run: {}",
                     RunProcess.rootMessage(e));
             return null;
+        }
+    }
+
+    /** Moves the lease's end; cheap when the second is unchanged, so callable at every tick and start. */
+    void lease(long untilMillis) {
+        leaseUntilMillis = untilMillis;
+        if (helper != null && !helper.dead()) {
+            try {
+                tellLease(helper);
+            } catch (IOException e) {
+                LOG.debug("Cannot tell the spawn helper the lease: {}", e.toString());
+            }
+        }
+        if (guard != null) {
+            guard.renew(untilMillis);
+        }
+    }
+
+    private void tellLease(SpawnHelper to) throws IOException {
+        long second = leaseUntilMillis / 1000;
+        if (leaseUntilMillis > 0 && second != helperLeaseSecond) {
+            to.lease(second);
+            helperLeaseSecond = second;
         }
     }
 
@@ -75,13 +111,24 @@ final class Spawner implements AutoCloseable {
                 LOG.warn("This run starts through the JDK: {}", e.getMessage());
             }
         }
-        return JdkRunProcess.start(request, gpuIds, workDirectory, jdkThreads, events);
+        if (guard == null) {
+            try {
+                guard = RunGuard.start(leaseUntilMillis > 0 ? leaseUntilMillis : Long.MAX_VALUE); // none given yet
+            } catch (IOException e) {
+                throw new IOException("cannot start the run guard (the run would outlive a frozen or killed worker): "
+                        + e.getMessage(), e);
+            }
+        }
+        return JdkRunProcess.start(request, gpuIds, workDirectory, jdkThreads, guard, events);
     }
 
     @Override
     public void close() {
         if (helper != null) {
             helper.close();
+        }
+        if (guard != null) {
+            guard.close();
         }
     }
 }

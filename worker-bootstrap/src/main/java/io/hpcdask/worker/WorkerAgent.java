@@ -41,7 +41,13 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private volatile Map<String, Integer> heldRunIds = Map.of();
     /** Starts of a newer attempt of a run whose older copy is still ending here: they start once it has ended. */
     private final Map<String, Message.StartRun> deferred = new java.util.HashMap<>();
-    private RunGuard guard;
+    /**
+     * Runs that ended, their results already handed to the link, for the agent to settle (slot, GPUs) before the next
+     * start it handles, at the next tick, or at once when {@link #settleAtOnce}: an end costs no thread hand-off.
+     */
+    private final java.util.Queue<RunProcess> ended = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** An end must be settled at once: a start waits for it, or this worker exits once its runs are done. */
+    private volatile boolean settleAtOnce;
     private boolean leaseExpiredLogged;
     private boolean connected;
     private long disconnectedSince;
@@ -74,21 +80,14 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             shuttingDown = true;
             killAllNow();
         }, "kill-runs"));
-        try {
-            guard = RunGuard.start(spec.startMillis() + spec.leaseMillis());
-        } catch (IOException e) {
-            LOG.error("Cannot start the run guard (runs would outlive a frozen or killed worker): {}", e.toString());
-            return WorkerMain.EXIT_FAILED;
-        }
         // the helper starts on the agent thread while the link connects: runs, which come on that thread, find it
-        agent.execute(spawner::open);
+        agent.execute(() -> spawner.open(spec.startMillis() + spec.leaseMillis()));
         link.start();
         agent.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         int code = exit.join();
         link.close();
         agent.shutdownNow();
         spawner.close();
-        guard.close();
         return code;
     }
 
@@ -142,8 +141,6 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     @Override
     public void started(RunProcess run) {
-        // before RunStarted and any output, so the guard knows the group from the moment the scheduler does
-        guard.add(run.pid());
         link.send(new Message.RunStarted(run.runId(), run.pid(), run.attempt()));
     }
 
@@ -164,8 +161,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     @Override
     public void finished(RunProcess run, Message.RunFinished reported) {
-        boolean abandoned = reported.abandoned() || guard.killedForLease(run.pid());
-        guard.remove(run.pid());
+        boolean abandoned = reported.abandoned() || run.killedForLease();
         Message.RunFinished result = abandoned && !reported.abandoned()
                 ? new Message.RunFinished(reported.runId(), reported.exitCode(), true, null, reported.attempt(), true)
                 : reported;
@@ -188,23 +184,47 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         } else {
             link.send(result); // from the run's own thread, so it follows all of the run's output
         }
-        agent.execute(() -> {
-            runs.remove(run.runId(), run);
-            gpus.release(run.gpuIds());
-            updateHeld();
-            Message.StartRun next = deferred.remove(run.runId());
-            if (next != null) {
-                startRun(next);
-            }
+        if (LOG.isDebugEnabled()) {
             LOG.debug("Run {} ended with exit code {}{}", run.runId(), result.exitCode(),
                     result.terminated() ? " (terminated)" : "");
-            maybeExit();
-        });
+        }
+        ended.add(run);
+        if (settleAtOnce) {
+            agent.execute(this::settleEnded);
+        }
     }
 
     // ---- agent thread ----
 
+    /** Frees what runs that ended held, and starts what waited for them. */
+    private void settleEnded() {
+        RunProcess run = ended.poll();
+        if (run == null) {
+            return;
+        }
+        for (; run != null; run = ended.poll()) {
+            runs.remove(run.runId(), run);
+            gpus.release(run.gpuIds());
+        }
+        updateHeld();
+        if (!deferred.isEmpty()) {
+            // a deferred start waits for its run id to be free; one that still is not waits for the next end
+            for (String runId : new ArrayList<>(deferred.keySet())) {
+                if (!runs.containsKey(runId)) {
+                    startRun(deferred.remove(runId));
+                }
+            }
+            updateSettleAtOnce();
+        }
+        maybeExit();
+    }
+
+    private void updateSettleAtOnce() {
+        settleAtOnce = !deferred.isEmpty() || drainReason != null || stopping;
+    }
+
     private void handle(Message message) {
+        settleEnded();
         if (message instanceof Message.StartRun start) {
             startRun(start);
         } else if (message instanceof Message.CancelRun cancel) {
@@ -212,6 +232,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             Message.StartRun waiting = deferred.get(cancel.runId());
             if (waiting != null && (cancel.attempt() == 0 || waiting.attempt() <= cancel.attempt())) {
                 deferred.remove(cancel.runId());
+                updateSettleAtOnce();
                 link.send(new Message.RunFinished(cancel.runId(), -1, true, NOT_HELD, waiting.attempt(), false));
             }
             if (run != null && (cancel.attempt() == 0 || run.attempt() <= cancel.attempt())) {
@@ -252,6 +273,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                 held.kill(agent);
             }
             deferred.put(start.runId(), start);
+            updateSettleAtOnce();
             return;
         }
         if (drainReason != null) {
@@ -259,6 +281,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             LOG.info("Starting run {} although draining ({})", start.runId(), drainReason);
         }
         long gpuCount = start.resources() == null ? 0 : start.resources().getOrDefault("gpu", 0L);
+        // a start is word from the scheduler: the lease kept outside this JVM must not kill it before the next tick
+        spawner.lease(link.lastHeardMillis() + spec.leaseMillis());
         List<String> gpuIds = gpus.take(start.gpuIds(), gpuCount);
         if (gpuIds == null) {
             failToStart(start, "needs " + gpuCount + " GPU(s) but only " + gpus.freeCount() + " are free here");
@@ -291,6 +315,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private void drain(String reason) {
         if (drainReason == null) {
             drainReason = reason;
+            updateSettleAtOnce();
             LOG.info("Draining: {}", reason);
             link.send(new Message.Draining(reason));
         }
@@ -299,6 +324,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     private void stop() {
         stopping = true;
+        updateSettleAtOnce();
+        settleEnded();
         for (RunProcess run : runs.values()) {
             run.kill(agent);
         }
@@ -314,6 +341,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         if (exit.isDone()) {
             return; // exiting: the main thread is closing the link, and has nothing more to hear from the ticks
         }
+        settleEnded();
         long now = System.currentTimeMillis();
         checkLease(now);
         if (!connected && now - disconnectedSince >= spec.deathTimeoutMillis()) {
@@ -332,11 +360,12 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     /**
      * The lease: when the scheduler has not been heard from for {@code --lease}, every run is killed (its result kept
      * to report, marked abandoned), because the scheduler re-stages the runs of a silent worker once the lease and a
-     * margin have passed. The guard enforces the same end from outside the JVM should this thread not run.
+     * margin have passed. The spawn helper (or the run guard) enforces the same end from outside the JVM should this
+     * thread not run.
      */
     private void checkLease(long now) {
         long until = link.lastHeardMillis() + spec.leaseMillis();
-        guard.renew(until);
+        spawner.lease(until);
         if (now < until) {
             leaseExpiredLogged = false;
             return;

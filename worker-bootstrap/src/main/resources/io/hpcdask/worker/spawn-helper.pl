@@ -1,50 +1,81 @@
 # The worker's spawn helper: one long-lived process per worker that forks each run straight into its own session
-# (fork, setsid, exec: the run's command is the only exec), carries every run's output to the worker over one pipe
-# and reports each exit once its output is drained. Written for perl-base alone (strict, warnings, POSIX), which is
-# on every Debian-like node and nearly every HPC node.
+# (fork, setsid, exec: the run's command is the only exec), carries every run's output to the worker over one pipe,
+# reports each exit once its output is drained, and holds the worker's lease: should the worker freeze (SIGSTOP, a
+# stalled node) past it, every run's group is killed here. Written for perl-base alone (strict, warnings, POSIX,
+# Fcntl, XSLoader), which is on every Debian-like node and nearly every HPC node.
 #
 # Frames both ways: a 4-byte big-endian length, then the payload.
 #   worker -> helper  "S" tag NUL cwd NUL count NUL name=value... NUL argv...  start a run (env on top of ours)
 #                     "K" tag NUL signal-number                               signal the run's process group
+#                     "L" second                                              the lease holds until this epoch second
 #   helper -> worker  "H" 0(4)                     hello: the helper runs
 #                     "P" tag(4) pid(4)            started
 #                     "E" tag(4) message           could not start (nothing runs)
 #                     "O" tag(4) stream(1) bytes   output, stream 1 = stdout, 2 = stderr
-#                     "X" tag(4) wait-status(4)    ended, after all its output
-# When the worker closes our stdin (it exited or gave up on us) every run's group is killed: no run outlives it.
+#                     "X" tag(4) wait-status(4) lease(1)   ended, after all its output; lease 1: killed here because
+#                                                          the lease ran out
+# When the worker closes our stdin (it exited, was killed, or gave up on us) every run's group is killed: no run
+# outlives it. The helper has a session of its own, so a kill of the worker's process group leaves it to do that.
+#
+# Cost per run is what this file is about: run output pipes are raw descriptors (no PerlIO layer to set up), the
+# frames of one loop turn go out in one write, a start is held back for one short wait so that a run ending at once
+# is told in the same write as its start, and waitpid and the clock are asked only when there is something to learn.
 use strict;
 use warnings;
-use POSIX ();
+# The XS parts only: POSIX.pm's own tables would double the heap that every fork copies.
+require XSLoader;
+XSLoader::load('POSIX');
+XSLoader::load('Fcntl');
 
-my $DRAIN_TICKS = POSIX::sysconf(POSIX::_SC_CLK_TCK()) * $ARGV[0] / 1000;   # drain time in milliseconds
-my %runs;     # tag => { pid, open (output fds left), status, deadline, killed }
-my %by_fd;    # fileno => [tag, handle, stream]
-my %by_pid;   # pid => tag
+my $TCK = POSIX::sysconf(POSIX::_SC_CLK_TCK());
+my $DRAIN_TICKS = $TCK * $ARGV[0] / 1000;   # drain time in milliseconds
+my $HOLD = 0.002;         # seconds a start waits for the run's end to go out with it
+my $HIGH = 1 << 20;       # bytes waiting for the worker beyond which run output is left in its pipes
+my %runs;                 # tag => { pid, open (output fds left), status, deadline, killed, lease }
+my %by_fd;                # raw fd => [tag, stream]
+my %by_pid;               # pid => tag
 my $inbuf = '';
+my $outbuf = '';
+my $rbuf = '';
+my $hold = 0;             # 1: a start waits in $outbuf; 2: it waited one select
+my $lease;                # epoch second the lease holds until; undef until the worker gives one
+my $chld = 0;
 
+POSIX::setsid();
 $SIG{PIPE} = 'IGNORE';
 # A batch system that ends the job signals every process in it: the runs then die of it and their ends reach the
 # worker, which knows what such a signal means; this helper goes when the worker does (its stdin closes).
 $SIG{$_} = 'IGNORE' for qw(TERM INT HUP QUIT);
-$SIG{CHLD} = sub { };   # only so that select returns early when a run exits
+$SIG{CHLD} = sub { $chld = 1 };   # also makes select return early when a run exits
 binmode STDIN;
 binmode STDOUT;
+# never blocked by a worker that does not read (frozen): the lease must still be kept
+fcntl(STDOUT, Fcntl::F_SETFL(), fcntl(STDOUT, Fcntl::F_GETFL(), 0) | Fcntl::O_NONBLOCK()) or die "spawn helper: stdout: $!\n";
+my $null = POSIX::open('/dev/null', Fcntl::O_RDONLY()) // die "spawn helper: /dev/null: $!\n";
 
 sub ticks { return (POSIX::times())[0] }
 
 sub emit {
     my ($type, $tag, $data) = @_;
-    my $payload = $type . pack('N', $tag) . $data;
-    my $frame = pack('N', length $payload) . $payload;
-    my $off = 0;
-    while ($off < length $frame) {
-        my $n = syswrite(STDOUT, $frame, length($frame) - $off, $off);
+    my $idle = $outbuf eq '';
+    $outbuf .= pack('NaN', 5 + length $data, $type, $tag) . $data;
+    if ($type ne 'P') {
+        $hold = 0;   # anything else goes out at the end of this turn, starts before it included
+    } elsif ($idle) {
+        $hold = 1;
+    }
+}
+
+sub flush_out {
+    while (length $outbuf) {
+        my $n = syswrite(STDOUT, $outbuf);
         if (!defined $n) {
             next if $!{EINTR};
+            return if $!{EAGAIN};
             kill_all();
             POSIX::_exit(1);   # the worker is gone
         }
-        $off += $n;
+        substr($outbuf, 0, $n) = '';
     }
 }
 
@@ -58,26 +89,35 @@ sub start_run {
     my ($tag, $cwd, $count, @rest) = @_;
     my @env = splice(@rest, 0, $count);
     my @argv = @rest;
-    my ($out_r, $out_w, $err_r, $err_w, $exec_r, $exec_w);
-    # pipes above fd 2 are close-on-exec in perl: a run inherits only its own stdout and stderr
-    unless (pipe($out_r, $out_w) && pipe($err_r, $err_w) && pipe($exec_r, $exec_w)) {
-        emit('E', $tag, "cannot make pipes: $!");
+    my ($out_r, $out_w) = POSIX::pipe();
+    my ($err_r, $err_w) = defined $out_r ? POSIX::pipe() : ();
+    my ($exec_r, $exec_w) = defined $err_r ? POSIX::pipe() : ();
+    my @fds = grep { defined } ($out_r, $out_w, $err_r, $err_w, $exec_r, $exec_w);
+    if (!defined $exec_r) {
+        my $why = "cannot make pipes: $!";
+        POSIX::close($_) for @fds;
+        emit('E', $tag, $why);
         return;
     }
     my $pid = fork();
     if (!defined $pid) {
-        emit('E', $tag, "cannot fork: $!");
+        my $why = "cannot fork: $!";
+        POSIX::close($_) for @fds;
+        emit('E', $tag, $why);
         return;
     }
     if ($pid == 0) {
-        close $out_r; close $err_r; close $exec_r;
-        $SIG{$_} = 'DEFAULT' for qw(PIPE CHLD TERM INT HUP QUIT);   # an ignored signal stays ignored across exec
+        # an ignored signal stays ignored across exec; a handled one (CHLD) is reset by it
+        $SIG{$_} = 'DEFAULT' for qw(PIPE TERM INT HUP QUIT);
         POSIX::setsid();
-        my $fail = sub { syswrite($exec_w, $_[0]); POSIX::_exit(127) };
+        my $fail = sub { POSIX::write($exec_w, $_[0], length $_[0]); POSIX::_exit(127) };
+        my $status;
+        open($status, '>&=', $exec_w) && fcntl($status, Fcntl::F_SETFD(), Fcntl::FD_CLOEXEC()) or $fail->("exec pipe: $!");
+        defined POSIX::dup2($null, 0) && defined POSIX::dup2($out_w, 1) && defined POSIX::dup2($err_w, 2)
+            or $fail->("cannot redirect the run's input and output: $!");
+        # a run inherits only its own stdin, stdout and stderr
+        POSIX::close($_) for ($null, $out_r, $out_w, $err_r, $err_w, $exec_r, keys %by_fd);
         chdir($cwd) or $fail->("cannot start $argv[0] in $cwd: $!");
-        open(STDIN, '<', '/dev/null') or $fail->("/dev/null: $!");
-        open(STDOUT, '>&', $out_w) or $fail->("stdout: $!");
-        open(STDERR, '>&', $err_w) or $fail->("stderr: $!");
         for my $kv (@env) {
             my ($k, $v) = split(/=/, $kv, 2);
             $ENV{$k} = $v;
@@ -85,25 +125,25 @@ sub start_run {
         { no warnings 'exec'; exec { $argv[0] } @argv; }
         $fail->("cannot start $argv[0] in $cwd: $!");
     }
-    close $out_w; close $err_w; close $exec_w;
+    POSIX::close($_) for ($out_w, $err_w, $exec_w);
     my $why = '';
     while (1) {
-        my $n = sysread($exec_r, my $buf, 4096);
+        my $n = POSIX::read($exec_r, my $buf, 4096);
         if (!defined $n) { next if $!{EINTR}; last; }
         last if $n == 0;   # closed by the exec: the run is running
         $why .= $buf;
     }
-    close $exec_r;
+    POSIX::close($exec_r);
     if (length $why) {
         waitpid($pid, 0);
-        close $out_r; close $err_r;
+        POSIX::close($_) for ($out_r, $err_r);
         emit('E', $tag, $why);
         return;
     }
-    $runs{$tag} = { pid => $pid, open => 2, status => undef, deadline => 0, killed => 0 };
+    $runs{$tag} = { pid => $pid, open => 2, status => undef, deadline => 0, killed => 0, lease => 0 };
     $by_pid{$pid} = $tag;
-    $by_fd{fileno $out_r} = [$tag, $out_r, 1];
-    $by_fd{fileno $err_r} = [$tag, $err_r, 2];
+    $by_fd{$out_r} = [$tag, 1];
+    $by_fd{$err_r} = [$tag, 2];
     emit('P', $tag, pack('N', $pid));
 }
 
@@ -117,6 +157,8 @@ sub command {
         my $run = $runs{$f[0]};
         # only a run we still track: its group cannot have been reused by a stranger
         kill($f[1], -$run->{pid}) if $run && $run->{pid} > 1;
+    } elsif ($type eq 'L') {
+        $lease = $f[0];
     }
 }
 
@@ -139,85 +181,119 @@ sub read_commands {
 sub close_fd {
     my ($fd) = @_;
     my $entry = delete $by_fd{$fd};
-    close $entry->[1];
+    POSIX::close($fd);
     $runs{$entry->[0]}{open}--;
 }
 
 sub read_output {
     my ($fd) = @_;
-    my ($tag, $fh, $stream) = @{$by_fd{$fd}};
-    my $n = sysread($fh, my $buf, 65536);
+    my ($tag, $stream) = @{$by_fd{$fd}};
+    my $n = POSIX::read($fd, $rbuf, 65536);
     if (!defined $n) { return if $!{EINTR} || $!{EAGAIN}; $n = 0; }
     if ($n == 0) {
         close_fd($fd);
     } else {
-        emit('O', $tag, chr($stream) . $buf);
+        emit('O', $tag, chr($stream) . $rbuf);
     }
 }
 
 sub reap {
+    $chld = 0;
     while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
         my $tag = delete $by_pid{$pid};
         next unless defined $tag;
-        $runs{$tag}{status} = $?;
-        $runs{$tag}{deadline} = ticks() + $DRAIN_TICKS;
+        my $run = $runs{$tag};
+        $run->{status} = $?;
+        $run->{deadline} = ticks() + $DRAIN_TICKS if $run->{open} > 0;
+    }
+}
+
+# Past the lease the worker has not been heard from by its scheduler, which re-stages its runs: none may go on.
+sub keep_lease {
+    return if !defined $lease || time() < $lease;
+    for my $run (values %runs) {
+        next if defined $run->{status} || $run->{lease};
+        kill 'KILL', -$run->{pid};
+        $run->{lease} = 1;
     }
 }
 
 # A run ends when its main process has been reaped and its output is closed; leftovers in its group that keep the
-# output open longer than the drain time are killed, and after another drain time it ends regardless.
+# output open longer than the drain time are killed, and after another drain time it ends regardless. Output left
+# unread because the worker is not taking it does not count against the drain time.
 sub finish_runs {
-    my $now = ticks();
+    my $now;
     for my $tag (keys %runs) {
         my $run = $runs{$tag};
         next unless defined $run->{status};
-        if ($run->{open} > 0 && $now < $run->{deadline}) {
-            next;
-        }
-        if ($run->{open} > 0 && !$run->{killed}) {
-            kill 'KILL', -$run->{pid};
-            $run->{killed} = 1;
-            $run->{deadline} = $now + $DRAIN_TICKS;
-            next;
-        }
-        for my $fd (grep { $by_fd{$_}[0] eq $tag } keys %by_fd) {
-            close_fd($fd);
+        if ($run->{open} > 0) {
+            $now //= ticks();
+            if (length($outbuf) >= $HIGH) {
+                $run->{deadline} = $now + $DRAIN_TICKS;
+                next;
+            }
+            next if $now < $run->{deadline};
+            if (!$run->{killed}) {
+                kill 'KILL', -$run->{pid};
+                $run->{killed} = 1;
+                $run->{deadline} = $now + $DRAIN_TICKS;
+                next;
+            }
+            for my $fd (grep { $by_fd{$_}[0] eq $tag } keys %by_fd) {
+                close_fd($fd);
+            }
         }
         delete $runs{$tag};
-        emit('X', $tag, pack('N', $run->{status}));
+        emit('X', $tag, pack('NC', $run->{status}, $run->{lease}));
     }
 }
 
+# Seconds select may wait, or undef for as long as it takes.
 sub timeout {
-    my $t;
-    my $now = ticks();
-    my $poll = 0;
+    my ($t, $now, $poll);
     for my $run (values %runs) {
         if (defined $run->{status}) {
-            my $left = ($run->{deadline} - $now) / POSIX::sysconf(POSIX::_SC_CLK_TCK());
+            $now //= ticks();
+            my $left = ($run->{deadline} - $now) / $TCK;
             $t = $left if !defined $t || $left < $t;
         } elsif ($run->{open} == 0) {
             $poll = 1;   # its output closed as it exited: reapable within moments
         }
     }
     $t = 0.002 if $poll && (!defined $t || $t > 0.002);
+    $t = $HOLD if $hold && (!defined $t || $t > $HOLD);
+    if (defined $lease && %runs) {
+        my $left = $lease - time();   # past it, keep_lease has killed them all already
+        $t = $left if $left > 0 && (!defined $t || $left < $t);
+    }
     # a run that exits between the reap and the select leaves us waiting for this long at most
-    $t = 1 if !defined $t || $t > 1;
-    return $t < 0 ? 0 : $t;
+    $t = 1 if %runs && (!defined $t || $t > 1);
+    return defined $t && $t < 0 ? 0 : $t;
 }
 
 emit('H', 0, '');
+flush_out();
 while (1) {
-    my $rin = '';
+    my ($rin, $win) = ('', '');
     vec($rin, 0, 1) = 1;
-    vec($rin, $_, 1) = 1 for keys %by_fd;
-    my $n = select(my $rout = $rin, undef, undef, timeout());
+    if (length($outbuf) < $HIGH) {
+        vec($rin, $_, 1) = 1 for keys %by_fd;
+    }
+    vec($win, 1, 1) = 1 if length $outbuf && !$hold;
+    my $n = select(my $rout = $rin, my $wout = $win, undef, timeout());
     if ($n > 0) {
         read_commands() if vec($rout, 0, 1);
         for my $fd (keys %by_fd) {
             read_output($fd) if $by_fd{$fd} && vec($rout, $fd, 1);
         }
     }
-    reap();
+    reap() if $chld || grep { !defined $_->{status} && $_->{open} == 0 } values %runs;
+    keep_lease();
     finish_runs();
+    if ($hold == 1) {
+        $hold = 2;   # one more select before the start goes out, unless something else comes first
+    } else {
+        $hold = 0;
+        flush_out();
+    }
 }

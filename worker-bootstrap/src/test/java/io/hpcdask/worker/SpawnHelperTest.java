@@ -63,6 +63,60 @@ class SpawnHelperTest {
     }
 
     @Test
+    void theHelperHasASessionOfItsOwnSoAKillOfTheWorkersGroupLeavesItToKillTheRuns() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        String stat = Files.readString(Path.of("/proc", Long.toString(helper.pid()), "stat"));
+        String session = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]; // state, ppid, pgrp, session
+        assertThat(Long.parseLong(session)).isEqualTo(helper.pid());
+    }
+
+    @Test
+    void pastTheLeaseTheHelperKillsItsRunsAndSaysSoWhileARunEndedBeforeItIsReportedAsItEnded() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        helper.lease(System.currentTimeMillis() / 1000 + 600);
+        RunProcess quick = start(RecordedRuns.start("l0", "true"));
+        assertThat(finished("l0").exitCode()).isZero();
+        assertThat(quick.killedForLease()).isFalse();
+        String marker = marker();
+        RunProcess run = start(RecordedRuns.start("l1", "bash", "-c", "sleep " + marker + " & sleep " + marker + "; wait"));
+        await().atMost(WAIT).until(() -> processesWithArg(marker).size() >= 3);
+        helper.lease(System.currentTimeMillis() / 1000 - 1);
+        Message.RunFinished done = finished("l1");
+        assertThat(run.killedForLease()).isTrue();
+        assertThat(done.exitCode()).isEqualTo(128 + 9);
+        await().atMost(WAIT).until(() -> processesWithArg(marker).isEmpty());
+    }
+
+    @Test
+    void theLeaseIsKeptWhileTheWorkerReadsNothingAsAFrozenOneWould() throws Exception {
+        String script;
+        try (var in = SpawnHelper.class.getResourceAsStream("spawn-helper.pl")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Process p = new ProcessBuilder("perl", "-e", script, "2000").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String marker = marker();
+            var commands = p.getOutputStream();
+            commands.write(frame('L', Long.toString(System.currentTimeMillis() / 1000 + 3)));
+            // far more output than the pipes hold: nobody reads the helper's frames
+            commands.write(frame('S', "1", work.toString(), "0", "bash", "-c",
+                    "yes | head -c 50000000; sleep " + marker + "; : " + marker));
+            commands.flush();
+            await().atMost(WAIT).until(() -> processesWithArg(marker).size() >= 1);
+            await().atMost(WAIT).until(() -> processesWithArg(marker).isEmpty());
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    private static byte[] frame(char type, String... fields) {
+        byte[] payload = (type + String.join("\0", fields)).getBytes(StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
+    }
+
+    @Test
     void theHelperOutlivesAJobWideTermWhileItsRunsGetTheSignalsUntouched() throws Exception {
         helper = SpawnHelper.start(List.of("perl"));
         ProcessHandle.of(helper.pid()).orElseThrow().destroy(); // SIGTERM, as a batch system ends a job
@@ -151,14 +205,14 @@ class SpawnHelperTest {
     void withoutAUsablePerlRunsStartThroughTheJdkAndADeadHelperIsReplaced() throws Exception {
         ExecutorService threads = Executors.newCachedThreadPool();
         try (Spawner jdk = new Spawner("/nonexistent/perl", threads); Spawner perl = new Spawner("perl", threads)) {
-            jdk.open();
+            jdk.open(0);
             assertThat(jdk.mode()).isEqualTo("jdk");
             jdk.start(RecordedRuns.start("j1", "sh", "-c", "echo hi; echo bad >&2; exit 4"), List.of(), work, events);
             assertThat(finished("j1").exitCode()).isEqualTo(4);
             assertThat(events.output("j1", "stdout")).isEqualTo("hi\n");
             assertThat(events.output("j1", "stderr")).isEqualTo("bad\n");
 
-            perl.open();
+            perl.open(0);
             assertThat(perl.mode()).isEqualTo("helper");
             RunProcess first = perl.start(RecordedRuns.start("p1", "sh", "-c", "echo $PPID"), List.of(), work, events);
             finished("p1");

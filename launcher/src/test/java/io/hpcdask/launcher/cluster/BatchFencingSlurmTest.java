@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 9, rows 9 to 11, on the real SLURM of this machine: a batch worker frozen with SIGSTOP (a partition as the
  * scheduler sees it) is fenced, that is its job is cancelled by the scheduler once its lease plus the margin has run
  * out, and only then is its run re-staged; the run completes once, on the replacement worker, and never has two live
- * copies. The frozen JVM cannot kill its own runs; its lease watcher, a process of its own, SIGKILLs their process
- * groups when the lease runs out (the copy stays a zombie until the JVM reaps it); the fencing scancel then ends the
+ * copies. The frozen JVM cannot kill its own runs; its spawn helper, a process of its own that keeps the lease,
+ * SIGKILLs their process groups when the lease runs out (and reaps them); the fencing scancel then ends the
  * job itself (SLURM sends it SIGCONT, then SIGTERM, and kills whatever is left). The job id is found from {@code squeue}, the JVM in /proc by its SLURM environment.
  *
  * <p>Every copy takes an exclusive, non-blocking lock on a file of the run for as long as it lives (the fd is
