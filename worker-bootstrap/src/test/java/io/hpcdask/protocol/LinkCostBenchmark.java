@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * CPU per message of the worker link, old against new in the same JVM: the codec (databind JSON against the
  * streaming JSON that the handshake keeps and the compact form of sealed frames), the cipher (protocol 2's AES-256-GCM through the JDK with a {@code Cipher.init} per frame, the JDK's
- * ChaCha20-Poly1305 the same way, and {@link FrameCipher}'s own), and the whole new path through the real pipeline
+ * ChaCha20-Poly1305 the same way, and {@link FrameCipher}: that cipher, in place), and the whole new path through the real pipeline
  * ({@link MessageFraming} on an EmbeddedChannel: encode, seal, frame, then unframe, open, decode). Each figure is
  * this thread's CPU time over N messages of the hot mix (a StartRun, RunStarted, RunFinished, a heartbeat and a small
  * output piece, in turn) after as many unmeasured ones. Not a test: run by {@code scripts/bench-link}, under C1 (as
