@@ -9,6 +9,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        StartArchive.dropIfUnused(System.getProperty(StartArchive.PROPERTY), System.getProperty("java.vm.info"));
         System.exit(run(args));
     }
 
