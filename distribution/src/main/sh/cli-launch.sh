@@ -19,6 +19,9 @@
 # (-Dhpc-dask.cds, see Main), so the next run of that command makes a new one.
 
 hd_jvm_opts='-XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xshare:auto -Xlog:cds=off'
+# The class path and the main class, not -jar: -jar reads the jar's manifest (its table of 7,000 entries) before main,
+# while a command whose classes all come from its archive need not open the jar at all.
+hd_main=io.hpcdask.launcher.cli.Main
 
 # Sets hd_key to the archive's name for these arguments: the command's words ("runs", "cluster-status"), or nothing
 # for no archive.
@@ -61,14 +64,14 @@ hd_run_cli() {
         if [ -f "$hd_archive" ]; then
             # shellcheck disable=SC2086 # options are words without spaces; HPC_DASK_JAVA_OPTS splits as documented
             exec "$hd_java" $hd_jvm_opts -XX:SharedArchiveFile="$hd_archive" -Dhpc-dask.cds="$hd_archive" \
-                ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@"
+                ${HPC_DASK_JAVA_OPTS:-} -cp "$hd_jar" "$hd_main" "$@"
         fi
         # archives named after the jar's size and mtime and the java binary, as earlier versions made them, go
         rm -f "$hd_dir/$hd_key"-[0-9]*-[0-9]*-[0-9]*.jsa
         hd_tmp="$hd_archive.$$.tmp"
         hd_rc=0
         # shellcheck disable=SC2086
-        "$hd_java" $hd_jvm_opts -XX:DumpLoadedClassList="$hd_tmp.classes" ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@" || hd_rc=$?
+        "$hd_java" $hd_jvm_opts -XX:DumpLoadedClassList="$hd_tmp.classes" ${HPC_DASK_JAVA_OPTS:-} -cp "$hd_jar" "$hd_main" "$@" || hd_rc=$?
         # killed by a signal, the JVM may have left half a list; a failed dump leaves no archive, and the next run tries again
         if [ "$hd_rc" -lt 128 ] && [ -s "$hd_tmp.classes" ] &&
             "$hd_java" -Xshare:dump -XX:SharedClassListFile="$hd_tmp.classes" -XX:SharedArchiveFile="$hd_tmp" \
@@ -79,5 +82,5 @@ hd_run_cli() {
         exit "$hd_rc"
     fi
     # shellcheck disable=SC2086
-    exec "$hd_java" $hd_jvm_opts ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@"
+    exec "$hd_java" $hd_jvm_opts ${HPC_DASK_JAVA_OPTS:-} -cp "$hd_jar" "$hd_main" "$@"
 }
