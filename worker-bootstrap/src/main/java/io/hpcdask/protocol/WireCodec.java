@@ -11,8 +11,10 @@ import java.io.OutputStream;
 /**
  * The two forms of {@link Message}s in frames; both ends share this one mapping. JSON in plaintext frames (the
  * handshake, which peers of every version read), written and read with jackson-core's streaming generator and parser
- * ({@link JsonForm}): the same bytes that databind makes from {@link Message}'s annotations, without its reflection. The compact binary form ({@link CompactForm}) in sealed frames, which costs far
- * less under C1 ({@code scripts/bench-link}). {@link #decode} reads either, told apart by the first byte.
+ * ({@link JsonForm}): the same bytes that databind makes from {@link Message}'s annotations, without its reflection
+ * (a worker registers without loading databind). The compact binary form ({@link CompactForm}) in sealed frames,
+ * which costs far less under C1 ({@code scripts/bench-link}). {@link #decode} reads either, told apart by the first
+ * byte.
  */
 public final class WireCodec {
     private static final JsonFactory FACTORY = new JsonFactory();
