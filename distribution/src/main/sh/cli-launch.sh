@@ -6,37 +6,47 @@
 # command, made after its first run: that run writes the list of classes it loaded (-XX:DumpLoadedClassList), then
 # -Xshare:dump makes a static archive of them, written under a temporary name and renamed, as the JVM crashes on a
 # truncated archive. Static, not the dynamic -XX:ArchiveClassesAtExit: on Java 17 a dynamic archive leaves out
-# picocli, whose class files are Java 5's (some 190 classes, then parsed and verified at every command). Named after
-# the jar's size and mtime and the java binary, so a rebuilt jar or another JDK never meets a stale one. A JDK 17
+# picocli, whose class files are Java 5's (some 190 classes, then parsed and verified at every command). A JDK 17
 # archive of application classes holds the jar's path, so it cannot be made at build time for an install that may be
 # unpacked anywhere. The serial GC is not used: on Java 17 only G1 maps the archive's heap objects (the module
 # graph, interned strings), which a short command's start needs more than G1's own set-up costs it.
 # HPC_DASK_CDS=0 turns it off; HPC_DASK_JAVA_OPTS adds JVM options.
+#
+# The path to a command with its archive runs no other program (each fork and exec costs a few milliseconds, and
+# this is the one thing every command does): no stat, cksum or readlink to name the archive after the jar and the
+# java binary. The JVM checks itself that the archive was made from this jar (its size and mtime) by this JVM, and
+# maps nothing otherwise; the CLI then sees it started without sharing and removes the archive
+# (-Dhpc-dask.cds, see Main), so the next run of that command makes a new one.
 
 hd_jvm_opts='-XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xshare:auto -Xlog:cds=off'
+# The class path and the main class, not -jar: -jar reads the jar's manifest (its table of 7,000 entries) before main,
+# while a command whose classes all come from its archive need not open the jar at all.
+hd_main=io.hpcdask.launcher.cli.Main
 
-# The archive's name for these arguments: the command's words ("runs", "cluster-status"), or nothing for no archive.
+# Sets hd_key to the archive's name for these arguments: the command's words ("runs", "cluster-status"), or nothing
+# for no archive.
 hd_command_key() {
+    hd_key=
     case "${1:-}" in
         cluster | submit | print | config)
             case "${2:-}" in
-                '' | *[!a-z-]* | -*) echo "$1" ;;
-                *) echo "$1-$2" ;;
+                '' | *[!a-z-]* | -*) hd_key=$1 ;;
+                *) hd_key=$1-$2 ;;
             esac ;;
-        doctor | scale | workers | runs | logs | cancel | adapt | retry | completion | dashboard) echo "$1" ;;
-        -h | --help | '') echo help ;;
-        -V | --version) echo version ;;
+        doctor | scale | workers | runs | logs | cancel | adapt | retry | completion | dashboard) hd_key=$1 ;;
+        -h | --help | '') hd_key=help ;;
+        -V | --version) hd_key=version ;;
     esac
 }
 
-# The first of the colon-separated directories that exists or can be made, and is writable.
+# Sets hd_dir to the first of the colon-separated directories that exists or can be made, and is writable; false if
+# none is.
 hd_cds_dir() {
     hd_rest=$1:
     while [ -n "$hd_rest" ]; do
-        hd_d=${hd_rest%%:*}
+        hd_dir=${hd_rest%%:*}
         hd_rest=${hd_rest#*:}
-        if [ -n "$hd_d" ] && mkdir -p "$hd_d" 2>/dev/null && [ -w "$hd_d" ]; then
-            echo "$hd_d"
+        if [ -n "$hd_dir" ] && { [ -d "$hd_dir" ] || mkdir -p "$hd_dir" 2>/dev/null; } && [ -w "$hd_dir" ]; then
             return 0
         fi
     done
@@ -48,21 +58,20 @@ hd_cds_dir() {
 hd_run_cli() {
     hd_java=$1 hd_jar=$2 hd_dirs=$3
     shift 3
-    hd_key=$(hd_command_key "$@")
-    hd_java_bin=$(readlink -f "$(command -v "$hd_java")" 2>/dev/null || true)
-    if [ "${HPC_DASK_CDS:-1}" != 0 ] && [ -n "$hd_key" ] && [ -n "$hd_java_bin" ] && hd_dir=$(hd_cds_dir "$hd_dirs"); then
-        hd_stamp="$(stat -c %s-%Y "$hd_jar")-$(printf %s "$hd_java_bin" | cksum | cut -d' ' -f1)"
-        hd_archive="$hd_dir/$hd_key-$hd_stamp.jsa"
+    hd_command_key "$@"
+    if [ "${HPC_DASK_CDS:-1}" != 0 ] && [ -n "$hd_key" ] && hd_cds_dir "$hd_dirs"; then
+        hd_archive="$hd_dir/$hd_key.jsa"
         if [ -f "$hd_archive" ]; then
             # shellcheck disable=SC2086 # options are words without spaces; HPC_DASK_JAVA_OPTS splits as documented
-            exec "$hd_java" $hd_jvm_opts -XX:SharedArchiveFile="$hd_archive" ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@"
+            exec "$hd_java" $hd_jvm_opts -XX:SharedArchiveFile="$hd_archive" -Dhpc-dask.cds="$hd_archive" \
+                ${HPC_DASK_JAVA_OPTS:-} -cp "$hd_jar" "$hd_main" "$@"
         fi
-        # archives of an older jar or another java are of no use again
-        find "$hd_dir" -maxdepth 1 -name '*.jsa*' ! -name "*-$hd_stamp.jsa" -mmin +1 -exec rm -f {} + 2>/dev/null || true
+        # archives named after the jar's size and mtime and the java binary, as earlier versions made them, go
+        rm -f "$hd_dir/$hd_key"-[0-9]*-[0-9]*-[0-9]*.jsa
         hd_tmp="$hd_archive.$$.tmp"
         hd_rc=0
         # shellcheck disable=SC2086
-        "$hd_java" $hd_jvm_opts -XX:DumpLoadedClassList="$hd_tmp.classes" ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@" || hd_rc=$?
+        "$hd_java" $hd_jvm_opts -XX:DumpLoadedClassList="$hd_tmp.classes" ${HPC_DASK_JAVA_OPTS:-} -cp "$hd_jar" "$hd_main" "$@" || hd_rc=$?
         # killed by a signal, the JVM may have left half a list; a failed dump leaves no archive, and the next run tries again
         if [ "$hd_rc" -lt 128 ] && [ -s "$hd_tmp.classes" ] &&
             "$hd_java" -Xshare:dump -XX:SharedClassListFile="$hd_tmp.classes" -XX:SharedArchiveFile="$hd_tmp" \
@@ -73,5 +82,5 @@ hd_run_cli() {
         exit "$hd_rc"
     fi
     # shellcheck disable=SC2086
-    exec "$hd_java" $hd_jvm_opts ${HPC_DASK_JAVA_OPTS:-} -jar "$hd_jar" "$@"
+    exec "$hd_java" $hd_jvm_opts ${HPC_DASK_JAVA_OPTS:-} -cp "$hd_jar" "$hd_main" "$@"
 }

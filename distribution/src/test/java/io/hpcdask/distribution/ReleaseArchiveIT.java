@@ -50,7 +50,7 @@ class ReleaseArchiveIT {
         assertThat(version.out()).contains("hpc-dask " + Release.VERSION);
         try (Stream<Path> archives = Files.list(install.resolve("cds"))) {
             assertThat(archives.map(p -> p.getFileName().toString())).as("a class-data archive next to the install")
-                    .anyMatch(n -> n.startsWith("version-") && n.endsWith(".jsa"));
+                    .anyMatch(n -> n.equals("version.jsa"));
         }
 
         Release.Result script = Release.run(List.of(bin.toString(), "print", "job-script", "--system", "slurm", "--cores", "1"),

@@ -106,7 +106,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         core.deferDispatch();
         loop.afterBatch(now -> {
             core.dispatchPending(now);
-            reportDemand();
+            reportDemand(false);
         });
         loop.wakeAt(core::nextDeadline);
         restore(config.restoreGraceMillis());
@@ -170,6 +170,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     private void tick(long now) {
         core.tick(now);
         reportBusyChanges();
+        reportDemand(true);
         dashboard.sample(now, outbox.finishedCount());
     }
 
@@ -202,20 +203,31 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     }
 
     /**
-     * Scaling learns the staged runs by shape after each batch in which they or the workers changed: after the
-     * dispatch, so runs the connected workers took are no longer demand, and after the join it accounts for.
+     * Scaling learns the staged runs by shape after each batch in which they grew or the workers changed: after the
+     * dispatch, so runs the connected workers took are no longer demand, and after the join it accounts for. Demand
+     * that only shrank (runs started) waits for the tick: telling it after every start woke the scaling thread once
+     * per run, and it only matters for scaling down, which waits far longer than a tick.
      */
-    private void reportDemand() {
+    private void reportDemand(boolean tick) {
         WorkerObserver o = observer;
         if (o == WorkerObserver.NONE) {
             return;
         }
         Map<Map<String, Long>, Integer> now = core.stagedByShape();
-        if (workersChangedSinceDemand || !now.equals(demandTold)) {
+        if (workersChangedSinceDemand || grew(now, demandTold) || tick && !now.equals(demandTold)) {
             workersChangedSinceDemand = false;
             demandTold = now;
             o.demand(now);
         }
+    }
+
+    private static boolean grew(Map<Map<String, Long>, Integer> now, Map<Map<String, Long>, Integer> told) {
+        for (Map.Entry<Map<String, Long>, Integer> e : now.entrySet()) {
+            if (e.getValue() > told.getOrDefault(e.getKey(), 0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Tells {@code observer} of workers joining, leaving, draining and becoming busy or idle. */

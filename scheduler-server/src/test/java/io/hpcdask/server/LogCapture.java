@@ -10,10 +10,17 @@ import org.slf4j.LoggerFactory;
 final class LogCapture implements AutoCloseable {
     private final Logger logger = (Logger) LoggerFactory.getLogger(SchedulerServer.LOGGER);
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final ch.qos.logback.classic.Level before = logger.getLevel();
 
     LogCapture() {
         appender.start();
         logger.addAppender(appender);
+    }
+
+    /** Collects the lines of {@code level} and above (the server's default is INFO). */
+    LogCapture(ch.qos.logback.classic.Level level) {
+        this();
+        logger.setLevel(level);
     }
 
     List<String> lines() {
@@ -24,6 +31,7 @@ final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
+        logger.setLevel(before);
         logger.detachAppender(appender);
     }
 }

@@ -35,7 +35,7 @@ class SchedulerServerTest {
 
     @Test
     void stagedRunsAreDispatchedUnderLimitsAndTellTheirStory() throws Exception {
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture(ch.qos.logback.classic.Level.DEBUG);
              SchedulerServer server = SchedulerServer.start(config(dir, Map.of("foo", 7L), 10_000))) {
             WorkerListener transport = server.workerListener();
             RecordingConnection w1 = new RecordingConnection("w1");
@@ -90,6 +90,26 @@ class SchedulerServerTest {
                     "Ignoring staged run 3 (requires resources not defined for cluster: bar, baz)",
                     "Run 4 exited with code 3", "Run 2 exited with code 143 (terminated)");
             assertThat(log.lines().stream().filter(l -> l.startsWith("Ignoring staged run 3"))).hasSize(1);
+        }
+    }
+
+    @Test
+    void atInfoARunThatCompletesWritesNoLineAndOneThatFailsDoes() throws Exception {
+        try (LogCapture log = new LogCapture(ch.qos.logback.classic.Level.INFO);
+             SchedulerServer server = SchedulerServer.start(config(dir, Map.of(), 10_000))) {
+            WorkerListener transport = server.workerListener();
+            RecordingConnection w1 = new RecordingConnection("w1");
+            transport.workerConnected(w1, hello("w1", 2, Map.of(), List.of()));
+            assertThat(StatusWaits.awaitWorkers(server, 1, Duration.ofSeconds(10))).isTrue();
+            server.stage(List.of(request("ok"), request("bad")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> w1.startedRunIds().size() == 2);
+            transport.messageReceived(w1, new Message.RunFinished("1", 0, false, null));
+            transport.messageReceived(w1, new Message.RunFinished("2", 3, false, null));
+            assertThat(StatusWaits.awaitNothingToDo(server, Duration.ofSeconds(10))).isTrue();
+            assertThat(byId(server.runs(null)).get("1").state()).isEqualTo("completed");
+
+            assertThat(log.lines()).contains("Run 2 exited with code 3")
+                    .noneMatch(l -> l.startsWith("Starting staged run") || l.equals("Run 1 completed"));
         }
     }
 

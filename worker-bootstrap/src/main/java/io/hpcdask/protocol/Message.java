@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every message on the worker link. Frames are a 4-byte big-endian length followed by one JSON object whose
- * {@code type} names the record. {@link #VERSION} is checked in the handshake; bump it on any incompatible change.
+ * Every message on the worker link. Frames are a 4-byte big-endian length followed by one message: in the plaintext
+ * handshake a JSON object whose {@code type} names the record, in sealed frames its {@link CompactForm} (see
+ * {@link MessageFraming}). {@link #VERSION} is checked in the handshake; bump it on any incompatible change. A field
+ * added to a record needs its lines in {@link CompactForm} and {@link MessageSchema} (the codec tests fill every
+ * component by reflection and fail until it has them).
  * <p>
  * The handshake, in plaintext: worker {@link AuthStart} (its nonce), scheduler {@link AuthChallenge} (its nonce),
  * worker {@link AuthProof}, scheduler {@link AuthProof} (or {@link Refused} for a wrong proof) — see {@link LinkAuth}.

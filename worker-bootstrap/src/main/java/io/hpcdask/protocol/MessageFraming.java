@@ -1,25 +1,22 @@
 package io.hpcdask.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.codec.MessageToByteEncoder;
-import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
-import java.util.List;
 
 /**
- * The worker link's framing, identical on both ends: a 4-byte big-endian length, then one JSON {@link Message}; after
- * the handshake ({@link LinkAuth}) each frame's body is that JSON sealed with AES-256-GCM ({@link FrameCipher}).
+ * The worker link's framing, identical on both ends: a 4-byte big-endian length, then one {@link Message}. During the
+ * handshake ({@link LinkAuth}) the message is JSON in plaintext; after it, each frame's body is the message's compact
+ * form ({@link CompactForm}) sealed with ChaCha20-Poly1305 ({@link FrameCipher}). A reader takes either form in
+ * either kind of frame ({@link WireCodec#decode}).
  */
 public final class MessageFraming {
     /** Output chunks are far smaller; anything bigger is a broken or hostile peer. */
@@ -33,7 +30,7 @@ public final class MessageFraming {
     private MessageFraming() {
     }
 
-    /** Adds the frame and JSON codecs at the end of {@code pipeline}; the caller's handler goes after them. */
+    /** Adds the frame decoder and the message codec at the end of {@code pipeline}; the caller's handler goes after them. */
     public static void install(ChannelPipeline pipeline) {
         install(pipeline, MAX_FRAME_BYTES);
     }
@@ -45,10 +42,7 @@ public final class MessageFraming {
      */
     public static void install(ChannelPipeline pipeline, int maxFrameBytes) {
         pipeline.addLast("frame-decoder", new BoundedFrameDecoder(maxFrameBytes));
-        pipeline.addLast("frame-encoder", new LengthFieldPrepender(4));
-        pipeline.addLast("frame-cipher", new CipherHandler());
-        pipeline.addLast("message-decoder", new Decoder());
-        pipeline.addLast("message-encoder", new Encoder());
+        pipeline.addLast("message-codec", new FrameCodec());
     }
 
     /**
@@ -56,7 +50,7 @@ public final class MessageFraming {
      * {@link FrameAuthenticationException}. Call on the channel's event loop, while handling the last plaintext frame.
      */
     public static void startDecryption(ChannelPipeline pipeline, byte[] key) {
-        ((CipherHandler) pipeline.get("frame-cipher")).opener = new FrameCipher(key);
+        ((FrameCodec) pipeline.get("message-codec")).opener = new FrameCipher(key);
     }
 
     /**
@@ -64,7 +58,7 @@ public final class MessageFraming {
      * the last plaintext frame.
      */
     public static void startEncryption(ChannelPipeline pipeline, byte[] key) {
-        ((CipherHandler) pipeline.get("frame-cipher")).sealer = new FrameCipher(key);
+        ((FrameCodec) pipeline.get("message-codec")).sealer = new FrameCipher(key);
     }
 
     /** Raises the frame limit of a pipeline set up by {@link #install(ChannelPipeline, int)} to {@link #MAX_FRAME_BYTES}. */
@@ -108,64 +102,92 @@ public final class MessageFraming {
     }
 
     /**
-     * Between the length framing and the JSON codec: passes frames through until keys are set, then seals every frame
-     * written and opens every frame read. Used from the channel's event loop only.
+     * Frames to messages and back, in one step each way. A message written goes out as one buffer, its 4-byte length
+     * and its body: JSON until keys are set; then the compact form ({@link CompactForm}), sealed from the writer's
+     * array straight into the buffer. A frame read is opened in place (once keys are set) and read from that one
+     * array, in whichever form it comes. No intermediate buffers per message beyond the socket's own. Used from the
+     * channel's event loop only.
      */
-    static final class CipherHandler extends ChannelDuplexHandler {
+    static final class FrameCodec extends ChannelDuplexHandler {
+        /** Frames up to this size are opened in one reused array; bigger ones (bulky output) get their own. */
+        private static final int SCRATCH_BYTES = 64 * 1024;
         private FrameCipher opener;
         private FrameCipher sealer;
+        private byte[] scratch;
+        private final CompactForm.Writer compact = new CompactForm.Writer();
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-            if (opener == null || !(msg instanceof ByteBuf frame)) {
+            if (!(msg instanceof ByteBuf frame)) {
                 ctx.fireChannelRead(msg);
                 return;
             }
-            byte[] sealed;
+            byte[] array;
+            int offset;
+            int length = frame.readableBytes();
             try {
-                sealed = ByteBufUtil.getBytes(frame);
+                if (frame.hasArray()) { // opened in place: the frame is ours until released
+                    array = frame.array();
+                    offset = frame.arrayOffset() + frame.readerIndex();
+                } else {
+                    array = length <= SCRATCH_BYTES ? scratch() : new byte[length];
+                    offset = 0;
+                    frame.getBytes(frame.readerIndex(), array, 0, length);
+                }
+                if (opener != null) {
+                    opener.open(array, offset, length, array, offset);
+                    length -= FrameCipher.TAG_BYTES;
+                }
+                Message message;
+                try {
+                    message = WireCodec.decode(array, offset, length);
+                } catch (java.io.IOException e) {
+                    throw new DecoderException(e);
+                }
+                ctx.fireChannelRead(message);
             } finally {
                 frame.release();
             }
-            ctx.fireChannelRead(Unpooled.wrappedBuffer(opener.open(sealed)));
+        }
+
+        private byte[] scratch() {
+            if (scratch == null) {
+                scratch = new byte[SCRATCH_BYTES];
+            }
+            return scratch;
         }
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-            if (sealer == null || !(msg instanceof ByteBuf plain)) {
+            if (!(msg instanceof Message message)) {
                 ctx.write(msg, promise);
                 return;
             }
-            byte[] bytes;
+            ByteBuf frame = null;
             try {
-                bytes = ByteBufUtil.getBytes(plain);
-            } finally {
-                plain.release();
+                if (sealer == null) { // the handshake: JSON, which every version reads
+                    frame = ctx.alloc().heapBuffer(256);
+                    frame.writeInt(0);
+                    try (ByteBufOutputStream out = new ByteBufOutputStream(frame)) {
+                        WireCodec.encode(message, out);
+                    }
+                    frame.setInt(0, frame.writerIndex() - 4);
+                } else { // sealed straight from the writer's array into the frame's
+                    compact.write(message);
+                    int length = compact.size() + FrameCipher.TAG_BYTES;
+                    frame = ctx.alloc().heapBuffer(4 + length);
+                    frame.writeInt(length);
+                    sealer.seal(compact.array(), 0, compact.size(), frame.array(), frame.arrayOffset() + 4);
+                    frame.writerIndex(4 + length);
+                }
+            } catch (Throwable e) {
+                if (frame != null) {
+                    frame.release();
+                }
+                promise.tryFailure(new EncoderException(e));
+                return;
             }
-            ctx.write(Unpooled.wrappedBuffer(sealer.seal(bytes)), promise);
-        }
-    }
-
-    @ChannelHandler.Sharable
-    static final class Decoder extends MessageToMessageDecoder<ByteBuf> {
-        @Override
-        protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) throws Exception {
-            try (ByteBufInputStream in = new ByteBufInputStream(frame)) {
-                out.add(WireCodec.decode(in));
-            }
-        }
-    }
-
-    static final class Encoder extends MessageToByteEncoder<Message> {
-        Encoder() {
-            super(Message.class);
-        }
-
-        @Override
-        protected void encode(ChannelHandlerContext ctx, Message message, ByteBuf out) throws Exception {
-            try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
-                WireCodec.encode(message, stream);
-            }
+            ctx.write(frame, promise);
         }
     }
 }

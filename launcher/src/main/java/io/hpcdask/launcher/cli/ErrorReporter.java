@@ -7,6 +7,7 @@ import io.hpcdask.launcher.config.ConfigException;
 import io.hpcdask.protocol.InvalidValueException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -16,7 +17,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * Turns failures into the exit-code contract: one clear line for bad input (exit 2), the failure verbatim for a
  * failed command (exit 1 or its own code). Stack traces only with HPC_DASK_DEBUG set.
  */
-final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
+final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler, IExitCodeExceptionMapper {
 
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
@@ -38,6 +39,16 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         cl.getErr().println(lineFor(ex));
         cl.getErr().flush();
         return exitCodeOf(ex);
+    }
+
+    /**
+     * A class, not a method reference: the static class-data archive (cli-launch.sh) leaves out a lambda of picocli's
+     * interfaces (Java 5 class files) and, with it, this class and picocli's handlers, then read from the jar at every
+     * command.
+     */
+    @Override
+    public int getExitCode(Throwable exception) {
+        return exitCodeOf(exception);
     }
 
     static String lineFor(Throwable ex) {

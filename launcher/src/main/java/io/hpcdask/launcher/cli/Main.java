@@ -9,6 +9,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        StartArchive.dropIfUnused(System.getProperty(StartArchive.PROPERTY), System.getProperty("java.vm.info"));
         System.exit(run(args));
     }
 
@@ -42,17 +43,30 @@ public final class Main {
      */
     static final String CONVERTERS_EXCLUDED = "java\\.time\\..*,java\\.sql\\..*";
 
+    /**
+     * Picocli looks for Groovy (closures as option values) and Jansi (colours on Windows) with Class.forName; neither
+     * is in the jar, and each miss searches it: the first opens the jar (its table of 7,000 entries), which a command
+     * whose classes all come from its class-data archive (cli-launch.sh) otherwise never does.
+     */
+    static final String[] ABSENT_LIBRARIES_OFF = {"picocli.disable.closures", "org.fusesource.jansi.Ansi.disable"};
+
     static {
         if (System.getProperty("picocli.converters.excludes") == null) {
             System.setProperty("picocli.converters.excludes", CONVERTERS_EXCLUDED);
+        }
+        for (String property : ABSENT_LIBRARIES_OFF) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, "true");
+            }
         }
     }
 
     private static CommandLine configure(CommandLine cl) {
         JobOptions.addTo(cl);
-        cl.setExecutionExceptionHandler(new ErrorReporter());
-        cl.setParameterExceptionHandler(new ErrorReporter());
-        cl.setExitCodeExceptionMapper(ErrorReporter::exitCodeOf);
+        ErrorReporter reporter = new ErrorReporter();
+        cl.setExecutionExceptionHandler(reporter);
+        cl.setParameterExceptionHandler(reporter);
+        cl.setExitCodeExceptionMapper(reporter);
         cl.setUsageHelpAutoWidth(true);
         return cl;
     }

@@ -25,7 +25,28 @@ final class ServerLogging {
     /** The live file and the rolled ones. */
     static final int FILES = 5;
 
+    /**
+     * {@code debug} adds a line for the start and the end of every run to the server log; {@code info} (the default)
+     * keeps it to what an operator acts on: workers, refusals, failed runs, errors. A run's state is in the store.
+     */
+    static final String LEVEL = "HPC_DASK_SERVER_LOG";
+
     private ServerLogging() {
+    }
+
+    /**
+     * Whether {@code value} of {@link #LEVEL} asks for debug lines; null or blank is {@code info}.
+     *
+     * @throws IllegalArgumentException for anything else, with the accepted values
+     */
+    static boolean debug(String value) {
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("info")) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("debug")) {
+            return true;
+        }
+        throw new IllegalArgumentException(LEVEL + ": '" + value + "' is not a server log level; expected info or debug");
     }
 
     static void configure(Path serverLog, boolean console) {
@@ -37,6 +58,9 @@ final class ServerLogging {
         ctx.reset();
         ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
+        if (debug(System.getenv(LEVEL))) { // the start and end of every run too
+            ctx.getLogger(io.hpcdask.server.SchedulerServer.LOGGER).setLevel(Level.DEBUG);
+        }
         ctx.getLogger("io.netty").setLevel(Level.WARN);
 
         // logback would create the log, and each one after a rollover, by the umask

@@ -39,6 +39,11 @@ public final class ServerProcess {
     /** @param metricsAddress HOST:PORT serving /metrics without the token (metrics-address), or null */
     public static Process start(ClusterDir dir, LocalWorkerSpec workers, boolean foreground, java.nio.file.Path spec,
                                 String metricsAddress) {
+        try {
+            ServerLogging.debug(System.getenv(ServerLogging.LEVEL)); // refused here, before a server starts
+        } catch (IllegalArgumentException e) {
+            throw new io.hpcdask.launcher.failure.BadInputException(e.getMessage());
+        }
         // C1 only: measured on 3 x 1,000 runs, C2's compiler threads cost the server more CPU than its faster code saved
         List<String> cmd = new ArrayList<>(List.of(LocalWorkers.javaExecutable(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
@@ -52,8 +57,9 @@ public final class ServerProcess {
         }
         String extra = System.getenv(SERVER_JAVA_OPTS);
         if (extra != null && !extra.isBlank()) {
-            // for profiling a live server (e.g. -XX:StartFlightRecording=...); unset, the command line is unchanged
-            cmd.addAll(1, List.of(extra.trim().split("\\s+")));
+            // for profiling a live server (e.g. -XX:StartFlightRecording=...); after the defaults, so that it can
+            // override them (e.g. -XX:TieredStopAtLevel=4); unset, the command line is unchanged
+            cmd.addAll(cmd.indexOf("-cp"), List.of(extra.trim().split("\\s+")));
         }
         if (workers.cores() != null) {
             cmd.addAll(List.of("--cores", workers.cores().toString()));

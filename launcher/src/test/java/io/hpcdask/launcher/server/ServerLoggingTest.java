@@ -53,4 +53,15 @@ class ServerLoggingTest {
         assertThat(total).as("bytes on disk, of about %d written", written).isLessThan(written / 2);
         assertThat(Files.readString(log)).contains("last line");
     }
+
+    @Test
+    void theServerLogLevelIsInfoOrDebugAndAnythingElseIsRefusedWithTheAcceptedValues() {
+        assertThat(ServerLogging.debug(null)).isFalse();
+        assertThat(ServerLogging.debug("")).isFalse();
+        assertThat(ServerLogging.debug("info")).isFalse();
+        assertThat(ServerLogging.debug("DEBUG")).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerLogging.debug("verbose"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("HPC_DASK_SERVER_LOG: 'verbose' is not a server log level; expected info or debug");
+    }
 }

@@ -1,3 +1,4 @@
 package io.hpcdask.server.core;
 
-public enum LogLevel { INFO, WARN }
+/** How much a line of the scheduler log matters: {@code DEBUG} lines tell of every run and are off unless asked for. */
+public enum LogLevel { DEBUG, INFO, WARN }

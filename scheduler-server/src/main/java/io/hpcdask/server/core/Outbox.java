@@ -56,4 +56,9 @@ public interface Outbox<P> {
     }
 
     void log(LogLevel level, String line);
+
+    /** Whether lines of {@code level} are written: the core does not build the per-run lines nobody reads. */
+    default boolean logs(LogLevel level) {
+        return true;
+    }
 }

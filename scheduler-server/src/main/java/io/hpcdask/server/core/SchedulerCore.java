@@ -631,9 +631,11 @@ public final class SchedulerCore<P> {
         watchTimeLimit(run, now);
         refresh(w);
         out.stateChanged(StateChange.started(run.id, w.name(), run.attempts, now, run.assignment, run.stagedAt));
-        out.log(LogLevel.INFO, "Starting staged run " + run.id
-                + (run.requires.isEmpty() ? "" : " (requires " + s.label + ")")
-                + " on worker " + w.name() + (gpus.isEmpty() ? "" : " with gpu " + String.join(",", gpus)));
+        if (out.logs(LogLevel.DEBUG)) { // every run: its start is in the store, the line only for who asks
+            out.log(LogLevel.DEBUG, "Starting staged run " + run.id
+                    + (run.requires.isEmpty() ? "" : " (requires " + s.label + ")")
+                    + " on worker " + w.name() + (gpus.isEmpty() ? "" : " with gpu " + String.join(",", gpus)));
+        }
         out.startRun(run.id, payload(run), w.name(), run.assignment, run.attempts);
     }
 
@@ -915,7 +917,11 @@ public final class SchedulerCore<P> {
         out.stateChanged(new StateChange(run.id, from, to, run.worker, exitCode, run.attempts, now, null, reason));
         settleDependents(run, now);
         switch (to) {
-            case COMPLETED -> out.log(LogLevel.INFO, "Run " + run.id + " completed");
+            case COMPLETED -> {
+                if (out.logs(LogLevel.DEBUG)) {
+                    out.log(LogLevel.DEBUG, "Run " + run.id + " completed");
+                }
+            }
             case ERROR -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " ended in error"
                     : "Run " + run.id + " exited with code " + exitCode);
             case TERMINATED -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " cancelled"

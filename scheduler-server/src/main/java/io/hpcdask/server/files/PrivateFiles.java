@@ -77,31 +77,6 @@ public final class PrivateFiles {
         return file;
     }
 
-    /** Whether a file created 0600 comes out 0600 in this process (its umask leaves the owner's bits); null: not seen yet. */
-    private static volatile Boolean umaskKeepsOwnerBits;
-
-    /**
-     * As {@link #createFile}, without the chmod on a file it creates once this process has seen that its umask leaves
-     * the owner's bits: one system call less on paths that create a file per run.
-     */
-    public static Path createFileTrustingUmask(Path file) throws IOException {
-        try {
-            Files.createFile(file, FILE_ATTR);
-            Boolean trusted = umaskKeepsOwnerBits;
-            if (trusted == null) {
-                umaskKeepsOwnerBits = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).equals(FILE);
-            } else if (trusted) {
-                return file;
-            }
-        } catch (FileAlreadyExistsException e) {
-            if (Files.isDirectory(file)) {
-                throw e;
-            }
-        }
-        Files.setPosixFilePermissions(file, FILE);
-        return file;
-    }
-
     /** Appends {@code data}, creating the file 0600 if it does not exist. */
     public static void append(Path file, byte[] data) throws IOException {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {

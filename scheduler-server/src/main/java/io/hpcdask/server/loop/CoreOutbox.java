@@ -88,7 +88,7 @@ public final class CoreOutbox implements Outbox<RunRequest> {
     @Override
     public void startRun(RunId runId, RunRequest spec, WorkerId worker, Assignment assignment, int attempt) {
         try {
-            logs.touch(runId); // before the worker hears of it: output needs somewhere to go
+            logs.prepare(runId); // before the worker hears of it: output needs somewhere to go
             if (attempt > 1) { // the first attempt's output starts the log; every later one is marked
                 logs.append(runId, LogStream.NOTE, RunLogs.attemptHeader(attempt, worker, System.currentTimeMillis()));
             }
@@ -155,11 +155,16 @@ public final class CoreOutbox implements Outbox<RunRequest> {
 
     @Override
     public void log(LogLevel level, String line) {
-        if (level == LogLevel.WARN) {
-            log.warn(line);
-        } else {
-            log.info(line);
+        switch (level) {
+            case WARN -> log.warn(line);
+            case INFO -> log.info(line);
+            case DEBUG -> log.debug(line);
         }
+    }
+
+    @Override
+    public boolean logs(LogLevel level) {
+        return level != LogLevel.DEBUG || log.isDebugEnabled();
     }
 
     private boolean send(WorkerId worker, Message message) {

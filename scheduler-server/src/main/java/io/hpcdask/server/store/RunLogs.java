@@ -24,6 +24,7 @@ public final class RunLogs {
     private static final int LOCK_STRIPES = 64;
 
     private final Path dir;
+    private final java.io.File dirFile;
     /** The stream of each run's last index entry; absent: not known here (read from the index when needed). */
     private final Map<RunId, LogStream> lastStream = new ConcurrentHashMap<>();
     /** One run's log and index are written together under one of these, so their entries never cross. */
@@ -32,6 +33,7 @@ public final class RunLogs {
 
     public RunLogs(Path dir) {
         this.dir = dir;
+        this.dirFile = dir.toFile();
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Object();
         }
@@ -113,41 +115,27 @@ public final class RunLogs {
     }
 
     /**
-     * Makes sure the file exists (0600), so {@code hpc-dask logs} finds one for every started run.
+     * Before a run starts: makes sure its output has somewhere to go, without creating its log. The log is created by
+     * the run's first output (0600), so a run that prints nothing costs no file: creating one per run cost the server
+     * more CPU than everything else it does for the run. Two lookups in the directory's cached entries stand in for it.
      *
-     * @throws UncheckedIOException when it cannot be created: the run must then not start
+     * @throws UncheckedIOException when the log could not be created: the run must then not start
      */
-    public void touch(RunId runId) {
-        try {
-            PrivateFiles.createFileTrustingUmask(path(runId));
-            // the next chunk writes an index entry without reading the index first (a spare entry does no harm)
-            remember(runId, LogStream.UNKNOWN);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the log of run " + runId + " (" + path(runId) + "): "
-                    + describe(e), e);
+    public void prepare(RunId runId) {
+        Path log = path(runId);
+        String why = !dirFile.isDirectory() ? (dirFile.exists() ? "Not a directory" : "no such directory")
+                : new java.io.File(dirFile, log.getFileName().toString()).isDirectory() ? "a directory is in the way" : null;
+        if (why != null) {
+            throw new UncheckedIOException("cannot create the log of run " + runId + " (" + log + "): " + why,
+                    new IOException(why));
         }
+        // the first chunk writes an index entry without reading the index first (a spare entry does no harm)
+        remember(runId, LogStream.UNKNOWN);
     }
 
     /** The line that opens the output of a run's second and later attempts in its log. */
     public static byte[] attemptHeader(int attempt, WorkerId worker, long timeMillis) {
         return ("=== hpc-dask: attempt " + attempt + " on worker " + worker + " at " + java.time.Instant.ofEpochMilli(timeMillis)
                 + " (output above is from earlier attempts) ===\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** An I/O failure as one line a user can act on. */
-    static String describe(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such directory";
-        }
-        if (e instanceof java.nio.file.FileAlreadyExistsException) {
-            return "a directory is in the way";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -35,7 +35,7 @@ class RunLogsTest {
     @Test
     void theLogStaysMergedAndTheIndexHoldsOneEntryPerChangeOfStream() throws Exception {
         RunLogs logs = new RunLogs(dir);
-        logs.touch(RUN);
+        logs.prepare(RUN);
         logs.append(RUN, LogStream.STDOUT, b("a1\n"));
         logs.append(RUN, LogStream.STDOUT, b("a2\n"));
         logs.append(RUN, LogStream.STDERR, b("e1\n"));
@@ -54,7 +54,7 @@ class RunLogsTest {
     @Test
     void aRunThatPrintsOnlyToStdoutWritesOneEntry() throws Exception {
         RunLogs logs = new RunLogs(dir);
-        logs.touch(RUN);
+        logs.prepare(RUN);
         for (int i = 0; i < 100; i++) {
             logs.append(RUN, LogStream.STDOUT, b("line " + i + "\n"));
         }

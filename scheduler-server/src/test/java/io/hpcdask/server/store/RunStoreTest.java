@@ -125,9 +125,14 @@ class RunStoreTest {
         RunLogs logs = new RunLogs(dir.resolve("runs"));
         logs.append(RunId.of("7"), io.hpcdask.server.api.LogStream.STDOUT, "hi\n".getBytes());
         logs.append(RunId.of("7"), io.hpcdask.server.api.LogStream.STDOUT, "there\n".getBytes());
-        logs.touch(RunId.of("8"));
+        logs.prepare(RunId.of("8"));
         assertThat(Files.readString(logs.path(RunId.of("7")))).isEqualTo("hi\nthere\n");
-        assertThat(logs.path(RunId.of("8"))).exists().isEmptyFile();
+        assertThat(logs.path(RunId.of("8"))).as("no file until the run prints something").doesNotExist();
+        assertThat(io.hpcdask.server.api.RunLogReader.read(logs.path(RunId.of("8")), 0, null, 100).data()).isEmpty();
+        logs.append(RunId.of("8"), io.hpcdask.server.api.LogStream.STDERR, "late\n".getBytes());
+        assertThat(Files.readString(logs.path(RunId.of("8")))).isEqualTo("late\n");
+        assertThat(io.hpcdask.server.api.RunLogReader.read(logs.path(RunId.of("8")), 0,
+                io.hpcdask.server.api.LogStream.STDERR, 100).data()).isEqualTo("late\n".getBytes());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> logs.path(RunId.of("../etc")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
