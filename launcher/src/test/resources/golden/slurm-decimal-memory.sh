@@ -51,10 +51,10 @@ else
     if (umask 077 && mkdir -p "$hpc_dask_cds_dir" && mkdir "$hpc_dask_cds.lock") 2>/dev/null; then
         echo "$(hostname) $$" > "$hpc_dask_cds.lock/owner"
         hpc_dask_cds_dump="$hpc_dask_cds.dump-$(hostname)-$$"
-        hpc_dask_cds_option="-XX:ArchiveClassesAtExit=$hpc_dask_cds_dump"
+        hpc_dask_cds_option=-XX:+RecordDynamicDumpInfo
         trap '[ -s "$hpc_dask_cds_dump" ] && [ ! -f "$hpc_dask_cds" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"
             rm -rf "$hpc_dask_cds_dump" "$hpc_dask_cds.lock"' EXIT
         trap 'hpc_dask_terminated=1' TERM
     fi
 fi
-"$hpc_dask_java" ${hpc_dask_cds_option:+"$hpc_dask_cds_option"} ${hpc_dask_cds_dump:+"-Xlog:cds=off,cds+dynamic=off"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 1 --memory 28GB --lifetime 01:30:00 --death-timeout 60 --lease 40
+"$hpc_dask_java" ${hpc_dask_cds_option:+"$hpc_dask_cds_option"} ${hpc_dask_cds_dump:+"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump"} ${hpc_dask_cds_dump:+"-Xlog:cds=off,cds+dynamic=off"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 1 --memory 28GB --lifetime 01:30:00 --death-timeout 60 --lease 40

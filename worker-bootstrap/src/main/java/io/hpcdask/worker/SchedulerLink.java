@@ -145,6 +145,22 @@ final class SchedulerLink {
         }
     }
 
+    /**
+     * The JVM is ending (SIGTERM, scancel): no link is made or registered after this, and the live one is closed
+     * without waiting. A frozen worker woken by the SIGCONT that comes just before its job's SIGTERM would otherwise
+     * reconnect and register while its JVM shuts down, and be given runs it is about to abandon.
+     */
+    void abandon() {
+        closing = true;
+        Channel c;
+        synchronized (lock) {
+            c = live;
+        }
+        if (c != null) {
+            c.close();
+        }
+    }
+
     void close() {
         closing = true;
         Channel c;
@@ -305,6 +321,10 @@ final class SchedulerLink {
                 return;
             }
             schedulerProved = true;
+            if (closing) { // abandoned during the handshake: never say hello
+                ctx.close();
+                return;
+            }
             MessageFraming.startDecryption(ctx.pipeline(), keys.schedulerToWorker());
             Map<String, Integer> held = new java.util.LinkedHashMap<>(heldRuns.get());
             Map<String, Integer> unreported;

@@ -23,9 +23,10 @@ public final class WorkerMain {
     public static void main(String[] args) {
         if (System.getProperty("logback.configurationFile") == null) {
             // only where logback is on the classpath (tests, a worker run from the server's jar; the worker jar logs
-            // through WorkerLogProvider): a name of its own, so it never clashes with the server's logback.xml
+            // through slf4j-simple): a name of its own, so it never clashes with the server's logback.xml
             System.setProperty("logback.configurationFile", "hpc-dask-worker-logback.xml");
         }
+        WorkerLogging.configure(System.getenv(), System.err);
         if (System.getProperty("io.netty.allocator.type") == null) {
             // pooled arenas hold megabytes for traffic an idle worker never has; messages here are small
             System.setProperty("io.netty.allocator.type", "unpooled");

@@ -88,6 +88,12 @@ public final class SchedulerCore<P> {
     private final ShapeIndex shapes = new ShapeIndex(names);
     private final WaitReasons reasons;
     private final ReconnectLedger ledger = new ReconnectLedger();
+    /**
+     * Batch workers whose job was cancelled by fencing. Such a worker's JVM may still register again before its job's
+     * SIGTERM ends it (a frozen node woken by the SIGCONT that comes first); it is told to stop and gets no runs.
+     * A batch worker's name carries its job id, so no later worker has one of these names.
+     */
+    private final Set<WorkerId> fenced = new HashSet<>();
     /** Time limits of running attempts, earliest first; entries of attempts that ended are dropped when met. */
     private final PriorityQueue<Due> deadlines = new PriorityQueue<>(Comparator.comparingLong(Due::at));
     /** Runs waiting for each run to complete. */
@@ -235,6 +241,12 @@ public final class SchedulerCore<P> {
 
     /** As above; {@code heldAttempts} gives the attempt of each held run the worker named one for. */
     public void workerJoined(WorkerSpec spec, List<RunId> heldRuns, Map<RunId, Integer> heldAttempts, long now) {
+        if (fenced.contains(spec.name())) {
+            out.log(LogLevel.WARN, "Worker " + spec.name() + " registered again after it was fenced (its job "
+                    + spec.jobId() + " was cancelled); telling it to stop");
+            out.stopWorker(spec.name(), "this worker was fenced: its job was cancelled");
+            return;
+        }
         Worker old = workers.get(spec.name());
         if (old != null) {
             out.log(LogLevel.INFO, "Worker " + spec.name() + " re-registered; reconciling its runs");
@@ -431,6 +443,7 @@ public final class SchedulerCore<P> {
         for (ReconnectLedger.Absent o : ledger.expire(now)) {
             WorkerId name = o.worker;
             if (o.jobId != null && !o.jobId.isEmpty() && !workers.containsKey(name)) {
+                fenced.add(name);
                 out.fenceWorker(name, o.jobId); // scaling cancels a batch job (and logs it); local workers have none
             }
             for (Run run : o.runs.values()) {
