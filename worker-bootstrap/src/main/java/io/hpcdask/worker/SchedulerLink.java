@@ -152,21 +152,21 @@ final class SchedulerLink {
      */
     void abandon() {
         closing = true;
-        Channel c;
-        synchronized (lock) {
-            c = live;
-        }
+        Channel c = liveChannel();
         if (c != null) {
             c.close();
         }
     }
 
+    private Channel liveChannel() {
+        synchronized (lock) {
+            return live;
+        }
+    }
+
     void close() {
         closing = true;
-        Channel c;
-        synchronized (lock) {
-            c = live;
-        }
+        Channel c = liveChannel();
         if (c != null) {
             // writes are flushed in order, so once this one is out every earlier result is too
             c.writeAndFlush(new Message.Heartbeat(System.currentTimeMillis())).awaitUninterruptibly(2, TimeUnit.SECONDS);
