@@ -31,7 +31,7 @@ elif mv "$hpc_dask_cds.new" "$hpc_dask_cds.check-$(hostname)-$$" 2>/dev/null; th
     rm -f "$hpc_dask_cds.check-$(hostname)-$$"
 else
     # the lock of a dumper that is gone (killed before its script could hand the archive on) is broken
-    if read -r hpc_dask_cds_owner < "$hpc_dask_cds.lock/owner" 2>/dev/null &&
+    if read -r hpc_dask_cds_owner 2>/dev/null < "$hpc_dask_cds.lock/owner" &&
         { [ "${r"${hpc_dask_cds_owner% *}"}" = "$(hostname)" ] && ! kill -0 "${r"${hpc_dask_cds_owner#* }"}" 2>/dev/null ||
             [ -n "$(find "$hpc_dask_cds.lock" -maxdepth 0 -mmin +60 2>/dev/null)" ]; }; then
         rm -rf "$hpc_dask_cds.lock" "$hpc_dask_cds.dump-$(echo "$hpc_dask_cds_owner" | tr ' ' -)"
