@@ -2,13 +2,10 @@ package io.hpcdask.server.core;
 
 import io.hpcdask.server.ids.RunId;
 import io.hpcdask.server.ids.WorkerId;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,36 +80,42 @@ public final class SchedulerCore<P> {
     private final CoreConfig config;
     private final Outbox<P> out;
     private final ResourceNames names = new ResourceNames();
+    /** Staged (queued or waiting for dependencies) and running runs; a run leaves when it ends. */
     private final Map<RunId, Run> runs = new HashMap<>();
-    private final Map<WorkerId, Worker> workers = new LinkedHashMap<>();
     private final ShapeIndex shapes = new ShapeIndex(names);
+    private final StagedRuns staged = new StagedRuns(shapes);
     private final WaitReasons reasons;
+    private final WorkerPool workers;
+    private final Reservations reservations;
     private final ReconnectLedger ledger = new ReconnectLedger();
-    /** Time limits of running attempts, earliest first; entries of attempts that ended are dropped when met. */
-    private final PriorityQueue<Due> deadlines = new PriorityQueue<>(Comparator.comparingLong(Due::at));
-    /** Runs waiting for each run to complete. */
-    private final Map<RunId, Set<Run>> dependents = new HashMap<>();
-    /** Runs that ended and whose dependents are still to be told, so long chains unwind without recursion. */
-    private final ArrayDeque<Run> endedWithDependents = new ArrayDeque<>();
-    private boolean settlingDependents;
-    private int waitingCount;
+    private final TimeLimits timeLimits = new TimeLimits(runs);
+    private final Dependencies dependencies;
     private long nextSeq;
-    private int nextOrder;
-    private int stagedCount;
     private int runningCount;
-    private int acceptingWorkers;
     private boolean processing;
     /** Events only mark dispatch as due; the owner calls {@link #dispatchPending} once per batch of events. */
     private boolean deferred;
     private boolean dispatchDue;
 
-    /** When {@code attempt} of {@code run} reaches its time limit. */
-    private record Due(long at, Run run, int attempt) {}
-
     public SchedulerCore(CoreConfig config, Outbox<P> out) {
         this.config = config;
         this.out = out;
         this.reasons = new WaitReasons(config.declaredResources());
+        this.workers = new WorkerPool(names, shapes, reasons);
+        this.reservations = new Reservations(workers, config.starvationPasses(), out);
+        this.dependencies = new Dependencies(runs, new Dependencies.Outcome() {
+            @Override
+            public void ready(Run run, long now) {
+                enqueue(run);
+                dispatchSoon(now);
+            }
+
+            @Override
+            public void cancelled(Run run, String reason, long now) {
+                out.log(LogLevel.WARN, "Run " + run.id + " cancelled: " + reason);
+                finish(run, RunState.TERMINATED, null, reason, now);
+            }
+        });
     }
 
     /**
@@ -151,7 +154,7 @@ public final class SchedulerCore<P> {
             config.declaredResources().forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
             out.log(LogLevel.INFO, "Cluster resources: " + b);
         }
-        if (stagedCount == 0) {
+        if (staged.count() == 0) {
             out.log(LogLevel.INFO, "Waiting for staged runs");
         }
         dispatchSoon(now);
@@ -216,7 +219,7 @@ public final class SchedulerCore<P> {
         run.attempts = attempts;
         run.retried = retried;
         run.tryBase = tryBase;
-        watchTimeLimit(run, startedAt);
+        timeLimits.watch(run, startedAt);
         run.worker = worker;
         run.assignment = assignment;
         run.startedAt = startedAt;
@@ -240,12 +243,7 @@ public final class SchedulerCore<P> {
             out.log(LogLevel.INFO, "Worker " + spec.name() + " re-registered; reconciling its runs");
             detach(old, now);
         }
-        Worker w = Worker.of(spec, nextOrder++, names);
-        workers.put(w.name(), w);
-        acceptingWorkers++;
-        reasons.offered(w);
-        shapes.takesRuns(w);
-        refresh(w);
+        Worker w = workers.join(spec);
         out.log(LogLevel.INFO, "Worker " + w.name() + " joined from " + spec.host()
                 + (spec.jobId() == null || spec.jobId().isEmpty() ? "" : " (job " + spec.jobId() + ")")
                 + ": " + DaskTags.format(w.capacityMap(names)) + " slots=" + w.slots
@@ -271,20 +269,18 @@ public final class SchedulerCore<P> {
         if (w == null || w.draining) {
             return;
         }
-        shapes.stopsTakingRuns(w);
-        w.draining = true;
-        acceptingWorkers--;
+        workers.stopTakingRuns(w);
         if (w.reservedFor != null) {
-            release(w.reservedFor);
+            reservations.release(w.reservedFor);
         }
-        refresh(w);
+        workers.refresh(w);
         out.log(LogLevel.INFO, "Worker " + name + " is draining (" + reason + ")");
         dispatchSoon(now);
     }
 
     /** Ask a worker to drain: it takes no new runs and exits when its last one ends. */
     public void drainWorker(WorkerId name, String reason, long now) {
-        if (workers.containsKey(name)) {
+        if (workers.get(name) != null) {
             out.drainWorker(name, reason);
             workerDraining(name, reason, now);
         }
@@ -394,8 +390,7 @@ public final class SchedulerCore<P> {
             return false;
         }
         if (run.waitingFor != null) {
-            forgetDependencies(run);
-            waitingCount--;
+            dependencies.cancel(run);
             finish(run, RunState.TERMINATED, null, null, now);
         } else if (run.state == RunState.STAGED) {
             unstage(run);
@@ -417,20 +412,13 @@ public final class SchedulerCore<P> {
      * end time has come takes no new runs (it drains itself before then; this covers a lost Draining message).
      */
     public void tick(long now) {
-        killOverdue(now);
-        List<WorkerId> ended = new ArrayList<>();
-        for (Worker w : workers.values()) {
-            long end = w.spec.endTimeMillis();
-            if (!w.draining && end > 0 && end <= now) {
-                ended.add(w.name());
-            }
-        }
-        for (WorkerId name : ended) {
+        timeLimits.killOverdue(now, out);
+        for (WorkerId name : workers.pastEndTime(now)) {
             workerDraining(name, "its lifetime has ended", now);
         }
         for (ReconnectLedger.Absent o : ledger.expire(now)) {
             WorkerId name = o.worker;
-            if (o.jobId != null && !o.jobId.isEmpty() && !workers.containsKey(name)) {
+            if (o.jobId != null && !o.jobId.isEmpty() && workers.get(name) == null) {
                 out.fenceWorker(name, o.jobId); // scaling cancels a batch job (and logs it); local workers have none
             }
             for (Run run : o.runs.values()) {
@@ -446,7 +434,7 @@ public final class SchedulerCore<P> {
      */
     public void shutdown(boolean stopWorkers, long now) {
         if (stopWorkers) {
-            for (WorkerId name : workers.keySet()) {
+            for (WorkerId name : workers.names()) {
                 out.stopWorker(name, "scheduler stopping");
             }
             List<Run> running = new ArrayList<>();
@@ -489,13 +477,7 @@ public final class SchedulerCore<P> {
     }
 
     public List<CoreWorker> workers() {
-        List<CoreWorker> views = new ArrayList<>();
-        for (Worker w : workers.values()) {
-            views.add(new CoreWorker(w.name(), w.spec.host(), w.spec.jobId(), w.capacityMap(names), w.usedMap(names), w.slots,
-                    w.slots - w.freeSlots, w.gpuIds, w.stateLabel(), w.spec.endTimeMillis(),
-                    List.copyOf(w.runs.keySet()), w.reservedFor == null ? null : w.reservedFor.id));
-        }
-        return views;
+        return workers.views();
     }
 
     public int workerCount() {
@@ -504,7 +486,7 @@ public final class SchedulerCore<P> {
 
     /** Staged runs that may start now (in a queue); runs waiting for their dependencies are not counted. */
     public int stagedCount() {
-        return stagedCount;
+        return staged.count();
     }
 
     /**
@@ -512,21 +494,12 @@ public final class SchedulerCore<P> {
      * run of each priority level is the oldest of that level, so this costs O(shapes x priority levels x log runs).
      */
     public long oldestQueuedAt() {
-        long oldest = Long.MAX_VALUE;
-        for (Shape s : shapes.all()) {
-            Map.Entry<Long, Run> e = s.queue.firstEntry();
-            while (e != null) {
-                oldest = Math.min(oldest, e.getValue().stagedAt);
-                long level = e.getKey() >>> 42; // the rank's priority bits: the next level starts past them
-                e = s.queue.ceilingEntry((level + 1) << 42);
-            }
-        }
-        return oldest;
+        return staged.oldestQueuedAt();
     }
 
     /** Staged runs waiting for runs they depend on to complete. */
     public int waitingCount() {
-        return waitingCount;
+        return dependencies.waitingCount();
     }
 
     /**
@@ -534,26 +507,19 @@ public final class SchedulerCore<P> {
      * {@link #tick} then, so a run is killed at its limit, not at the next regular tick.
      */
     public long nextDeadline() {
-        Due d;
-        while ((d = deadlines.peek()) != null && !current(d)) {
-            deadlines.poll();
-        }
-        return d == null ? Long.MAX_VALUE : d.at();
+        return timeLimits.next();
     }
 
     public int runningCount() {
         return runningCount;
     }
 
-    /** How many runs are staged per requirements (a run asking for nothing has the empty map): demand for workers. */
+    /**
+     * How many runs are staged per requirements (a run asking for nothing has the empty map): demand for workers. An
+     * unmodifiable map, the same instance until a queue changes, so reading it after every batch costs nothing.
+     */
     public Map<Map<String, Long>, Integer> stagedByShape() {
-        Map<Map<String, Long>, Integer> counts = new HashMap<>();
-        for (Shape s : shapes.all()) {
-            if (!s.queue.isEmpty()) {
-                counts.put(s.requires, s.queue.size());
-            }
-        }
-        return counts;
+        return staged.byShape();
     }
 
     /** Whether some staged run fits the total capacity of a connected worker taking runs (so it will start). */
@@ -569,11 +535,11 @@ public final class SchedulerCore<P> {
     // ---------------------------------------------------------------- dispatch
 
     private void dispatch(long now) {
-        if (stagedCount > 0 && !processing) {
+        if (staged.count() > 0 && !processing) {
             processing = true;
             out.log(LogLevel.INFO, "Processing staged runs");
         }
-        if (stagedCount > 0 && !workers.isEmpty()) {
+        if (staged.count() > 0 && !workers.isEmpty()) {
             PriorityQueue<Shape> order = new PriorityQueue<>(Math.max(1, shapes.size()), BY_HEAD);
             order.addAll(shapes.all());
             List<Shape> blocked = new ArrayList<>();
@@ -589,7 +555,7 @@ public final class SchedulerCore<P> {
                 boolean wasReserved = head.reserved == w;
                 start(head, s, w, now);
                 for (Shape b : blocked) {
-                    passedOver(b);
+                    reservations.passedOver(b);
                 }
                 if (wasReserved && !blocked.isEmpty()) {
                     // the worker kept free is open again: shapes ranked before this one may fit there now
@@ -601,7 +567,7 @@ public final class SchedulerCore<P> {
                 }
             }
         }
-        if (stagedCount == 0 && processing) {
+        if (staged.count() == 0 && processing) {
             processing = false;
             out.log(LogLevel.INFO, "Waiting for staged runs");
         }
@@ -616,10 +582,8 @@ public final class SchedulerCore<P> {
     }
 
     private void start(Run run, Shape s, Worker w, long now) {
-        s.queue.remove(run.rank);
-        stagedCount--;
-        shapes.closeIfEmpty(s);
-        release(run);
+        staged.remove(s, run);
+        reservations.release(run);
         run.assignment = w.take(run, s, names);
         List<String> gpus = run.assignment.gpuIds();
         run.state = RunState.RUNNING;
@@ -628,8 +592,8 @@ public final class SchedulerCore<P> {
         run.startedAt = now;
         run.passedOver = 0;
         runningCount++;
-        watchTimeLimit(run, now);
-        refresh(w);
+        timeLimits.watch(run, now);
+        workers.refresh(w);
         out.stateChanged(StateChange.started(run.id, w.name(), run.attempts, now, run.assignment, run.stagedAt));
         if (out.logs(LogLevel.DEBUG)) { // every run: its start is in the store, the line only for who asks
             out.log(LogLevel.DEBUG, "Starting staged run " + run.id
@@ -641,60 +605,16 @@ public final class SchedulerCore<P> {
 
     /** The head of {@code s} fits no worker now; if it fits none at all, its runs are reported once each. */
     private void blocked(Shape s, Run head) {
-        if (s.candidates > 0 || acceptingWorkers == 0 || s.reportedThrough >= s.queue.lastKey()) {
+        if (s.candidates > 0 || workers.accepting() == 0 || s.reportedThrough >= s.queue.lastKey()) {
             return;
         }
         for (Run run : s.queue.tailMap(s.reportedThrough, false).values()) {
             if (!run.reasonLogged) {
                 run.reasonLogged = true;
-                out.log(LogLevel.WARN, reasons.blockedLine(run, s, acceptingWorkers));
+                out.log(LogLevel.WARN, reasons.blockedLine(run, s, workers.accepting()));
             }
         }
         s.reportedThrough = s.queue.lastKey();
-    }
-
-    private void passedOver(Shape blocked) {
-        Run head = blocked.head();
-        if (blocked.candidates == 0 || head == null || head.reserved != null) {
-            return;
-        }
-        if (++head.passedOver >= config.starvationPasses()) {
-            reserve(head, blocked);
-        }
-    }
-
-    private void reserve(Run run, Shape s) {
-        Worker best = null;
-        for (Worker w : workers.values()) {
-            if (w.acceptsRuns() && w.reservedFor == null && s.fitsTotal(w)
-                    && (best == null || w.runs.size() < best.runs.size())) {
-                best = w;
-            }
-        }
-        if (best == null) {
-            return;
-        }
-        best.reservedFor = run;
-        run.reserved = best;
-        refresh(best);
-        out.log(LogLevel.INFO, "Reserving worker " + best.name() + " for staged run " + run.id + " (passed over by "
-                + run.passedOver + " later runs)");
-    }
-
-    private void release(Run run) {
-        Worker w = run.reserved;
-        if (w != null) {
-            run.reserved = null;
-            w.reservedFor = null;
-            if (workers.get(w.name()) == w) {
-                refresh(w);
-            }
-        }
-    }
-
-    /** Keeps every shape's set of workers-that-fit-now current for one worker. */
-    private void refresh(Worker w) {
-        shapes.refresh(w, w.acceptsRuns() && w.reservedFor == null && workers.get(w.name()) == w);
     }
 
     // ---------------------------------------------------------------- run bookkeeping
@@ -712,137 +632,13 @@ public final class SchedulerCore<P> {
 
     /** A staged run joins its queue, or waits for its dependencies, or ends because one of them failed. */
     private void admit(Run run, RunPolicy policy, long now) {
-        String failedDependency = waitFor(run, policy.after());
+        String failedDependency = dependencies.waitFor(run, policy.after(), out);
         if (failedDependency != null) {
             out.log(LogLevel.WARN, "Run " + run.id + " cancelled: " + failedDependency);
             finish(run, RunState.TERMINATED, null, failedDependency, now);
-        } else if (run.waitingFor != null) {
-            waitingCount++;
-        } else {
+        } else if (run.waitingFor == null) {
             enqueue(run);
         }
-    }
-
-    /**
-     * Registers {@code run} with each dependency still staged or running here; null when the others completed, else
-     * why it cannot run (a dependency that ended otherwise), and then it waits for none.
-     */
-    private String waitFor(Run run, List<RunId> after) {
-        for (RunId dep : after) {
-            Run d = runs.get(dep);
-            if (d != null && d != run) {
-                if (run.waitingFor == null) {
-                    run.waitingFor = new LinkedHashSet<>();
-                }
-                run.waitingFor.add(dep);
-                dependents.computeIfAbsent(dep, k -> new LinkedHashSet<>()).add(run);
-            } else if (d == null) {
-                RunState ended = out.endedState(dep);
-                if (ended != RunState.COMPLETED) {
-                    forgetDependencies(run);
-                    return "dependency " + dep + (ended == null ? " is unknown" : " ended " + ended.label());
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * {@code run} waits for nothing any more (it was cancelled, or it ends because a dependency failed); the caller
-     * counts it out of {@link #waitingCount} if it was counted.
-     */
-    private void forgetDependencies(Run run) {
-        if (run.waitingFor == null) {
-            return;
-        }
-        for (RunId dep : run.waitingFor) {
-            Set<Run> waiting = dependents.get(dep);
-            if (waiting != null) {
-                waiting.remove(run);
-                if (waiting.isEmpty()) {
-                    dependents.remove(dep);
-                }
-            }
-        }
-        run.waitingFor = null;
-    }
-
-    /**
-     * Tells the runs waiting for {@code ended} (now final): one that completed lets them go on (queued once they wait
-     * for nothing else); any other end cancels them, which may end their own dependents in turn.
-     */
-    private void settleDependents(Run ended, long now) {
-        if (!dependents.containsKey(ended.id)) {
-            return;
-        }
-        endedWithDependents.add(ended);
-        if (settlingDependents) {
-            return; // the loop below, further up the stack, takes it
-        }
-        settlingDependents = true;
-        try {
-            Run e;
-            while ((e = endedWithDependents.poll()) != null) {
-                Set<Run> waiting = dependents.remove(e.id);
-                if (waiting == null) {
-                    continue;
-                }
-                for (Run d : waiting) {
-                    if (e.state == RunState.COMPLETED) {
-                        d.waitingFor.remove(e.id);
-                        if (d.waitingFor.isEmpty()) {
-                            d.waitingFor = null;
-                            waitingCount--;
-                            enqueue(d);
-                            dispatchSoon(now);
-                        }
-                    } else {
-                        String reason = "dependency " + e.id + " ended " + e.state.label();
-                        d.waitingFor.remove(e.id);
-                        forgetDependencies(d);
-                        waitingCount--;
-                        out.log(LogLevel.WARN, "Run " + d.id + " cancelled: " + reason);
-                        finish(d, RunState.TERMINATED, null, reason, now);
-                    }
-                }
-            }
-        } finally {
-            settlingDependents = false;
-        }
-    }
-
-    /** The run's time limit, if it has one, counts from {@code startedAt} for its current attempt. */
-    private void watchTimeLimit(Run run, long startedAt) {
-        if (run.timeLimitMillis > 0) {
-            deadlines.add(new Due(startedAt + run.timeLimitMillis, run, run.attempts));
-        }
-    }
-
-    private boolean current(Due d) {
-        Run run = d.run();
-        return runs.get(run.id) == run && run.state == RunState.RUNNING && run.attempts == d.attempt() && !run.timedOut;
-    }
-
-    /** Attempts past their time limit are killed (or, with their worker absent, end when it is given up). */
-    private void killOverdue(long now) {
-        Due d;
-        while ((d = deadlines.peek()) != null && d.at() <= now) {
-            deadlines.poll();
-            if (!current(d)) {
-                continue;
-            }
-            Run run = d.run();
-            run.timedOut = true;
-            out.log(LogLevel.WARN, "Run " + run.id + " reached its time limit of " + seconds(run.timeLimitMillis)
-                    + " on attempt " + run.attempts + "; killing it");
-            if (run.on != null) {
-                out.cancelRun(run.id, run.worker, run.attempts);
-            }
-        }
-    }
-
-    private static String seconds(long millis) {
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     /** A run ended in error: staged again as a new try while it has retries left, else it ends {@code error}. */
@@ -875,34 +671,17 @@ public final class SchedulerCore<P> {
     }
 
     private void enqueue(Run run) {
-        Shape s = shapes.open(run.requires, workers.values());
-        Run oldHead = s.head();
-        s.queue.put(run.rank, run);
-        if (run.rank <= s.reportedThrough) { // ranked before runs already reported: blocked() looks again from here
-            s.reportedThrough = run.rank - 1;
-        }
-        if (oldHead != null && oldHead.reserved != null && s.head() == run) {
-            // the reservation belongs to whoever heads the shape, or the reserved worker would idle for nobody
-            Worker w = oldHead.reserved;
-            oldHead.reserved = null;
-            w.reservedFor = run;
-            run.reserved = w;
-            run.passedOver = oldHead.passedOver;
-        }
+        staged.add(run, workers.all());
         run.state = RunState.STAGED;
         run.worker = null;
         run.on = null;
         run.assignment = null;
         run.startedAt = null;
-        stagedCount++;
     }
 
     private void unstage(Run run) {
-        Shape s = shapes.get(run.requires);
-        s.queue.remove(run.rank);
-        stagedCount--;
-        shapes.closeIfEmpty(s);
-        release(run);
+        staged.remove(run);
+        reservations.release(run);
     }
 
     private void finish(Run run, RunState to, Integer exitCode, String reason, long now) {
@@ -915,7 +694,7 @@ public final class SchedulerCore<P> {
         run.exitCode = exitCode;
         run.endedAt = now;
         out.stateChanged(new StateChange(run.id, from, to, run.worker, exitCode, run.attempts, now, null, reason));
-        settleDependents(run, now);
+        dependencies.settle(run, now);
         switch (to) {
             case COMPLETED -> {
                 if (out.logs(LogLevel.DEBUG)) {
@@ -962,24 +741,16 @@ public final class SchedulerCore<P> {
             return;
         }
         w.give(run, names);
-        refresh(w);
+        workers.refresh(w);
     }
 
     // ---------------------------------------------------------------- workers
 
     /** Removes a worker; its runs wait for it under its name for the reconnect grace (or go back at once). */
     private void detach(Worker w, long now) {
-        if (w.acceptsRuns()) {
-            shapes.stopsTakingRuns(w);
-        }
-        shapes.forget(w);
-        workers.remove(w.name());
-        if (w.acceptsRuns()) {
-            acceptingWorkers--;
-        }
-        reasons.withdrawn(w);
+        workers.remove(w);
         if (w.reservedFor != null) {
-            release(w.reservedFor);
+            reservations.release(w.reservedFor);
         }
         List<Run> held = new ArrayList<>(w.runs.values());
         w.runs.clear();
@@ -1052,8 +823,8 @@ public final class SchedulerCore<P> {
         run.startedAt = now;
         run.passedOver = 0;
         runningCount++;
-        watchTimeLimit(run, now);
-        refresh(w);
+        timeLimits.watch(run, now);
+        workers.refresh(w);
         out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
                 run.assignment));
         out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name() + " (attempt " + heldAttempt
@@ -1065,7 +836,7 @@ public final class SchedulerCore<P> {
         if (!w.adopt(run, names)) {
             return false;
         }
-        refresh(w);
+        workers.refresh(w);
         return true;
     }
 
@@ -1088,16 +859,7 @@ public final class SchedulerCore<P> {
     }
 
     private String waitReason(Run run) {
-        if (run.state != RunState.STAGED) {
-            return null;
-        }
-        if (run.waitingFor != null) {
-            List<String> ids = run.waitingFor.stream().limit(5).map(RunId::value).toList();
-            return "waiting for run" + (run.waitingFor.size() > 1 ? "s " : " ") + String.join(", ", ids)
-                    + (run.waitingFor.size() > 5 ? " and " + (run.waitingFor.size() - 5) + " more" : "")
-                    + " to complete";
-        }
-        return reasons.reason(run, shapes.get(run.requires), acceptingWorkers);
+        return reasons.of(run, shapes.get(run.requires), workers.accepting());
     }
 
     private CoreRun view(Run r) {
