@@ -3,14 +3,9 @@ package io.hpcdask.server.core;
 import io.hpcdask.server.ids.RunId;
 import io.hpcdask.server.ids.WorkerId;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -64,35 +59,36 @@ import java.util.TreeMap;
  * ends otherwise it ends {@code terminated} with the reason {@code dependency 12 ended error}. A dependency not known
  * here has ended: the owner says how ({@link Outbox#endedState}).
  *
- * <p>Per-worker accounting lives in {@link Worker}, which shapes fit which workers in {@link ShapeIndex}, the runs of
- * absent workers in {@link ReconnectLedger}, and why a run waits in {@link WaitReasons}.
+ * <p><b>Where each part lives.</b> This class takes the events and answers the queries; the concepts live in their
+ * own classes: a worker's take/give accounting in {@link Worker}, the connected workers in {@link WorkerPool}, which
+ * shapes fit which workers in {@link ShapeIndex}, the queued runs and the demand by shape in {@link StagedRuns}, the
+ * runs by id in {@link RunTable}, every state change a run goes through (and its {@link Outbox#stateChanged}) in
+ * {@link Transitions}, the dispatch pass in {@link Dispatcher}, reservations in {@link Reservations}, reconnects in
+ * {@link Reconnects} (the runs of absent workers in {@link ReconnectLedger}), time limits in {@link TimeLimits},
+ * dependencies in {@link Dependencies}, and why a run waits in {@link WaitReasons}.
  *
  * <p>Finished runs leave the core (the store keeps them); staging order is the order runs are handed in.
  *
  * @param <P> what the owner hands in with each run and gets back in {@link Outbox#startRun} (the server: the run's spec)
  */
 public final class SchedulerCore<P> {
-    private static final Comparator<Shape> BY_HEAD = Comparator.comparingLong(s -> s.queue.firstKey());
-
     /** The error of a worker's answer to a cancel of a run it does not hold (the worker's WorkerAgent.NOT_HELD). */
     public static final String NOT_HELD_ERROR = "not running on this worker";
 
     private final CoreConfig config;
     private final Outbox<P> out;
     private final ResourceNames names = new ResourceNames();
-    /** Staged (queued or waiting for dependencies) and running runs; a run leaves when it ends. */
-    private final Map<RunId, Run> runs = new HashMap<>();
+    private final RunTable runs = new RunTable();
     private final ShapeIndex shapes = new ShapeIndex(names);
     private final StagedRuns staged = new StagedRuns(shapes);
     private final WaitReasons reasons;
     private final WorkerPool workers;
     private final Reservations reservations;
-    private final ReconnectLedger ledger = new ReconnectLedger();
-    private final TimeLimits timeLimits = new TimeLimits(runs);
+    private final TimeLimits timeLimits = new TimeLimits(runs.byId());
+    private final Transitions<P> transitions;
     private final Dependencies dependencies;
-    private long nextSeq;
-    private int runningCount;
-    private boolean processing;
+    private final Reconnects reconnects;
+    private final Dispatcher dispatcher;
     /** Events only mark dispatch as due; the owner calls {@link #dispatchPending} once per batch of events. */
     private boolean deferred;
     private boolean dispatchDue;
@@ -103,19 +99,12 @@ public final class SchedulerCore<P> {
         this.reasons = new WaitReasons(config.declaredResources());
         this.workers = new WorkerPool(names, shapes, reasons);
         this.reservations = new Reservations(workers, config.starvationPasses(), out);
-        this.dependencies = new Dependencies(runs, new Dependencies.Outcome() {
-            @Override
-            public void ready(Run run, long now) {
-                enqueue(run);
-                dispatchSoon(now);
-            }
-
-            @Override
-            public void cancelled(Run run, String reason, long now) {
-                out.log(LogLevel.WARN, "Run " + run.id + " cancelled: " + reason);
-                finish(run, RunState.TERMINATED, null, reason, now);
-            }
-        });
+        ReconnectLedger ledger = new ReconnectLedger();
+        this.transitions = new Transitions<>(runs, staged, workers, reservations, ledger, timeLimits, names, config, out,
+                this::dispatchSoon);
+        this.dependencies = transitions.dependencies();
+        this.reconnects = new Reconnects(workers, reservations, ledger, runs, shapes, transitions, names, config, out);
+        this.dispatcher = new Dispatcher(shapes, staged, workers, reservations, reasons, transitions, out);
     }
 
     /**
@@ -131,7 +120,7 @@ public final class SchedulerCore<P> {
     public void dispatchPending(long now) {
         if (dispatchDue) {
             dispatchDue = false;
-            dispatch(now);
+            dispatcher.dispatch(now);
         }
     }
 
@@ -140,7 +129,7 @@ public final class SchedulerCore<P> {
         if (deferred) {
             dispatchDue = true;
         } else {
-            dispatch(now);
+            dispatcher.dispatch(now);
         }
     }
 
@@ -187,17 +176,10 @@ public final class SchedulerCore<P> {
      * {@code attempts} it had, with its retries and attempts counted afresh. It was {@code from} (a final state).
      */
     public void retryRun(NewRun<P> r, RunState from, int attempts, long now) {
-        requireNew(r.id());
-        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), now, r.policy());
+        Run run = runs.add(r, normalize(r.requires()), now);
         run.attempts = attempts;
         run.tryBase = attempts;
-        runs.put(run.id, run);
-        run.state = RunState.STAGED;
-        out.stateChanged(new StateChange(run.id, from, RunState.STAGED, null, null, attempts, now, null,
-                "retried by user", 0, attempts));
-        out.log(LogLevel.INFO, "Run " + run.id + " staged again by a retry (it was " + from.label() + " after "
-                + attempts + " attempt(s))");
-        admit(run, r.policy(), now);
+        transitions.retried(run, from, r.policy(), attempts, now);
         dispatchSoon(now);
     }
 
@@ -213,8 +195,7 @@ public final class SchedulerCore<P> {
     /** As above, with the automatic retries it used and the attempts before its current try. */
     public void restoreRunning(NewRun<P> r, int attempts, int retried, int tryBase, long stagedAt, WorkerId worker,
                                Assignment assignment, long startedAt, long deadline) {
-        requireNew(r.id());
-        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt, r.policy());
+        Run run = runs.add(r, normalize(r.requires()), stagedAt);
         run.state = RunState.RUNNING;
         run.attempts = attempts;
         run.retried = retried;
@@ -223,9 +204,8 @@ public final class SchedulerCore<P> {
         run.worker = worker;
         run.assignment = assignment;
         run.startedAt = startedAt;
-        runs.put(run.id, run);
-        runningCount++;
-        ledger.restore(worker, run, deadline);
+        runs.startsRunning();
+        reconnects.restore(worker, run, deadline);
     }
 
     /**
@@ -241,14 +221,14 @@ public final class SchedulerCore<P> {
         Worker old = workers.get(spec.name());
         if (old != null) {
             out.log(LogLevel.INFO, "Worker " + spec.name() + " re-registered; reconciling its runs");
-            detach(old, now);
+            reconnects.detach(old, now);
         }
         Worker w = workers.join(spec);
         out.log(LogLevel.INFO, "Worker " + w.name() + " joined from " + spec.host()
                 + (spec.jobId() == null || spec.jobId().isEmpty() ? "" : " (job " + spec.jobId() + ")")
                 + ": " + DaskTags.format(w.capacityMap(names)) + " slots=" + w.slots
                 + (w.gpuIds.isEmpty() ? "" : " gpu ids " + String.join(",", w.gpuIds)));
-        reconcile(w, heldRuns == null ? List.of() : heldRuns, heldAttempts == null ? Map.of() : heldAttempts, now);
+        reconnects.reconcile(w, heldRuns == null ? List.of() : heldRuns, heldAttempts == null ? Map.of() : heldAttempts, now);
         dispatchSoon(now);
     }
 
@@ -259,7 +239,7 @@ public final class SchedulerCore<P> {
             return;
         }
         out.log(LogLevel.WARN, "Worker " + name + " lost (" + reason + ")");
-        detach(w, now);
+        reconnects.detach(w, now);
         tick(now);
     }
 
@@ -330,20 +310,20 @@ public final class SchedulerCore<P> {
             out.superseded(id, worker, attempt, outcome, error != null || abandoned ? null : exitCode, now);
             return;
         }
-        unhold(run);
+        transitions.unhold(run);
         if (run.timedOut) {
-            finish(run, RunState.TIMEOUT, error != null || abandoned ? null : exitCode, null, now);
+            transitions.finish(run, RunState.TIMEOUT, error != null || abandoned ? null : exitCode, null, now);
             dispatchSoon(now);
             return;
         }
         if (abandoned && !run.cancelRequested) {
-            requeue(run, "worker " + worker + " killed it when its lease ran out", now);
+            transitions.requeue(run, "worker " + worker + " killed it when its lease ran out", now);
             dispatchSoon(now);
             return;
         }
         if (error != null && run.cancelRequested) {
             // the worker did not hold it (it never arrived there, or ended just before the cancel): it ends here
-            finish(run, RunState.TERMINATED, null, null, now);
+            transitions.finish(run, RunState.TERMINATED, null, null, now);
             dispatchSoon(now);
             return;
         }
@@ -353,9 +333,9 @@ public final class SchedulerCore<P> {
         RunState to = terminated || run.cancelRequested ? RunState.TERMINATED
                 : exitCode == 0 && error == null ? RunState.COMPLETED : RunState.ERROR;
         if (to == RunState.ERROR) {
-            failed(run, error == null ? exitCode : null, error, now);
+            transitions.failed(run, error == null ? exitCode : null, error, now);
         } else {
-            finish(run, to, exitCode, null, now);
+            transitions.finish(run, to, exitCode, null, now);
         }
         dispatchSoon(now);
     }
@@ -370,12 +350,12 @@ public final class SchedulerCore<P> {
         if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)) {
             return;
         }
-        unhold(run);
+        transitions.unhold(run);
         if (run.cancelRequested) {
-            finish(run, RunState.TERMINATED, null, null, now);
+            transitions.finish(run, RunState.TERMINATED, null, null, now);
         } else {
             out.log(LogLevel.WARN, "Run " + id + " failed: " + reason);
-            failed(run, null, reason, now);
+            transitions.failed(run, null, reason, now);
         }
         dispatchSoon(now);
     }
@@ -391,14 +371,14 @@ public final class SchedulerCore<P> {
         }
         if (run.waitingFor != null) {
             dependencies.cancel(run);
-            finish(run, RunState.TERMINATED, null, null, now);
+            transitions.finish(run, RunState.TERMINATED, null, null, now);
         } else if (run.state == RunState.STAGED) {
-            unstage(run);
-            finish(run, RunState.TERMINATED, null, null, now);
+            transitions.unstage(run);
+            transitions.finish(run, RunState.TERMINATED, null, null, now);
             dispatchSoon(now);
         } else if (run.on == null) {
-            ledger.drop(run);
-            finish(run, RunState.TERMINATED, null, null, now);
+            transitions.unhold(run);
+            transitions.finish(run, RunState.TERMINATED, null, null, now);
         } else if (!run.cancelRequested) {
             run.cancelRequested = true;
             out.log(LogLevel.INFO, "Cancelling run " + id + " on worker " + run.worker);
@@ -416,15 +396,7 @@ public final class SchedulerCore<P> {
         for (WorkerId name : workers.pastEndTime(now)) {
             workerDraining(name, "its lifetime has ended", now);
         }
-        for (ReconnectLedger.Absent o : ledger.expire(now)) {
-            WorkerId name = o.worker;
-            if (o.jobId != null && !o.jobId.isEmpty() && workers.get(name) == null) {
-                out.fenceWorker(name, o.jobId); // scaling cancels a batch job (and logs it); local workers have none
-            }
-            for (Run run : o.runs.values()) {
-                requeue(run, "worker " + name + " did not come back within its lease", now);
-            }
-        }
+        reconnects.expire(now);
         dispatchSoon(now);
     }
 
@@ -437,16 +409,9 @@ public final class SchedulerCore<P> {
             for (WorkerId name : workers.names()) {
                 out.stopWorker(name, "scheduler stopping");
             }
-            List<Run> running = new ArrayList<>();
-            for (Run run : runs.values()) {
-                if (run.state == RunState.RUNNING) {
-                    running.add(run);
-                }
-            }
-            running.sort(Comparator.comparingLong(r -> r.seq));
-            for (Run run : running) {
-                unhold(run);
-                finish(run, RunState.TERMINATED, null, "cluster stopped", now);
+            for (Run run : runs.inStagingOrder(true)) {
+                transitions.unhold(run);
+                transitions.finish(run, RunState.TERMINATED, null, "cluster stopped", now);
             }
         }
         out.log(LogLevel.INFO, "Stopping scheduler");
@@ -461,8 +426,7 @@ public final class SchedulerCore<P> {
 
     /** Staged and running runs in staging order (finished runs are only in the store). */
     public List<CoreRun> activeRuns() {
-        List<Run> all = new ArrayList<>(runs.values());
-        all.sort(Comparator.comparingLong(r -> r.seq));
+        List<Run> all = runs.inStagingOrder(false);
         List<CoreRun> views = new ArrayList<>(all.size());
         for (Run r : all) {
             views.add(view(r));
@@ -511,7 +475,7 @@ public final class SchedulerCore<P> {
     }
 
     public int runningCount() {
-        return runningCount;
+        return runs.running();
     }
 
     /**
@@ -529,315 +493,17 @@ public final class SchedulerCore<P> {
 
     /** For {@code --run-once}: nothing staged can start and nothing runs, so waiting longer changes nothing. */
     public boolean nothingToDo() {
-        return runningCount == 0 && !anyStagedCanStart();
-    }
-
-    // ---------------------------------------------------------------- dispatch
-
-    private void dispatch(long now) {
-        if (staged.count() > 0 && !processing) {
-            processing = true;
-            out.log(LogLevel.INFO, "Processing staged runs");
-        }
-        if (staged.count() > 0 && !workers.isEmpty()) {
-            PriorityQueue<Shape> order = new PriorityQueue<>(Math.max(1, shapes.size()), BY_HEAD);
-            order.addAll(shapes.all());
-            List<Shape> blocked = new ArrayList<>();
-            Shape s;
-            while ((s = order.poll()) != null) {
-                Run head = s.head();
-                Worker w = pick(s, head);
-                if (w == null) {
-                    blocked(s, head);
-                    blocked.add(s);
-                    continue;
-                }
-                boolean wasReserved = head.reserved == w;
-                start(head, s, w, now);
-                for (Shape b : blocked) {
-                    reservations.passedOver(b);
-                }
-                if (wasReserved && !blocked.isEmpty()) {
-                    // the worker kept free is open again: shapes ranked before this one may fit there now
-                    order.addAll(blocked);
-                    blocked.clear();
-                }
-                if (!s.queue.isEmpty()) {
-                    order.add(s);
-                }
-            }
-        }
-        if (staged.count() == 0 && processing) {
-            processing = false;
-            out.log(LogLevel.INFO, "Waiting for staged runs");
-        }
-    }
-
-    private Worker pick(Shape s, Run head) {
-        if (!s.fitsNow.isEmpty()) {
-            return s.fitsNow.first();
-        }
-        Worker r = head.reserved;
-        return r != null && s.fitsFree(r) ? r : null;
-    }
-
-    private void start(Run run, Shape s, Worker w, long now) {
-        staged.remove(s, run);
-        reservations.release(run);
-        run.assignment = w.take(run, s, names);
-        List<String> gpus = run.assignment.gpuIds();
-        run.state = RunState.RUNNING;
-        run.attempts++;
-        run.worker = w.name();
-        run.startedAt = now;
-        run.passedOver = 0;
-        runningCount++;
-        timeLimits.watch(run, now);
-        workers.refresh(w);
-        out.stateChanged(StateChange.started(run.id, w.name(), run.attempts, now, run.assignment, run.stagedAt));
-        if (out.logs(LogLevel.DEBUG)) { // every run: its start is in the store, the line only for who asks
-            out.log(LogLevel.DEBUG, "Starting staged run " + run.id
-                    + (run.requires.isEmpty() ? "" : " (requires " + s.label + ")")
-                    + " on worker " + w.name() + (gpus.isEmpty() ? "" : " with gpu " + String.join(",", gpus)));
-        }
-        out.startRun(run.id, payload(run), w.name(), run.assignment, run.attempts);
-    }
-
-    /** The head of {@code s} fits no worker now; if it fits none at all, its runs are reported once each. */
-    private void blocked(Shape s, Run head) {
-        if (s.candidates > 0 || workers.accepting() == 0 || s.reportedThrough >= s.queue.lastKey()) {
-            return;
-        }
-        for (Run run : s.queue.tailMap(s.reportedThrough, false).values()) {
-            if (!run.reasonLogged) {
-                run.reasonLogged = true;
-                out.log(LogLevel.WARN, reasons.blockedLine(run, s, workers.accepting()));
-            }
-        }
-        s.reportedThrough = s.queue.lastKey();
+        return runs.running() == 0 && !anyStagedCanStart();
     }
 
     // ---------------------------------------------------------------- run bookkeeping
 
     private void addStaged(NewRun<P> r, int attempts, int retried, int tryBase, long stagedAt, long now) {
-        requireNew(r.id());
-        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt, r.policy());
+        Run run = runs.add(r, normalize(r.requires()), stagedAt);
         run.attempts = attempts;
         run.retried = retried;
         run.tryBase = tryBase;
-        runs.put(run.id, run);
-        run.state = RunState.STAGED;
-        admit(run, r.policy(), now);
-    }
-
-    /** A staged run joins its queue, or waits for its dependencies, or ends because one of them failed. */
-    private void admit(Run run, RunPolicy policy, long now) {
-        String failedDependency = dependencies.waitFor(run, policy.after(), out);
-        if (failedDependency != null) {
-            out.log(LogLevel.WARN, "Run " + run.id + " cancelled: " + failedDependency);
-            finish(run, RunState.TERMINATED, null, failedDependency, now);
-        } else if (run.waitingFor == null) {
-            enqueue(run);
-        }
-    }
-
-    /** A run ended in error: staged again as a new try while it has retries left, else it ends {@code error}. */
-    private void failed(Run run, Integer exitCode, String reason, long now) {
-        if (run.retried >= run.retries) {
-            finish(run, RunState.ERROR, exitCode, reason, now);
-            return;
-        }
-        WorkerId worker = run.worker;
-        run.retried++;
-        run.tryBase = run.attempts;
-        runningCount--;
-        run.passedOver = 0;
-        enqueue(run);
-        String why = (exitCode != null ? "it exited with code " + exitCode : "it could not start: " + reason)
-                + " (retry " + run.retried + " of " + run.retries + ")";
-        out.stateChanged(new StateChange(run.id, RunState.RUNNING, RunState.STAGED, worker, exitCode, run.attempts,
-                now, null, why, run.retried, run.tryBase));
-        out.log(LogLevel.WARN, "Run " + run.id + " re-staged: " + why);
-    }
-
-    private int maxAttempts(Run run) {
-        return run.maxAttempts > 0 ? run.maxAttempts : config.maxAttempts();
-    }
-
-    private void requireNew(RunId id) {
-        if (runs.containsKey(id)) {
-            throw new IllegalStateException("run " + id + " is already known to the scheduler");
-        }
-    }
-
-    private void enqueue(Run run) {
-        staged.add(run, workers.all());
-        run.state = RunState.STAGED;
-        run.worker = null;
-        run.on = null;
-        run.assignment = null;
-        run.startedAt = null;
-    }
-
-    private void unstage(Run run) {
-        staged.remove(run);
-        reservations.release(run);
-    }
-
-    private void finish(Run run, RunState to, Integer exitCode, String reason, long now) {
-        RunState from = run.state;
-        if (from == RunState.RUNNING) {
-            runningCount--;
-        }
-        runs.remove(run.id);
-        run.state = to;
-        run.exitCode = exitCode;
-        run.endedAt = now;
-        out.stateChanged(new StateChange(run.id, from, to, run.worker, exitCode, run.attempts, now, null, reason));
-        dependencies.settle(run, now);
-        switch (to) {
-            case COMPLETED -> {
-                if (out.logs(LogLevel.DEBUG)) {
-                    out.log(LogLevel.DEBUG, "Run " + run.id + " completed");
-                }
-            }
-            case ERROR -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " ended in error"
-                    : "Run " + run.id + " exited with code " + exitCode);
-            case TERMINATED -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " cancelled"
-                    : "Run " + run.id + " exited with code " + exitCode + " (terminated)");
-            case LOST -> out.log(LogLevel.WARN, "Run " + run.id + " lost: its worker " + run.worker
-                    + " was lost on attempt " + (run.attempts - run.tryBase) + " of " + maxAttempts(run));
-            case TIMEOUT -> out.log(LogLevel.INFO, "Run " + run.id + " timed out"
-                    + (exitCode == null ? "" : " (exit code " + exitCode + ")"));
-            default -> throw new IllegalStateException("not a final state: " + to);
-        }
-    }
-
-    /** A running run whose worker is gone (its resources already released) goes back to staged, or ends. */
-    private void requeue(Run run, String why, long now) {
-        WorkerId worker = run.worker;
-        if (run.timedOut) {
-            finish(run, RunState.TIMEOUT, null, null, now);
-        } else if (run.cancelRequested) {
-            finish(run, RunState.TERMINATED, null, null, now);
-        } else if (run.attempts - run.tryBase >= maxAttempts(run)) {
-            finish(run, RunState.LOST, null, null, now);
-        } else {
-            runningCount--;
-            run.passedOver = 0;
-            enqueue(run);
-            out.stateChanged(new StateChange(run.id, RunState.RUNNING, RunState.STAGED, worker, null, run.attempts,
-                    now, null));
-            out.log(LogLevel.WARN, "Run " + run.id + " re-staged: " + why + " (attempt " + (run.attempts - run.tryBase)
-                    + " of " + maxAttempts(run) + ")");
-        }
-    }
-
-    /** A running run stops holding anything: its worker gets its resources back, or the ledger forgets it. */
-    private void unhold(Run run) {
-        Worker w = run.on;
-        if (w == null) {
-            ledger.drop(run);
-            return;
-        }
-        w.give(run, names);
-        workers.refresh(w);
-    }
-
-    // ---------------------------------------------------------------- workers
-
-    /** Removes a worker; its runs wait for it under its name for the reconnect grace (or go back at once). */
-    private void detach(Worker w, long now) {
-        workers.remove(w);
-        if (w.reservedFor != null) {
-            reservations.release(w.reservedFor);
-        }
-        List<Run> held = new ArrayList<>(w.runs.values());
-        w.runs.clear();
-        for (Run run : held) {
-            run.on = null;
-        }
-        long wait = Math.max(config.reconnectGraceMillis(),
-                w.spec.leaseMillis() > 0 ? w.spec.leaseMillis() + config.leaseMarginMillis() : 0);
-        ledger.left(w.name(), w.spec.jobId(), held, now + wait);
-    }
-
-    /** A (re-)registered worker: take back the runs it still holds, re-stage those it lost, cancel strangers. */
-    private void reconcile(Worker w, List<RunId> held, Map<RunId, Integer> attempts, long now) {
-        Set<RunId> holds = new HashSet<>(held);
-        ReconnectLedger.Absent o = ledger.claim(w.name());
-        if (o != null) {
-            for (Run run : o.runs.values()) {
-                Integer heldAttempt = attempts.get(run.id);
-                boolean isHeld = holds.contains(run.id) && (heldAttempt == null || heldAttempt == 0
-                        || heldAttempt == run.attempts);
-                if (isHeld) {
-                    holds.remove(run.id);
-                }
-                if (isHeld && adopt(w, run)) {
-                    out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name());
-                    if (run.cancelRequested || run.timedOut) {
-                        out.cancelRun(run.id, w.name(), run.attempts);
-                    }
-                } else {
-                    if (isHeld) { // it no longer fits there (the worker came back smaller): stop that copy
-                        out.cancelRun(run.id, w.name(), run.attempts);
-                    }
-                    requeue(run, "worker " + w.name() + " came back without it", now);
-                }
-            }
-        }
-        for (RunId id : holds) {
-            Run run = runs.get(id);
-            Integer heldAttempt = attempts.get(id);
-            if (run != null && heldAttempt != null && resumeUnrecorded(w, run, heldAttempt, now)) {
-                continue;
-            }
-            out.log(LogLevel.WARN, "Worker " + w.name() + " holds run " + id
-                    + (heldAttempt == null || heldAttempt == 0 ? "" : " (attempt " + heldAttempt + ")")
-                    + ", which is not assigned to it; cancelling it there");
-            // the copy held there is older than any current one: a cancel of the current attempt covers it
-            out.cancelRun(id, w.name(), run != null ? Math.max(run.attempts, heldAttempt == null ? 0 : heldAttempt)
-                    : heldAttempt == null ? 0 : heldAttempt);
-        }
-    }
-
-    /**
-     * A worker holds a later attempt of a run that is staged here: the store had not yet committed that start when the
-     * previous server stopped (state changes are written behind). The copy there is the only one, so it carries on
-     * under its attempt rather than being cancelled and started again. Not for gpu runs: which device ids the copy
-     * holds is not known here. False when it cannot be taken back (then it is cancelled there as any stranger).
-     */
-    private boolean resumeUnrecorded(Worker w, Run run, int heldAttempt, long now) {
-        Shape s = shapes.get(run.requires);
-        if (run.state != RunState.STAGED || heldAttempt <= run.attempts || run.requires.containsKey(ResourceNames.GPU)
-                || run.cancelRequested || !w.acceptsRuns() || w.reservedFor != null && w.reservedFor != run
-                || s == null || !s.fitsFree(w)) {
-            return false;
-        }
-        unstage(run);
-        run.assignment = w.take(run, s, names);
-        run.state = RunState.RUNNING;
-        run.attempts = heldAttempt;
-        run.worker = w.name();
-        run.startedAt = now;
-        run.passedOver = 0;
-        runningCount++;
-        timeLimits.watch(run, now);
-        workers.refresh(w);
-        out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
-                run.assignment));
-        out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name() + " (attempt " + heldAttempt
-                + ", whose start was not recorded before the scheduler restarted)");
-        return true;
-    }
-
-    private boolean adopt(Worker w, Run run) {
-        if (!w.adopt(run, names)) {
-            return false;
-        }
-        workers.refresh(w);
-        return true;
+        transitions.admit(run, r.policy(), now);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -850,12 +516,6 @@ public final class SchedulerCore<P> {
             }
         });
         return shapes.intern(m);
-    }
-
-    /** Every payload was handed in as a {@code P} (see {@link Run#payload}). */
-    @SuppressWarnings("unchecked")
-    private P payload(Run run) {
-        return (P) run.payload;
     }
 
     private String waitReason(Run run) {
