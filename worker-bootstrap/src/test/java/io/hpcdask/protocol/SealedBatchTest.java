@@ -101,10 +101,12 @@ class SealedBatchTest {
     @Test
     void flushesOfOneTurnAreOneFrameAndEachTurnItsOwn() {
         EmbeddedChannel sender = sender();
-        sender.writeAndFlush(new Message.RunStarted("1", 1));
-        sender.writeAndFlush(new Message.RunFinished("1", 0, false, null));
-        List<byte[]> first = frames(sender); // the queued flush runs here, once, for both
-        sender.writeAndFlush(new Message.RunStarted("2", 1));
+        // one turn of the loop: two sends, each flushed (through the pipeline: EmbeddedChannel's own writeAndFlush
+        // runs the queued tasks after each call, as if each were a turn)
+        sender.pipeline().writeAndFlush(new Message.RunStarted("1", 1));
+        sender.pipeline().writeAndFlush(new Message.RunFinished("1", 0, false, null));
+        List<byte[]> first = frames(sender); // the flush the first queued runs here, once for both
+        sender.pipeline().writeAndFlush(new Message.RunStarted("2", 1));
         List<byte[]> second = frames(sender);
         assertThat(first).hasSize(1);
         assertThat(second).as("a lone message still goes out at the end of its turn").hasSize(1);
