@@ -13,11 +13,16 @@ import org.junit.jupiter.api.Test;
 class LinkSenderTest {
     private final byte[] key = LinkAuth.newNonce();
 
-    @Test
-    void aBurstSentFromAnotherThreadLeavesInOrderAsOneFrameAndItsSendersAreTold() throws Exception {
+    private EmbeddedChannel sealingLink() {
         EmbeddedChannel link = new EmbeddedChannel();
         MessageFraming.install(link.pipeline());
         MessageFraming.startEncryption(link.pipeline(), key);
+        return link;
+    }
+
+    @Test
+    void aBurstSentFromAnotherThreadLeavesInOrderAsOneFrameAndItsSendersAreTold() throws Exception {
+        EmbeddedChannel link = sealingLink();
         LinkSender sender = new LinkSender(link);
         AtomicInteger written = new AtomicInteger();
         List<Message> sent = List.of(new Message.RunStarted("1", 10), new Message.RunFinished("1", 0, false, null),
@@ -49,9 +54,7 @@ class LinkSenderTest {
 
     @Test
     void aSenderIsToldWhenItsMessageCouldNotBeWritten() throws Exception {
-        EmbeddedChannel link = new EmbeddedChannel();
-        MessageFraming.install(link.pipeline());
-        MessageFraming.startEncryption(link.pipeline(), key);
+        EmbeddedChannel link = sealingLink();
         LinkSender sender = new LinkSender(link);
         link.close();
         List<Boolean> outcomes = new ArrayList<>();
