@@ -91,7 +91,6 @@ public final class WorkerEvents implements WorkerListener {
         if (message instanceof Message.Heartbeat) {
             return;
         }
-        // a start only confirms what the core decided at dispatch: it need not wake the loop (its end will, or a tick)
         Runnable event = () -> {
             WorkerId name = connection.workerName();
             if (outbox.connections().get(name) != connection) {
@@ -102,6 +101,8 @@ public final class WorkerEvents implements WorkerListener {
                 core.runStarted(RunId.ofNullable(s.runId()), name, s.attempt(), now);
             } else if (message instanceof Message.RunFinished f) {
                 core.runFinished(RunId.ofNullable(f.runId()), name, f.attempt(), f.exitCode(), f.terminated(), f.error(), f.abandoned(), now);
+            } else if (message instanceof Message.RunReturned r) {
+                core.runReturned(RunId.ofNullable(r.runId()), name, r.attempt(), now);
             } else if (message instanceof Message.Draining d) {
                 core.workerDraining(name, d.reason(), now);
                 observer.retiring(name.name());
@@ -111,6 +112,10 @@ public final class WorkerEvents implements WorkerListener {
         };
         if (message instanceof Message.RunStarted s) {
             metrics.runStarted(RunId.ofNullable(s.runId())); // as it arrives: the loop may see it only a tick later
+        }
+        if (message instanceof Message.RunStarted && !core.sendsAhead()) {
+            // a start only confirms what the core decided at dispatch: it need not wake the loop (its end will, or a
+            // tick). With runs sent ahead it does more: the run takes its slot, and the worker may be sent its next
             loop.executeLazily(event);
         } else {
             loop.execute(event);
