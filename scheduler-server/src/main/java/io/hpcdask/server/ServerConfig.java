@@ -16,11 +16,23 @@ import java.util.Map;
  * @param restoreGraceMillis   after a restart, how long runs that were running wait for their worker
  * @param maxAttempts          starts of a run before a lost worker makes it {@code lost}
  * @param starvationPasses     later runs that may start before a waiting run reserves a worker
+ * @param aheadPerSlot         runs sent ahead to a busy worker per slot ({@link CoreConfig#aheadPerSlot()}; 0: none)
  */
 public record ServerConfig(Path clusterDir, Map<String, Long> declaredResources, long tickMillis,
-                           long reconnectGraceMillis, long restoreGraceMillis, int maxAttempts, int starvationPasses) {
+                           long reconnectGraceMillis, long restoreGraceMillis, int maxAttempts, int starvationPasses,
+                           int aheadPerSlot) {
     public ServerConfig {
         declaredResources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(declaredResources));
+    }
+
+    /**
+     * Without runs sent ahead: a worker that is sent a run runs it (what the scheduler's own tests of simulated
+     * workers assume). A cluster's server sends them ({@code ClusterServer}, {@link CoreConfig#DEFAULT_AHEAD_PER_SLOT}).
+     */
+    public ServerConfig(Path clusterDir, Map<String, Long> declaredResources, long tickMillis, long reconnectGraceMillis,
+                        long restoreGraceMillis, int maxAttempts, int starvationPasses) {
+        this(clusterDir, declaredResources, tickMillis, reconnectGraceMillis, restoreGraceMillis, maxAttempts,
+                starvationPasses, 0);
     }
 
     public static ServerConfig defaults(Path clusterDir, Map<String, Long> declaredResources) {
@@ -29,6 +41,7 @@ public record ServerConfig(Path clusterDir, Map<String, Long> declaredResources,
     }
 
     CoreConfig coreConfig() {
-        return new CoreConfig(declaredResources, maxAttempts, starvationPasses, reconnectGraceMillis);
+        return new CoreConfig(declaredResources, maxAttempts, starvationPasses, reconnectGraceMillis)
+                .withAheadPerSlot(aheadPerSlot);
     }
 }

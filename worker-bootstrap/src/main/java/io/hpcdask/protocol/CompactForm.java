@@ -40,7 +40,7 @@ final class CompactForm {
     /** Type numbers; never reuse one. */
     static final int AUTH_START = 1, AUTH_CHALLENGE = 2, AUTH_PROOF = 3, HELLO = 4, WELCOME = 5, REFUSED = 6,
             HEARTBEAT = 7, START_RUN = 8, RUN_STARTED = 9, RUN_OUTPUT = 10, RUN_FINISHED = 11, CANCEL_RUN = 12,
-            DRAIN = 13, DRAINING = 14, STOP = 15;
+            DRAIN = 13, DRAINING = 14, STOP = 15, RUN_RETURNED = 16;
 
     private CompactForm() {
     }
@@ -110,6 +110,10 @@ final class CompactForm {
                 number(4, m.attempt());
             } else if (message instanceof Message.CancelRun m) {
                 begin(CANCEL_RUN);
+                string(1, m.runId());
+                number(2, m.attempt());
+            } else if (message instanceof Message.RunReturned m) {
+                begin(RUN_RETURNED);
                 string(1, m.runId());
                 number(2, m.attempt());
             } else if (message instanceof Message.Hello m) {
@@ -381,7 +385,7 @@ final class CompactForm {
                     }
                     return new Message.RunOutput(runId, stream, data, attempt);
                 }
-                case CANCEL_RUN: {
+                case CANCEL_RUN, RUN_RETURNED: {
                     String runId = null;
                     int attempt = 0;
                     for (int key; (key = key()) != 0; ) {
@@ -391,7 +395,8 @@ final class CompactForm {
                             default -> skip(key);
                         }
                     }
-                    return new Message.CancelRun(runId, attempt);
+                    return type == CANCEL_RUN ? new Message.CancelRun(runId, attempt)
+                            : new Message.RunReturned(runId, attempt);
                 }
                 case HELLO: {
                     int version = 0;

@@ -34,6 +34,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Message.Drain.class, name = "drain"),
     @JsonSubTypes.Type(value = Message.Draining.class, name = "draining"),
     @JsonSubTypes.Type(value = Message.Stop.class, name = "stop"),
+    @JsonSubTypes.Type(value = Message.RunReturned.class, name = "run-returned"),
 })
 public sealed interface Message {
     /** This build's protocol version ({@link Release#PROTOCOL}, from {@code version.properties}). */
@@ -130,6 +131,13 @@ public sealed interface Message {
             this(runId, exitCode, terminated, error, 0, false);
         }
     }
+
+    /**
+     * Worker to server: the copy of {@code attempt} that was sent here never started and never will (the worker drains,
+     * stops, or was sent it ahead and gives it back); the scheduler stages it again. A start the worker could not
+     * make at once waits in its queue (see {@code WorkerAgent}); only such a start is returned.
+     */
+    record RunReturned(String runId, int attempt) implements Message {}
 
     /** Server to worker: kill the run's copy of {@code attempt} (0: whatever copy is held). */
     record CancelRun(String runId, int attempt) implements Message {

@@ -33,7 +33,7 @@ final class MessageSchema {
         }
     }
 
-    private static final Type[] BY_NUMBER = new Type[16];
+    private static final Type[] BY_NUMBER = new Type[17];
     private static final Map<String, Type> BY_NAME = new HashMap<>();
 
     static {
@@ -57,6 +57,7 @@ final class MessageSchema {
         add(CompactForm.DRAIN, "drain", "reason", t);
         add(CompactForm.DRAINING, "draining", "reason", t);
         add(CompactForm.STOP, "stop", "reason", t);
+        add(CompactForm.RUN_RETURNED, "run-returned", "runId", t, "attempt", n);
     }
 
     private MessageSchema() {

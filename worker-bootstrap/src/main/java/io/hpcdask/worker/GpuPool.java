@@ -39,6 +39,11 @@ final class GpuPool {
         return ids;
     }
 
+    /** Whether {@link #take} would find the devices now: the chosen ones all free, else {@code count} free ones. */
+    boolean available(List<String> chosen, long count) {
+        return chosen != null && !chosen.isEmpty() ? free.containsAll(chosen) : free.size() >= count;
+    }
+
     void release(List<String> ids) {
         free.addAll(ids);
     }

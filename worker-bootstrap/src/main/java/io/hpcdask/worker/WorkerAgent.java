@@ -35,12 +35,19 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final SchedulerLink link;
     private final GpuPool gpus;
+    private final LocalCapacity capacity;
     private final Spawner spawner;
     // agent-thread state
     private final Map<String, RunProcess> runs = new ConcurrentHashMap<>(); // also read by the shutdown hook
     private volatile Map<String, Integer> heldRunIds = Map.of();
-    /** Starts of a newer attempt of a run whose older copy is still ending here: they start once it has ended. */
-    private final Map<String, Message.StartRun> deferred = new java.util.HashMap<>();
+    /**
+     * Starts that wait here, in the order they came: sent ahead of free capacity (the scheduler keeps this worker's
+     * next runs here so a freed slot starts one without a round trip), or a newer attempt of a run whose older copy is
+     * still ending. Each starts the moment its slot and amounts are free here (and its older copy has ended); none
+     * starts after the lease ran out or while the link is down (they are dropped then: the scheduler stages them
+     * again), and draining or stopping gives them back ({@link Message.RunReturned}).
+     */
+    private final Map<String, Message.StartRun> waiting = new java.util.LinkedHashMap<>();
     /**
      * Runs that ended, their results already handed to the link, for the agent to settle (slot, GPUs) before the next
      * start it handles, at the next tick, or at once when {@link #settleAtOnce}: an end costs no thread hand-off.
@@ -57,6 +64,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     WorkerAgent(WorkerSpec spec) {
         this.spec = spec;
         this.gpus = new GpuPool(spec.gpuIds());
+        this.capacity = new LocalCapacity(spec.resources(), spec.slots());
         this.link = new SchedulerLink(spec, () -> heldRunIds, this);
         this.spawner = new Spawner(System.getenv().getOrDefault(Spawner.PERL_ENV, "perl"), processThreads);
     }
@@ -110,6 +118,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         agent.execute(() -> {
             connected = false;
             disconnectedSince = System.currentTimeMillis();
+            // the scheduler stages these again (it reconciles what this worker holds when it is back): none may start
+            dropWaiting("the link to the scheduler is down");
         });
     }
 
@@ -149,14 +159,13 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     @Override
     public void failedToStart(RunProcess run, String error) {
         agent.execute(() -> {
-            runs.remove(run.runId(), run);
-            gpus.release(run.gpuIds());
+            if (runs.remove(run.runId(), run)) {
+                gpus.release(run.gpuIds());
+                capacity.give(run.request().resources());
+            }
             updateHeld();
             failToStart(run.request(), error);
-            Message.StartRun next = deferred.remove(run.runId());
-            if (next != null) {
-                startRun(next);
-            }
+            startWaiting();
             maybeExit();
         });
     }
@@ -176,13 +185,18 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             // A signal this worker did not send. When the batch system ends the whole job (scancel, walltime, node
             // failure) it signals the run and this JVM together: the run must then be re-staged, not recorded as
             // terminated, so its result is held back and dropped if this worker is going down too.
+            // Its slot stays taken until the result is sent: the scheduler counts it free only then, and a start sent
+            // ahead must not take it before the scheduler hears this run ended.
             agent.schedule(() -> {
                 if (shuttingDown) {
                     LOG.info("Run {} was killed with this worker's job; the scheduler re-stages it", run.runId());
                 } else {
                     link.send(result);
                 }
+                ended.add(run);
+                settleEnded();
             }, FOREIGN_SIGNAL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            return;
         } else {
             link.send(result); // from the run's own thread, so it follows all of the run's output
         }
@@ -205,24 +219,66 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             return;
         }
         for (; run != null; run = ended.poll()) {
-            runs.remove(run.runId(), run);
-            gpus.release(run.gpuIds());
+            if (runs.remove(run.runId(), run)) {
+                gpus.release(run.gpuIds());
+                capacity.give(run.request().resources());
+            }
         }
         updateHeld();
-        if (!deferred.isEmpty()) {
-            // a deferred start waits for its run id to be free; one that still is not waits for the next end
-            for (String runId : new ArrayList<>(deferred.keySet())) {
-                if (!runs.containsKey(runId)) {
-                    startRun(deferred.remove(runId));
-                }
-            }
-            updateSettleAtOnce();
-        }
+        startWaiting();
         maybeExit();
     }
 
     private void updateSettleAtOnce() {
-        settleAtOnce = !deferred.isEmpty() || drainReason != null || stopping;
+        settleAtOnce = !waiting.isEmpty() || drainReason != null || stopping;
+    }
+
+    /** Starts every waiting run that may start now, in the order they came; the others wait for the next end. */
+    private void startWaiting() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        if (System.currentTimeMillis() >= link.lastHeardMillis() + spec.leaseMillis()) {
+            return; // past the lease the scheduler may have staged them again: checkLease drops them
+        }
+        for (java.util.Iterator<Message.StartRun> it = waiting.values().iterator(); it.hasNext(); ) {
+            Message.StartRun start = it.next();
+            if (!runs.containsKey(start.runId()) && fitsNow(start)) {
+                it.remove();
+                launch(start);
+            }
+        }
+        updateSettleAtOnce();
+    }
+
+    private boolean fitsNow(Message.StartRun start) {
+        return capacity.fits(start.resources()) && gpus.available(start.gpuIds(), gpuCount(start));
+    }
+
+    private static long gpuCount(Message.StartRun start) {
+        return start.resources() == null ? 0 : start.resources().getOrDefault("gpu", 0L);
+    }
+
+    /** Starts that wait here never start: each goes back to the scheduler, which stages it again. */
+    private void returnWaiting(String why) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        LOG.info("Giving back {} run(s) that had not started: {}", waiting.size(), why);
+        for (Message.StartRun start : waiting.values()) {
+            link.send(new Message.RunReturned(start.runId(), start.attempt()));
+        }
+        waiting.clear();
+        updateSettleAtOnce();
+    }
+
+    /** As {@link #returnWaiting}, when no word can reach the scheduler: it stages them when it reconciles. */
+    private void dropWaiting(String why) {
+        if (!waiting.isEmpty()) {
+            LOG.info("Dropping {} run(s) that had not started: {}", waiting.size(), why);
+            waiting.clear();
+            updateSettleAtOnce();
+        }
     }
 
     private void handle(Message message) {
@@ -231,11 +287,12 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             startRun(start);
         } else if (message instanceof Message.CancelRun cancel) {
             RunProcess run = runs.get(cancel.runId());
-            Message.StartRun waiting = deferred.get(cancel.runId());
-            if (waiting != null && (cancel.attempt() == 0 || waiting.attempt() <= cancel.attempt())) {
-                deferred.remove(cancel.runId());
+            Message.StartRun queued = waiting.get(cancel.runId());
+            if (queued != null && (cancel.attempt() == 0 || queued.attempt() <= cancel.attempt())) {
+                // it never started, and now never will
+                waiting.remove(cancel.runId());
                 updateSettleAtOnce();
-                link.send(new Message.RunFinished(cancel.runId(), -1, true, NOT_HELD, waiting.attempt(), false));
+                link.send(new Message.RunFinished(cancel.runId(), -1, true, NOT_HELD, queued.attempt(), false));
             }
             if (run != null && (cancel.attempt() == 0 || run.attempt() <= cancel.attempt())) {
                 LOG.info("Cancelling run {} (attempt {})", cancel.runId(), run.attempt());
@@ -243,7 +300,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             } else if (run != null) {
                 LOG.info("Ignoring a cancel of attempt {} of run {}: attempt {} runs here", cancel.attempt(),
                         cancel.runId(), run.attempt());
-            } else if (waiting == null) {
+            } else if (queued == null) {
                 // the scheduler thinks it runs here: say it does not, so the cancel ends it there (a run that just
                 // ended was reported before this, so the scheduler ignores this second report)
                 LOG.info("Asked to cancel run {}, which is not running here", cancel.runId());
@@ -261,11 +318,17 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     private void startRun(Message.StartRun start) {
         if (stopping) {
+            link.send(new Message.RunReturned(start.runId(), start.attempt()));
             return;
         }
         RunProcess held = runs.get(start.runId());
         if (held != null && (start.attempt() == 0 || held.attempt() >= start.attempt())) {
             LOG.warn("Run {} is already running here; ignoring a second start", start.runId());
+            return;
+        }
+        String never = capacity.neverFits(start.resources());
+        if (never != null) {
+            failToStart(start, never);
             return;
         }
         if (held != null) {
@@ -274,17 +337,28 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             if (!held.killedByWorker()) {
                 held.kill(agent);
             }
-            deferred.put(start.runId(), start);
-            updateSettleAtOnce();
-            return;
-        }
-        if (drainReason != null) {
+        } else if (drainReason != null && fitsNow(start)) {
             // the scheduler sent this before it heard we drain; running it is better than losing it
             LOG.info("Starting run {} although draining ({})", start.runId(), drainReason);
+        } else if (drainReason != null) {
+            // sent ahead before the scheduler heard we drain: it can start elsewhere at once
+            link.send(new Message.RunReturned(start.runId(), start.attempt()));
+            return;
         }
-        long gpuCount = start.resources() == null ? 0 : start.resources().getOrDefault("gpu", 0L);
+        Message.StartRun older = waiting.put(start.runId(), start);
+        if (older != null) {
+            LOG.info("Run {} attempt {} replaces attempt {}, which had not started here", start.runId(),
+                    start.attempt(), older.attempt());
+        }
+        startWaiting();
+        updateSettleAtOnce();
+    }
+
+    /** Starts the run's process now; its slot, amounts and GPUs are free here. */
+    private void launch(Message.StartRun start) {
         // a start is word from the scheduler: the lease kept outside this JVM must not kill it before the next tick
         spawner.lease(link.lastHeardMillis() + spec.leaseMillis());
+        long gpuCount = gpuCount(start);
         List<String> gpuIds = gpus.take(start.gpuIds(), gpuCount);
         if (gpuIds == null) {
             failToStart(start, "needs " + gpuCount + " GPU(s) but only " + gpus.freeCount() + " are free here");
@@ -292,6 +366,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         }
         try {
             RunProcess run = spawner.start(start, gpuIds, spec.workDirectory(), this);
+            capacity.take(start.resources());
             runs.put(start.runId(), run);
             updateHeld();
         } catch (IOException e) {
@@ -320,12 +395,14 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             updateSettleAtOnce();
             LOG.info("Draining: {}", reason);
             link.send(new Message.Draining(reason));
+            returnWaiting("draining");
         }
         maybeExit();
     }
 
     private void stop() {
         stopping = true;
+        returnWaiting("stopping");
         updateSettleAtOnce();
         settleEnded();
         for (RunProcess run : runs.values()) {
@@ -372,6 +449,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             leaseExpiredLogged = false;
             return;
         }
+        dropWaiting("no word from the scheduler for the lease");
         List<RunProcess> live = new ArrayList<>();
         for (RunProcess run : runs.values()) {
             if (!run.abandoned()) {

@@ -36,6 +36,7 @@ class WireCodecTest {
                 new Message.CancelRun("r1"),
                 new Message.Drain("lifetime"),
                 new Message.Draining("lifetime ends"),
+                new Message.RunReturned("r1", 2),
                 new Message.Stop("cluster down"));
     }
 

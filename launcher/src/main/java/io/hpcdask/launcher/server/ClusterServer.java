@@ -75,7 +75,7 @@ final class ClusterServer implements ClusterControl {
         scheduler = SchedulerServer.start(new ServerConfig(dir.path(), defaults.declaredResources(), defaults.tickMillis(),
                 defaults.reconnectGraceMillis(), Math.max(defaults.restoreGraceMillis(),
                 leaseMillis + io.hpcdask.server.core.CoreConfig.DEFAULT_LEASE_MARGIN_MILLIS), defaults.maxAttempts(),
-                defaults.starvationPasses()));
+                defaults.starvationPasses(), SendAhead.perSlot(System.getenv(SendAhead.VARIABLE))));
         String configured = batch == null ? null : BatchScaling.configuredAddress(dir, batch);
         // Batch workers dial in from compute nodes: the transport listens on the address they dial, not on every interface.
         String dialHost = batch == null ? null : BatchScaling.dialHost(dir, batch);

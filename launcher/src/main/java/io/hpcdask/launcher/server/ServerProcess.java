@@ -41,6 +41,7 @@ public final class ServerProcess {
                                 String metricsAddress) {
         try {
             ServerLogging.debug(System.getenv(ServerLogging.LEVEL)); // refused here, before a server starts
+            SendAhead.perSlot(System.getenv(SendAhead.VARIABLE));
         } catch (IllegalArgumentException e) {
             throw new io.hpcdask.launcher.failure.BadInputException(e.getMessage());
         }

@@ -15,18 +15,35 @@ import java.util.Map;
  *                           re-register
  * @param leaseMarginMillis    added to a worker's lease: its runs are re-staged no earlier than lease + margin after
  *                           it went silent, so its own copies are dead by then (it kills them when its lease runs out)
+ * @param aheadPerSlot       runs sent ahead to a busy worker per slot it has (0: none), which it starts itself as its
+ *                           slots free, without a round trip to the scheduler (see {@link SchedulerCore})
  */
 public record CoreConfig(Map<String, Long> declaredResources, int maxAttempts, int starvationPasses,
-                         long reconnectGraceMillis, long leaseMarginMillis) {
+                         long reconnectGraceMillis, long leaseMarginMillis, int aheadPerSlot) {
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int DEFAULT_STARVATION_PASSES = 50;
     public static final long DEFAULT_LEASE_MARGIN_MILLIS = 10_000;
+    /** A server's runs sent ahead per worker slot: one keeps each slot's next run on its worker. */
+    public static final int DEFAULT_AHEAD_PER_SLOT = 1;
 
     public CoreConfig {
         declaredResources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(declaredResources));
-        if (maxAttempts < 1 || starvationPasses < 1 || reconnectGraceMillis < 0 || leaseMarginMillis < 0) {
-            throw new IllegalArgumentException("maxAttempts and starvationPasses must be >= 1, grace and margin >= 0");
+        if (maxAttempts < 1 || starvationPasses < 1 || reconnectGraceMillis < 0 || leaseMarginMillis < 0
+                || aheadPerSlot < 0) {
+            throw new IllegalArgumentException(
+                    "maxAttempts and starvationPasses must be >= 1, grace, margin and aheadPerSlot >= 0");
         }
+    }
+
+    /** Without runs sent ahead. */
+    public CoreConfig(Map<String, Long> declaredResources, int maxAttempts, int starvationPasses,
+                      long reconnectGraceMillis, long leaseMarginMillis) {
+        this(declaredResources, maxAttempts, starvationPasses, reconnectGraceMillis, leaseMarginMillis, 0);
+    }
+
+    public CoreConfig withAheadPerSlot(int perSlot) {
+        return new CoreConfig(declaredResources, maxAttempts, starvationPasses, reconnectGraceMillis, leaseMarginMillis,
+                perSlot);
     }
 
     public CoreConfig(Map<String, Long> declaredResources, int maxAttempts, int starvationPasses,

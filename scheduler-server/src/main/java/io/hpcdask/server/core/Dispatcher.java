@@ -47,13 +47,18 @@ final class Dispatcher {
             while ((s = order.poll()) != null) {
                 Run head = s.head();
                 Worker w = pick(s, head);
-                if (w == null) {
+                Worker later = w == null ? workers.aheadFor(s, head) : null;
+                if (w == null && later == null) {
                     blocked(s);
                     blocked.add(s);
                     continue;
                 }
-                boolean wasReserved = head.reserved == w;
-                transitions.start(head, s, w, now);
+                boolean wasReserved = w != null && head.reserved == w;
+                if (w != null) {
+                    transitions.start(head, s, w, now);
+                } else {
+                    transitions.sendAhead(head, s, later, now);
+                }
                 for (Shape b : blocked) {
                     reservations.passedOver(b);
                 }
@@ -78,7 +83,8 @@ final class Dispatcher {
             return s.fitsNow.first();
         }
         Worker r = head.reserved;
-        return r != null && s.fitsFree(r) ? r : null;
+        // a worker holding runs sent ahead starts those itself: a direct start could find its slot taken
+        return r != null && r.ahead.isEmpty() && s.fitsFree(r) ? r : null;
     }
 
     /** The head of {@code s} fits no worker now; if it fits none at all, its runs are reported once each. */

@@ -54,8 +54,11 @@ final class Reconnects {
         if (w.reservedFor != null) {
             reservations.release(w.reservedFor);
         }
+        // runs sent ahead wait with the running ones: the worker may have started one just before it went
         List<Run> held = new ArrayList<>(w.runs.values());
+        held.addAll(w.ahead.values());
         w.runs.clear();
+        w.ahead.clear();
         for (Run run : held) {
             run.on = null;
         }
@@ -82,6 +85,9 @@ final class Reconnects {
                     holds.remove(run.id);
                 }
                 if (isHeld && adopt(w, run)) {
+                    if (run.ahead) { // it started there before its report could reach us
+                        transitions.startedAhead(run, true, now);
+                    }
                     out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name());
                     if (run.cancelRequested || run.timedOut) {
                         out.cancelRun(run.id, w.name(), run.attempts);
@@ -89,6 +95,8 @@ final class Reconnects {
                 } else {
                     if (isHeld) { // it no longer fits there (the worker came back smaller): stop that copy
                         out.cancelRun(run.id, w.name(), run.attempts);
+                    } else if (run.ahead) {
+                        run.attempts--; // back without it: it never started there (a start would be held)
                     }
                     transitions.requeue(run, "worker " + w.name() + " came back without it", now);
                 }

@@ -39,6 +39,13 @@ final class Run {
     Long endedAt;
     Integer exitCode;
     boolean cancelRequested;
+    /**
+     * Sent ahead to {@link #on} ({@link #worker}), which has not reported it started: it holds nothing there yet, the
+     * worker starts it when its own slot and amounts are free, and until then it is staged to the store and the user.
+     * Its {@link #state} is {@code RUNNING} inside the core, so a lost worker, a cancel and a report treat it as a run
+     * that may have started there, which it may have.
+     */
+    boolean ahead;
     /** Later-staged runs started while this one waited at the head of its shape. */
     int passedOver;
     /** The worker this run keeps free for itself (anti-starvation). */

@@ -12,6 +12,7 @@ final class RunTable {
     private final Map<RunId, Run> byId = new HashMap<>();
     private long nextSeq;
     private int running;
+    private int ahead;
 
     /** The runs by id, for the indexes that must tell a run still here from one that left. */
     Map<RunId, Run> byId() {
@@ -47,6 +48,20 @@ final class RunTable {
 
     void stopsRunning() {
         running--;
+    }
+
+    /** Runs sent ahead to a worker that has not said they started ({@link Run#ahead}). */
+    int ahead() {
+        return ahead;
+    }
+
+    void sentAhead() {
+        ahead++;
+    }
+
+    /** A run sent ahead started, or left its worker's queue. */
+    void leftAhead() {
+        ahead--;
     }
 
     /** Every run here in the order it was handed in; {@code runningOnly}: those running. */

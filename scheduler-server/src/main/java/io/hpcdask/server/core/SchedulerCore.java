@@ -42,6 +42,17 @@ import java.util.TreeMap;
  * started {@link CoreConfig#maxAttempts()} times; then it is {@code lost}. A restarted server restores running runs
  * the same way ({@link #restoreRunning}).
  *
+ * <p><b>Runs sent ahead</b> ({@link CoreConfig#aheadPerSlot()}, {@link AheadRuns}). A run that can start on no
+ * worker now may be sent to a busy one that fits it, which queues it and starts it itself the moment its own capacity
+ * frees, so a freed slot waits for no round trip. Such a run holds nothing on its worker until the worker reports it
+ * started ({@link #runStarted}, which takes its assignment there and makes it running, {@code startedAt} then); until
+ * then it is staged to the owner (no state change is told) and counted in {@link #aheadCount}. A worker holding runs
+ * ahead gets no direct start, so a run it starts from its queue never finds its slot taken. Inside the core the run
+ * is in state running, so a lost worker, a cancel and the worker's reports treat it as a run that may have started,
+ * which it may have: a lost worker's runs ahead wait in the ledger with its running ones; one it re-registers holding
+ * started there, one it comes back without never did and is staged again uncounted; a drained or stopped worker gives
+ * its queue back ({@link #runReturned}), staged again at once, uncounted.
+ *
  * <p><b>Attempts.</b> Every start of a run is numbered; the worker echoes the number in its reports. A report about
  * an attempt that is not the run's current one, or from a worker that no longer has the run, changes nothing: it goes
  * to the run's history ({@link Outbox#superseded}), so a result is never counted twice.
@@ -89,6 +100,7 @@ public final class SchedulerCore<P> {
     private final Dependencies dependencies;
     private final Reconnects reconnects;
     private final Dispatcher dispatcher;
+    private final boolean sendsAhead;
     /** Events only mark dispatch as due; the owner calls {@link #dispatchPending} once per batch of events. */
     private boolean deferred;
     private boolean dispatchDue;
@@ -97,7 +109,8 @@ public final class SchedulerCore<P> {
         this.config = config;
         this.out = out;
         this.reasons = new WaitReasons(config.declaredResources());
-        this.workers = new WorkerPool(names, shapes, reasons);
+        this.workers = new WorkerPool(names, shapes, reasons, new AheadRuns(config.aheadPerSlot()));
+        this.sendsAhead = config.aheadPerSlot() > 0;
         this.reservations = new Reservations(workers, config.starvationPasses(), out);
         ReconnectLedger ledger = new ReconnectLedger();
         this.transitions = new Transitions<>(runs, staged, workers, reservations, ledger, timeLimits, names, config, out,
@@ -282,7 +295,30 @@ public final class SchedulerCore<P> {
         if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)
                 || (attempt > 0 && attempt != run.attempts)) {
             out.log(LogLevel.WARN, "Worker " + worker + " reports run " + id + " started, but it is not assigned there");
+        } else if (run.ahead && run.on != null) {
+            transitions.startedAhead(run, false, now);
+            dispatchSoon(now); // its place in the worker's queue is free for the next
         }
+    }
+
+    /**
+     * The worker gave back the copy of {@code attempt} it was sent and never started ({@code RunReturned}: it drains or
+     * stops): staged again, that attempt uncounted, or ended {@code terminated} when a cancel waits for it. Ignored
+     * unless that copy is the run's current one there.
+     */
+    public void runReturned(RunId id, WorkerId worker, int attempt, long now) {
+        Run run = runs.get(id);
+        if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)
+                || (attempt > 0 && attempt != run.attempts)) {
+            return; // not the current copy: nothing ran, nothing changes
+        }
+        transitions.returned(run, now);
+        dispatchSoon(now);
+    }
+
+    /** Whether runs are sent ahead to busy workers ({@link CoreConfig#aheadPerSlot()}); fixed for the core's life. */
+    public boolean sendsAhead() {
+        return sendsAhead;
     }
 
     /**
@@ -315,6 +351,9 @@ public final class SchedulerCore<P> {
                     + "; kept in its history");
             out.superseded(id, worker, attempt, outcome, error != null || abandoned ? null : exitCode, now);
             return;
+        }
+        if (run.ahead && run.on != null && !(error != null && run.cancelRequested)) {
+            transitions.startedAhead(run, false, now); // its end came without its start: it ran
         }
         transitions.unhold(run);
         if (run.timedOut) {
@@ -416,6 +455,9 @@ public final class SchedulerCore<P> {
                 out.stopWorker(name, "scheduler stopping");
             }
             for (Run run : runs.inStagingOrder(true)) {
+                if (run.ahead) {
+                    continue; // sent ahead, never started: it stays staged
+                }
                 transitions.unhold(run);
                 transitions.finish(run, RunState.TERMINATED, null, "cluster stopped", now);
             }
@@ -484,6 +526,11 @@ public final class SchedulerCore<P> {
         return runs.running();
     }
 
+    /** Runs sent ahead to a worker that has not yet reported them started (staged to the store and the user). */
+    public int aheadCount() {
+        return runs.ahead();
+    }
+
     /**
      * How many runs are staged per requirements (a run asking for nothing has the empty map): demand for workers. An
      * unmodifiable map, the same instance until a queue changes, so reading it after every batch costs nothing.
@@ -499,7 +546,7 @@ public final class SchedulerCore<P> {
 
     /** For {@code --run-once}: nothing staged can start and nothing runs, so waiting longer changes nothing. */
     public boolean nothingToDo() {
-        return runs.running() == 0 && !anyStagedCanStart();
+        return runs.running() == 0 && runs.ahead() == 0 && !anyStagedCanStart();
     }
 
     // ---------------------------------------------------------------- run bookkeeping
@@ -525,11 +572,15 @@ public final class SchedulerCore<P> {
     }
 
     private String waitReason(Run run) {
+        if (run.ahead) {
+            return "sent ahead to worker " + run.worker + ": it starts there when a slot frees";
+        }
         return reasons.of(run, shapes.get(run.requires), workers.accepting());
     }
 
+    /** A run sent ahead is staged to the store and the user; its worker says where it will start. */
     private CoreRun view(Run r) {
-        return new CoreRun(r.id, r.state, r.requires, r.worker, r.attempts, r.stagedAt, r.startedAt, r.assignment,
-                waitReason(r));
+        return new CoreRun(r.id, r.ahead ? RunState.STAGED : r.state, r.requires, r.worker, r.attempts, r.stagedAt,
+                r.startedAt, r.ahead ? null : r.assignment, waitReason(r));
     }
 }

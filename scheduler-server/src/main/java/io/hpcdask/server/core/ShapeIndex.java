@@ -44,7 +44,7 @@ final class ShapeIndex {
                 if (w.acceptsRuns() && s.fitsTotal(w)) {
                     s.candidates++;
                 }
-                if (w.acceptsRuns() && w.reservedFor == null && s.fitsFree(w)) {
+                if (w.takesDirectStarts() && s.fitsFree(w)) {
                     s.fitsNow.add(w);
                 }
             }

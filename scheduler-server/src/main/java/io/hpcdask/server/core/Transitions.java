@@ -89,6 +89,80 @@ final class Transitions<P> implements Dependencies.Outcome {
         out.startRun(run.id, payload(run), w.name(), run.assignment, run.attempts);
     }
 
+    /**
+     * {@code run} can start on no worker now: it goes to {@code w}'s queue ({@link AheadRuns}) as its next attempt,
+     * holding nothing there, and stays staged to the store and the user until the worker reports it started.
+     */
+    void sendAhead(Run run, Shape s, Worker w, long now) {
+        staged.remove(s, run);
+        reservations.release(run);
+        run.attempts++;
+        run.assignment = new Assignment(run.requires, List.of());
+        run.state = RunState.RUNNING;
+        run.ahead = true;
+        run.worker = w.name();
+        run.on = w;
+        run.passedOver = 0;
+        w.ahead.put(run.id, run);
+        runs.sentAhead();
+        workers.refresh(w);
+        if (out.logs(LogLevel.DEBUG)) {
+            out.log(LogLevel.DEBUG, "Sending staged run " + run.id + " ahead to worker " + w.name());
+        }
+        out.startRun(run.id, payload(run), w.name(), run.assignment, run.attempts);
+    }
+
+    /**
+     * A run sent ahead started on its worker (now, or before a reconnect reached us): it takes its assignment there
+     * unless it already holds it ({@code held}), and from now on it is running.
+     */
+    void startedAhead(Run run, boolean held, long now) {
+        Worker w = run.on;
+        if (!held && !w.holdStarted(run, names)) {
+            out.log(LogLevel.WARN, "Worker " + run.worker + " started run " + run.id + " beyond its free capacity");
+        }
+        run.ahead = false;
+        runs.leftAhead();
+        runs.startsRunning();
+        run.startedAt = now;
+        timeLimits.watch(run, now);
+        workers.refresh(w);
+        out.stateChanged(StateChange.started(run.id, run.worker, run.attempts, now, run.assignment, run.stagedAt));
+    }
+
+    /**
+     * The worker gave back the copy it never started ({@code RunReturned}): staged again with that attempt uncounted,
+     * or ended when a cancel or time limit waits for it.
+     */
+    void returned(Run run, long now) {
+        WorkerId worker = run.worker;
+        unhold(run);
+        if (run.cancelRequested || run.timedOut) {
+            finish(run, run.timedOut ? RunState.TIMEOUT : RunState.TERMINATED, null, null, now);
+            return;
+        }
+        boolean wasAhead = run.ahead;
+        leave(run);
+        run.attempts--;
+        run.passedOver = 0;
+        enqueue(run);
+        if (!wasAhead) { // a direct start the worker had queued and never started (it drains or stops)
+            out.stateChanged(new StateChange(run.id, RunState.RUNNING, RunState.STAGED, worker, null, run.attempts,
+                    now, null, "worker " + worker + " gave it back before it started"));
+        }
+        out.log(LogLevel.INFO, "Run " + run.id + " staged again: worker " + worker + " gave it back unstarted");
+    }
+
+    /** {@code run} is no longer running or sent ahead: counted out of the one it was. */
+    private void leave(Run run) {
+        if (run.ahead) {
+            run.ahead = false;
+            runs.leftAhead();
+        } else {
+            runs.stopsRunning();
+        }
+    }
+
     /** Queued {@code run} is already running on {@code w} as {@code attempt}, a start the store had not recorded. */
     void resume(Run run, Shape s, Worker w, int attempt, long now) {
         run.attempts = attempt;
@@ -118,21 +192,29 @@ final class Transitions<P> implements Dependencies.Outcome {
         reservations.release(run);
     }
 
-    /** A running run stops holding anything: its worker gets its resources back, or the ledger forgets it. */
+    /**
+     * A running run stops holding anything: its worker gets its resources back (or its place in the worker's queue,
+     * for a run sent ahead), or the ledger forgets it.
+     */
     void unhold(Run run) {
         Worker w = run.on;
         if (w == null) {
             ledger.drop(run);
             return;
         }
-        w.give(run, names);
+        if (run.ahead) {
+            w.ahead.remove(run.id);
+            run.on = null;
+        } else {
+            w.give(run, names);
+        }
         workers.refresh(w);
     }
 
     void finish(Run run, RunState to, Integer exitCode, String reason, long now) {
-        RunState from = run.state;
-        if (from == RunState.RUNNING) {
-            runs.stopsRunning();
+        RunState from = run.ahead ? RunState.STAGED : run.state; // a run sent ahead never left staged for the store
+        if (run.state == RunState.RUNNING) {
+            leave(run);
         }
         runs.remove(run);
         run.state = to;
@@ -165,14 +247,15 @@ final class Transitions<P> implements Dependencies.Outcome {
             return;
         }
         WorkerId worker = run.worker;
+        RunState from = run.ahead ? RunState.STAGED : RunState.RUNNING;
         run.retried++;
         run.tryBase = run.attempts;
-        runs.stopsRunning();
+        leave(run);
         run.passedOver = 0;
         enqueue(run);
         String why = (exitCode != null ? "it exited with code " + exitCode : "it could not start: " + reason)
                 + " (retry " + run.retried + " of " + run.retries + ")";
-        out.stateChanged(new StateChange(run.id, RunState.RUNNING, RunState.STAGED, worker, exitCode, run.attempts,
+        out.stateChanged(new StateChange(run.id, from, RunState.STAGED, worker, exitCode, run.attempts,
                 now, null, why, run.retried, run.tryBase));
         out.log(LogLevel.WARN, "Run " + run.id + " re-staged: " + why);
     }
@@ -186,6 +269,11 @@ final class Transitions<P> implements Dependencies.Outcome {
             finish(run, RunState.TERMINATED, null, null, now);
         } else if (run.attempts - run.tryBase >= maxAttempts(run)) {
             finish(run, RunState.LOST, null, null, now);
+        } else if (run.ahead) { // staged to the store all along: only the core takes it back
+            leave(run);
+            run.passedOver = 0;
+            enqueue(run);
+            out.log(LogLevel.INFO, "Run " + run.id + " staged again: it was sent ahead to " + worker + "; " + why);
         } else {
             runs.stopsRunning();
             run.passedOver = 0;

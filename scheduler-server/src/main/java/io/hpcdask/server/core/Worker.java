@@ -23,6 +23,8 @@ final class Worker {
     final List<String> gpuIds;
     final BitSet freeGpus = new BitSet();
     final Map<RunId, Run> runs = new LinkedHashMap<>();
+    /** Runs sent ahead here, not yet reported started: they hold nothing until they are ({@link Run#ahead}). */
+    final Map<RunId, Run> ahead = new LinkedHashMap<>();
     boolean draining;
     /** The starving run this worker is kept free for; nothing else starts here meanwhile. */
     Run reservedFor;
@@ -73,6 +75,34 @@ final class Worker {
 
     boolean acceptsRuns() {
         return !draining;
+    }
+
+    /**
+     * Whether a run may be started here directly: with runs sent ahead waiting, the worker starts those itself as its
+     * capacity frees, so a direct start could find the slot taken by one whose start report is on its way.
+     */
+    boolean takesDirectStarts() {
+        return acceptsRuns() && reservedFor == null && ahead.isEmpty();
+    }
+
+    /**
+     * A run sent ahead here started: it takes its assignment (which names no gpu) whatever is free, since its process
+     * runs; false when that went beyond the free capacity (the worker keeps its own limits, so this is a bug).
+     */
+    boolean holdStarted(Run run, ResourceNames names) {
+        boolean fits = freeSlots >= 1;
+        for (Map.Entry<String, Long> e : run.assignment.resources().entrySet()) {
+            int i = names.indexOf(e.getKey());
+            fits &= freeOf(i) >= e.getValue();
+            if (i < free.length) {
+                free[i] -= e.getValue();
+            }
+        }
+        freeSlots--;
+        ahead.remove(run.id);
+        runs.put(run.id, run);
+        run.on = this;
+        return fits;
     }
 
     /** Whether this worker offers a gpu amount it did not name itself (ids only). */

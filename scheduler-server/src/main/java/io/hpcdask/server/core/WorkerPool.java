@@ -18,13 +18,15 @@ final class WorkerPool {
     private final ResourceNames names;
     private final ShapeIndex shapes;
     private final WaitReasons reasons;
+    private final AheadRuns ahead;
     private int accepting;
     private int nextOrder;
 
-    WorkerPool(ResourceNames names, ShapeIndex shapes, WaitReasons reasons) {
+    WorkerPool(ResourceNames names, ShapeIndex shapes, WaitReasons reasons, AheadRuns ahead) {
         this.names = names;
         this.shapes = shapes;
         this.reasons = reasons;
+        this.ahead = ahead;
     }
 
     Worker get(WorkerId name) {
@@ -69,6 +71,7 @@ final class WorkerPool {
             shapes.stopsTakingRuns(w);
         }
         shapes.forget(w);
+        ahead.forget(w);
         workers.remove(w.name());
         if (w.acceptsRuns()) {
             accepting--;
@@ -88,9 +91,16 @@ final class WorkerPool {
         return workers.get(w.name()) == w;
     }
 
-    /** Keeps every shape's set of workers-that-fit-now current for one worker. */
+    /** Keeps every shape's set of workers-that-fit-now, and whether it may be sent runs ahead, current for one worker. */
     void refresh(Worker w) {
-        shapes.refresh(w, w.acceptsRuns() && w.reservedFor == null && connected(w));
+        boolean live = connected(w);
+        shapes.refresh(w, w.takesDirectStarts() && live);
+        ahead.refresh(w, live);
+    }
+
+    /** The worker to send {@code head} of {@code s} ahead to ({@link AheadRuns}), or null. */
+    Worker aheadFor(Shape s, Run head) {
+        return ahead.pick(s, head);
     }
 
     /** Workers not yet draining whose end time has come at {@code now}. */

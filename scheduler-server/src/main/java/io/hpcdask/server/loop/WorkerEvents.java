@@ -80,7 +80,8 @@ public final class WorkerEvents implements WorkerListener {
     /**
      * Output goes to its log from this (transport) thread; the rest of a read's messages go to the loop as one task,
      * one hand-off for what a worker sent in one frame (a run's start and end, several runs' ends). Starts alone only
-     * confirm what the core decided at dispatch: they need not wake the loop (an end will, or a tick).
+     * confirm what the core decided at dispatch: they need not wake the loop (an end will, or a tick). With runs sent
+     * ahead a start does more (the run takes its slot, and the worker may be sent its next), so it wakes the loop.
      */
     @Override
     public void messagesReceived(WorkerConnection connection, List<Message> messages) {
@@ -92,6 +93,7 @@ public final class WorkerEvents implements WorkerListener {
             } else if (!(message instanceof Message.Heartbeat)) {
                 if (message instanceof Message.RunStarted s) {
                     metrics.runStarted(RunId.ofNullable(s.runId())); // as it arrives: the loop may see it later
+                    wake |= core.sendsAhead();
                 } else {
                     wake = true;
                 }
@@ -149,6 +151,8 @@ public final class WorkerEvents implements WorkerListener {
         } else if (message instanceof Message.RunFinished f) {
             core.runFinished(RunId.ofNullable(f.runId()), name, f.attempt(), f.exitCode(), f.terminated(), f.error(),
                     f.abandoned(), now);
+        } else if (message instanceof Message.RunReturned r) {
+            core.runReturned(RunId.ofNullable(r.runId()), name, r.attempt(), now);
         } else if (message instanceof Message.Draining d) {
             core.workerDraining(name, d.reason(), now);
             observer.retiring(name.name());

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * Drives the core with thousands of random events against simulated workers and checks every invariant after each
  * one. Runs carry random policies (priority, time limit, attempts, retries, dependencies) and finished ones are
  * retried by "the user"; beyond never lost, never duplicated and never over capacity, a run never starts before its
- * dependencies completed and a run past its time limit is never reported completed. Set {@code -Dcore.seed=N} to
- * replay a printed seed.
+ * dependencies completed and a run past its time limit is never reported completed. With runs sent ahead, the
+ * simulated workers queue what they cannot start yet as the real worker does, and the core must know exactly which
+ * live worker holds each such run. Set {@code -Dcore.seed=N} to replay a printed seed.
  */
 class RandomizedCoreTest {
     private static final int WORKERS = 12;
@@ -48,6 +49,30 @@ class RandomizedCoreTest {
             sim.run();
         }
     }
+
+    /**
+     * Runs sent ahead: a simulated worker queues a start it cannot run yet, starts queued runs when they fit (a random
+     * event), gives its queue back when drained, answers a cancel of a queued run, and drops its queue when its link
+     * drops, as {@code WorkerAgent} does.
+     */
+    @Test
+    void invariantsHoldWithRunsSentAhead() {
+        long base = Long.getLong("core.seed", System.nanoTime());
+        for (int round = 0; round < 4; round++) {
+            long seed = base + round;
+            System.out.println("RandomizedCoreTest (ahead) seed " + seed + " (replay with -Dcore.seed=" + seed + ")");
+            Simulation sim = new Simulation(seed, round % 2 == 0 ? 0 : 500, 1 + round / 2);
+            if (round % 2 == 1) {
+                sim.deferred = true;
+                sim.core.deferDispatch();
+            }
+            sim.run();
+            assertThat(sim.aheadStarts).as("runs sent ahead must start on their worker").isGreaterThan(50);
+        }
+    }
+
+    /** A start a simulated worker holds in its queue. */
+    private record Queued(String runId, int attempt, Assignment assignment) {}
 
     /** A cluster of simulated workers whose processes are sets of run ids. */
     private static final class Simulation {
@@ -81,12 +106,26 @@ class RandomizedCoreTest {
         final long grace;
         /** Dispatch only at the end of a batch of events (randomly one to three long). */
         boolean deferred;
+        /** Runs sent ahead per slot (0: none, and the workers never queue). */
+        final int aheadPerSlot;
+        /** Worker name to the starts it queues, in order; only for workers that are up. */
+        final Map<String, LinkedHashMap<String, Queued>> queued = new HashMap<>();
+        /** What each executing run holds on its worker. */
+        final Map<String, Assignment> assignmentOf = new HashMap<>();
+        final List<Runnable> replies = new ArrayList<>();
+        int aheadStarts;
 
         Simulation(long seed, long grace) {
+            this(seed, grace, 0);
+        }
+
+        Simulation(long seed, long grace, int aheadPerSlot) {
             this.seed = seed;
             this.grace = grace;
+            this.aheadPerSlot = aheadPerSlot;
             this.rnd = new Random(seed);
-            this.core = new SchedulerCore<>(new CoreConfig(Map.of("decl", 2L), 3, 1 + rnd.nextInt(20), grace), out);
+            this.core = new SchedulerCore<>(new CoreConfig(Map.of("decl", 2L), 3, 1 + rnd.nextInt(20), grace)
+                    .withAheadPerSlot(aheadPerSlot), out);
             for (int i = 0; i < WORKERS; i++) {
                 Map<String, Long> res = new HashMap<>();
                 res.put("cores", 1L + rnd.nextInt(8));
@@ -127,6 +166,12 @@ class RandomizedCoreTest {
         }
 
         void step() {
+            if (aheadPerSlot > 0 && rnd.nextInt(4) == 0 && !executing.isEmpty()) {
+                List<String> up = new ArrayList<>(executing.keySet());
+                java.util.Collections.sort(up);
+                startQueued(up.get(rnd.nextInt(up.size())));
+                return;
+            }
             int kind = rnd.nextInt(100);
             List<String> up = new ArrayList<>(executing.keySet());
             List<String> down = specs.keySet().stream().filter(n -> !executing.containsKey(n)).toList();
@@ -155,11 +200,13 @@ class RandomizedCoreTest {
             } else if (kind < 75 && !down.isEmpty()) {
                 String name = down.get(rnd.nextInt(down.size()));
                 executing.put(name, new HashSet<>());
+                queued.put(name, new LinkedHashMap<>());
                 note("join " + name);
                 core.workerJoined(specs.get(name), List.of(), now);
             } else if (kind < 80 && !up.isEmpty()) { // the worker dies with its processes
                 String name = up.get(rnd.nextInt(up.size()));
                 executing.remove(name);
+                queued.remove(name);
                 dropPendingOf(name);
                 note("dies " + name);
                 ticks.add(now); // a lost worker's event ticks the core
@@ -167,6 +214,7 @@ class RandomizedCoreTest {
             } else if (kind < 86 && !up.isEmpty()) { // connection drops and the worker re-registers with what it holds
                 String name = up.get(rnd.nextInt(up.size()));
                 List<String> held = new ArrayList<>(executing.get(name));
+                queued.put(name, new LinkedHashMap<>()); // a worker whose link dropped starts none of its queue
                 dropPendingOf(name); // reports on the old connection never arrive
                 // with no grace the core re-stages at once, so only a live re-registration keeps runs single
                 if (grace > 0 && rnd.nextBoolean()) {
@@ -259,16 +307,99 @@ class RandomizedCoreTest {
             core.runFinished(RunId.of(c[0]), WorkerId.of(c[1]), code, false, null, now);
         }
 
+        /** The worker starts, in order, every queued run that fits beside what it executes, and reports each. */
+        void startQueued(String worker) {
+            for (java.util.Iterator<Queued> it = queued.get(worker).values().iterator(); it.hasNext(); ) {
+                Queued q = it.next();
+                if (fitsLocally(worker, q.assignment())) {
+                    it.remove();
+                    executing.get(worker).add(q.runId());
+                    assignmentOf.put(q.runId(), q.assignment());
+                    aheadStarts++;
+                    note("started queued " + q.runId() + " on " + worker);
+                    core.runStarted(RunId.of(q.runId()), WorkerId.of(worker), q.attempt(), now);
+                }
+            }
+        }
+
+        /** The real worker's own rule: a slot, and every amount it offers itself (gpu ids by device). */
+        boolean fitsLocally(String worker, Assignment a) {
+            WorkerSpec spec = specs.get(worker);
+            int slots = spec.slots() > 0 ? spec.slots() : spec.resources().get("cores").intValue();
+            Set<String> mine = executing.get(worker);
+            if (mine.size() >= slots) {
+                return false;
+            }
+            Map<String, Long> used = new HashMap<>();
+            Set<String> gpus = new HashSet<>();
+            for (String id : mine) {
+                Assignment held = assignmentOf.get(id);
+                held.resources().forEach((k, v) -> used.merge(k, v, Long::sum));
+                gpus.addAll(held.gpuIds());
+            }
+            for (Map.Entry<String, Long> e : a.resources().entrySet()) {
+                Long cap = spec.resources().get(e.getKey());
+                if (cap != null && !e.getKey().equals("gpu") && used.getOrDefault(e.getKey(), 0L) + e.getValue() > cap) {
+                    return false;
+                }
+            }
+            for (String g : a.gpuIds()) {
+                if (gpus.contains(g)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         void applyEffects() {
+            applyOnce();
+            while (!replies.isEmpty()) { // the workers' answers to what the core just said, in order
+                List<Runnable> now = new ArrayList<>(replies);
+                replies.clear();
+                now.forEach(Runnable::run);
+                applyOnce();
+            }
+        }
+
+        void applyOnce() {
             starts += out.starts.size();
-            for (RecordingOutbox.Start s : out.starts) {
+            for (int i = 0; i < out.starts.size(); i++) {
+                RecordingOutbox.Start s = out.starts.get(i);
                 for (Map.Entry<String, Set<String>> e : executing.entrySet()) {
                         require(!e.getValue().contains(s.runId()), "run " + s.runId() + " started twice at once");
                 }
                 require(executing.containsKey(s.worker()), "start on worker " + s.worker() + ", which is down");
-                executing.get(s.worker()).add(s.runId());
+                boolean sentAhead = aheadPerSlot > 0
+                        && core.run(RunId.of(s.runId())).map(r -> r.state() == RunState.STAGED).orElse(false);
+                if (sentAhead) {
+                    for (Map.Entry<String, LinkedHashMap<String, Queued>> e : queued.entrySet()) {
+                        require(!e.getValue().containsKey(s.runId()), "run " + s.runId() + " sent ahead to "
+                                + s.worker() + " while queued on " + e.getKey());
+                    }
+                    queued.get(s.worker()).put(s.runId(), new Queued(s.runId(), out.startAttempts.get(i), s.assignment()));
+                } else {
+                    require(aheadPerSlot == 0 || fitsLocally(s.worker(), s.assignment()), "direct start of "
+                            + s.runId() + " on " + s.worker() + ", which has no room for it there");
+                    executing.get(s.worker()).add(s.runId());
+                    assignmentOf.put(s.runId(), s.assignment());
+                }
+            }
+            for (String drained : out.drains) { // the worker gives back what it had not started
+                LinkedHashMap<String, Queued> q = queued.get(drained);
+                if (q != null) {
+                    for (Queued r : q.values()) {
+                        replies.add(() -> core.runReturned(RunId.of(r.runId()), WorkerId.of(drained), r.attempt(), now));
+                    }
+                    q.clear();
+                }
             }
             for (RecordingOutbox.Cancel c : out.cancels) {
+                LinkedHashMap<String, Queued> q = queued.get(c.worker());
+                Queued dropped = q == null ? null : q.remove(c.runId());
+                if (dropped != null) { // it never started, and now never will
+                    replies.add(() -> core.runFinished(RunId.of(c.runId()), WorkerId.of(c.worker()), dropped.attempt(),
+                            -1, true, SchedulerCore.NOT_HELD_ERROR, false, now));
+                }
                 Set<String> procs = executing.get(c.worker());
                 if (procs != null && procs.contains(c.runId())) { // killed; the report comes later
                     pendingFinishes.add(new String[] {c.runId(), c.worker()});
@@ -327,8 +458,9 @@ class RandomizedCoreTest {
             }
             require(activeIds.size() + finals.size() == staged, "runs lost or duplicated: " + activeIds.size()
                     + " active + " + finals.size() + " finished != " + staged + " staged");
-            require(core.stagedCount() + core.waitingCount() + core.runningCount() == active.size(),
+            require(core.stagedCount() + core.waitingCount() + core.runningCount() + core.aheadCount() == active.size(),
                     "core's counts disagree with its runs");
+            checkAhead(active);
 
             Map<String, List<CoreRun>> byWorker = new HashMap<>();
             for (CoreRun r : active) {
@@ -371,6 +503,38 @@ class RandomizedCoreTest {
                 // what the worker's processes execute is exactly what the core believes runs there
                 require(executing.get(name).equals(mineIds), "processes of " + name + " are "
                         + executing.get(name) + ", the core has " + mineIds);
+            }
+        }
+
+        /**
+         * Every run sent ahead is held by exactly the live worker the core names (or its worker is away, and the core
+         * waits for it), never beyond the worker's share, never also executing.
+         */
+        void checkAhead(List<CoreRun> active) {
+            Map<String, Set<String>> aheadOn = new HashMap<>();
+            for (CoreRun r : active) {
+                if (r.state() == RunState.STAGED && r.worker() != null) {
+                    require(aheadPerSlot > 0, "staged run " + r.id() + " names worker " + r.worker());
+                    aheadOn.computeIfAbsent(r.worker().name(), k -> new HashSet<>()).add(r.id().value());
+                }
+            }
+            Set<String> seen = new HashSet<>();
+            for (Map.Entry<String, LinkedHashMap<String, Queued>> e : queued.entrySet()) {
+                String name = e.getKey();
+                Set<String> held = e.getValue().keySet();
+                require(held.equals(aheadOn.getOrDefault(name, Set.of())), "runs queued on " + name + " are " + held
+                        + ", the core has " + aheadOn.getOrDefault(name, Set.of()) + " sent ahead there");
+                WorkerSpec spec = specs.get(name);
+                int slots = spec.slots() > 0 ? spec.slots() : spec.resources().get("cores").intValue();
+                require(held.size() <= aheadPerSlot * slots, "more runs ahead on " + name + " than its share");
+                for (String id : held) {
+                    require(seen.add(id), "run " + id + " queued on two workers");
+                    require(!executing.get(name).contains(id), "run " + id + " both queued and executing on " + name);
+                }
+            }
+            for (String name : aheadOn.keySet()) {
+                require(queued.containsKey(name) || !executing.containsKey(name), "runs ahead on " + name
+                        + ", which is up but holds no queue");
             }
         }
 

@@ -1,0 +1,53 @@
+package io.hpcdask.server.core;
+
+import java.util.Comparator;
+import java.util.TreeSet;
+
+/**
+ * Which workers may be sent a run ahead of their free capacity, and which one a run goes to. A run is sent ahead only
+ * when it can start on no worker now (so no worker idles while it waits in another's queue at the time it is sent),
+ * it names no gpu (device ids are chosen when a run takes them, and a run sent ahead takes nothing until it starts),
+ * it holds no reservation, and a worker taking runs fits it by total capacity and holds fewer than
+ * {@link CoreConfig#aheadPerSlot()} x its slots ahead. Among those, the earliest-joined gets it, as in dispatch.
+ * Pure bookkeeping beside {@link ShapeIndex}: kept current on every change of a worker, so a decision never scans
+ * workers that are full.
+ */
+final class AheadRuns {
+    private final int perSlot;
+    private final TreeSet<Worker> open = new TreeSet<>(Comparator.comparingInt(w -> w.order));
+
+    AheadRuns(int perSlot) {
+        this.perSlot = perSlot;
+    }
+
+    boolean enabled() {
+        return perSlot > 0;
+    }
+
+    /** The worker to send {@code head} of {@code s} ahead to, or null. */
+    Worker pick(Shape s, Run head) {
+        if (open.isEmpty() || head.reserved != null || s.candidates == 0 || s.requires.containsKey(ResourceNames.GPU)) {
+            return null;
+        }
+        for (Worker w : open) {
+            if (s.fitsTotal(w)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** Keeps {@code w}'s place current; {@code live}: it is the connected worker of its name. */
+    void refresh(Worker w, boolean live) {
+        if (perSlot > 0 && live && w.acceptsRuns() && w.reservedFor == null
+                && w.ahead.size() < (long) perSlot * w.slots) {
+            open.add(w);
+        } else {
+            open.remove(w);
+        }
+    }
+
+    void forget(Worker w) {
+        open.remove(w);
+    }
+}
