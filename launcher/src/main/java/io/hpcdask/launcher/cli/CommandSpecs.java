@@ -342,7 +342,17 @@ final class CommandSpecs {
             c.sshOptions = m0;
         }
         s.addMixin("sshOptions", sshOptions(m0, f));
-        FieldBinding b9 = FieldBinding.of(() -> c.noNetwork, v -> c.noNetwork = (Boolean) v);
+        FieldBinding b9 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.noNetwork;
+            }
+
+            @Override
+            void write(Object v) {
+                c.noNetwork = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--no-network")
                 .description("Skip the network check (the test job that probes, from a compute node, the address workers would dial); it takes as long as the job needs to start.")
                 .paramLabel("<noNetwork>")
@@ -384,7 +394,17 @@ final class CommandSpecs {
             c.cluster = m0;
         }
         s.addMixin("cluster", clusterNameMixin(m0, f));
-        FieldBinding b10 = FieldBinding.of(() -> c.workersOption, v -> c.workersOption = (Integer) v);
+        FieldBinding b10 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.workersOption;
+            }
+
+            @Override
+            void write(Object v) {
+                c.workersOption = (Integer) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--workers")
                 .description("workers to start: local processes (default: 1; 0 starts the scheduler alone, runs stay staged), or batch jobs submitted at once (default: 0; add them with 'hpc-dask scale N')")
                 .paramLabel("N")
@@ -392,7 +412,17 @@ final class CommandSpecs {
                 .initialValue(c.workersOption)
                 .type(Integer.class).auxiliaryTypes(Integer.class)
                 .setter(b10).getter(b10).build());
-        FieldBinding b11 = FieldBinding.of(() -> c.slots, v -> c.slots = (Integer) v);
+        FieldBinding b11 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.slots;
+            }
+
+            @Override
+            void write(Object v) {
+                c.slots = (Integer) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--slots")
                 .description("runs each worker takes at once (default: its cores)")
                 .paramLabel("N")
@@ -400,7 +430,17 @@ final class CommandSpecs {
                 .initialValue(c.slots)
                 .type(Integer.class).auxiliaryTypes(Integer.class)
                 .setter(b11).getter(b11).build());
-        FieldBinding b12 = FieldBinding.of(() -> c.foreground, v -> c.foreground = (Boolean) v);
+        FieldBinding b12 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.foreground;
+            }
+
+            @Override
+            void write(Object v) {
+                c.foreground = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--foreground")
                 .description("stay attached and log to the terminal; Ctrl-C stops the cluster")
                 .paramLabel("<foreground>")
@@ -408,7 +448,17 @@ final class CommandSpecs {
                 .initialValue(c.foreground)
                 .type(boolean.class).auxiliaryTypes(boolean.class)
                 .setter(b12).getter(b12).build());
-        FieldBinding b13 = FieldBinding.of(() -> c.noArray, v -> c.noArray = (Boolean) v);
+        FieldBinding b13 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.noArray;
+            }
+
+            @Override
+            void write(Object v) {
+                c.noArray = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--no-array")
                 .description("submit N workers as N jobs, not one job array (for sites that forbid arrays)")
                 .paramLabel("<noArray>")
@@ -422,7 +472,17 @@ final class CommandSpecs {
             c.ssh = m1;
         }
         s.addMixin("ssh", sshOptions(m1, f));
-        FieldBinding b14 = FieldBinding.of(() -> c.runOnce, v -> c.runOnce = (Boolean) v);
+        FieldBinding b14 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.runOnce;
+            }
+
+            @Override
+            void write(Object v) {
+                c.runOnce = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--run-once")
                 .description("start the staged runs that can start, wait for them, print how many were processed, then shut down (runs that cannot start stay staged)")
                 .paramLabel("<runOnce>")
@@ -505,7 +565,17 @@ final class CommandSpecs {
             c.cluster = m0;
         }
         s.addMixin("cluster", clusterNameMixin(m0, f));
-        FieldBinding b15 = FieldBinding.of(() -> c.count, v -> c.count = (String) v);
+        FieldBinding b15 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.count;
+            }
+
+            @Override
+            void write(Object v) {
+                c.count = (String) v;
+            }
+        };
         s.addPositional(PositionalParamSpec.builder()
                 .description("the number of workers wanted (0 or more)")
                 .index("0")
@@ -515,7 +585,17 @@ final class CommandSpecs {
                 .initialValue(c.count)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b15).getter(b15).build());
-        FieldBinding b16 = FieldBinding.of(() -> c.profile, v -> c.profile = (String) v);
+        FieldBinding b16 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.profile;
+            }
+
+            @Override
+            void write(Object v) {
+                c.profile = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--profile")
                 .description("the worker profile (default: the cluster's first)")
                 .paramLabel("P")
@@ -523,7 +603,17 @@ final class CommandSpecs {
                 .initialValue(c.profile)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b16).getter(b16).build());
-        FieldBinding b17 = FieldBinding.of(() -> c.await, v -> c.await = (Boolean) v);
+        FieldBinding b17 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.await;
+            }
+
+            @Override
+            void write(Object v) {
+                c.await = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--wait")
                 .description("show progress and return once N workers are connected")
                 .paramLabel("<await>")
@@ -531,7 +621,17 @@ final class CommandSpecs {
                 .initialValue(c.await)
                 .type(boolean.class).auxiliaryTypes(boolean.class)
                 .setter(b17).getter(b17).build());
-        FieldBinding b18 = FieldBinding.of(() -> c.timeout, v -> c.timeout = (String) v);
+        FieldBinding b18 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.timeout;
+            }
+
+            @Override
+            void write(Object v) {
+                c.timeout = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--timeout")
                 .defaultValue("10m")
                 .description("with --wait, give up after D: bare seconds, or 90s, 10m, 1h30m, 2d, HH:MM:SS or D-HH:MM:SS (default: ${DEFAULT-VALUE})")
@@ -540,7 +640,17 @@ final class CommandSpecs {
                 .initialValue(c.timeout)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b18).getter(b18).build());
-        FieldBinding b19 = FieldBinding.of(() -> c.noArray, v -> c.noArray = (Boolean) v);
+        FieldBinding b19 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.noArray;
+            }
+
+            @Override
+            void write(Object v) {
+                c.noArray = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--no-array")
                 .description("submit N jobs instead of one job array (for sites that forbid arrays)")
                 .paramLabel("<noArray>")
@@ -573,7 +683,17 @@ final class CommandSpecs {
             c.cluster = m0;
         }
         s.addMixin("cluster", clusterNameMixin(m0, f));
-        FieldBinding b20 = FieldBinding.of(() -> c.profile, v -> c.profile = (String) v);
+        FieldBinding b20 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.profile;
+            }
+
+            @Override
+            void write(Object v) {
+                c.profile = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--profile")
                 .description("the worker profile (default: the cluster's first)")
                 .paramLabel("P")
@@ -581,7 +701,17 @@ final class CommandSpecs {
                 .initialValue(c.profile)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b20).getter(b20).build());
-        FieldBinding b21 = FieldBinding.of(() -> c.min, v -> c.min = (String) v);
+        FieldBinding b21 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.min;
+            }
+
+            @Override
+            void write(Object v) {
+                c.min = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--min")
                 .defaultValue("0")
                 .description("workers kept even without demand (default: ${DEFAULT-VALUE})")
@@ -590,7 +720,17 @@ final class CommandSpecs {
                 .initialValue(c.min)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b21).getter(b21).build());
-        FieldBinding b22 = FieldBinding.of(() -> c.max, v -> c.max = (String) v);
+        FieldBinding b22 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.max;
+            }
+
+            @Override
+            void write(Object v) {
+                c.max = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--max")
                 .description("workers at most (required unless --off)")
                 .paramLabel("M")
@@ -598,7 +738,17 @@ final class CommandSpecs {
                 .initialValue(c.max)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b22).getter(b22).build());
-        FieldBinding b23 = FieldBinding.of(() -> c.idleTimeout, v -> c.idleTimeout = (String) v);
+        FieldBinding b23 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.idleTimeout;
+            }
+
+            @Override
+            void write(Object v) {
+                c.idleTimeout = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--idle-timeout")
                 .defaultValue("5m")
                 .description("stop a worker idle this long: 90s, 10m, 1h30m, 2d, HH:MM:SS or D-HH:MM:SS or bare seconds (default: ${DEFAULT-VALUE})")
@@ -607,7 +757,17 @@ final class CommandSpecs {
                 .initialValue(c.idleTimeout)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b23).getter(b23).build());
-        FieldBinding b24 = FieldBinding.of(() -> c.maxPending, v -> c.maxPending = (String) v);
+        FieldBinding b24 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.maxPending;
+            }
+
+            @Override
+            void write(Object v) {
+                c.maxPending = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--max-pending")
                 .description("jobs pending in the batch system at once, at most (default: no limit but --max)")
                 .paramLabel("J")
@@ -615,7 +775,17 @@ final class CommandSpecs {
                 .initialValue(c.maxPending)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b24).getter(b24).build());
-        FieldBinding b25 = FieldBinding.of(() -> c.off, v -> c.off = (Boolean) v);
+        FieldBinding b25 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.off;
+            }
+
+            @Override
+            void write(Object v) {
+                c.off = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--off")
                 .description("stop adapting; the profile keeps the workers it has")
                 .paramLabel("<off>")
@@ -679,7 +849,17 @@ final class CommandSpecs {
             c.cluster = m0;
         }
         s.addMixin("cluster", clusterNameMixin(m0, f));
-        FieldBinding b26 = FieldBinding.of(() -> c.noBrowser, v -> c.noBrowser = (Boolean) v);
+        FieldBinding b26 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.noBrowser;
+            }
+
+            @Override
+            void write(Object v) {
+                c.noBrowser = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--no-browser")
                 .description("only print the link")
                 .paramLabel("<noBrowser>")
@@ -687,7 +867,17 @@ final class CommandSpecs {
                 .initialValue(c.noBrowser)
                 .type(boolean.class).auxiliaryTypes(boolean.class)
                 .setter(b26).getter(b26).build());
-        FieldBinding b27 = FieldBinding.of(() -> c.port, v -> c.port = (Integer) v);
+        FieldBinding b27 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.port;
+            }
+
+            @Override
+            void write(Object v) {
+                c.port = (Integer) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--port")
                 .description("server on a login node: the local port to forward (default: a free one)")
                 .paramLabel("P")
@@ -724,7 +914,17 @@ final class CommandSpecs {
             c.cluster = m0;
         }
         s.addMixin("cluster", clusterNameMixin(m0, f));
-        FieldBinding b28 = FieldBinding.of(() -> c.tags, v -> c.tags = (java.util.List<java.lang.String>) v);
+        FieldBinding b28 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.tags;
+            }
+
+            @Override
+            void write(Object v) {
+                c.tags = (java.util.List<java.lang.String>) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--tag")
                 .description("a tag; 'dask:KEY=VAL ...' sets requirements (repeatable)")
                 .paramLabel("TAG")
@@ -732,7 +932,17 @@ final class CommandSpecs {
                 .initialValue(c.tags)
                 .type(java.util.List.class).auxiliaryTypes(String.class)
                 .setter(b28).getter(b28).build());
-        FieldBinding b29 = FieldBinding.of(() -> c.cwd, v -> c.cwd = (java.nio.file.Path) v);
+        FieldBinding b29 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.cwd;
+            }
+
+            @Override
+            void write(Object v) {
+                c.cwd = (java.nio.file.Path) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--cwd")
                 .description("working directory of the run (default: the current one; with the server on a login node, a directory there, default 'remote-directory' or the remote home)")
                 .paramLabel("DIR")
@@ -740,7 +950,17 @@ final class CommandSpecs {
                 .initialValue(c.cwd)
                 .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class)
                 .setter(b29).getter(b29).build());
-        FieldBinding b30 = FieldBinding.of(() -> c.env, v -> c.env = (java.util.List<java.lang.String>) v);
+        FieldBinding b30 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.env;
+            }
+
+            @Override
+            void write(Object v) {
+                c.env = (java.util.List<java.lang.String>) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--env")
                 .description("extra environment variable for the run (repeatable)")
                 .paramLabel("NAME=VALUE")
@@ -748,7 +968,17 @@ final class CommandSpecs {
                 .initialValue(c.env)
                 .type(java.util.List.class).auxiliaryTypes(String.class)
                 .setter(b30).getter(b30).build());
-        FieldBinding b31 = FieldBinding.of(() -> c.label, v -> c.label = (String) v);
+        FieldBinding b31 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.label;
+            }
+
+            @Override
+            void write(Object v) {
+                c.label = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--label")
                 .description("a label shown by 'hpc-dask runs'")
                 .paramLabel("LABEL")
@@ -756,7 +986,17 @@ final class CommandSpecs {
                 .initialValue(c.label)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b31).getter(b31).build());
-        FieldBinding b32 = FieldBinding.of(() -> c.shell, v -> c.shell = (Boolean) v);
+        FieldBinding b32 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.shell;
+            }
+
+            @Override
+            void write(Object v) {
+                c.shell = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--shell")
                 .description("run the command line through 'bash -c' (its words joined by spaces)")
                 .paramLabel("<shell>")
@@ -764,7 +1004,17 @@ final class CommandSpecs {
                 .initialValue(c.shell)
                 .type(boolean.class).auxiliaryTypes(boolean.class)
                 .setter(b32).getter(b32).build());
-        FieldBinding b33 = FieldBinding.of(() -> c.await, v -> c.await = (Boolean) v);
+        FieldBinding b33 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.await;
+            }
+
+            @Override
+            void write(Object v) {
+                c.await = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--wait")
                 .description("follow the run(s) and exit with the exit status (the worst one when several)")
                 .paramLabel("<await>")
@@ -772,7 +1022,17 @@ final class CommandSpecs {
                 .initialValue(c.await)
                 .type(boolean.class).auxiliaryTypes(boolean.class)
                 .setter(b33).getter(b33).build());
-        FieldBinding b34 = FieldBinding.of(() -> c.array, v -> c.array = (String) v);
+        FieldBinding b34 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.array;
+            }
+
+            @Override
+            void write(Object v) {
+                c.array = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--array")
                 .description("one run per index (e.g. 1-1000), with HPC_DASK_ARRAY_INDEX set to it")
                 .paramLabel("RANGE")
@@ -780,7 +1040,17 @@ final class CommandSpecs {
                 .initialValue(c.array)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b34).getter(b34).build());
-        FieldBinding b35 = FieldBinding.of(() -> c.eachLine, v -> c.eachLine = (java.nio.file.Path) v);
+        FieldBinding b35 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.eachLine;
+            }
+
+            @Override
+            void write(Object v) {
+                c.eachLine = (java.nio.file.Path) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--each-line")
                 .description("one run per non-empty line of FILE, with HPC_DASK_ENTRY set to the line")
                 .paramLabel("FILE")
@@ -794,7 +1064,17 @@ final class CommandSpecs {
             c.policies = m1;
         }
         s.addMixin("policies", runPolicyOptions(m1, f));
-        FieldBinding b41 = FieldBinding.of(() -> c.command, v -> c.command = (java.util.List<java.lang.String>) v);
+        FieldBinding b41 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.command;
+            }
+
+            @Override
+            void write(Object v) {
+                c.command = (java.util.List<java.lang.String>) v;
+            }
+        };
         s.addPositional(PositionalParamSpec.builder()
                 .arity("1..*")
                 .description("the command and its arguments")
@@ -830,7 +1110,17 @@ final class CommandSpecs {
             c.cluster = m0;
         }
         s.addMixin("cluster", clusterNameMixin(m0, f));
-        FieldBinding b42 = FieldBinding.of(() -> c.states, v -> c.states = (java.util.List<java.lang.String>) v);
+        FieldBinding b42 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.states;
+            }
+
+            @Override
+            void write(Object v) {
+                c.states = (java.util.List<java.lang.String>) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--state")
                 .description("only runs in these states (comma-separated): staged, running, completed, error, terminated, lost or timeout")
                 .paramLabel("STATE")
@@ -839,7 +1129,17 @@ final class CommandSpecs {
                 .initialValue(c.states)
                 .type(java.util.List.class).auxiliaryTypes(String.class)
                 .setter(b42).getter(b42).build());
-        FieldBinding b43 = FieldBinding.of(() -> c.label, v -> c.label = (String) v);
+        FieldBinding b43 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.label;
+            }
+
+            @Override
+            void write(Object v) {
+                c.label = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--label")
                 .description("only runs whose label matches L: a glob ('*' any text, '?' one character), else exactly")
                 .paramLabel("L")
@@ -847,7 +1147,17 @@ final class CommandSpecs {
                 .initialValue(c.label)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b43).getter(b43).build());
-        FieldBinding b44 = FieldBinding.of(() -> c.limit, v -> c.limit = (Integer) v);
+        FieldBinding b44 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.limit;
+            }
+
+            @Override
+            void write(Object v) {
+                c.limit = (Integer) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--last", "--limit")
                 .defaultValue("50")
                 .description("show the latest N runs (default: ${DEFAULT-VALUE}; 0 for all)")
@@ -856,7 +1166,17 @@ final class CommandSpecs {
                 .initialValue(c.limit)
                 .type(int.class).auxiliaryTypes(int.class)
                 .setter(b44).getter(b44).build());
-        FieldBinding b45 = FieldBinding.of(() -> c.summary, v -> c.summary = (Boolean) v);
+        FieldBinding b45 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.summary;
+            }
+
+            @Override
+            void write(Object v) {
+                c.summary = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--summary")
                 .description("only the number of runs in each state (of those --label and --state match)")
                 .paramLabel("<summary>")
@@ -886,7 +1206,17 @@ final class CommandSpecs {
             c.cluster = m0;
         }
         s.addMixin("cluster", clusterNameMixin(m0, f));
-        FieldBinding b46 = FieldBinding.of(() -> c.id, v -> c.id = (String) v);
+        FieldBinding b46 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.id;
+            }
+
+            @Override
+            void write(Object v) {
+                c.id = (String) v;
+            }
+        };
         s.addPositional(PositionalParamSpec.builder()
                 .arity("0..1")
                 .description("run id (default: the latest run)")
@@ -895,7 +1225,17 @@ final class CommandSpecs {
                 .initialValue(c.id)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b46).getter(b46).build());
-        FieldBinding b47 = FieldBinding.of(() -> c.follow, v -> c.follow = (Boolean) v);
+        FieldBinding b47 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.follow;
+            }
+
+            @Override
+            void write(Object v) {
+                c.follow = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("-f", "--follow")
                 .description("keep printing output until the run ends; exit with its status")
                 .paramLabel("<follow>")
@@ -903,7 +1243,17 @@ final class CommandSpecs {
                 .initialValue(c.follow)
                 .type(boolean.class).auxiliaryTypes(boolean.class)
                 .setter(b47).getter(b47).build());
-        FieldBinding b48 = FieldBinding.of(() -> c.stdoutOnly, v -> c.stdoutOnly = (Boolean) v);
+        FieldBinding b48 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.stdoutOnly;
+            }
+
+            @Override
+            void write(Object v) {
+                c.stdoutOnly = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--stdout")
                 .description("only the run's stdout")
                 .paramLabel("<stdoutOnly>")
@@ -911,7 +1261,17 @@ final class CommandSpecs {
                 .initialValue(c.stdoutOnly)
                 .type(boolean.class).auxiliaryTypes(boolean.class)
                 .setter(b48).getter(b48).build());
-        FieldBinding b49 = FieldBinding.of(() -> c.stderrOnly, v -> c.stderrOnly = (Boolean) v);
+        FieldBinding b49 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.stderrOnly;
+            }
+
+            @Override
+            void write(Object v) {
+                c.stderrOnly = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--stderr")
                 .description("only the run's stderr (printed to stdout, for pipes)")
                 .paramLabel("<stderrOnly>")
@@ -935,7 +1295,17 @@ final class CommandSpecs {
             c.cluster = m0;
         }
         s.addMixin("cluster", clusterNameMixin(m0, f));
-        FieldBinding b50 = FieldBinding.of(() -> c.ids, v -> c.ids = (java.util.List<java.lang.String>) v);
+        FieldBinding b50 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.ids;
+            }
+
+            @Override
+            void write(Object v) {
+                c.ids = (java.util.List<java.lang.String>) v;
+            }
+        };
         s.addPositional(PositionalParamSpec.builder()
                 .arity("0..*")
                 .description("run ids and ranges (12, 3-1002)")
@@ -944,7 +1314,17 @@ final class CommandSpecs {
                 .initialValue(c.ids)
                 .type(java.util.List.class).auxiliaryTypes(String.class)
                 .setter(b50).getter(b50).build());
-        FieldBinding b51 = FieldBinding.of(() -> c.all, v -> c.all = (Boolean) v);
+        FieldBinding b51 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.all;
+            }
+
+            @Override
+            void write(Object v) {
+                c.all = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--all")
                 .description("every staged or running run")
                 .paramLabel("<all>")
@@ -952,7 +1332,17 @@ final class CommandSpecs {
                 .initialValue(c.all)
                 .type(boolean.class).auxiliaryTypes(boolean.class)
                 .setter(b51).getter(b51).build());
-        FieldBinding b52 = FieldBinding.of(() -> c.states, v -> c.states = (java.util.List<java.lang.String>) v);
+        FieldBinding b52 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.states;
+            }
+
+            @Override
+            void write(Object v) {
+                c.states = (java.util.List<java.lang.String>) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--state")
                 .description("only runs in these states (staged, running)")
                 .paramLabel("S")
@@ -961,7 +1351,17 @@ final class CommandSpecs {
                 .initialValue(c.states)
                 .type(java.util.List.class).auxiliaryTypes(String.class)
                 .setter(b52).getter(b52).build());
-        FieldBinding b53 = FieldBinding.of(() -> c.label, v -> c.label = (String) v);
+        FieldBinding b53 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.label;
+            }
+
+            @Override
+            void write(Object v) {
+                c.label = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--label")
                 .description("only runs with this label")
                 .paramLabel("L")
@@ -987,7 +1387,17 @@ final class CommandSpecs {
             c.cluster = m0;
         }
         s.addMixin("cluster", clusterNameMixin(m0, f));
-        FieldBinding b54 = FieldBinding.of(() -> c.states, v -> c.states = (java.util.List<java.lang.String>) v);
+        FieldBinding b54 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.states;
+            }
+
+            @Override
+            void write(Object v) {
+                c.states = (java.util.List<java.lang.String>) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--state")
                 .description("finished states to retry (default: error,lost,timeout)")
                 .paramLabel("STATE[,STATE]")
@@ -996,7 +1406,17 @@ final class CommandSpecs {
                 .initialValue(c.states)
                 .type(java.util.List.class).auxiliaryTypes(String.class)
                 .setter(b54).getter(b54).build());
-        FieldBinding b55 = FieldBinding.of(() -> c.label, v -> c.label = (String) v);
+        FieldBinding b55 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.label;
+            }
+
+            @Override
+            void write(Object v) {
+                c.label = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--label")
                 .description("only runs with this label")
                 .paramLabel("LABEL")
@@ -1004,7 +1424,17 @@ final class CommandSpecs {
                 .initialValue(c.label)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b55).getter(b55).build());
-        FieldBinding b56 = FieldBinding.of(() -> c.ids, v -> c.ids = (java.util.List<java.lang.String>) v);
+        FieldBinding b56 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.ids;
+            }
+
+            @Override
+            void write(Object v) {
+                c.ids = (java.util.List<java.lang.String>) v;
+            }
+        };
         s.addPositional(PositionalParamSpec.builder()
                 .arity("0..*")
                 .description("run ids or ranges (e.g. 12 15-20); default: all")
@@ -1025,7 +1455,17 @@ final class CommandSpecs {
         s.usageMessage().footerHeading("%nEnable it:%n");
         s.name("completion");
         c.spec = s;
-        FieldBinding b57 = FieldBinding.of(() -> c.shell, v -> c.shell = (String) v);
+        FieldBinding b57 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.shell;
+            }
+
+            @Override
+            void write(Object v) {
+                c.shell = (String) v;
+            }
+        };
         s.addPositional(PositionalParamSpec.builder()
                 .description("bash, zsh or fish")
                 .index("0")
@@ -1041,7 +1481,17 @@ final class CommandSpecs {
 
     private static CommandSpec clusterNameMixin(ClusterNameMixin c, IFactory f) throws Exception {
         CommandSpec s = CommandSpec.wrapWithoutInspection(c, f);
-        FieldBinding b0 = FieldBinding.of(() -> c.name, v -> c.name = (String) v);
+        FieldBinding b0 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.name;
+            }
+
+            @Override
+            void write(Object v) {
+                c.name = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--name")
                 .description("the cluster (default: $HPC_DASK_CLUSTER, else the only one that exists, else 'default')")
                 .paramLabel("NAME")
@@ -1054,7 +1504,17 @@ final class CommandSpecs {
 
     private static CommandSpec sshOptions(SshOptions c, IFactory f) throws Exception {
         CommandSpec s = CommandSpec.wrapWithoutInspection(c, f);
-        FieldBinding b1 = FieldBinding.of(() -> c.ssh, v -> c.ssh = (String) v);
+        FieldBinding b1 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.ssh;
+            }
+
+            @Override
+            void write(Object v) {
+                c.ssh = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--ssh")
                 .description("The login node: [user@]host[:port] or a Host alias from ~/.ssh/config. Without it, commands run on this machine.")
                 .paramLabel("TARGET")
@@ -1062,7 +1522,17 @@ final class CommandSpecs {
                 .initialValue(c.ssh)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b1).getter(b1).build());
-        FieldBinding b2 = FieldBinding.of(() -> c.acceptNew, v -> c.acceptNew = (Boolean) v);
+        FieldBinding b2 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.acceptNew;
+            }
+
+            @Override
+            void write(Object v) {
+                c.acceptNew = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--ssh-accept-new")
                 .description("Add an unknown host key to known_hosts instead of refusing. A changed key is always refused.")
                 .paramLabel("<acceptNew>")
@@ -1070,7 +1540,17 @@ final class CommandSpecs {
                 .initialValue(c.acceptNew)
                 .type(boolean.class).auxiliaryTypes(boolean.class)
                 .setter(b2).getter(b2).build());
-        FieldBinding b3 = FieldBinding.of(() -> c.knownHosts, v -> c.knownHosts = (java.nio.file.Path) v);
+        FieldBinding b3 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.knownHosts;
+            }
+
+            @Override
+            void write(Object v) {
+                c.knownHosts = (java.nio.file.Path) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--known-hosts")
                 .defaultValue("${env:HPC_DASK_KNOWN_HOSTS}")
                 .description("known_hosts file to check host keys against (default: $HPC_DASK_KNOWN_HOSTS, else UserKnownHostsFile from ~/.ssh/config, else ~/.ssh/known_hosts).")
@@ -1079,7 +1559,17 @@ final class CommandSpecs {
                 .initialValue(c.knownHosts)
                 .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class)
                 .setter(b3).getter(b3).build());
-        FieldBinding b4 = FieldBinding.of(() -> c.identities, v -> c.identities = (java.util.List<java.nio.file.Path>) v);
+        FieldBinding b4 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.identities;
+            }
+
+            @Override
+            void write(Object v) {
+                c.identities = (java.util.List<java.nio.file.Path>) v;
+            }
+        };
         s.addOption(OptionSpec.builder("-i", "--identity")
                 .description("Private key file (repeatable; replaces IdentityFile from ~/.ssh/config; default: $HPC_DASK_SSH_IDENTITY, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa). Keys in the ssh-agent at $SSH_AUTH_SOCK are offered too.")
                 .paramLabel("FILE")
@@ -1087,7 +1577,17 @@ final class CommandSpecs {
                 .initialValue(c.identities)
                 .type(java.util.List.class).auxiliaryTypes(java.nio.file.Path.class)
                 .setter(b4).getter(b4).build());
-        FieldBinding b5 = FieldBinding.of(() -> c.sshConfig, v -> c.sshConfig = (java.nio.file.Path) v);
+        FieldBinding b5 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.sshConfig;
+            }
+
+            @Override
+            void write(Object v) {
+                c.sshConfig = (java.nio.file.Path) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--ssh-config")
                 .description("ssh config to read instead of ~/.ssh/config.")
                 .paramLabel("FILE")
@@ -1095,7 +1595,17 @@ final class CommandSpecs {
                 .initialValue(c.sshConfig)
                 .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class)
                 .setter(b5).getter(b5).build());
-        FieldBinding b6 = FieldBinding.of(() -> c.batchPath, v -> c.batchPath = (java.util.List<java.lang.String>) v);
+        FieldBinding b6 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.batchPath;
+            }
+
+            @Override
+            void write(Object v) {
+                c.batchPath = (java.util.List<java.lang.String>) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--batch-path")
                 .description("Directory put first on the PATH of every batch command (repeatable), for batch systems installed outside the login PATH, e.g. /opt/pbs/bin.")
                 .paramLabel("DIR")
@@ -1108,7 +1618,17 @@ final class CommandSpecs {
 
     private static CommandSpec outputOptions(OutputOptions c, IFactory f) throws Exception {
         CommandSpec s = CommandSpec.wrapWithoutInspection(c, f);
-        FieldBinding b7 = FieldBinding.of(() -> c.output, v -> c.output = (String) v);
+        FieldBinding b7 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.output;
+            }
+
+            @Override
+            void write(Object v) {
+                c.output = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("-o", "--output")
                 .description("table (default), json (one documented shape, see docs/json/) or quiet (ids only, one per line); default from $HPC_DASK_OUTPUT")
                 .paramLabel("MODE")
@@ -1116,7 +1636,17 @@ final class CommandSpecs {
                 .initialValue(c.output)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b7).getter(b7).build());
-        FieldBinding b8 = FieldBinding.of(() -> c.json, v -> c.json = (Boolean) v);
+        FieldBinding b8 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.json;
+            }
+
+            @Override
+            void write(Object v) {
+                c.json = (Boolean) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--json")
                 .description("the same as --output json")
                 .hidden(true)
@@ -1130,7 +1660,17 @@ final class CommandSpecs {
 
     private static CommandSpec runPolicyOptions(RunPolicyOptions c, IFactory f) throws Exception {
         CommandSpec s = CommandSpec.wrapWithoutInspection(c, f);
-        FieldBinding b36 = FieldBinding.of(() -> c.priority, v -> c.priority = (Integer) v);
+        FieldBinding b36 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.priority;
+            }
+
+            @Override
+            void write(Object v) {
+                c.priority = (Integer) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--priority")
                 .defaultValue("0")
                 .description("higher starts first; runs of one priority start in staging order (default ${DEFAULT-VALUE})")
@@ -1139,7 +1679,17 @@ final class CommandSpecs {
                 .initialValue(c.priority)
                 .type(int.class).auxiliaryTypes(int.class)
                 .setter(b36).getter(b36).build());
-        FieldBinding b37 = FieldBinding.of(() -> c.timeLimit, v -> c.timeLimit = (String) v);
+        FieldBinding b37 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.timeLimit;
+            }
+
+            @Override
+            void write(Object v) {
+                c.timeLimit = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--time-limit")
                 .description("kill the run when one attempt has run this long; it ends 'timeout' (90s, 10m, 1h30m, 2d, HH:MM:SS or D-HH:MM:SS; a bare number is seconds)")
                 .paramLabel("D")
@@ -1147,7 +1697,17 @@ final class CommandSpecs {
                 .initialValue(c.timeLimit)
                 .type(String.class).auxiliaryTypes(String.class)
                 .setter(b37).getter(b37).build());
-        FieldBinding b38 = FieldBinding.of(() -> c.maxAttempts, v -> c.maxAttempts = (Integer) v);
+        FieldBinding b38 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.maxAttempts;
+            }
+
+            @Override
+            void write(Object v) {
+                c.maxAttempts = (Integer) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--max-attempts")
                 .description("starts a run may lose to lost workers before it ends 'lost' (default 3)")
                 .paramLabel("N")
@@ -1155,7 +1715,17 @@ final class CommandSpecs {
                 .initialValue(c.maxAttempts)
                 .type(Integer.class).auxiliaryTypes(Integer.class)
                 .setter(b38).getter(b38).build());
-        FieldBinding b39 = FieldBinding.of(() -> c.retries, v -> c.retries = (Integer) v);
+        FieldBinding b39 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.retries;
+            }
+
+            @Override
+            void write(Object v) {
+                c.retries = (Integer) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--retries")
                 .defaultValue("0")
                 .description("stage the run again, as a new attempt, up to N times when it ends in error (default ${DEFAULT-VALUE})")
@@ -1164,7 +1734,17 @@ final class CommandSpecs {
                 .initialValue(c.retries)
                 .type(int.class).auxiliaryTypes(int.class)
                 .setter(b39).getter(b39).build());
-        FieldBinding b40 = FieldBinding.of(() -> c.after, v -> c.after = (String) v);
+        FieldBinding b40 = new FieldBinding() {
+            @Override
+            Object read() {
+                return c.after;
+            }
+
+            @Override
+            void write(Object v) {
+                c.after = (String) v;
+            }
+        };
         s.addOption(OptionSpec.builder("--after")
                 .description("start only after these runs completed (ids or ranges, e.g. 12,20-29); if one ends otherwise, this run is cancelled with the reason")
                 .paramLabel("ID[,ID]")

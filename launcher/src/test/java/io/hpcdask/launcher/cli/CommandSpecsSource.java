@@ -204,8 +204,10 @@ final class CommandSpecsSource {
         StringBuilder m = methods;
         String b = "b" + bindings++;
         String cast = boxed(field.getGenericType().getTypeName().replace('$', '.'));
-        m.append("        FieldBinding ").append(b).append(" = FieldBinding.of(() -> c.").append(field.getName())
-                .append(", v -> c.").append(field.getName()).append(" = (").append(cast).append(") v);\n");
+        m.append("        FieldBinding ").append(b).append(" = new FieldBinding() {\n")
+                .append("            @Override\n            Object read() {\n                return c.").append(field.getName())
+                .append(";\n            }\n\n            @Override\n            void write(Object v) {\n                c.")
+                .append(field.getName()).append(" = (").append(cast).append(") v;\n            }\n        };\n");
         Annotation a = arg.isOption() ? field.getAnnotation(Option.class) : field.getAnnotation(Parameters.class);
         if (arg.isOption()) {
             m.append("        s.addOption(OptionSpec.builder(").append(literals(((Option) a).names())).append(")");
