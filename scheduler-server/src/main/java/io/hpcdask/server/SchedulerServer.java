@@ -213,8 +213,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         if (o == WorkerObserver.NONE) {
             return;
         }
-        Map<Map<String, Long>, Integer> now = core.stagedByShape();
-        if (workersChangedSinceDemand || grew(now, demandTold) || tick && !now.equals(demandTold)) {
+        Map<Map<String, Long>, Integer> now = core.stagedByShape(); // the same instance while no queue changed
+        if (workersChangedSinceDemand || now != demandTold && (grew(now, demandTold) || tick && !now.equals(demandTold))) {
             workersChangedSinceDemand = false;
             demandTold = now;
             o.demand(now);

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Runs still running under the name of a worker that is not connected (lost, or from before a restart), each name
- * with the time until which it may re-register and take them back. Pure bookkeeping: {@link SchedulerCore} decides what
+ * with the time until which it may re-register and take them back. Pure bookkeeping: {@link Reconnects} decides what
  * happens to them.
  */
 final class ReconnectLedger {

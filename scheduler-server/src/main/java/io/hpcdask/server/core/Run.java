@@ -5,7 +5,7 @@ import io.hpcdask.server.ids.WorkerId;
 import java.util.Map;
 import java.util.Set;
 
-/** A run's mutable state inside the core; only {@link SchedulerCore} changes it. */
+/** A run's mutable state inside the core; only the core's classes change it. */
 final class Run {
     final RunId id;
     final long seq;

@@ -2,18 +2,10 @@ package io.hpcdask.server.core;
 
 import io.hpcdask.server.ids.RunId;
 import io.hpcdask.server.ids.WorkerId;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -67,52 +59,52 @@ import java.util.TreeMap;
  * ends otherwise it ends {@code terminated} with the reason {@code dependency 12 ended error}. A dependency not known
  * here has ended: the owner says how ({@link Outbox#endedState}).
  *
- * <p>Per-worker accounting lives in {@link Worker}, which shapes fit which workers in {@link ShapeIndex}, the runs of
- * absent workers in {@link ReconnectLedger}, and why a run waits in {@link WaitReasons}.
+ * <p><b>Where each part lives.</b> This class takes the events and answers the queries; the concepts live in their
+ * own classes: a worker's take/give accounting in {@link Worker}, the connected workers in {@link WorkerPool}, which
+ * shapes fit which workers in {@link ShapeIndex}, the queued runs and the demand by shape in {@link StagedRuns}, the
+ * runs by id in {@link RunTable}, every state change a run goes through (and its {@link Outbox#stateChanged}) in
+ * {@link Transitions}, the dispatch pass in {@link Dispatcher}, reservations in {@link Reservations}, reconnects in
+ * {@link Reconnects} (the runs of absent workers in {@link ReconnectLedger}), time limits in {@link TimeLimits},
+ * dependencies in {@link Dependencies}, and why a run waits in {@link WaitReasons}.
  *
  * <p>Finished runs leave the core (the store keeps them); staging order is the order runs are handed in.
  *
  * @param <P> what the owner hands in with each run and gets back in {@link Outbox#startRun} (the server: the run's spec)
  */
 public final class SchedulerCore<P> {
-    private static final Comparator<Shape> BY_HEAD = Comparator.comparingLong(s -> s.queue.firstKey());
-
     /** The error of a worker's answer to a cancel of a run it does not hold (the worker's WorkerAgent.NOT_HELD). */
     public static final String NOT_HELD_ERROR = "not running on this worker";
 
     private final CoreConfig config;
     private final Outbox<P> out;
     private final ResourceNames names = new ResourceNames();
-    private final Map<RunId, Run> runs = new HashMap<>();
-    private final Map<WorkerId, Worker> workers = new LinkedHashMap<>();
+    private final RunTable runs = new RunTable();
     private final ShapeIndex shapes = new ShapeIndex(names);
+    private final StagedRuns staged = new StagedRuns(shapes);
     private final WaitReasons reasons;
-    private final ReconnectLedger ledger = new ReconnectLedger();
-    /** Time limits of running attempts, earliest first; entries of attempts that ended are dropped when met. */
-    private final PriorityQueue<Due> deadlines = new PriorityQueue<>(Comparator.comparingLong(Due::at));
-    /** Runs waiting for each run to complete. */
-    private final Map<RunId, Set<Run>> dependents = new HashMap<>();
-    /** Runs that ended and whose dependents are still to be told, so long chains unwind without recursion. */
-    private final ArrayDeque<Run> endedWithDependents = new ArrayDeque<>();
-    private boolean settlingDependents;
-    private int waitingCount;
-    private long nextSeq;
-    private int nextOrder;
-    private int stagedCount;
-    private int runningCount;
-    private int acceptingWorkers;
-    private boolean processing;
+    private final WorkerPool workers;
+    private final Reservations reservations;
+    private final TimeLimits timeLimits = new TimeLimits(runs.byId());
+    private final Transitions<P> transitions;
+    private final Dependencies dependencies;
+    private final Reconnects reconnects;
+    private final Dispatcher dispatcher;
     /** Events only mark dispatch as due; the owner calls {@link #dispatchPending} once per batch of events. */
     private boolean deferred;
     private boolean dispatchDue;
-
-    /** When {@code attempt} of {@code run} reaches its time limit. */
-    private record Due(long at, Run run, int attempt) {}
 
     public SchedulerCore(CoreConfig config, Outbox<P> out) {
         this.config = config;
         this.out = out;
         this.reasons = new WaitReasons(config.declaredResources());
+        this.workers = new WorkerPool(names, shapes, reasons);
+        this.reservations = new Reservations(workers, config.starvationPasses(), out);
+        ReconnectLedger ledger = new ReconnectLedger();
+        this.transitions = new Transitions<>(runs, staged, workers, reservations, ledger, timeLimits, names, config, out,
+                this::dispatchSoon);
+        this.dependencies = transitions.dependencies();
+        this.reconnects = new Reconnects(workers, reservations, ledger, runs, shapes, transitions, names, config, out);
+        this.dispatcher = new Dispatcher(shapes, staged, workers, reservations, reasons, transitions, out);
     }
 
     /**
@@ -128,7 +120,7 @@ public final class SchedulerCore<P> {
     public void dispatchPending(long now) {
         if (dispatchDue) {
             dispatchDue = false;
-            dispatch(now);
+            dispatcher.dispatch(now);
         }
     }
 
@@ -137,7 +129,7 @@ public final class SchedulerCore<P> {
         if (deferred) {
             dispatchDue = true;
         } else {
-            dispatch(now);
+            dispatcher.dispatch(now);
         }
     }
 
@@ -151,7 +143,7 @@ public final class SchedulerCore<P> {
             config.declaredResources().forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
             out.log(LogLevel.INFO, "Cluster resources: " + b);
         }
-        if (stagedCount == 0) {
+        if (staged.count() == 0) {
             out.log(LogLevel.INFO, "Waiting for staged runs");
         }
         dispatchSoon(now);
@@ -184,17 +176,10 @@ public final class SchedulerCore<P> {
      * {@code attempts} it had, with its retries and attempts counted afresh. It was {@code from} (a final state).
      */
     public void retryRun(NewRun<P> r, RunState from, int attempts, long now) {
-        requireNew(r.id());
-        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), now, r.policy());
+        Run run = runs.add(r, normalize(r.requires()), now);
         run.attempts = attempts;
         run.tryBase = attempts;
-        runs.put(run.id, run);
-        run.state = RunState.STAGED;
-        out.stateChanged(new StateChange(run.id, from, RunState.STAGED, null, null, attempts, now, null,
-                "retried by user", 0, attempts));
-        out.log(LogLevel.INFO, "Run " + run.id + " staged again by a retry (it was " + from.label() + " after "
-                + attempts + " attempt(s))");
-        admit(run, r.policy(), now);
+        transitions.retried(run, from, r.policy(), attempts, now);
         dispatchSoon(now);
     }
 
@@ -210,19 +195,17 @@ public final class SchedulerCore<P> {
     /** As above, with the automatic retries it used and the attempts before its current try. */
     public void restoreRunning(NewRun<P> r, int attempts, int retried, int tryBase, long stagedAt, WorkerId worker,
                                Assignment assignment, long startedAt, long deadline) {
-        requireNew(r.id());
-        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt, r.policy());
+        Run run = runs.add(r, normalize(r.requires()), stagedAt);
         run.state = RunState.RUNNING;
         run.attempts = attempts;
         run.retried = retried;
         run.tryBase = tryBase;
-        watchTimeLimit(run, startedAt);
+        timeLimits.watch(run, startedAt);
         run.worker = worker;
         run.assignment = assignment;
         run.startedAt = startedAt;
-        runs.put(run.id, run);
-        runningCount++;
-        ledger.restore(worker, run, deadline);
+        runs.startsRunning();
+        reconnects.restore(worker, run, deadline);
     }
 
     /**
@@ -238,19 +221,14 @@ public final class SchedulerCore<P> {
         Worker old = workers.get(spec.name());
         if (old != null) {
             out.log(LogLevel.INFO, "Worker " + spec.name() + " re-registered; reconciling its runs");
-            detach(old, now);
+            reconnects.detach(old, now);
         }
-        Worker w = Worker.of(spec, nextOrder++, names);
-        workers.put(w.name(), w);
-        acceptingWorkers++;
-        reasons.offered(w);
-        shapes.takesRuns(w);
-        refresh(w);
+        Worker w = workers.join(spec);
         out.log(LogLevel.INFO, "Worker " + w.name() + " joined from " + spec.host()
                 + (spec.jobId() == null || spec.jobId().isEmpty() ? "" : " (job " + spec.jobId() + ")")
                 + ": " + DaskTags.format(w.capacityMap(names)) + " slots=" + w.slots
                 + (w.gpuIds.isEmpty() ? "" : " gpu ids " + String.join(",", w.gpuIds)));
-        reconcile(w, heldRuns == null ? List.of() : heldRuns, heldAttempts == null ? Map.of() : heldAttempts, now);
+        reconnects.reconcile(w, heldRuns == null ? List.of() : heldRuns, heldAttempts == null ? Map.of() : heldAttempts, now);
         dispatchSoon(now);
     }
 
@@ -261,7 +239,7 @@ public final class SchedulerCore<P> {
             return;
         }
         out.log(LogLevel.WARN, "Worker " + name + " lost (" + reason + ")");
-        detach(w, now);
+        reconnects.detach(w, now);
         tick(now);
     }
 
@@ -271,20 +249,18 @@ public final class SchedulerCore<P> {
         if (w == null || w.draining) {
             return;
         }
-        shapes.stopsTakingRuns(w);
-        w.draining = true;
-        acceptingWorkers--;
+        workers.stopTakingRuns(w);
         if (w.reservedFor != null) {
-            release(w.reservedFor);
+            reservations.release(w.reservedFor);
         }
-        refresh(w);
+        workers.refresh(w);
         out.log(LogLevel.INFO, "Worker " + name + " is draining (" + reason + ")");
         dispatchSoon(now);
     }
 
     /** Ask a worker to drain: it takes no new runs and exits when its last one ends. */
     public void drainWorker(WorkerId name, String reason, long now) {
-        if (workers.containsKey(name)) {
+        if (workers.get(name) != null) {
             out.drainWorker(name, reason);
             workerDraining(name, reason, now);
         }
@@ -334,20 +310,20 @@ public final class SchedulerCore<P> {
             out.superseded(id, worker, attempt, outcome, error != null || abandoned ? null : exitCode, now);
             return;
         }
-        unhold(run);
+        transitions.unhold(run);
         if (run.timedOut) {
-            finish(run, RunState.TIMEOUT, error != null || abandoned ? null : exitCode, null, now);
+            transitions.finish(run, RunState.TIMEOUT, error != null || abandoned ? null : exitCode, null, now);
             dispatchSoon(now);
             return;
         }
         if (abandoned && !run.cancelRequested) {
-            requeue(run, "worker " + worker + " killed it when its lease ran out", now);
+            transitions.requeue(run, "worker " + worker + " killed it when its lease ran out", now);
             dispatchSoon(now);
             return;
         }
         if (error != null && run.cancelRequested) {
             // the worker did not hold it (it never arrived there, or ended just before the cancel): it ends here
-            finish(run, RunState.TERMINATED, null, null, now);
+            transitions.finish(run, RunState.TERMINATED, null, null, now);
             dispatchSoon(now);
             return;
         }
@@ -357,9 +333,9 @@ public final class SchedulerCore<P> {
         RunState to = terminated || run.cancelRequested ? RunState.TERMINATED
                 : exitCode == 0 && error == null ? RunState.COMPLETED : RunState.ERROR;
         if (to == RunState.ERROR) {
-            failed(run, error == null ? exitCode : null, error, now);
+            transitions.failed(run, error == null ? exitCode : null, error, now);
         } else {
-            finish(run, to, exitCode, null, now);
+            transitions.finish(run, to, exitCode, null, now);
         }
         dispatchSoon(now);
     }
@@ -374,12 +350,12 @@ public final class SchedulerCore<P> {
         if (run == null || run.state != RunState.RUNNING || !worker.equals(run.worker)) {
             return;
         }
-        unhold(run);
+        transitions.unhold(run);
         if (run.cancelRequested) {
-            finish(run, RunState.TERMINATED, null, null, now);
+            transitions.finish(run, RunState.TERMINATED, null, null, now);
         } else {
             out.log(LogLevel.WARN, "Run " + id + " failed: " + reason);
-            failed(run, null, reason, now);
+            transitions.failed(run, null, reason, now);
         }
         dispatchSoon(now);
     }
@@ -394,16 +370,15 @@ public final class SchedulerCore<P> {
             return false;
         }
         if (run.waitingFor != null) {
-            forgetDependencies(run);
-            waitingCount--;
-            finish(run, RunState.TERMINATED, null, null, now);
+            dependencies.cancel(run);
+            transitions.finish(run, RunState.TERMINATED, null, null, now);
         } else if (run.state == RunState.STAGED) {
-            unstage(run);
-            finish(run, RunState.TERMINATED, null, null, now);
+            transitions.unstage(run);
+            transitions.finish(run, RunState.TERMINATED, null, null, now);
             dispatchSoon(now);
         } else if (run.on == null) {
-            ledger.drop(run);
-            finish(run, RunState.TERMINATED, null, null, now);
+            transitions.unhold(run);
+            transitions.finish(run, RunState.TERMINATED, null, null, now);
         } else if (!run.cancelRequested) {
             run.cancelRequested = true;
             out.log(LogLevel.INFO, "Cancelling run " + id + " on worker " + run.worker);
@@ -417,26 +392,11 @@ public final class SchedulerCore<P> {
      * end time has come takes no new runs (it drains itself before then; this covers a lost Draining message).
      */
     public void tick(long now) {
-        killOverdue(now);
-        List<WorkerId> ended = new ArrayList<>();
-        for (Worker w : workers.values()) {
-            long end = w.spec.endTimeMillis();
-            if (!w.draining && end > 0 && end <= now) {
-                ended.add(w.name());
-            }
-        }
-        for (WorkerId name : ended) {
+        timeLimits.killOverdue(now, out);
+        for (WorkerId name : workers.pastEndTime(now)) {
             workerDraining(name, "its lifetime has ended", now);
         }
-        for (ReconnectLedger.Absent o : ledger.expire(now)) {
-            WorkerId name = o.worker;
-            if (o.jobId != null && !o.jobId.isEmpty() && !workers.containsKey(name)) {
-                out.fenceWorker(name, o.jobId); // scaling cancels a batch job (and logs it); local workers have none
-            }
-            for (Run run : o.runs.values()) {
-                requeue(run, "worker " + name + " did not come back within its lease", now);
-            }
-        }
+        reconnects.expire(now);
         dispatchSoon(now);
     }
 
@@ -446,19 +406,12 @@ public final class SchedulerCore<P> {
      */
     public void shutdown(boolean stopWorkers, long now) {
         if (stopWorkers) {
-            for (WorkerId name : workers.keySet()) {
+            for (WorkerId name : workers.names()) {
                 out.stopWorker(name, "scheduler stopping");
             }
-            List<Run> running = new ArrayList<>();
-            for (Run run : runs.values()) {
-                if (run.state == RunState.RUNNING) {
-                    running.add(run);
-                }
-            }
-            running.sort(Comparator.comparingLong(r -> r.seq));
-            for (Run run : running) {
-                unhold(run);
-                finish(run, RunState.TERMINATED, null, "cluster stopped", now);
+            for (Run run : runs.inStagingOrder(true)) {
+                transitions.unhold(run);
+                transitions.finish(run, RunState.TERMINATED, null, "cluster stopped", now);
             }
         }
         out.log(LogLevel.INFO, "Stopping scheduler");
@@ -473,8 +426,7 @@ public final class SchedulerCore<P> {
 
     /** Staged and running runs in staging order (finished runs are only in the store). */
     public List<CoreRun> activeRuns() {
-        List<Run> all = new ArrayList<>(runs.values());
-        all.sort(Comparator.comparingLong(r -> r.seq));
+        List<Run> all = runs.inStagingOrder(false);
         List<CoreRun> views = new ArrayList<>(all.size());
         for (Run r : all) {
             views.add(view(r));
@@ -489,13 +441,7 @@ public final class SchedulerCore<P> {
     }
 
     public List<CoreWorker> workers() {
-        List<CoreWorker> views = new ArrayList<>();
-        for (Worker w : workers.values()) {
-            views.add(new CoreWorker(w.name(), w.spec.host(), w.spec.jobId(), w.capacityMap(names), w.usedMap(names), w.slots,
-                    w.slots - w.freeSlots, w.gpuIds, w.stateLabel(), w.spec.endTimeMillis(),
-                    List.copyOf(w.runs.keySet()), w.reservedFor == null ? null : w.reservedFor.id));
-        }
-        return views;
+        return workers.views();
     }
 
     public int workerCount() {
@@ -504,7 +450,7 @@ public final class SchedulerCore<P> {
 
     /** Staged runs that may start now (in a queue); runs waiting for their dependencies are not counted. */
     public int stagedCount() {
-        return stagedCount;
+        return staged.count();
     }
 
     /**
@@ -512,21 +458,12 @@ public final class SchedulerCore<P> {
      * run of each priority level is the oldest of that level, so this costs O(shapes x priority levels x log runs).
      */
     public long oldestQueuedAt() {
-        long oldest = Long.MAX_VALUE;
-        for (Shape s : shapes.all()) {
-            Map.Entry<Long, Run> e = s.queue.firstEntry();
-            while (e != null) {
-                oldest = Math.min(oldest, e.getValue().stagedAt);
-                long level = e.getKey() >>> 42; // the rank's priority bits: the next level starts past them
-                e = s.queue.ceilingEntry((level + 1) << 42);
-            }
-        }
-        return oldest;
+        return staged.oldestQueuedAt();
     }
 
     /** Staged runs waiting for runs they depend on to complete. */
     public int waitingCount() {
-        return waitingCount;
+        return dependencies.waitingCount();
     }
 
     /**
@@ -534,26 +471,19 @@ public final class SchedulerCore<P> {
      * {@link #tick} then, so a run is killed at its limit, not at the next regular tick.
      */
     public long nextDeadline() {
-        Due d;
-        while ((d = deadlines.peek()) != null && !current(d)) {
-            deadlines.poll();
-        }
-        return d == null ? Long.MAX_VALUE : d.at();
+        return timeLimits.next();
     }
 
     public int runningCount() {
-        return runningCount;
+        return runs.running();
     }
 
-    /** How many runs are staged per requirements (a run asking for nothing has the empty map): demand for workers. */
+    /**
+     * How many runs are staged per requirements (a run asking for nothing has the empty map): demand for workers. An
+     * unmodifiable map, the same instance until a queue changes, so reading it after every batch costs nothing.
+     */
     public Map<Map<String, Long>, Integer> stagedByShape() {
-        Map<Map<String, Long>, Integer> counts = new HashMap<>();
-        for (Shape s : shapes.all()) {
-            if (!s.queue.isEmpty()) {
-                counts.put(s.requires, s.queue.size());
-            }
-        }
-        return counts;
+        return staged.byShape();
     }
 
     /** Whether some staged run fits the total capacity of a connected worker taking runs (so it will start). */
@@ -563,510 +493,17 @@ public final class SchedulerCore<P> {
 
     /** For {@code --run-once}: nothing staged can start and nothing runs, so waiting longer changes nothing. */
     public boolean nothingToDo() {
-        return runningCount == 0 && !anyStagedCanStart();
-    }
-
-    // ---------------------------------------------------------------- dispatch
-
-    private void dispatch(long now) {
-        if (stagedCount > 0 && !processing) {
-            processing = true;
-            out.log(LogLevel.INFO, "Processing staged runs");
-        }
-        if (stagedCount > 0 && !workers.isEmpty()) {
-            PriorityQueue<Shape> order = new PriorityQueue<>(Math.max(1, shapes.size()), BY_HEAD);
-            order.addAll(shapes.all());
-            List<Shape> blocked = new ArrayList<>();
-            Shape s;
-            while ((s = order.poll()) != null) {
-                Run head = s.head();
-                Worker w = pick(s, head);
-                if (w == null) {
-                    blocked(s, head);
-                    blocked.add(s);
-                    continue;
-                }
-                boolean wasReserved = head.reserved == w;
-                start(head, s, w, now);
-                for (Shape b : blocked) {
-                    passedOver(b);
-                }
-                if (wasReserved && !blocked.isEmpty()) {
-                    // the worker kept free is open again: shapes ranked before this one may fit there now
-                    order.addAll(blocked);
-                    blocked.clear();
-                }
-                if (!s.queue.isEmpty()) {
-                    order.add(s);
-                }
-            }
-        }
-        if (stagedCount == 0 && processing) {
-            processing = false;
-            out.log(LogLevel.INFO, "Waiting for staged runs");
-        }
-    }
-
-    private Worker pick(Shape s, Run head) {
-        if (!s.fitsNow.isEmpty()) {
-            return s.fitsNow.first();
-        }
-        Worker r = head.reserved;
-        return r != null && s.fitsFree(r) ? r : null;
-    }
-
-    private void start(Run run, Shape s, Worker w, long now) {
-        s.queue.remove(run.rank);
-        stagedCount--;
-        shapes.closeIfEmpty(s);
-        release(run);
-        run.assignment = w.take(run, s, names);
-        List<String> gpus = run.assignment.gpuIds();
-        run.state = RunState.RUNNING;
-        run.attempts++;
-        run.worker = w.name();
-        run.startedAt = now;
-        run.passedOver = 0;
-        runningCount++;
-        watchTimeLimit(run, now);
-        refresh(w);
-        out.stateChanged(StateChange.started(run.id, w.name(), run.attempts, now, run.assignment, run.stagedAt));
-        if (out.logs(LogLevel.DEBUG)) { // every run: its start is in the store, the line only for who asks
-            out.log(LogLevel.DEBUG, "Starting staged run " + run.id
-                    + (run.requires.isEmpty() ? "" : " (requires " + s.label + ")")
-                    + " on worker " + w.name() + (gpus.isEmpty() ? "" : " with gpu " + String.join(",", gpus)));
-        }
-        out.startRun(run.id, payload(run), w.name(), run.assignment, run.attempts);
-    }
-
-    /** The head of {@code s} fits no worker now; if it fits none at all, its runs are reported once each. */
-    private void blocked(Shape s, Run head) {
-        if (s.candidates > 0 || acceptingWorkers == 0 || s.reportedThrough >= s.queue.lastKey()) {
-            return;
-        }
-        for (Run run : s.queue.tailMap(s.reportedThrough, false).values()) {
-            if (!run.reasonLogged) {
-                run.reasonLogged = true;
-                out.log(LogLevel.WARN, reasons.blockedLine(run, s, acceptingWorkers));
-            }
-        }
-        s.reportedThrough = s.queue.lastKey();
-    }
-
-    private void passedOver(Shape blocked) {
-        Run head = blocked.head();
-        if (blocked.candidates == 0 || head == null || head.reserved != null) {
-            return;
-        }
-        if (++head.passedOver >= config.starvationPasses()) {
-            reserve(head, blocked);
-        }
-    }
-
-    private void reserve(Run run, Shape s) {
-        Worker best = null;
-        for (Worker w : workers.values()) {
-            if (w.acceptsRuns() && w.reservedFor == null && s.fitsTotal(w)
-                    && (best == null || w.runs.size() < best.runs.size())) {
-                best = w;
-            }
-        }
-        if (best == null) {
-            return;
-        }
-        best.reservedFor = run;
-        run.reserved = best;
-        refresh(best);
-        out.log(LogLevel.INFO, "Reserving worker " + best.name() + " for staged run " + run.id + " (passed over by "
-                + run.passedOver + " later runs)");
-    }
-
-    private void release(Run run) {
-        Worker w = run.reserved;
-        if (w != null) {
-            run.reserved = null;
-            w.reservedFor = null;
-            if (workers.get(w.name()) == w) {
-                refresh(w);
-            }
-        }
-    }
-
-    /** Keeps every shape's set of workers-that-fit-now current for one worker. */
-    private void refresh(Worker w) {
-        shapes.refresh(w, w.acceptsRuns() && w.reservedFor == null && workers.get(w.name()) == w);
+        return runs.running() == 0 && !anyStagedCanStart();
     }
 
     // ---------------------------------------------------------------- run bookkeeping
 
     private void addStaged(NewRun<P> r, int attempts, int retried, int tryBase, long stagedAt, long now) {
-        requireNew(r.id());
-        Run run = new Run(r.id(), nextSeq++, normalize(r.requires()), r.payload(), stagedAt, r.policy());
+        Run run = runs.add(r, normalize(r.requires()), stagedAt);
         run.attempts = attempts;
         run.retried = retried;
         run.tryBase = tryBase;
-        runs.put(run.id, run);
-        run.state = RunState.STAGED;
-        admit(run, r.policy(), now);
-    }
-
-    /** A staged run joins its queue, or waits for its dependencies, or ends because one of them failed. */
-    private void admit(Run run, RunPolicy policy, long now) {
-        String failedDependency = waitFor(run, policy.after());
-        if (failedDependency != null) {
-            out.log(LogLevel.WARN, "Run " + run.id + " cancelled: " + failedDependency);
-            finish(run, RunState.TERMINATED, null, failedDependency, now);
-        } else if (run.waitingFor != null) {
-            waitingCount++;
-        } else {
-            enqueue(run);
-        }
-    }
-
-    /**
-     * Registers {@code run} with each dependency still staged or running here; null when the others completed, else
-     * why it cannot run (a dependency that ended otherwise), and then it waits for none.
-     */
-    private String waitFor(Run run, List<RunId> after) {
-        for (RunId dep : after) {
-            Run d = runs.get(dep);
-            if (d != null && d != run) {
-                if (run.waitingFor == null) {
-                    run.waitingFor = new LinkedHashSet<>();
-                }
-                run.waitingFor.add(dep);
-                dependents.computeIfAbsent(dep, k -> new LinkedHashSet<>()).add(run);
-            } else if (d == null) {
-                RunState ended = out.endedState(dep);
-                if (ended != RunState.COMPLETED) {
-                    forgetDependencies(run);
-                    return "dependency " + dep + (ended == null ? " is unknown" : " ended " + ended.label());
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * {@code run} waits for nothing any more (it was cancelled, or it ends because a dependency failed); the caller
-     * counts it out of {@link #waitingCount} if it was counted.
-     */
-    private void forgetDependencies(Run run) {
-        if (run.waitingFor == null) {
-            return;
-        }
-        for (RunId dep : run.waitingFor) {
-            Set<Run> waiting = dependents.get(dep);
-            if (waiting != null) {
-                waiting.remove(run);
-                if (waiting.isEmpty()) {
-                    dependents.remove(dep);
-                }
-            }
-        }
-        run.waitingFor = null;
-    }
-
-    /**
-     * Tells the runs waiting for {@code ended} (now final): one that completed lets them go on (queued once they wait
-     * for nothing else); any other end cancels them, which may end their own dependents in turn.
-     */
-    private void settleDependents(Run ended, long now) {
-        if (!dependents.containsKey(ended.id)) {
-            return;
-        }
-        endedWithDependents.add(ended);
-        if (settlingDependents) {
-            return; // the loop below, further up the stack, takes it
-        }
-        settlingDependents = true;
-        try {
-            Run e;
-            while ((e = endedWithDependents.poll()) != null) {
-                Set<Run> waiting = dependents.remove(e.id);
-                if (waiting == null) {
-                    continue;
-                }
-                for (Run d : waiting) {
-                    if (e.state == RunState.COMPLETED) {
-                        d.waitingFor.remove(e.id);
-                        if (d.waitingFor.isEmpty()) {
-                            d.waitingFor = null;
-                            waitingCount--;
-                            enqueue(d);
-                            dispatchSoon(now);
-                        }
-                    } else {
-                        String reason = "dependency " + e.id + " ended " + e.state.label();
-                        d.waitingFor.remove(e.id);
-                        forgetDependencies(d);
-                        waitingCount--;
-                        out.log(LogLevel.WARN, "Run " + d.id + " cancelled: " + reason);
-                        finish(d, RunState.TERMINATED, null, reason, now);
-                    }
-                }
-            }
-        } finally {
-            settlingDependents = false;
-        }
-    }
-
-    /** The run's time limit, if it has one, counts from {@code startedAt} for its current attempt. */
-    private void watchTimeLimit(Run run, long startedAt) {
-        if (run.timeLimitMillis > 0) {
-            deadlines.add(new Due(startedAt + run.timeLimitMillis, run, run.attempts));
-        }
-    }
-
-    private boolean current(Due d) {
-        Run run = d.run();
-        return runs.get(run.id) == run && run.state == RunState.RUNNING && run.attempts == d.attempt() && !run.timedOut;
-    }
-
-    /** Attempts past their time limit are killed (or, with their worker absent, end when it is given up). */
-    private void killOverdue(long now) {
-        Due d;
-        while ((d = deadlines.peek()) != null && d.at() <= now) {
-            deadlines.poll();
-            if (!current(d)) {
-                continue;
-            }
-            Run run = d.run();
-            run.timedOut = true;
-            out.log(LogLevel.WARN, "Run " + run.id + " reached its time limit of " + seconds(run.timeLimitMillis)
-                    + " on attempt " + run.attempts + "; killing it");
-            if (run.on != null) {
-                out.cancelRun(run.id, run.worker, run.attempts);
-            }
-        }
-    }
-
-    private static String seconds(long millis) {
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
-
-    /** A run ended in error: staged again as a new try while it has retries left, else it ends {@code error}. */
-    private void failed(Run run, Integer exitCode, String reason, long now) {
-        if (run.retried >= run.retries) {
-            finish(run, RunState.ERROR, exitCode, reason, now);
-            return;
-        }
-        WorkerId worker = run.worker;
-        run.retried++;
-        run.tryBase = run.attempts;
-        runningCount--;
-        run.passedOver = 0;
-        enqueue(run);
-        String why = (exitCode != null ? "it exited with code " + exitCode : "it could not start: " + reason)
-                + " (retry " + run.retried + " of " + run.retries + ")";
-        out.stateChanged(new StateChange(run.id, RunState.RUNNING, RunState.STAGED, worker, exitCode, run.attempts,
-                now, null, why, run.retried, run.tryBase));
-        out.log(LogLevel.WARN, "Run " + run.id + " re-staged: " + why);
-    }
-
-    private int maxAttempts(Run run) {
-        return run.maxAttempts > 0 ? run.maxAttempts : config.maxAttempts();
-    }
-
-    private void requireNew(RunId id) {
-        if (runs.containsKey(id)) {
-            throw new IllegalStateException("run " + id + " is already known to the scheduler");
-        }
-    }
-
-    private void enqueue(Run run) {
-        Shape s = shapes.open(run.requires, workers.values());
-        Run oldHead = s.head();
-        s.queue.put(run.rank, run);
-        if (run.rank <= s.reportedThrough) { // ranked before runs already reported: blocked() looks again from here
-            s.reportedThrough = run.rank - 1;
-        }
-        if (oldHead != null && oldHead.reserved != null && s.head() == run) {
-            // the reservation belongs to whoever heads the shape, or the reserved worker would idle for nobody
-            Worker w = oldHead.reserved;
-            oldHead.reserved = null;
-            w.reservedFor = run;
-            run.reserved = w;
-            run.passedOver = oldHead.passedOver;
-        }
-        run.state = RunState.STAGED;
-        run.worker = null;
-        run.on = null;
-        run.assignment = null;
-        run.startedAt = null;
-        stagedCount++;
-    }
-
-    private void unstage(Run run) {
-        Shape s = shapes.get(run.requires);
-        s.queue.remove(run.rank);
-        stagedCount--;
-        shapes.closeIfEmpty(s);
-        release(run);
-    }
-
-    private void finish(Run run, RunState to, Integer exitCode, String reason, long now) {
-        RunState from = run.state;
-        if (from == RunState.RUNNING) {
-            runningCount--;
-        }
-        runs.remove(run.id);
-        run.state = to;
-        run.exitCode = exitCode;
-        run.endedAt = now;
-        out.stateChanged(new StateChange(run.id, from, to, run.worker, exitCode, run.attempts, now, null, reason));
-        settleDependents(run, now);
-        switch (to) {
-            case COMPLETED -> {
-                if (out.logs(LogLevel.DEBUG)) {
-                    out.log(LogLevel.DEBUG, "Run " + run.id + " completed");
-                }
-            }
-            case ERROR -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " ended in error"
-                    : "Run " + run.id + " exited with code " + exitCode);
-            case TERMINATED -> out.log(LogLevel.INFO, exitCode == null ? "Run " + run.id + " cancelled"
-                    : "Run " + run.id + " exited with code " + exitCode + " (terminated)");
-            case LOST -> out.log(LogLevel.WARN, "Run " + run.id + " lost: its worker " + run.worker
-                    + " was lost on attempt " + (run.attempts - run.tryBase) + " of " + maxAttempts(run));
-            case TIMEOUT -> out.log(LogLevel.INFO, "Run " + run.id + " timed out"
-                    + (exitCode == null ? "" : " (exit code " + exitCode + ")"));
-            default -> throw new IllegalStateException("not a final state: " + to);
-        }
-    }
-
-    /** A running run whose worker is gone (its resources already released) goes back to staged, or ends. */
-    private void requeue(Run run, String why, long now) {
-        WorkerId worker = run.worker;
-        if (run.timedOut) {
-            finish(run, RunState.TIMEOUT, null, null, now);
-        } else if (run.cancelRequested) {
-            finish(run, RunState.TERMINATED, null, null, now);
-        } else if (run.attempts - run.tryBase >= maxAttempts(run)) {
-            finish(run, RunState.LOST, null, null, now);
-        } else {
-            runningCount--;
-            run.passedOver = 0;
-            enqueue(run);
-            out.stateChanged(new StateChange(run.id, RunState.RUNNING, RunState.STAGED, worker, null, run.attempts,
-                    now, null));
-            out.log(LogLevel.WARN, "Run " + run.id + " re-staged: " + why + " (attempt " + (run.attempts - run.tryBase)
-                    + " of " + maxAttempts(run) + ")");
-        }
-    }
-
-    /** A running run stops holding anything: its worker gets its resources back, or the ledger forgets it. */
-    private void unhold(Run run) {
-        Worker w = run.on;
-        if (w == null) {
-            ledger.drop(run);
-            return;
-        }
-        w.give(run, names);
-        refresh(w);
-    }
-
-    // ---------------------------------------------------------------- workers
-
-    /** Removes a worker; its runs wait for it under its name for the reconnect grace (or go back at once). */
-    private void detach(Worker w, long now) {
-        if (w.acceptsRuns()) {
-            shapes.stopsTakingRuns(w);
-        }
-        shapes.forget(w);
-        workers.remove(w.name());
-        if (w.acceptsRuns()) {
-            acceptingWorkers--;
-        }
-        reasons.withdrawn(w);
-        if (w.reservedFor != null) {
-            release(w.reservedFor);
-        }
-        List<Run> held = new ArrayList<>(w.runs.values());
-        w.runs.clear();
-        for (Run run : held) {
-            run.on = null;
-        }
-        long wait = Math.max(config.reconnectGraceMillis(),
-                w.spec.leaseMillis() > 0 ? w.spec.leaseMillis() + config.leaseMarginMillis() : 0);
-        ledger.left(w.name(), w.spec.jobId(), held, now + wait);
-    }
-
-    /** A (re-)registered worker: take back the runs it still holds, re-stage those it lost, cancel strangers. */
-    private void reconcile(Worker w, List<RunId> held, Map<RunId, Integer> attempts, long now) {
-        Set<RunId> holds = new HashSet<>(held);
-        ReconnectLedger.Absent o = ledger.claim(w.name());
-        if (o != null) {
-            for (Run run : o.runs.values()) {
-                Integer heldAttempt = attempts.get(run.id);
-                boolean isHeld = holds.contains(run.id) && (heldAttempt == null || heldAttempt == 0
-                        || heldAttempt == run.attempts);
-                if (isHeld) {
-                    holds.remove(run.id);
-                }
-                if (isHeld && adopt(w, run)) {
-                    out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name());
-                    if (run.cancelRequested || run.timedOut) {
-                        out.cancelRun(run.id, w.name(), run.attempts);
-                    }
-                } else {
-                    if (isHeld) { // it no longer fits there (the worker came back smaller): stop that copy
-                        out.cancelRun(run.id, w.name(), run.attempts);
-                    }
-                    requeue(run, "worker " + w.name() + " came back without it", now);
-                }
-            }
-        }
-        for (RunId id : holds) {
-            Run run = runs.get(id);
-            Integer heldAttempt = attempts.get(id);
-            if (run != null && heldAttempt != null && resumeUnrecorded(w, run, heldAttempt, now)) {
-                continue;
-            }
-            out.log(LogLevel.WARN, "Worker " + w.name() + " holds run " + id
-                    + (heldAttempt == null || heldAttempt == 0 ? "" : " (attempt " + heldAttempt + ")")
-                    + ", which is not assigned to it; cancelling it there");
-            // the copy held there is older than any current one: a cancel of the current attempt covers it
-            out.cancelRun(id, w.name(), run != null ? Math.max(run.attempts, heldAttempt == null ? 0 : heldAttempt)
-                    : heldAttempt == null ? 0 : heldAttempt);
-        }
-    }
-
-    /**
-     * A worker holds a later attempt of a run that is staged here: the store had not yet committed that start when the
-     * previous server stopped (state changes are written behind). The copy there is the only one, so it carries on
-     * under its attempt rather than being cancelled and started again. Not for gpu runs: which device ids the copy
-     * holds is not known here. False when it cannot be taken back (then it is cancelled there as any stranger).
-     */
-    private boolean resumeUnrecorded(Worker w, Run run, int heldAttempt, long now) {
-        Shape s = shapes.get(run.requires);
-        if (run.state != RunState.STAGED || heldAttempt <= run.attempts || run.requires.containsKey(ResourceNames.GPU)
-                || run.cancelRequested || !w.acceptsRuns() || w.reservedFor != null && w.reservedFor != run
-                || s == null || !s.fitsFree(w)) {
-            return false;
-        }
-        unstage(run);
-        run.assignment = w.take(run, s, names);
-        run.state = RunState.RUNNING;
-        run.attempts = heldAttempt;
-        run.worker = w.name();
-        run.startedAt = now;
-        run.passedOver = 0;
-        runningCount++;
-        watchTimeLimit(run, now);
-        refresh(w);
-        out.stateChanged(new StateChange(run.id, RunState.STAGED, RunState.RUNNING, w.name(), null, run.attempts, now,
-                run.assignment));
-        out.log(LogLevel.INFO, "Run " + run.id + " continues on worker " + w.name() + " (attempt " + heldAttempt
-                + ", whose start was not recorded before the scheduler restarted)");
-        return true;
-    }
-
-    private boolean adopt(Worker w, Run run) {
-        if (!w.adopt(run, names)) {
-            return false;
-        }
-        refresh(w);
-        return true;
+        transitions.admit(run, r.policy(), now);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -1081,23 +518,8 @@ public final class SchedulerCore<P> {
         return shapes.intern(m);
     }
 
-    /** Every payload was handed in as a {@code P} (see {@link Run#payload}). */
-    @SuppressWarnings("unchecked")
-    private P payload(Run run) {
-        return (P) run.payload;
-    }
-
     private String waitReason(Run run) {
-        if (run.state != RunState.STAGED) {
-            return null;
-        }
-        if (run.waitingFor != null) {
-            List<String> ids = run.waitingFor.stream().limit(5).map(RunId::value).toList();
-            return "waiting for run" + (run.waitingFor.size() > 1 ? "s " : " ") + String.join(", ", ids)
-                    + (run.waitingFor.size() > 5 ? " and " + (run.waitingFor.size() - 5) + " more" : "")
-                    + " to complete";
-        }
-        return reasons.reason(run, shapes.get(run.requires), acceptingWorkers);
+        return reasons.of(run, shapes.get(run.requires), workers.accepting());
     }
 
     private CoreRun view(Run r) {

@@ -1,5 +1,6 @@
 package io.hpcdask.server.core;
 
+import io.hpcdask.server.ids.RunId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,8 +45,25 @@ final class WaitReasons {
         return undefined;
     }
 
-    /** Why staged {@code run} (of shape {@code s}) waits, with {@code acceptingWorkers} taking runs. */
-    String reason(Run run, Shape s, int acceptingWorkers) {
+    /**
+     * Why {@code run} has not started (its shape {@code s}, null unless it is queued), with {@code acceptingWorkers}
+     * taking runs; null when it is not staged.
+     */
+    String of(Run run, Shape s, int acceptingWorkers) {
+        if (run.state != RunState.STAGED) {
+            return null;
+        }
+        if (run.waitingFor != null) {
+            List<String> ids = run.waitingFor.stream().limit(5).map(RunId::value).toList();
+            return "waiting for run" + (run.waitingFor.size() > 1 ? "s " : " ") + String.join(", ", ids)
+                    + (run.waitingFor.size() > 5 ? " and " + (run.waitingFor.size() - 5) + " more" : "")
+                    + " to complete";
+        }
+        return reason(run, s, acceptingWorkers);
+    }
+
+    /** Why queued {@code run} (of shape {@code s}) waits, with {@code acceptingWorkers} taking runs. */
+    private String reason(Run run, Shape s, int acceptingWorkers) {
         if (acceptingWorkers == 0) {
             return "waiting for a worker that takes runs";
         }

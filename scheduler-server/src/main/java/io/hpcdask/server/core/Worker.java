@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * A connected worker's capacity and what is committed on it. It keeps its own take/give accounting, so a slot, an
- * amount or a gpu id is taken and given back in one place; only {@link SchedulerCore} calls it.
+ * amount or a gpu id is taken and given back in one place, nowhere else.
  */
 final class Worker {
     final WorkerSpec spec;
