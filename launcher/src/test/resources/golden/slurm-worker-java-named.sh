@@ -6,4 +6,37 @@
 #SBATCH --cpus-per-task=1
 #SBATCH -t 00:30:00
 
-'/opt/jdk 17/bin/java' -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 1 --lifetime 00:30:00 --death-timeout 60 --lease 40
+# class-data archive of the worker's classes for this java: made by the first worker, used by the next ones
+hpc_dask_cds_dir="${XDG_CACHE_HOME:-$HOME/.cache}/hpc-dask"
+hpc_dask_java_home=$(readlink -f "$(command -v '/opt/jdk 17/bin/java')" 2>/dev/null) && hpc_dask_java_home=${hpc_dask_java_home%/bin/*}
+hpc_dask_cds="$hpc_dask_cds_dir/hpc-dask-worker-$({ echo '<worker-jar>'; stat -L -c %s.%Y '<worker-jar>'; cat "$hpc_dask_java_home/release" || '/opt/jdk 17/bin/java' -version; } 2>&1 | cksum | tr ' ' -).jsa"
+hpc_dask_cds_option=
+hpc_dask_cds_dump=
+if [ -f "$hpc_dask_cds" ]; then
+    hpc_dask_cds_option="-XX:SharedArchiveFile=$hpc_dask_cds"
+    rm -f "$hpc_dask_cds.new" # from a dumper that ran while the archive was being installed
+elif mv "$hpc_dask_cds.new" "$hpc_dask_cds.check-$(hostname)-$$" 2>/dev/null; then
+    # a new archive (this job took it): kept only when this java maps it
+    if '/opt/jdk 17/bin/java' -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -Xshare:on -XX:SharedArchiveFile="$hpc_dask_cds.check-$(hostname)-$$" \
+            -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -cp '<worker-jar>' -version >/dev/null 2>&1 &&
+        mv -f "$hpc_dask_cds.check-$(hostname)-$$" "$hpc_dask_cds"; then
+        hpc_dask_cds_option="-XX:SharedArchiveFile=$hpc_dask_cds"
+    fi
+    rm -f "$hpc_dask_cds.check-$(hostname)-$$"
+else
+    # the lock of a dumper that is gone (killed before its script could hand the archive on) is broken
+    if read -r hpc_dask_cds_owner 2>/dev/null < "$hpc_dask_cds.lock/owner" &&
+        { [ "${hpc_dask_cds_owner% *}" = "$(hostname)" ] && ! kill -0 "${hpc_dask_cds_owner#* }" 2>/dev/null ||
+            [ -n "$(find "$hpc_dask_cds.lock" -maxdepth 0 -mmin +60 2>/dev/null)" ]; }; then
+        rm -rf "$hpc_dask_cds.lock" "$hpc_dask_cds.dump-$(echo "$hpc_dask_cds_owner" | tr ' ' -)"
+    fi
+    if (umask 077 && mkdir -p "$hpc_dask_cds_dir" && mkdir "$hpc_dask_cds.lock") 2>/dev/null; then
+        echo "$(hostname) $$" > "$hpc_dask_cds.lock/owner"
+        hpc_dask_cds_dump="$hpc_dask_cds.dump-$(hostname)-$$"
+        hpc_dask_cds_option=-XX:+RecordDynamicDumpInfo
+        trap '[ -s "$hpc_dask_cds_dump" ] && [ ! -f "$hpc_dask_cds" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"
+            rm -rf "$hpc_dask_cds_dump" "$hpc_dask_cds.lock"' EXIT
+        trap 'hpc_dask_terminated=1' TERM
+    fi
+fi
+'/opt/jdk 17/bin/java' ${hpc_dask_cds_option:+"$hpc_dask_cds_option"} ${hpc_dask_cds_dump:+"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump"} ${hpc_dask_cds_dump:+"-Xlog:cds=off,cds+dynamic=off"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 1 --lifetime 00:30:00 --death-timeout 60 --lease 40

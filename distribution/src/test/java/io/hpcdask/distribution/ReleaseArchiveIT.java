@@ -56,7 +56,8 @@ class ReleaseArchiveIT {
         Release.Result script = Release.run(List.of(bin.toString(), "print", "job-script", "--system", "slurm", "--cores", "1"),
                 env, Map.of(), 120);
         assertThat(script.code()).as(script.toString()).isZero();
-        assertThat(script.out()).contains("#SBATCH --cpus-per-task=1").contains("\"$hpc_dask_java\" -XX:+UseSerialGC");
+        assertThat(script.out()).contains("#SBATCH --cpus-per-task=1").contains("# class-data archive")
+                .contains("\"$hpc_dask_java\" ${hpc_dask_cds_option:+\"$hpc_dask_cds_option\"}");
 
         try {
             Release.Result up = Release.run(List.of(bin.toString(), "cluster", "up", "--system", "local", "--cores", "1"),

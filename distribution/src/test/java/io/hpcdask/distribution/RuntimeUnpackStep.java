@@ -25,7 +25,7 @@ final class RuntimeUnpackStep {
                 "--system", "slurm", "--worker-java", "bundled"), null, Map.of("HPC_DASK_CDS", "0"), 120);
         assertThat(printed.code()).as(printed.toString()).isZero();
         String text = printed.out();
-        String step = text.substring(text.indexOf("# worker-java bundled"), text.indexOf("\"$hpc_dask_java\" -XX"))
+        String step = text.substring(text.indexOf("# worker-java bundled"), text.indexOf("# class-data archive"))
                 .replace("'<worker-runtime>'", "'" + archive + "'");
         Files.writeString(script, "#!/bin/sh\n" + step + "\"$hpc_dask_java\" -version\n");
         return script;

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The binary form of a {@link Message} that sealed frames carry (protocol 3): JSON costs 2-5 microseconds per message
- * to write or parse under C1, this form a fraction of that ({@code scripts/bench-link}). Plaintext frames (the
+ * The binary form of a {@link Message} that sealed frames carry (since protocol 3): JSON costs 2-5 microseconds per
+ * message to write or parse under C1, this form a fraction of that ({@code scripts/bench-link}). Plaintext frames (the
  * handshake, and a refusal to a peer of another version) stay JSON, which every version reads.
  * <p>
  * Layout: {@link #FORM} (JSON starts with {@code '{'}, so a reader tells them apart by the first byte), the type's

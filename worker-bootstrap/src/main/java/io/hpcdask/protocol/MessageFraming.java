@@ -13,10 +13,11 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 
 /**
- * The worker link's framing, identical on both ends: a 4-byte big-endian length, then one {@link Message}. During the
- * handshake ({@link LinkAuth}) the message is JSON in plaintext; after it, each frame's body is the message's compact
- * form ({@link CompactForm}) sealed with ChaCha20-Poly1305 ({@link FrameCipher}). A reader takes either form in
- * either kind of frame ({@link WireCodec#decode}).
+ * The worker link's framing, identical on both ends: a 4-byte big-endian length, then a body. During the handshake
+ * ({@link LinkAuth}) the body is one message, JSON in plaintext; after it, each body is sealed with ChaCha20-Poly1305
+ * ({@link FrameCipher}) and holds every message written in one turn of the sender's event loop, each in its compact
+ * form ({@link CompactForm}), as a {@link SealedBatch} (protocol 4; a lone message goes without the batch's header, as
+ * protocol 3 sent every one). A reader takes either form in either kind of frame ({@link WireCodec#decode}).
  */
 public final class MessageFraming {
     /** Output chunks are far smaller; anything bigger is a broken or hostile peer. */
@@ -61,6 +62,27 @@ public final class MessageFraming {
         ((FrameCodec) pipeline.get("message-codec")).sealer = new FrameCipher(key);
     }
 
+    /**
+     * The plaintext of a sealed frame holding {@code messages} in their compact form, for a peer that speaks the link by
+     * hand over a plain socket (tests, benchmarks); {@link FrameCipher#seal} it before writing.
+     */
+    public static byte[] batchOf(Message... messages) {
+        SealedBatch batch = new SealedBatch();
+        CompactForm.Writer compact = new CompactForm.Writer();
+        for (Message m : messages) {
+            compact.write(m);
+            batch.add(compact.array(), compact.size(), null);
+        }
+        return batch.plaintext();
+    }
+
+    /** The messages of an opened sealed frame, in order: the counterpart of {@link #batchOf}. */
+    public static java.util.List<Message> messagesOf(byte[] plain) throws java.io.IOException {
+        java.util.List<Message> out = new java.util.ArrayList<>();
+        SealedBatch.split(plain, 0, plain.length, (a, o, n) -> out.add(WireCodec.decode(a, o, n)));
+        return out;
+    }
+
     /** Raises the frame limit of a pipeline set up by {@link #install(ChannelPipeline, int)} to {@link #MAX_FRAME_BYTES}. */
     public static void allowFullFrames(ChannelPipeline pipeline) {
         ChannelHandler h = pipeline.get("frame-decoder");
@@ -102,11 +124,14 @@ public final class MessageFraming {
     }
 
     /**
-     * Frames to messages and back, in one step each way. A message written goes out as one buffer, its 4-byte length
-     * and its body: JSON until keys are set; then the compact form ({@link CompactForm}), sealed from the writer's
-     * array straight into the buffer. A frame read is opened in place (once keys are set) and read from that one
-     * array, in whichever form it comes. No intermediate buffers per message beyond the socket's own. Used from the
-     * channel's event loop only.
+     * Frames to messages and back. Until keys are set a message written goes out at once as one plaintext JSON frame.
+     * Then every message written waits, in its compact form ({@link CompactForm}), in a {@link SealedBatch} until the
+     * flush that ends the event loop's turn: all of them go out as one sealed frame, one seal and one socket write. A
+     * flush asked for while a read is in progress waits for the read's end (the answers to a read's messages go out
+     * together); one asked for outside a read runs as a task queued behind the tasks already queued (the writes other
+     * threads handed to the loop in one burst go out together), never on a timer. A frame read is opened in place
+     * (once keys are set) and each of its messages decoded from that one array, in whichever form it comes. Used from
+     * the channel's event loop only.
      */
     static final class FrameCodec extends ChannelDuplexHandler {
         /** Frames up to this size are opened in one reused array; bigger ones (bulky output) get their own. */
@@ -115,6 +140,22 @@ public final class MessageFraming {
         private FrameCipher sealer;
         private byte[] scratch;
         private final CompactForm.Writer compact = new CompactForm.Writer();
+        private final SealedBatch batch = new SealedBatch();
+        private boolean readInProgress;
+        private boolean flushAfterRead;
+        private boolean flushQueued;
+        private ChannelHandlerContext context;
+        private final Runnable queuedFlush = () -> {
+            flushQueued = false;
+            if (context != null) {
+                flushNow(context);
+            }
+        };
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            context = ctx;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -122,6 +163,7 @@ public final class MessageFraming {
                 ctx.fireChannelRead(msg);
                 return;
             }
+            readInProgress = true;
             byte[] array;
             int offset;
             int length = frame.readableBytes();
@@ -134,19 +176,27 @@ public final class MessageFraming {
                     offset = 0;
                     frame.getBytes(frame.readerIndex(), array, 0, length);
                 }
-                if (opener != null) {
+                if (opener == null) {
+                    ctx.fireChannelRead(decode(array, offset, length));
+                } else {
                     opener.open(array, offset, length, array, offset);
-                    length -= FrameCipher.TAG_BYTES;
+                    try {
+                        SealedBatch.split(array, offset, length - FrameCipher.TAG_BYTES,
+                                (a, o, n) -> ctx.fireChannelRead(decode(a, o, n)));
+                    } catch (java.io.IOException e) {
+                        throw new DecoderException(e);
+                    }
                 }
-                Message message;
-                try {
-                    message = WireCodec.decode(array, offset, length);
-                } catch (java.io.IOException e) {
-                    throw new DecoderException(e);
-                }
-                ctx.fireChannelRead(message);
             } finally {
                 frame.release();
+            }
+        }
+
+        private static Message decode(byte[] array, int offset, int length) {
+            try {
+                return WireCodec.decode(array, offset, length);
+            } catch (java.io.IOException e) {
+                throw new DecoderException(e);
             }
         }
 
@@ -158,36 +208,106 @@ public final class MessageFraming {
         }
 
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            readInProgress = false;
+            if (flushAfterRead) {
+                flushAfterRead = false;
+                flushNow(ctx);
+            }
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
             if (!(msg instanceof Message message)) {
+                sealBatch(ctx); // in the order written
                 ctx.write(msg, promise);
                 return;
             }
-            ByteBuf frame = null;
+            if (sealer == null) { // the handshake: JSON, which every version reads, at once
+                writeJson(ctx, message, promise);
+                return;
+            }
             try {
-                if (sealer == null) { // the handshake: JSON, which every version reads
-                    frame = ctx.alloc().heapBuffer(256);
-                    frame.writeInt(0);
-                    try (ByteBufOutputStream out = new ByteBufOutputStream(frame)) {
-                        WireCodec.encode(message, out);
-                    }
-                    frame.setInt(0, frame.writerIndex() - 4);
-                } else { // sealed straight from the writer's array into the frame's
-                    compact.write(message);
-                    int length = compact.size() + FrameCipher.TAG_BYTES;
-                    frame = ctx.alloc().heapBuffer(4 + length);
-                    frame.writeInt(length);
-                    sealer.seal(compact.array(), 0, compact.size(), frame.array(), frame.arrayOffset() + 4);
-                    frame.writerIndex(4 + length);
+                compact.write(message);
+                if (batch.wouldOverflow(compact.size())) {
+                    sealBatch(ctx); // a frame stays small however much waits for a flush
                 }
+                batch.add(compact.array(), compact.size(), promise);
             } catch (Throwable e) {
-                if (frame != null) {
-                    frame.release();
+                promise.tryFailure(new EncoderException(e));
+            }
+        }
+
+        private static void writeJson(ChannelHandlerContext ctx, Message message, ChannelPromise promise) {
+            ByteBuf frame = ctx.alloc().heapBuffer(256);
+            try {
+                frame.writeInt(0);
+                try (ByteBufOutputStream out = new ByteBufOutputStream(frame)) {
+                    WireCodec.encode(message, out);
                 }
+                frame.setInt(0, frame.writerIndex() - 4);
+            } catch (Throwable e) {
+                frame.release();
                 promise.tryFailure(new EncoderException(e));
                 return;
             }
             ctx.write(frame, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (readInProgress) {
+                flushAfterRead = true;
+            } else if (!flushQueued) {
+                flushQueued = true;
+                try {
+                    ctx.executor().execute(queuedFlush);
+                } catch (java.util.concurrent.RejectedExecutionException e) { // the loop is shutting down
+                    flushQueued = false;
+                    flushNow(ctx);
+                }
+            }
+        }
+
+        private void flushNow(ChannelHandlerContext ctx) {
+            sealBatch(ctx);
+            ctx.flush();
+        }
+
+        /** Writes what waits in the batch as one sealed frame, without flushing. */
+        private void sealBatch(ChannelHandlerContext ctx) {
+            if (batch.isEmpty()) {
+                return;
+            }
+            boolean awaited = batch.awaited();
+            ByteBuf frame;
+            try {
+                frame = batch.seal(sealer, ctx.alloc());
+            } catch (RuntimeException e) {
+                batch.fail(new EncoderException(e));
+                throw e;
+            }
+            if (awaited) {
+                batch.completeWith(ctx.write(frame));
+            } else {
+                ctx.write(frame, ctx.voidPromise());
+            }
+        }
+
+        @Override
+        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+            // what was written before the close goes out first, as it did when every write was flushed at once (a
+            // Stop or a Refused, then the close); on a dead socket the write fails and its sender keeps what must
+            // go out again
+            flushNow(ctx);
+            ctx.close(promise);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            batch.fail(new java.nio.channels.ClosedChannelException());
+            context = null;
         }
     }
 }

@@ -31,7 +31,7 @@ public final class WireCodec {
         }
     }
 
-    /** The compact form that sealed frames carry (protocol 3). */
+    /** The compact form that sealed frames carry (since protocol 3). */
     public static byte[] encodeCompact(Message message) {
         return new CompactForm.Writer().write(message).toByteArray();
     }

@@ -2,6 +2,7 @@ package io.hpcdask.worker;
 
 import io.hpcdask.protocol.FrameAuthenticationException;
 import io.hpcdask.protocol.LinkAuth;
+import io.hpcdask.protocol.LinkSender;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.protocol.MessageFraming;
 import io.hpcdask.protocol.Release;
@@ -19,7 +20,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -65,6 +65,7 @@ final class SchedulerLink {
     private final Object lock = new Object();
     private final Object writable = new Object();
     private Channel live; // set once welcomed, guarded by lock
+    private LinkSender liveSender; // live's, guarded by lock
     private volatile boolean closing;
     private volatile boolean everConnected;
     private final ConnectFailureLog failures = new ConnectFailureLog();
@@ -106,7 +107,7 @@ final class SchedulerLink {
                 }
                 recentResults.addLast(new Object[] {now, message, live});
                 // a result must not vanish with a link that is closing under us: keep it for the next link
-                live.writeAndFlush(message).addListener(f -> {
+                liveSender.send(message, f -> {
                     if (!f.isSuccess()) {
                         synchronized (lock) {
                             pending.add(message);
@@ -114,7 +115,7 @@ final class SchedulerLink {
                     }
                 });
             } else if (live != null) {
-                live.writeAndFlush(message, live.voidPromise());
+                liveSender.send(message);
             } else {
                 pending.add(message);
             }
@@ -145,15 +146,42 @@ final class SchedulerLink {
         }
     }
 
+    /**
+     * The JVM is ending (SIGTERM, scancel): no link is made or registered after this, and the live one is closed
+     * without waiting. A frozen worker woken by the SIGCONT that comes just before its job's SIGTERM would otherwise
+     * reconnect and register while its JVM shuts down, and be given runs it is about to abandon.
+     */
+    void abandon() {
+        closing = true;
+        Channel c = liveChannel();
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private Channel liveChannel() {
+        synchronized (lock) {
+            return live;
+        }
+    }
+
     void close() {
         closing = true;
         Channel c;
+        LinkSender sender;
         synchronized (lock) {
             c = live;
+            sender = liveSender;
         }
         if (c != null) {
-            // writes are flushed in order, so once this one is out every earlier result is too
-            c.writeAndFlush(new Message.Heartbeat(System.currentTimeMillis())).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            // sent after every earlier message and written in order: once this one is out, every earlier result is too
+            java.util.concurrent.CountDownLatch out = new java.util.concurrent.CountDownLatch(1);
+            sender.send(new Message.Heartbeat(System.currentTimeMillis()), f -> out.countDown());
+            try {
+                out.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
@@ -176,8 +204,7 @@ final class SchedulerLink {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("idle", new IdleStateHandler(HANDSHAKE_TIMEOUT_MILLIS, 0, 0, TimeUnit.MILLISECONDS));
-                        // many small results at once go out in one write, not one syscall each
-                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
+                        // many small results at once go out as one sealed frame, in one write (MessageFraming)
                         MessageFraming.install(ch.pipeline());
                         ch.pipeline().addLast("link", new LinkHandler());
                     }
@@ -305,6 +332,10 @@ final class SchedulerLink {
                 return;
             }
             schedulerProved = true;
+            if (closing) { // abandoned during the handshake: never say hello
+                ctx.close();
+                return;
+            }
             MessageFraming.startDecryption(ctx.pipeline(), keys.schedulerToWorker());
             Map<String, Integer> held = new java.util.LinkedHashMap<>(heldRuns.get());
             Map<String, Integer> unreported;
@@ -343,6 +374,7 @@ final class SchedulerLink {
                 }
                 ctx.channel().flush();
                 live = ctx.channel();
+                liveSender = new LinkSender(live);
             }
             if (everConnected) {
                 LOG.info("Reconnected to scheduler at {} as {}", spec.scheduler(), welcome.name());
@@ -386,6 +418,7 @@ final class SchedulerLink {
             synchronized (lock) {
                 if (live == ctx.channel()) {
                     live = null;
+                    liveSender = null;
                 }
                 long since = System.currentTimeMillis() - resendWindowMillis;
                 for (Object[] sent : recentResults) {

@@ -78,6 +78,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         disconnectedSince = spec.startMillis();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shuttingDown = true;
+            link.abandon();
             killAllNow();
         }, "kill-runs"));
         // the helper starts on the agent thread while the link connects: runs, which come on that thread, find it
@@ -95,6 +96,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     @Override
     public void connected(Message.Welcome welcome) {
+        ClassArchiveDump.afterRegistering();
         agent.execute(() -> {
             connected = true;
             if (drainReason != null) {

@@ -22,9 +22,11 @@ public final class WorkerMain {
 
     public static void main(String[] args) {
         if (System.getProperty("logback.configurationFile") == null) {
-            // a name of its own, so it never clashes with the server's logback.xml on a shared classpath
+            // only where logback is on the classpath (tests, a worker run from the server's jar; the worker jar logs
+            // through slf4j-simple): a name of its own, so it never clashes with the server's logback.xml
             System.setProperty("logback.configurationFile", "hpc-dask-worker-logback.xml");
         }
+        WorkerLogging.configure(System.getenv(), System.err);
         if (System.getProperty("io.netty.allocator.type") == null) {
             // pooled arenas hold megabytes for traffic an idle worker never has; messages here are small
             System.setProperty("io.netty.allocator.type", "unpooled");

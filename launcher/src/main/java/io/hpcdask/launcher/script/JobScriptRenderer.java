@@ -34,6 +34,8 @@ public final class JobScriptRenderer {
     public static final String SKELETON = "job-script.ftl";
     /** The lines that choose the worker's java on the node ({@link WorkerJava}). */
     public static final String WORKER_JAVA = "worker-java.ftl";
+    /** The lines that give the worker's JVM its class-data archive ({@link WorkerJava#archivable()}). */
+    public static final String WORKER_CDS = "worker-cds.ftl";
 
     private final Configuration freemarker;
     private final Path templateDir;
@@ -47,7 +49,8 @@ public final class JobScriptRenderer {
     public static String render(Settings settings, WorkerEndpoint endpoint) {
         JobScriptRenderer renderer = new JobScriptRenderer(settings);
         WorkerJava java = WorkerJava.of(settings, endpoint.workerRuntime());
-        return renderer.renderWith(settings, renderer.javaChoice(java) + WorkerCommand.of(settings, endpoint, java));
+        return renderer.renderWith(settings, renderer.javaChoice(java) + renderer.classArchive(java, endpoint.workerJar())
+                + WorkerCommand.of(settings, endpoint, java));
     }
 
     /**
@@ -63,6 +66,11 @@ public final class JobScriptRenderer {
     /** The lines of {@link #WORKER_JAVA} when the java is chosen on the node, else nothing. */
     private String javaChoice(WorkerJava java) {
         return java.chosenOnNode() ? process(WORKER_JAVA, java.templateModel()) : "";
+    }
+
+    /** The lines of {@link #WORKER_CDS} when the worker's JVM can use an archive made on the node, else nothing. */
+    private String classArchive(WorkerJava java, String workerJar) {
+        return java.archivable() ? process(WORKER_CDS, WorkerCommand.classArchiveModel(java, workerJar)) : "";
     }
 
     private String renderWith(Settings settings, String workerCommand) {

@@ -3,9 +3,11 @@ package io.hpcdask.launcher.script;
 import io.hpcdask.launcher.config.ConfigKeys;
 import io.hpcdask.launcher.config.Settings;
 import io.hpcdask.launcher.shell.ShellQuote;
+import io.hpcdask.worker.ClassArchiveDump;
 import io.hpcdask.worker.WorkerOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The line in a job script that starts the worker, rendered by the worker's own {@link WorkerOptions} from the
@@ -32,8 +34,26 @@ public final class WorkerCommand {
     static String of(Settings s, WorkerEndpoint endpoint, WorkerJava java) {
         WorkerOptions options = options(s, endpoint);
         List<String> words = new ArrayList<>(java.shellWords());
+        if (java.archivable()) {
+            // the option worker-cds.ftl chose, one word, or none when the node's cache cannot hold an archive
+            words.add("${" + CLASS_ARCHIVE_OPTION + ":+\"$" + CLASS_ARCHIVE_OPTION + "\"}");
+            // the worker that writes the archive is told where, and keeps the JVM's notes on classes it leaves out
+            words.add("${" + CLASS_ARCHIVE_DUMP + ":+\"-D" + ClassArchiveDump.PROPERTY + "=$" + CLASS_ARCHIVE_DUMP + "\"}");
+            words.add("${" + CLASS_ARCHIVE_DUMP + ":+\"-Xlog:cds=off,cds+dynamic=off\"}");
+        }
         words.addAll(io.hpcdask.worker.WorkerCommand.forJar(List.of(), endpoint.workerJar(), List.of()).words(options, SHELL));
         return String.join(" ", words);
+    }
+
+    /** The variable worker-cds.ftl leaves the JVM's class-data archive option in (empty for none). */
+    static final String CLASS_ARCHIVE_OPTION = "hpc_dask_cds_option";
+    /** The variable worker-cds.ftl sets when this worker writes the archive. */
+    static final String CLASS_ARCHIVE_DUMP = "hpc_dask_cds_dump";
+
+    /** The model of {@code worker-cds.ftl}: every value already shell-quoted. */
+    static Map<String, Object> classArchiveModel(WorkerJava java, String workerJar) {
+        return Map.of("java", java.shellWords().get(0), "jar", ShellQuote.quote(workerJar),
+                "jvmOptions", ShellQuote.join(io.hpcdask.worker.WorkerCommand.JVM_OPTIONS));
     }
 
     /** The worker's options these settings give, as the worker parses them on the node. */

@@ -66,6 +66,14 @@ public record WorkerJava(Mode mode, List<String> command, String runtimeArchive)
         return mode == Mode.AUTO || mode == Mode.BUNDLED;
     }
 
+    /**
+     * Whether the job script gives the worker's JVM a class-data archive made on the node: for any java the script
+     * runs itself, not for a worker-command (a container's java, whose cache and archive would be another's).
+     */
+    public boolean archivable() {
+        return mode != Mode.COMMAND;
+    }
+
     /** The words that start the JVM in the script, shell-quoted: the command's, or the variable the node set. */
     List<String> shellWords() {
         return chosenOnNode() ? List.of("\"$" + VARIABLE + "\"") : command.stream().map(ShellQuote::quote).toList();

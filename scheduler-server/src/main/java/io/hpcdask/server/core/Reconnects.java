@@ -23,6 +23,12 @@ final class Reconnects {
     private final ResourceNames names;
     private final CoreConfig config;
     private final Outbox<?> out;
+    /**
+     * Batch workers whose job was cancelled by fencing. Such a worker's JVM may still register again before its job's
+     * SIGTERM ends it (a frozen node woken by the SIGCONT that comes first); it is told to stop and gets no runs.
+     * A batch worker's name carries its job id, so no later worker has one of these names.
+     */
+    private final Set<WorkerId> fenced = new HashSet<>();
 
     Reconnects(WorkerPool workers, Reservations reservations, ReconnectLedger ledger, RunTable runs, ShapeIndex shapes,
                Transitions<?> transitions, ResourceNames names, CoreConfig config, Outbox<?> out) {
@@ -56,6 +62,11 @@ final class Reconnects {
         long wait = Math.max(config.reconnectGraceMillis(),
                 w.spec.leaseMillis() > 0 ? w.spec.leaseMillis() + config.leaseMarginMillis() : 0);
         ledger.left(w.name(), w.spec.jobId(), held, now + wait);
+    }
+
+    /** Whether this worker's job was cancelled by fencing: then it must not take part again. */
+    boolean fenced(WorkerId name) {
+        return fenced.contains(name);
     }
 
     /** A (re-)registered worker: take back the runs it still holds, re-stage those it lost, cancel strangers. */
@@ -106,6 +117,7 @@ final class Reconnects {
         for (ReconnectLedger.Absent o : ledger.expire(now)) {
             WorkerId name = o.worker;
             if (o.jobId != null && !o.jobId.isEmpty() && workers.get(name) == null) {
+                fenced.add(name);
                 out.fenceWorker(name, o.jobId); // scaling cancels a batch job (and logs it); local workers have none
             }
             for (Run run : o.runs.values()) {

@@ -218,6 +218,12 @@ public final class SchedulerCore<P> {
 
     /** As above; {@code heldAttempts} gives the attempt of each held run the worker named one for. */
     public void workerJoined(WorkerSpec spec, List<RunId> heldRuns, Map<RunId, Integer> heldAttempts, long now) {
+        if (reconnects.fenced(spec.name())) {
+            out.log(LogLevel.WARN, "Worker " + spec.name() + " registered again after it was fenced (its job "
+                    + spec.jobId() + " was cancelled); telling it to stop");
+            out.stopWorker(spec.name(), "this worker was fenced: its job was cancelled");
+            return;
+        }
         Worker old = workers.get(spec.name());
         if (old != null) {
             out.log(LogLevel.INFO, "Worker " + spec.name() + " re-registered; reconciling its runs");

@@ -74,46 +74,86 @@ public final class WorkerEvents implements WorkerListener {
 
     @Override
     public void messageReceived(WorkerConnection connection, Message message) {
-        if (message instanceof Message.RunOutput out) {
-            RunId runId = RunId.ofNullable(out.runId());
-            if (!outbox.currentAttempt(runId, out.attempt())) {
-                return; // a superseded copy's output: the log holds the current attempt's
-            }
-            try {
-                logs.append(runId, LogStream.ofWorker(out.stream()), out.data());
-            } catch (RuntimeException e) {
-                if (unwritable.add(runId)) { // once per run: a broken log directory must not flood server.log
-                    log.warn("Cannot write output of run {}: {}", out.runId(), e.getMessage());
+        messagesReceived(connection, List.of(message));
+    }
+
+    /**
+     * Output goes to its log from this (transport) thread; the rest of a read's messages go to the loop as one task,
+     * one hand-off for what a worker sent in one frame (a run's start and end, several runs' ends). Starts alone only
+     * confirm what the core decided at dispatch: they need not wake the loop (an end will, or a tick).
+     */
+    @Override
+    public void messagesReceived(WorkerConnection connection, List<Message> messages) {
+        List<Message> events = null;
+        boolean wake = false;
+        for (Message message : messages) {
+            if (message instanceof Message.RunOutput out) {
+                output(out);
+            } else if (!(message instanceof Message.Heartbeat)) {
+                if (message instanceof Message.RunStarted s) {
+                    metrics.runStarted(RunId.ofNullable(s.runId())); // as it arrives: the loop may see it later
+                } else {
+                    wake = true;
                 }
+                if (events == null) {
+                    events = new java.util.ArrayList<>(messages.size());
+                }
+                events.add(message);
             }
+        }
+        if (events == null) {
             return;
         }
-        if (message instanceof Message.Heartbeat) {
-            return;
-        }
-        // a start only confirms what the core decided at dispatch: it need not wake the loop (its end will, or a tick)
-        Runnable event = () -> {
-            WorkerId name = connection.workerName();
-            if (outbox.connections().get(name) != connection) {
-                return; // from a connection that a re-registration replaced
-            }
-            long now = loop.now();
-            if (message instanceof Message.RunStarted s) {
-                core.runStarted(RunId.ofNullable(s.runId()), name, s.attempt(), now);
-            } else if (message instanceof Message.RunFinished f) {
-                core.runFinished(RunId.ofNullable(f.runId()), name, f.attempt(), f.exitCode(), f.terminated(), f.error(), f.abandoned(), now);
-            } else if (message instanceof Message.Draining d) {
-                core.workerDraining(name, d.reason(), now);
-                observer.retiring(name.name());
-            } else {
-                log.warn("Unexpected {} from worker {}", message.getClass().getSimpleName(), name);
-            }
-        };
-        if (message instanceof Message.RunStarted s) {
-            metrics.runStarted(RunId.ofNullable(s.runId())); // as it arrives: the loop may see it only a tick later
-            loop.executeLazily(event);
+        List<Message> batch = events;
+        Runnable task = () -> handle(connection, batch);
+        if (wake) {
+            loop.execute(task);
         } else {
-            loop.execute(event);
+            loop.executeLazily(task);
+        }
+    }
+
+    private void output(Message.RunOutput out) {
+        RunId runId = RunId.ofNullable(out.runId());
+        if (!outbox.currentAttempt(runId, out.attempt())) {
+            return; // a superseded copy's output: the log holds the current attempt's
+        }
+        try {
+            logs.append(runId, LogStream.ofWorker(out.stream()), out.data());
+        } catch (RuntimeException e) {
+            if (unwritable.add(runId)) { // once per run: a broken log directory must not flood server.log
+                log.warn("Cannot write output of run {}: {}", out.runId(), e.getMessage());
+            }
+        }
+    }
+
+    /** On the loop: a read's events, in order. */
+    private void handle(WorkerConnection connection, List<Message> events) {
+        WorkerId name = connection.workerName();
+        if (outbox.connections().get(name) != connection) {
+            return; // from a connection that a re-registration replaced
+        }
+        long now = loop.now();
+        for (Message message : events) {
+            try {
+                handle(name, message, now);
+            } catch (RuntimeException | Error e) { // one bad event must not stop the others of its read
+                log.error("Scheduler event failed: {}", e.toString(), e);
+            }
+        }
+    }
+
+    private void handle(WorkerId name, Message message, long now) {
+        if (message instanceof Message.RunStarted s) {
+            core.runStarted(RunId.ofNullable(s.runId()), name, s.attempt(), now);
+        } else if (message instanceof Message.RunFinished f) {
+            core.runFinished(RunId.ofNullable(f.runId()), name, f.attempt(), f.exitCode(), f.terminated(), f.error(),
+                    f.abandoned(), now);
+        } else if (message instanceof Message.Draining d) {
+            core.workerDraining(name, d.reason(), now);
+            observer.retiring(name.name());
+        } else {
+            log.warn("Unexpected {} from worker {}", message.getClass().getSimpleName(), name);
         }
     }
 

@@ -3,6 +3,7 @@ package io.hpcdask.server.metrics;
 import io.hpcdask.server.core.RunState;
 import io.hpcdask.server.core.StateChange;
 import io.hpcdask.server.ids.RunId;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -66,6 +67,9 @@ public final class ServerMetrics {
             .help("Times scaling of a profile was paused after jobs kept failing without a worker, by profile")
             .labelNames("profile").register(registry);
 
+    /** {@link #runsFinished}' data point of each final state, looked up once instead of per finished run. */
+    private final CounterDataPoint[] finishedIn = new CounterDataPoint[RunState.values().length];
+
     /** When each run in flight was dispatched, until its worker reports it started (or it leaves running). */
     private final Map<RunId, Long> dispatchedAt = new ConcurrentHashMap<>();
 
@@ -88,7 +92,12 @@ public final class ServerMetrics {
             dispatchedAt.remove(c.runId());
         }
         if (c.to().isFinal()) {
-            runsFinished.labelValues(c.to().label()).inc();
+            CounterDataPoint finished = finishedIn[c.to().ordinal()];
+            if (finished == null) { // a race between loop and scrape threads only looks it up twice
+                finished = runsFinished.labelValues(c.to().label());
+                finishedIn[c.to().ordinal()] = finished;
+            }
+            finished.inc();
             if (c.to() == RunState.ERROR || c.to() == RunState.LOST || c.to() == RunState.TIMEOUT) {
                 runsFailed.inc();
             }

@@ -34,10 +34,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable record of runs: SQLite in WAL mode with {@code synchronous=FULL}. One writer thread owns the write
- * connection and commits whatever is pending as one transaction (group commit): many stagings and state changes cost
- * one fsync. {@link #stage} returns only after its runs are committed; state changes are queued and committed in order.
- * Reads use a second connection, which WAL lets run beside the writer.
+ * The durable record of runs: SQLite in WAL mode. One writer thread owns the write connection and commits whatever is
+ * pending as one transaction (group commit): many stagings and state changes cost one fsync. {@link #stage} returns
+ * only after its runs are committed and synced to disk ({@code synchronous=FULL}); so do a {@link #flush} and a close.
+ * A commit of state changes alone, which nobody waits on, is written to the WAL without its own fsync
+ * ({@code synchronous=NORMAL}): it survives the server being killed (the kernel has it), and the next synced commit or
+ * checkpoint makes it durable against a power cut too (an fsync of the WAL covers every frame before it). State changes
+ * were always written behind; reconcile on restart covers one not yet on disk. State changes are queued and committed
+ * in order. Reads use a second connection, which WAL lets run beside the writer.
  *
  * <p>The store never lies. A batch that fails to commit (disk full, a lock held past the busy timeout, an I/O error) is
  * rolled back on a fresh writer connection, so nothing of it is on disk, and the next id is read again from the
@@ -88,6 +92,8 @@ public final class RunStore implements AutoCloseable {
     private final Map<Map<String, Long>, String> assignmentJson = new HashMap<>();
     private long nextId;
     private volatile boolean closed;
+    /** Whether the writer connection's next commit syncs ({@code synchronous=FULL}); writer thread only. */
+    private boolean syncing = true;
     /** The writer sleeps out a commit window of changes: only a job someone waits on wakes it (see gatherChanges). */
     private volatile boolean gathering;
     /** Told how long each commit took, in nanoseconds, on the writer thread (the metrics). */
@@ -367,6 +373,7 @@ public final class RunStore implements AutoCloseable {
             try {
                 if (writer == null) {
                     writer = connect(file);
+                    syncing = true;
                     nextId = readNextId(writer);
                     idBefore = nextId;
                 }
@@ -376,6 +383,7 @@ public final class RunStore implements AutoCloseable {
                 // the write lock first, waiting out the busy timeout for it: a transaction that read before it
                 // writes would be refused the lock at once (SQLITE_BUSY) while another connection holds it
                 long began = System.nanoTime();
+                syncCommit(!onlyChanges(batch));
                 exec("BEGIN IMMEDIATE");
                 for (Job job : batch) {
                     apply(job);
@@ -556,8 +564,20 @@ public final class RunStore implements AutoCloseable {
             Connection c = connect(file);
             nextId = readNextId(c);
             writer = c;
+            syncing = true;
         } catch (SQLException e) {
             LOG.warn("Cannot reopen run database {} yet: {}", file, e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the next commit is synced to disk: one that someone waits on (a staging, a flush, a close) is; one of
+     * state changes alone is not (see the class comment). Set outside a transaction, as SQLite asks.
+     */
+    private void syncCommit(boolean sync) throws SQLException {
+        if (sync != syncing) {
+            exec(sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            syncing = sync;
         }
     }
 

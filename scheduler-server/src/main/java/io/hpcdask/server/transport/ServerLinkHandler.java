@@ -34,6 +34,8 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
     /** Set once a Refused is on its way; frames already read behind the refused one are ignored. */
     private boolean refused;
     private ScheduledFuture<?> deadline;
+    /** Messages of the read in progress, handed on when it ends; null when none. */
+    private java.util.List<Message> received;
     private byte[] workerNonce;
     private byte[] schedulerNonce;
     private LinkAuth.Keys keys;
@@ -73,7 +75,25 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
         } else if (message instanceof Message.Hello) {
             connection.close("protocol error: a second hello");
         } else {
-            transport.listener().messageReceived(connection, message);
+            if (received == null) {
+                received = new java.util.ArrayList<>(4);
+            }
+            received.add(message);
+        }
+    }
+
+    /** The messages of a read go on to the listener together, once the read has ended. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        handOn();
+        super.channelReadComplete(ctx);
+    }
+
+    private void handOn() {
+        if (received != null && connection != null) {
+            java.util.List<Message> messages = received;
+            received = null;
+            transport.listener().messagesReceived(connection, messages);
         }
     }
 
@@ -210,6 +230,7 @@ final class ServerLinkHandler extends SimpleChannelInboundHandler<Message> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        handOn(); // what was read before the close comes before the loss
         releasePlace();
         if (deadline != null) {
             deadline.cancel(false);

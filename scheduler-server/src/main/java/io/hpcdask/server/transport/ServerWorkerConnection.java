@@ -1,5 +1,6 @@
 package io.hpcdask.server.transport;
 
+import io.hpcdask.protocol.LinkSender;
 import io.hpcdask.protocol.Message;
 import io.hpcdask.server.ids.WorkerId;
 import io.netty.channel.Channel;
@@ -8,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** A worker that passed the handshake, as the scheduler sees it. */
 final class ServerWorkerConnection implements WorkerConnection {
     private final Channel channel;
+    private final LinkSender sender;
     private final WorkerId name;
     private final WorkerTransport transport;
     private final AtomicBoolean reported = new AtomicBoolean();
@@ -15,6 +17,7 @@ final class ServerWorkerConnection implements WorkerConnection {
 
     ServerWorkerConnection(Channel channel, WorkerId name, WorkerTransport transport) {
         this.channel = channel;
+        this.sender = new LinkSender(channel);
         this.name = name;
         this.transport = transport;
     }
@@ -31,9 +34,10 @@ final class ServerWorkerConnection implements WorkerConnection {
 
     @Override
     public void send(Message message) {
-        // Netty queues writes from foreign threads onto the channel's loop, in call order; nothing here blocks
+        // the scheduler's sends of one turn reach the channel's loop as one burst, and leave as one frame, in call
+        // order; nothing here blocks
         if (channel.isActive()) { // a link already gone is reported by workerDisconnected, not by every late send
-            channel.writeAndFlush(message, channel.voidPromise());
+            sender.send(message);
         }
     }
 

@@ -13,6 +13,18 @@ public interface WorkerListener {
     /** Any message after the handshake, heartbeats excepted. */
     void messageReceived(WorkerConnection connection, Message message);
 
+    /**
+     * The messages of one read from a worker's socket (often several: a sealed frame carries all that its worker wrote
+     * in one turn), in order, heartbeats excepted. The transport calls this, once per read, rather than
+     * {@link #messageReceived} once per message, so that a listener can hand them on as one event; the list is the
+     * listener's to keep.
+     */
+    default void messagesReceived(WorkerConnection connection, java.util.List<Message> messages) {
+        for (Message m : messages) {
+            messageReceived(connection, m);
+        }
+    }
+
     /** The connection closed, or the worker was silent for 3 heartbeat periods. Called once per connection. */
     void workerDisconnected(WorkerConnection connection, String reason);
 }

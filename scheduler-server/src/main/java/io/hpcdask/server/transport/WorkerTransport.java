@@ -10,7 +10,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,7 +118,6 @@ public final class WorkerTransport implements AutoCloseable {
                         // until the Welcome only the absolute handshake deadline applies (ServerLinkHandler), and
                         // frames are capped small; heartbeats and full-size frames start after the Welcome
                         ch.pipeline().addLast("bytes", bytes);
-                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
                         MessageFraming.install(ch.pipeline(), MessageFraming.MAX_UNAUTHENTICATED_FRAME_BYTES);
                         ch.pipeline().addLast("link", new ServerLinkHandler(WorkerTransport.this, source));
                     }

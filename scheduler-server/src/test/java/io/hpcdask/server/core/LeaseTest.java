@@ -47,6 +47,28 @@ class LeaseTest {
     }
 
     @Test
+    void aFencedWorkerThatRegistersAgainBeforeItsJobEndsIsToldToStopAndGetsNoRun() {
+        core.workerJoined(worker("a", "123", LEASE), List.of(), 0);
+        core.runsStaged(List.of(run("1", Map.of())), 0);
+        core.workerLost(WorkerId.of("a"), "silent for 3 heartbeat periods", 0);
+        core.tick(LEASE + MARGIN);
+        assertThat(out.fences).containsExactly("a job 123");
+
+        // woken by the SIGCONT before its job's SIGTERM, the frozen JVM reconnects, still holding its old copy
+        core.workerJoined(worker("a", "123", LEASE), List.of(RunId.of("1")), Map.of(RunId.of("1"), 1), LEASE + MARGIN + 200);
+        assertThat(out.stops).containsExactly("a");
+        assertThat(out.startedIds()).as("the re-staged run waits for another worker").containsExactly("1");
+        assertThat(core.run(RunId.of("1"))).get().extracting(CoreRun::state).isEqualTo(RunState.STAGED);
+
+        core.workerLost(WorkerId.of("a"), "connection closed", LEASE + MARGIN + 400);
+        core.workerJoined(worker("b", "124", LEASE), List.of(), LEASE + MARGIN + 5_000);
+        assertThat(out.workerOf("1")).isEqualTo("b");
+        assertThat(out.startAttempts).containsExactly(1, 2);
+        core.tick(3 * (LEASE + MARGIN));
+        assertThat(out.fences).as("fenced once").containsExactly("a job 123");
+    }
+
+    @Test
     void aLocalWorkerWithoutAJobIsNotFencedAndAWorkerWithoutALeaseKeepsTheReconnectGrace() {
         core.workerJoined(worker("a", "", LEASE), List.of(), 0);
         core.workerJoined(worker("old", "", 0), List.of(), 0);
