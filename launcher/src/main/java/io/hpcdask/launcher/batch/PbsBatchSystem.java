@@ -223,7 +223,11 @@ public final class PbsBatchSystem implements BatchSystem {
     static final int JOB_EXEC_KILL_WALLTIME = -29;
     private static final Pattern QSUB_ID = Pattern.compile("^(\\d+(?:\\[\\])?(?:\\.[A-Za-z0-9._-]+)?)\\s*$", Pattern.MULTILINE);
     private static final Pattern UNKNOWN_JOB = Pattern.compile("Unknown Job Id(?: Error)?:?\\s+(\\S+)");
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Made at the first qstat JSON read, not when the batch systems are listed (every command's start). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** {@code 1234.server}, or {@code 1234[].server} for an array. */
     static String jobId(String stdout) {
@@ -262,7 +266,7 @@ public final class PbsBatchSystem implements BatchSystem {
     static List<JobStatus> proJson(String json) {
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = Json.MAPPER.readTree(json);
         } catch (IOException e) {
             throw new CommandFailedException("qstat -F json printed something that is not JSON: " + e.getMessage());
         }

@@ -1,8 +1,8 @@
 package io.hpcdask.launcher.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -17,17 +17,13 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class CommandTree {
     private record Node(Class<?> type, List<Node> children) {
-        Command annotation() {
-            return type.getAnnotation(Command.class);
+        String name() {
+            return CommandSpecs.names(type)[0];
         }
 
         boolean isNamed(String arg) {
-            Command a = annotation();
-            if (a.name().equals(arg)) {
-                return true;
-            }
-            for (String alias : a.aliases()) {
-                if (alias.equals(arg)) {
+            for (String name : CommandSpecs.names(type)) {
+                if (name.equals(arg)) {
                     return true;
                 }
             }
@@ -60,14 +56,29 @@ final class CommandTree {
     private CommandTree() {
     }
 
-    /** Every command built in full. */
+    /** Every command built in full, by picocli from its annotations. */
     static CommandLine full(IFactory factory) {
         return build(ROOT, factory, null, 0);
     }
 
-    /** The commands {@code args} invokes built in full, the others as name and description only, or left out. */
+    /**
+     * The commands {@code args} invokes built in full, by the code generated from their annotations ({@link CommandSpecs}),
+     * the others as name and description only, or left out.
+     */
     static CommandLine forArgs(IFactory factory, String[] args) {
         return build(ROOT, factory, args, 0);
+    }
+
+    /** Every command's class, in the order help lists them, parents first. */
+    static List<Class<?>> types() {
+        List<Class<?>> types = new ArrayList<>();
+        collect(ROOT, types);
+        return types;
+    }
+
+    private static void collect(Node node, List<Class<?>> into) {
+        into.add(node.type());
+        node.children().forEach(child -> collect(child, into));
     }
 
     /**
@@ -76,7 +87,7 @@ final class CommandTree {
      * option values, so picocli descends at that same argument.
      */
     private static CommandLine build(Node node, IFactory factory, String[] args, int from) {
-        CommandLine cl = new CommandLine(node.type(), factory);
+        CommandLine cl = args == null ? new CommandLine(node.type(), factory) : new CommandLine(generated(node, factory), factory);
         if (node != ROOT) {
             withoutVersion(cl.getCommandSpec());
         }
@@ -101,9 +112,9 @@ final class CommandTree {
         boolean siblingsUnseen = invoked != null && next == from + 1 && isLeafPath(invoked, args, next);
         for (Node child : node.children()) {
             if (args == null || child == invoked) {
-                cl.addSubcommand(child.annotation().name(), build(child, factory, args, next));
+                cl.addSubcommand(child.name(), build(child, factory, args, next));
             } else if (!siblingsUnseen) {
-                cl.addSubcommand(child.annotation().name(), outline(child));
+                cl.addSubcommand(child.name(), new CommandLine(CommandSpecs.outline(child.type())));
             }
         }
         return cl;
@@ -136,11 +147,13 @@ final class CommandTree {
         return false;
     }
 
-    /** A command as the command lists of its parent's help and errors show it, without reflecting over its class. */
-    private static CommandLine outline(Node node) {
-        Command a = node.annotation();
-        CommandSpec spec = CommandSpec.create().name(a.name()).aliases(a.aliases());
-        spec.usageMessage().description(a.description()).header(a.header()).hidden(a.hidden());
-        return new CommandLine(spec);
+    private static CommandSpec generated(Node node, IFactory factory) {
+        try {
+            return CommandSpecs.build(node.type(), factory);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CommandLine.InitializationException("cannot create " + node.type().getSimpleName() + ": " + e, e);
+        }
     }
 }

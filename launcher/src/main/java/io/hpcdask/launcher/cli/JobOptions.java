@@ -50,7 +50,9 @@ public final class JobOptions {
                 spec.addOption(b.build());
             }
         }
-        cl.getSubcommands().values().forEach(JobOptions::addTo);
+        for (CommandLine sub : cl.getSubcommands().values()) { // a loop, not a method reference: no call site to link
+            addTo(sub);
+        }
     }
 
     /** The effective settings of a command: config layers with its flags on top. */
