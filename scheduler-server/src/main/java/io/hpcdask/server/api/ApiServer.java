@@ -97,8 +97,8 @@ public final class ApiServer implements AutoCloseable {
         this.access = access;
         this.maxWaiting = maxWaiting;
         this.events = new EventStreams(json, streamLimits, this::done);
-        events.register(RunsTopic.runs(service));
-        events.register(RunsTopic.progress(service));
+        events.register(RunsTopic.runs(service, events.timer()));
+        events.register(RunsTopic.progress(service, events.timer()));
         events.register(new LogTopic(service));
         this.service = service;
         this.control = control;

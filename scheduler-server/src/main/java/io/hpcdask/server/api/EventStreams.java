@@ -64,6 +64,11 @@ public final class EventStreams implements AutoCloseable {
                 limits.pingMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The streams' timer (pings, lifetimes): topics schedule their paced messages on it; stopped at {@link #close}. */
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
