@@ -106,6 +106,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         core.deferDispatch();
         loop.afterBatch(now -> {
             core.dispatchPending(now);
+            logs.turnEnded();
             reportDemand(false);
         });
         loop.wakeAt(core::nextDeadline);
@@ -152,6 +153,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         }
         core.start(now);
         core.dispatchPending(now); // the loop has not started: this thread still owns the core
+        logs.turnEnded();
         if (staged + running > 0) {
             LOG.info("Restored {} staged and {} running run(s) from {}", staged, running, store.file());
         }

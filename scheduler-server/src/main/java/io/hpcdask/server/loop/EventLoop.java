@@ -35,6 +35,8 @@ public final class EventLoop implements AutoCloseable {
     private volatile LongSupplier wakeAt = () -> Long.MAX_VALUE;
     private final Logger log;
     private volatile boolean running = true;
+    /** When {@code onTick} is next due by the regular period; the loop thread's own. */
+    private long nextTick;
 
     public EventLoop(String name, LongSupplier clock, long tickMillis, LongConsumer onTick, Logger log) {
         this.clock = clock;
@@ -127,34 +129,43 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void run() {
-        long nextTick = now() + tickMillis;
+        nextTick = now() + tickMillis;
         while (running || !tasks.isEmpty()) {
             try {
-                long due = Math.min(nextTick, wakeAt.getAsLong());
-                Runnable task = tasks.poll(Math.max(1, due - now()), TimeUnit.MILLISECONDS);
-                for (Runnable l; (l = lazy.poll()) != null; ) {
-                    batch.add(l);
-                }
-                if (task != null) {
-                    batch.add(task);
-                    tasks.drainTo(batch, MAX_BATCH - 1);
-                }
-                if (!batch.isEmpty()) {
-                    runBatch();
-                }
-                long now = now();
-                if (now >= nextTick || now >= wakeAt.getAsLong()) {
-                    if (now >= nextTick) {
-                        nextTick = now + tickMillis;
-                    }
-                    onTick.accept(now);
-                    settle();
-                }
+                turn();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) { // one bad event must not stop scheduling
                 log.error("Scheduler event failed: {}", e.toString(), e);
             }
+        }
+    }
+
+    /**
+     * One turn: waits for tasks until the next tick is due, runs them, then the tick when due. A method of its own, not
+     * the body of {@link #run}'s loop: the JIT compiles a method after some hundred calls, a loop body only after tens
+     * of thousands of turns (on-stack replacement), so a loop body would run interpreted for hours at a few turns a run.
+     */
+    private void turn() throws InterruptedException {
+        long due = Math.min(nextTick, wakeAt.getAsLong());
+        Runnable task = tasks.poll(Math.max(1, due - now()), TimeUnit.MILLISECONDS);
+        for (Runnable l; (l = lazy.poll()) != null; ) {
+            batch.add(l);
+        }
+        if (task != null) {
+            batch.add(task);
+            tasks.drainTo(batch, MAX_BATCH - 1);
+        }
+        if (!batch.isEmpty()) {
+            runBatch();
+        }
+        long now = now();
+        if (now >= nextTick || now >= wakeAt.getAsLong()) {
+            if (now >= nextTick) {
+                nextTick = now + tickMillis;
+            }
+            onTick.accept(now);
+            settle();
         }
     }
 

@@ -30,6 +30,8 @@ public final class RunLogs {
     /** One run's log and index are written together under one of these, so their entries never cross. */
     private final Object[] stripes = new Object[LOCK_STRIPES];
     private volatile java.util.function.Consumer<RunId> appended = runId -> { };
+    /** Whether {@link #prepare} found the directory in place during this turn of the scheduler (its thread only). */
+    private boolean dirChecked;
 
     public RunLogs(Path dir) {
         this.dir = dir;
@@ -50,10 +52,14 @@ public final class RunLogs {
     }
 
     public Path path(RunId runId) {
+        return dir.resolve(fileName(runId));
+    }
+
+    private static String fileName(RunId runId) {
         if (!isDecimal(runId.value())) { // ids are decimal; anything else must not name a path
             throw new IllegalArgumentException("not a run id: " + runId);
         }
-        return dir.resolve(runId + ".log");
+        return runId.value() + ".log";
     }
 
     private static boolean isDecimal(String s) {
@@ -117,20 +123,36 @@ public final class RunLogs {
     /**
      * Before a run starts: makes sure its output has somewhere to go, without creating its log. The log is created by
      * the run's first output (0600), so a run that prints nothing costs no file: creating one per run cost the server
-     * more CPU than everything else it does for the run. Two lookups in the directory's cached entries stand in for it.
+     * more CPU than everything else it does for the run. A lookup in the directory's cached entries stands in for it,
+     * and one of the directory itself once per {@link #turnEnded turn} (the runs of one dispatch share it).
      *
      * @throws UncheckedIOException when the log could not be created: the run must then not start
      */
     public void prepare(RunId runId) {
-        Path log = path(runId);
-        String why = !dirFile.isDirectory() ? (dirFile.exists() ? "Not a directory" : "no such directory")
-                : new java.io.File(dirFile, log.getFileName().toString()).isDirectory() ? "a directory is in the way" : null;
+        String name = fileName(runId);
+        String why = null;
+        if (!dirChecked) {
+            why = !dirFile.isDirectory() ? (dirFile.exists() ? "Not a directory" : "no such directory") : null;
+            dirChecked = why == null;
+        }
+        if (why == null && new java.io.File(dirFile, name).isDirectory()) {
+            why = "a directory is in the way";
+        }
         if (why != null) {
+            Path log = path(runId);
             throw new UncheckedIOException("cannot create the log of run " + runId + " (" + log + "): " + why,
                     new IOException(why));
         }
         // the first chunk writes an index entry without reading the index first (a spare entry does no harm)
         remember(runId, LogStream.UNKNOWN);
+    }
+
+    /**
+     * The scheduler's turn has ended: the next {@link #prepare} looks at the directory again (it may have been moved or
+     * replaced meanwhile). Called on the thread that calls {@code prepare}.
+     */
+    public void turnEnded() {
+        dirChecked = false;
     }
 
     /** The line that opens the output of a run's second and later attempts in its log. */

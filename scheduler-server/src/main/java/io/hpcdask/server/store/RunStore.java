@@ -380,19 +380,7 @@ public final class RunStore implements AutoCloseable {
                 if (batch.isEmpty() || unavailable != null && batch.stream().noneMatch(j -> j instanceof ChangeJob)) {
                     probe();
                 }
-                // the write lock first, waiting out the busy timeout for it: a transaction that read before it
-                // writes would be refused the lock at once (SQLITE_BUSY) while another connection holds it
-                long began = System.nanoTime();
-                syncCommit(!onlyChanges(batch));
-                exec("BEGIN IMMEDIATE");
-                for (Job job : batch) {
-                    apply(job);
-                }
-                for (RowUpdates.Row row : rowUpdates.rows()) {
-                    update(row);
-                }
-                exec("COMMIT");
-                onCommit.accept(System.nanoTime() - began);
+                commit(batch);
             } catch (SQLException | JsonProcessingException | RuntimeException e) {
                 failures++;
                 nextId = idBefore;
@@ -447,6 +435,26 @@ public final class RunStore implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Writes {@code batch} as one transaction. A method of its own, not part of {@link #writeLoop}'s body: the JIT
+     * compiles a method after some hundred calls, but a loop body only after tens of thousands of turns.
+     */
+    private void commit(List<Job> batch) throws SQLException, JsonProcessingException {
+        // the write lock first, waiting out the busy timeout for it: a transaction that read before it writes would be
+        // refused the lock at once (SQLITE_BUSY) while another connection holds it
+        long began = System.nanoTime();
+        syncCommit(!onlyChanges(batch));
+        exec("BEGIN IMMEDIATE");
+        for (Job job : batch) {
+            apply(job);
+        }
+        for (RowUpdates.Row row : rowUpdates.rows()) {
+            update(row);
+        }
+        exec("COMMIT");
+        onCommit.accept(System.nanoTime() - began);
     }
 
     /**
