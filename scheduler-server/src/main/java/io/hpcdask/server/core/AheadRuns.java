@@ -8,7 +8,9 @@ import java.util.TreeSet;
  * when it can start on no worker now (so no worker idles while it waits in another's queue at the time it is sent),
  * it names no gpu (device ids are chosen when a run takes them, and a run sent ahead takes nothing until it starts),
  * it holds no reservation, and a worker taking runs fits it by total capacity and holds fewer than
- * {@link CoreConfig#aheadPerSlot()} x its slots ahead. Among those, the earliest-joined gets it, as in dispatch.
+ * {@link CoreConfig#aheadPerSlot()} x its slots ahead (its share). Among those, the earliest-joined gets it, as in
+ * dispatch. A worker whose share is full takes more only once half of it has started: it is then filled up again in one
+ * dispatch, so several runs go out in one frame instead of one per start (a share of 1 or 2 refills at every start).
  * Pure bookkeeping beside {@link ShapeIndex}: kept current on every change of a worker, so a decision never scans
  * workers that are full.
  */
@@ -39,8 +41,10 @@ final class AheadRuns {
 
     /** Keeps {@code w}'s place current; {@code live}: it is the connected worker of its name. */
     void refresh(Worker w, boolean live) {
+        long share = (long) perSlot * w.slots;
+        int held = w.ahead.size();
         if (perSlot > 0 && live && w.acceptsRuns() && w.reservedFor == null
-                && w.ahead.size() < (long) perSlot * w.slots) {
+                && (held <= share / 2 || held < share && open.contains(w))) {
             open.add(w);
         } else {
             open.remove(w);

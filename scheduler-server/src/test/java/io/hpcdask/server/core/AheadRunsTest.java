@@ -85,6 +85,27 @@ class AheadRunsTest {
     }
 
     @Test
+    void aWorkerWhoseShareIsFullIsRefilledOnlyOnceHalfOfItStartedAndThenAllAtOnce() {
+        core = new SchedulerCore<>(new CoreConfig(Map.of(), 3, 50, 5_000, 1_000).withAheadPerSlot(4), out);
+        core.start(now);
+        join(W0);
+        stage(10);
+        assertThat(out.startedIds()).containsExactly("r0", "r1", "r2", "r3", "r4");
+        out.clear();
+        core.runFinished(RunId.of("r0"), W0, 1, 0, false, null, false, ++now);
+        core.runStarted(RunId.of("r1"), W0, 1, ++now);
+        assertThat(out.startedIds()).as("3 of its share of 4 still held: nothing more yet").isEmpty();
+        core.runFinished(RunId.of("r1"), W0, 1, 0, false, null, false, ++now);
+        core.runStarted(RunId.of("r2"), W0, 1, ++now);
+        assertThat(out.startedIds()).as("half of the share started: filled up again in one go").containsExactly("r5", "r6");
+        assertThat(core.aheadCount()).isEqualTo(4);
+        out.clear();
+        core.runFinished(RunId.of("r2"), W0, 1, 0, false, null, false, ++now);
+        core.runStarted(RunId.of("r3"), W0, 1, ++now);
+        assertThat(out.startedIds()).isEmpty();
+    }
+
+    @Test
     void aCancelledRunSentAheadEndsTerminatedAndNeverRan() {
         stage(3);
         core.cancelRun(RunId.of("r2"), now);
