@@ -39,14 +39,16 @@ public final class ServerMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final LongSupplier clock;
 
-    private final Counter runsSubmitted = Counter.builder().name("hpcdask_runs_submitted")
+    // no exemplars (nothing here traces): a counter that keeps them schedules a task on the client's own thread as it
+    // samples one, several times a second while runs finish
+    private final Counter runsSubmitted = Counter.builder().name("hpcdask_runs_submitted").withoutExemplars()
             .help("Runs staged through the API since the server started").register(registry);
-    private final Counter runsStarted = Counter.builder().name("hpcdask_runs_started")
+    private final Counter runsStarted = Counter.builder().name("hpcdask_runs_started").withoutExemplars()
             .help("Runs dispatched to a worker (each attempt counts) since the server started").register(registry);
-    private final Counter runsFinished = Counter.builder().name("hpcdask_runs_finished")
+    private final Counter runsFinished = Counter.builder().name("hpcdask_runs_finished").withoutExemplars()
             .help("Runs that reached a final state since the server started, by that state").labelNames("state")
             .register(registry);
-    private final Counter runsFailed = Counter.builder().name("hpcdask_runs_failed")
+    private final Counter runsFailed = Counter.builder().name("hpcdask_runs_failed").withoutExemplars()
             .help("Runs that ended in error, lost or timeout since the server started").register(registry);
     private final Histogram wait = Histogram.builder().name("hpcdask_run_wait_seconds")
             .help("Time from a run's staging to its dispatch to a worker").classicOnly().classicUpperBounds(WAIT_SECONDS)
@@ -57,13 +59,14 @@ public final class ServerMetrics {
     private final Histogram commits = Histogram.builder().name("hpcdask_store_commit_seconds")
             .help("Time of one commit of the run database (a batch of stagings and state changes)").classicOnly()
             .classicUpperBounds(COMMIT_SECONDS).withoutExemplars().register(registry);
-    private final Counter jobSubmissions = Counter.builder().name("hpcdask_job_submissions")
+    private final Counter jobSubmissions = Counter.builder().name("hpcdask_job_submissions").withoutExemplars()
             .help("Worker job submissions to the batch system (one per sbatch or qsub, an array counts once), by profile")
             .labelNames("profile").register(registry);
     private final Counter jobSubmissionFailures = Counter.builder().name("hpcdask_job_submission_failures")
+            .withoutExemplars()
             .help("Worker job submissions the batch system refused or that could not be made, by profile")
             .labelNames("profile").register(registry);
-    private final Counter scalingPauses = Counter.builder().name("hpcdask_scaling_pauses")
+    private final Counter scalingPauses = Counter.builder().name("hpcdask_scaling_pauses").withoutExemplars()
             .help("Times scaling of a profile was paused after jobs kept failing without a worker, by profile")
             .labelNames("profile").register(registry);
 
