@@ -189,7 +189,8 @@ public final class DaemonServer {
 
     private void run(SocketChannel ch, CallHandler.Call call) throws IOException {
         Thread caller = Thread.currentThread();
-        Thread hangup = new Thread(() -> interruptAtEnd(ch, caller), "cli-call-hangup");
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread hangup = new Thread(() -> interruptAtEnd(ch, caller, ended), "cli-call-hangup");
         hangup.setDaemon(true);
         hangup.start();
         Object lock = new Object();
@@ -205,6 +206,7 @@ public final class DaemonServer {
         }
         out.flush();
         err.flush();
+        ended.set(true);
         Thread.interrupted(); // an interrupt meant for the call, not for its last frame
         synchronized (lock) {
             Frames.writeExit(ch, code);
@@ -215,7 +217,7 @@ public final class DaemonServer {
      * The client sends nothing after its request: the end of its stream is the client gone (Ctrl-C, killed), and the
      * call is interrupted, as the JVM path's command ends with its process.
      */
-    private static void interruptAtEnd(SocketChannel ch, Thread caller) {
+    private static void interruptAtEnd(SocketChannel ch, Thread caller, java.util.concurrent.atomic.AtomicBoolean ended) {
         try {
             ByteBuffer b = ByteBuffer.allocate(64);
             while (ch.read(b) >= 0) {
@@ -224,7 +226,7 @@ public final class DaemonServer {
         } catch (IOException e) {
             // closed by the call's end, or the client reset it: either way the stream is over
         }
-        if (ch.isOpen()) {
+        if (ch.isOpen() && !ended.get()) {
             caller.interrupt();
         }
     }
