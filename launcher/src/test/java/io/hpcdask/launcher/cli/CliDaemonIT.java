@@ -197,6 +197,27 @@ class CliDaemonIT {
     }
 
     @Test
+    void ctrlCEndsAWaitAsItEndsTheJvmPath() throws Exception {
+        startDaemon();
+        Map<String, String> env = with(Map.of("HPC_DASK_HOME", clusterHome.toString()), NO_JVM);
+        Process waiting = start(tmp, env, List.of("submit", "run", "--wait", "--label", "ctrl-c", "--", "sleep", "4"));
+        StringBuilder line = new StringBuilder(); // its id, then it waits
+        for (int c = waiting.getInputStream().read(); c != -1 && c != '\n'; c = waiting.getInputStream().read()) {
+            line.append((char) c);
+        }
+        String id = line.toString();
+        assertThat(id).matches("\\d+");
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(waiting.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+        assertThat(waiting.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(waiting.exitValue()).isEqualTo(130); // the JVM's exit on SIGINT
+        assertThat(new String(waiting.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
+        // the run itself goes on, as after a Ctrl-C of the plain path
+        Result runs = cli(tmp, env, List.of("runs", "--label", "ctrl-c", "-o", "quiet"));
+        assertThat(runs.out().lines()).containsExactly(id);
+    }
+
+    @Test
     void aPeerOfAnotherUserIsClosedUnanswered() throws Exception {
         startDaemon();
         Path dir = runtime.resolve("hpc-dask");
