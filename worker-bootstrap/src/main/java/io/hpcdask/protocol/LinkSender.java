@@ -6,6 +6,7 @@ import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends messages on a link from threads other than its event loop, a burst at a time: messages sent while the loop has
@@ -19,6 +20,8 @@ public final class LinkSender {
     private final Channel channel;
     private final Queue<Pending> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** While above 0, sends only queue: the loop is woken once, at the last {@link #release}. */
+    private final AtomicInteger holds = new AtomicInteger();
     private final Runnable drain = this::drain;
 
     public LinkSender(Channel channel) {
@@ -37,6 +40,29 @@ public final class LinkSender {
     /** Sends {@code message}; {@code onDone} (or null) is told how its write ended, on the link's event loop. */
     public void send(Message message, ChannelFutureListener onDone) {
         queue.add(new Pending(message, onDone));
+        if (holds.get() == 0) {
+            schedule();
+        }
+    }
+
+    /**
+     * Holds the messages sent from now on (from any thread) until the matching {@link #release}, so that what a
+     * thread learns at once (a run's start and end, read together) leaves as one burst: one wake-up, one frame. Hold
+     * only for as long as it takes to hand over what is already known.
+     */
+    public void hold() {
+        holds.incrementAndGet();
+    }
+
+    /** Ends a {@link #hold}: what was sent meanwhile goes out now. */
+    public void release() {
+        // a send that saw the hold queued before this decrement, so the queue shows it here
+        if (holds.decrementAndGet() == 0 && !queue.isEmpty()) {
+            schedule();
+        }
+    }
+
+    private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             try {
                 channel.eventLoop().execute(drain);

@@ -9,7 +9,7 @@ import io.hpcdask.protocol.Release;
 import io.hpcdask.retry.Attempts;
 import io.hpcdask.retry.RetryPolicy;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 final class SchedulerLink {
     static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerLink.class);
-    private static final UnpooledByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
+    private static final ByteBufAllocator HEAP = new HeapIoAllocator();
 
     interface Handler {
         void connected(Message.Welcome welcome);
@@ -66,6 +66,7 @@ final class SchedulerLink {
     private final Object writable = new Object();
     private Channel live; // set once welcomed, guarded by lock
     private LinkSender liveSender; // live's, guarded by lock
+    private LinkSender heldSender; // the one holdSends held, guarded by lock
     private volatile boolean closing;
     private volatile boolean everConnected;
     private final ConnectFailureLog failures = new ConnectFailureLog();
@@ -119,6 +120,31 @@ final class SchedulerLink {
             } else {
                 pending.add(message);
             }
+        }
+    }
+
+    /**
+     * Until {@link #releaseSends}, what is sent waits, to leave in one burst (one wake-up of the link's loop, one
+     * frame): for one thread that hands over several reports it learnt at once. Not nested.
+     */
+    void holdSends() {
+        synchronized (lock) {
+            if (liveSender != null && heldSender == null) {
+                heldSender = liveSender;
+                heldSender.hold();
+            }
+        }
+    }
+
+    /** Sends what waited since {@link #holdSends}. */
+    void releaseSends() {
+        LinkSender held;
+        synchronized (lock) {
+            held = heldSender;
+            heldSender = null;
+        }
+        if (held != null) {
+            held.release();
         }
     }
 
@@ -196,9 +222,7 @@ final class SchedulerLink {
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-                // heap buffers for reads: with the worker's unpooled allocator (WorkerMain) a direct buffer costs a
-                // malloc, a Cleaner and a reflective free per read; a heap one is a TLAB bump, and the frame codec
-                // opens it in place without a copy
+                // heap buffers for reads (HeapIoAllocator): a TLAB bump, and the frame codec opens them in place
                 .option(ChannelOption.ALLOCATOR, HEAP)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -34,21 +34,48 @@ final class SpawnHelper implements AutoCloseable {
     private static final int FIRST_BUFFER = 8 * 1024;
     private static final int MAX_FRAME = 1 << 20;
 
+    /**
+     * Told around the handling of what one read from the helper brought (a run's start and its end, often), so the
+     * reports made of it leave together.
+     */
+    interface Batches {
+        Batches NONE = new Batches() {
+            @Override
+            public void begin() {
+            }
+
+            @Override
+            public void end() {
+            }
+        };
+
+        void begin();
+
+        void end();
+    }
+
     private final Process process;
+    private final Batches batches;
     private final OutputStream commands;
     private final InputStream fromHelper;
     private final Map<Integer, HelperRun> runs = new ConcurrentHashMap<>();
     private final AtomicInteger tags = new AtomicInteger();
     private volatile boolean dead;
 
-    private SpawnHelper(Process process) {
+    private SpawnHelper(Process process, Batches batches) {
         this.process = process;
+        this.batches = batches;
         this.commands = process.getOutputStream();
         this.fromHelper = process.getInputStream();
     }
 
     /** Starts the helper with {@code perl} (a command and its first words, e.g. {@code [perl]}); throws when it cannot run. */
     static SpawnHelper start(List<String> perl) throws IOException {
+        return start(perl, Batches.NONE);
+    }
+
+    /** As {@link #start(List)}, telling {@code batches} where each read's reports begin and end. */
+    static SpawnHelper start(List<String> perl, Batches batches) throws IOException {
         String script;
         try (InputStream in = SpawnHelper.class.getResourceAsStream("spawn-helper.pl")) {
             if (in == null) {
@@ -59,7 +86,7 @@ final class SpawnHelper implements AutoCloseable {
         List<String> command = new ArrayList<>(perl);
         command.addAll(List.of("-e", script, Long.toString(RunProcess.OUTPUT_DRAIN_MILLIS)));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        SpawnHelper helper = new SpawnHelper(p);
+        SpawnHelper helper = new SpawnHelper(p, batches);
         // a helper that cannot run (a perl without POSIX, a broken one) exits before its hello
         try {
             byte[] hello = helper.fromHelper.readNBytes(9);
@@ -157,46 +184,66 @@ final class SpawnHelper implements AutoCloseable {
     }
 
     private void readEvents() {
-        byte[] buf = new byte[FIRST_BUFFER];
-        int start = 0;
-        int end = 0;
         try (InputStream in = fromHelper) {
-            while (true) {
-                while (end - start >= 4) {
-                    int length = int32(buf, start);
-                    if (length < 5 || length > MAX_FRAME) {
-                        throw new IOException("a frame of " + length + " bytes from the spawn helper");
-                    }
-                    if (end - start - 4 < length) {
-                        break;
-                    }
-                    event(buf, start + 4, length);
-                    start += 4 + length;
-                }
-                if (start == end) {
-                    start = 0;
-                    end = 0;
-                } else {
-                    int need = end - start < 4 ? 4 : 4 + int32(buf, start);
-                    if (buf.length - start < need) {
-                        // the frame read in part does not fit behind: to the front, of a buffer large enough for it
-                        byte[] to = need > buf.length ? new byte[need] : buf;
-                        System.arraycopy(buf, start, to, 0, end - start);
-                        buf = to;
-                        end -= start;
-                        start = 0;
-                    }
-                }
-                int n = in.read(buf, end, buf.length - end);
-                if (n < 0) {
-                    break;
-                }
-                end += n;
+            while (readOnce(in)) {
+                // each turn in a method of its own: this loop never ends, so a JIT that compiles only methods called
+                // often (C1 at its default thresholds) would leave a turn's work interpreted
             }
         } catch (IOException e) {
             LOG.warn("Lost the spawn helper's events: {}", e.toString());
         }
         helperGone();
+    }
+
+    // the reader thread's: the bytes read and not yet handled are buf[start, end)
+    private byte[] buf = new byte[FIRST_BUFFER];
+    private int start;
+    private int end;
+
+    /** Handles every whole frame read, then reads more; false at the end of the helper's output. */
+    private boolean readOnce(InputStream in) throws IOException {
+        boolean batch = false;
+        try {
+            while (end - start >= 4) {
+                int length = int32(buf, start);
+                if (length < 5 || length > MAX_FRAME) {
+                    throw new IOException("a frame of " + length + " bytes from the spawn helper");
+                }
+                if (end - start - 4 < length) {
+                    break;
+                }
+                if (!batch) {
+                    batch = true;
+                    batches.begin();
+                }
+                event(buf, start + 4, length);
+                start += 4 + length;
+            }
+        } finally {
+            if (batch) {
+                batches.end();
+            }
+        }
+        if (start == end) {
+            start = 0;
+            end = 0;
+        } else {
+            int need = end - start < 4 ? 4 : 4 + int32(buf, start);
+            if (buf.length - start < need) {
+                // the frame read in part does not fit behind: to the front, of a buffer large enough for it
+                byte[] to = need > buf.length ? new byte[need] : buf;
+                System.arraycopy(buf, start, to, 0, end - start);
+                buf = to;
+                end -= start;
+                start = 0;
+            }
+        }
+        int n = in.read(buf, end, buf.length - end);
+        if (n < 0) {
+            return false;
+        }
+        end += n;
+        return true;
     }
 
     private static int int32(byte[] b, int at) {

@@ -21,6 +21,7 @@ final class Spawner implements AutoCloseable {
 
     private final String perl;
     private final ExecutorService jdkThreads;
+    private final SpawnHelper.Batches batches;
     private SpawnHelper helper;
     private RunGuard guard;
     private long leaseUntilMillis;
@@ -28,8 +29,14 @@ final class Spawner implements AutoCloseable {
     private long helperLeaseSecond = Long.MIN_VALUE;
 
     Spawner(String perl, ExecutorService jdkThreads) {
+        this(perl, jdkThreads, SpawnHelper.Batches.NONE);
+    }
+
+    /** {@code batches} is told where the reports of each read from the helper begin and end. */
+    Spawner(String perl, ExecutorService jdkThreads, SpawnHelper.Batches batches) {
         this.perl = perl;
         this.jdkThreads = jdkThreads;
+        this.batches = batches;
     }
 
     /**
@@ -50,7 +57,7 @@ final class Spawner implements AutoCloseable {
             return null;
         }
         try {
-            SpawnHelper started = SpawnHelper.start(List.of(perl));
+            SpawnHelper started = SpawnHelper.start(List.of(perl), batches);
             helperLeaseSecond = Long.MIN_VALUE;
             tellLease(started);
             return started;

@@ -66,7 +66,19 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         this.gpus = new GpuPool(spec.gpuIds());
         this.capacity = new LocalCapacity(spec.resources(), spec.slots());
         this.link = new SchedulerLink(spec, () -> heldRunIds, this);
-        this.spawner = new Spawner(System.getenv().getOrDefault(Spawner.PERL_ENV, "perl"), processThreads);
+        // what one read from the spawn helper brings (a run's start and end) goes to the scheduler as one frame
+        this.spawner = new Spawner(System.getenv().getOrDefault(Spawner.PERL_ENV, "perl"), processThreads,
+                new SpawnHelper.Batches() {
+                    @Override
+                    public void begin() {
+                        link.holdSends();
+                    }
+
+                    @Override
+                    public void end() {
+                        link.releaseSends();
+                    }
+                });
     }
 
     private static Thread daemon(Runnable r, String name) {

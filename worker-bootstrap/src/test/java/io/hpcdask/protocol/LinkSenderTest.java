@@ -20,6 +20,18 @@ class LinkSenderTest {
         return link;
     }
 
+    /** The messages of what the link wrote, which must be one sealed frame. */
+    private List<Message> oneFrame(EmbeddedChannel link) throws Exception {
+        ByteBuf wire = Unpooled.buffer();
+        for (ByteBuf piece; (piece = link.readOutbound()) != null; piece.release()) {
+            wire.writeBytes(piece);
+        }
+        byte[] body = new byte[wire.readInt()];
+        wire.readBytes(body);
+        assertThat(wire.isReadable()).as("one frame").isFalse();
+        return MessageFraming.messagesOf(new FrameCipher(key).open(body));
+    }
+
     @Test
     void aBurstSentFromAnotherThreadLeavesInOrderAsOneFrameAndItsSendersAreTold() throws Exception {
         EmbeddedChannel link = sealingLink();
@@ -41,15 +53,30 @@ class LinkSenderTest {
         assertThat((ByteBuf) link.readOutbound()).as("nothing leaves before the loop's turn").isNull();
         link.runPendingTasks(); // the one drain task, then the flush it queued
         link.runPendingTasks();
-        ByteBuf wire = Unpooled.buffer();
-        for (ByteBuf piece; (piece = link.readOutbound()) != null; piece.release()) {
-            wire.writeBytes(piece);
-        }
-        byte[] body = new byte[wire.readInt()];
-        wire.readBytes(body);
-        assertThat(wire.isReadable()).as("one frame").isFalse();
-        assertThat(MessageFraming.messagesOf(new FrameCipher(key).open(body))).isEqualTo(sent);
+        assertThat(oneFrame(link)).isEqualTo(sent);
         assertThat(written).hasValue(1);
+    }
+
+    @Test
+    void whatIsSentWhileHeldWaitsForTheReleaseAndThenLeavesAsOneFrame() throws Exception {
+        EmbeddedChannel link = sealingLink();
+        LinkSender sender = new LinkSender(link);
+        List<Message> sent = List.of(new Message.RunStarted("1", 10), new Message.RunFinished("1", 0, false, null));
+        sender.hold();
+        Thread other = new Thread(() -> sent.forEach(sender::send)); // held from any thread
+        other.start();
+        other.join();
+        link.runPendingTasks();
+        link.runPendingTasks();
+        assertThat((ByteBuf) link.readOutbound()).as("nothing leaves while held").isNull();
+        sender.release();
+        link.runPendingTasks();
+        link.runPendingTasks();
+        assertThat(oneFrame(link)).isEqualTo(sent);
+        sender.send(new Message.RunStarted("2", 11));
+        link.runPendingTasks();
+        link.runPendingTasks();
+        assertThat((ByteBuf) link.readOutbound()).as("released: a send leaves at the loop's next turn").isNotNull();
     }
 
     @Test

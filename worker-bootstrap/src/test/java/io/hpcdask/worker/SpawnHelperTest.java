@@ -63,6 +63,58 @@ class SpawnHelperTest {
     }
 
     @Test
+    void everyReportOfARunIsMadeInsideABatchOfWhatOneReadBrought() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        helper = SpawnHelper.start(List.of("perl"), new SpawnHelper.Batches() {
+            @Override
+            public void begin() {
+                seen.add(open.incrementAndGet() == 1 ? "begin" : "begin inside a batch");
+            }
+
+            @Override
+            public void end() {
+                open.decrementAndGet();
+                seen.add("end");
+            }
+        });
+        RunProcess.Events inBatch = new RunProcess.Events() {
+            @Override
+            public void started(RunProcess run) {
+                seen.add(open.get() == 1 ? "started" : "started outside a batch");
+                events.started(run);
+            }
+
+            @Override
+            public void failedToStart(RunProcess run, String error) {
+                events.failedToStart(run, error);
+            }
+
+            @Override
+            public void finished(RunProcess run, Message.RunFinished result) {
+                seen.add(open.get() == 1 ? "finished" : "finished outside a batch");
+                events.finished(run, result);
+            }
+
+            @Override
+            public void output(String runId, int attempt, String stream, byte[] data) {
+                seen.add(open.get() == 1 ? "output" : "output outside a batch");
+                events.output(runId, attempt, stream, data);
+            }
+        };
+        for (int i = 0; i < 5; i++) {
+            helper.start(RecordedRuns.start("b" + i, "echo", "hi"), List.of(), work, inBatch);
+            finished("b" + i);
+        }
+        assertThat(seen).doesNotContain("started outside a batch", "finished outside a batch", "output outside a batch",
+                        "begin inside a batch")
+                .contains("started", "output", "finished");
+        assertThat(seen.stream().filter("begin"::equals).count()).isEqualTo(seen.stream().filter("end"::equals).count())
+                .isLessThanOrEqualTo(seen.size() / 3); // each batch held at least one report
+        assertThat(open).hasValue(0);
+    }
+
+    @Test
     void theHelperHasASessionOfItsOwnSoAKillOfTheWorkersGroupLeavesItToKillTheRuns() throws Exception {
         helper = SpawnHelper.start(List.of("perl"));
         String stat = Files.readString(Path.of("/proc", Long.toString(helper.pid()), "stat"));
