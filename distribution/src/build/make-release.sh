@@ -30,7 +30,8 @@ rm -rf "$work/stage" "$work/worker-runtime"
 mkdir -p "$stage/bin" "$stage/lib" "$stage/templates" "$out"
 cp "$root/distribution/src/main/bin/hpc-dask" "$stage/bin/"
 chmod 755 "$stage/bin/hpc-dask"
-cp "$root/distribution/src/main/sh/cli-launch.sh" "$root/launcher/target/hpc-dask.jar" \
+cp "$root/distribution/src/main/sh/cli-launch.sh" "$root/distribution/src/main/sh/cli-client.pl" \
+    "$root/launcher/target/hpc-dask.jar" \
     "$root/worker-bootstrap/target/dist/hpc-dask-worker.jar" "$stage/lib/"
 cp "$root"/templates/*.ftl "$stage/templates/"
 cp "$root/LICENSE" "$stage/"

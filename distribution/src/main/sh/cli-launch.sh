@@ -12,6 +12,13 @@
 # graph, interned strings), which a short command's start needs more than G1's own set-up costs it.
 # HPC_DASK_CDS=0 turns it off; HPC_DASK_JAVA_OPTS adds JVM options.
 #
+# Faster still, the commands a per-user CLI daemon answers (help, version, print job-script --system, submit run,
+# runs, cluster status, workers, logs, cancel, retry, scale) go to it through cli-client.pl beside this file, which
+# falls back to the JVM path (hd_run_jvm) whenever the daemon cannot answer; the JVM path starts the daemon. Perl starts
+# in a few milliseconds with the core Socket module, and the shell only checks that it is there (a builtin), as the
+# socket's name is the client's to work out. HPC_DASK_CLI_DAEMON=0 turns it off. Callers set hd_sh to this file's
+# directory.
+#
 # The path to a command with its archive runs no other program (each fork and exec costs a few milliseconds, and
 # this is the one thing every command does): no stat, cksum or readlink to name the archive after the jar and the
 # java binary. The JVM checks itself that the archive was made from this jar (its size and mtime) by this JVM, and
@@ -53,9 +60,24 @@ hd_cds_dir() {
     return 1
 }
 
-# hd_run_cli JAVA JAR CDS_DIRS ARGS...: runs the CLI with ARGS; CDS_DIRS are the candidate archive directories, the
-# first writable one used. Does not return.
+# hd_run_cli JAVA JAR CDS_DIRS ARGS...: runs the CLI with ARGS, through the CLI daemon when it serves them, else as
+# hd_run_jvm. Does not return.
 hd_run_cli() {
+    if [ "${HPC_DASK_CLI_DAEMON:-1}" != 0 ] && [ -n "${hd_sh:-}" ]; then
+        hd_command_key "${4:-}" "${5:-}"
+        case $hd_key in
+            help | version | print-job-script | submit-run | runs | cluster-status | workers | logs | cancel | retry | scale)
+                if command -v perl >/dev/null 2>&1; then
+                    exec perl "$hd_sh/cli-client.pl" "$hd_sh" "$@"
+                fi ;;
+        esac
+    fi
+    hd_run_jvm "$@"
+}
+
+# hd_run_jvm JAVA JAR CDS_DIRS ARGS...: runs the CLI's JVM with ARGS; CDS_DIRS are the candidate archive directories,
+# the first writable one used. Does not return.
+hd_run_jvm() {
     hd_java=$1 hd_jar=$2 hd_dirs=$3
     shift 3
     hd_command_key "$@"

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,33 @@ class ReleaseArchiveIT {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Files.writeString(tmp.resolve("config.yaml"), "# nothing: built-in defaults\n");
         return Map.of("PATH", path.toString(), "HOME", home.toString(), "HPC_DASK_HOME", home.resolve(".hpc-dask").toString(),
-                "HPC_DASK_CONFIG", tmp.resolve("config.yaml").toString(), "HPC_DASK_SITE_CONFIG", tmp.resolve("none.yaml").toString());
+                "HPC_DASK_CONFIG", tmp.resolve("config.yaml").toString(), "HPC_DASK_SITE_CONFIG", tmp.resolve("none.yaml").toString(),
+                "HPC_DASK_CLI_DAEMON", "0");
+    }
+
+    /** The user's environment with the CLI daemon on, in a runtime directory of this test's. */
+    private Map<String, String> withDaemon(Map<String, String> env) throws Exception {
+        Map<String, String> m = new java.util.HashMap<>(env);
+        m.put("HPC_DASK_CLI_DAEMON", "1");
+        m.put("XDG_RUNTIME_DIR", Files.createDirectories(tmp.resolve("run")).toString());
+        return m;
+    }
+
+    /** The CLI daemons started in {@code env}'s runtime directory that live, by the pid each logged. */
+    private static List<Long> daemons(Map<String, String> env) throws Exception {
+        Path dir = Path.of(env.get("XDG_RUNTIME_DIR"), "hpc-dask");
+        List<Long> pids = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> logs = Files.list(dir)) {
+                for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid (\\d+) serves").matcher(Files.readString(log));
+                    while (m.find()) {
+                        pids.add(Long.parseLong(m.group(1)));
+                    }
+                }
+            }
+        }
+        return pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
     }
 
     @Test
@@ -51,6 +78,28 @@ class ReleaseArchiveIT {
         try (Stream<Path> archives = Files.list(install.resolve("cds"))) {
             assertThat(archives.map(p -> p.getFileName().toString())).as("a class-data archive next to the install")
                     .anyMatch(n -> n.equals("version.jsa"));
+        }
+
+        // the CLI daemon: started by a command run the plain way, then answering through lib/cli-client.pl
+        Map<String, String> daemonEnv = withDaemon(env);
+        try {
+            assertThat(Release.run(List.of(bin.toString(), "--version"), daemonEnv, Map.of(), 120).code()).isZero();
+            Release.Result served = null;
+            for (int i = 0; i < 300 && (served == null || served.code() != 0); i++) {
+                Thread.sleep(200);
+                // the JVM path cannot start with this option: an answer is the daemon's
+                served = Release.run(List.of(bin.toString(), "--version"), daemonEnv,
+                        Map.of("HPC_DASK_JAVA_OPTS", "-XX:+HpcDaskNoSuchOption"), 60);
+            }
+            assertThat(served.code()).as(served.toString()).isZero();
+            assertThat(served.out()).isEqualTo(version.out());
+        } finally {
+            for (long pid : daemons(daemonEnv)) {
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    h.destroy();
+                    h.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+                });
+            }
         }
 
         Release.Result script = Release.run(List.of(bin.toString(), "print", "job-script", "--system", "slurm", "--cores", "1"),

@@ -18,6 +18,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * failed command (exit 1 or its own code). Stack traces only with HPC_DASK_DEBUG set.
  */
 final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler, IExitCodeExceptionMapper {
+    /** Whether stack traces are shown: HPC_DASK_DEBUG set in the caller's environment. */
+    private final boolean debug;
+
+    ErrorReporter(CliContext context) {
+        this.debug = context.env().get("HPC_DASK_DEBUG") != null;
+    }
 
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
@@ -33,7 +39,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
-        if (System.getenv("HPC_DASK_DEBUG") != null) {
+        if (debug) {
             ex.printStackTrace(cl.getErr());
         }
         cl.getErr().println(lineFor(ex));

@@ -10,7 +10,30 @@ public final class Main {
 
     public static void main(String[] args) {
         StartArchive.dropIfUnused(System.getProperty(StartArchive.PROPERTY), System.getProperty("java.vm.info"));
-        System.exit(run(args));
+        CliContext context = CliContext.fromSystem();
+        CommandLine cl = newCommandLine(context, args);
+        int code = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        startDaemon(context, cl);
+        System.exit(code);
+    }
+
+    /**
+     * After a command the CLI daemon would have answered, ran the plain way: starts the daemon when none answers, so
+     * the next such command is answered by it (see {@link io.hpcdask.launcher.cli.daemon.DaemonStarter}).
+     */
+    private static void startDaemon(CliContext context, CommandLine cl) {
+        if (!io.hpcdask.launcher.cli.daemon.DaemonSettings.enabled(context.env()) || cl.getParseResult() == null) {
+            return;
+        }
+        String classPath = System.getProperty("java.class.path");
+        if (classPath == null || classPath.isEmpty() || classPath.contains(java.io.File.pathSeparator)
+                || !ServedCalls.served(cl.getParseResult())) {
+            return; // run from a build's classes (tests), not the jar a daemon would serve
+        }
+        io.hpcdask.launcher.cli.daemon.DaemonStarter.startIfAbsent(context.env(), java.nio.file.Path.of(classPath),
+                CliDaemonMain.class.getName());
     }
 
     /** Runs one command line and returns its exit code; tests call this directly. */
@@ -28,12 +51,12 @@ public final class Main {
 
     /** Every command built in full. */
     public static CommandLine newCommandLine(CliContext context) {
-        return configure(CommandTree.full(new CommandFactory(context)));
+        return configure(CommandTree.full(new CommandFactory(context)), context);
     }
 
     /** What running {@code args} needs: the invoked commands in full, the others outlined (see {@link CommandTree}). */
     static CommandLine newCommandLine(CliContext context, String[] args) {
-        return configure(CommandTree.forArgs(new CommandFactory(context), args));
+        return configure(CommandTree.forArgs(new CommandFactory(context), args), context);
     }
 
     /**
@@ -61,13 +84,17 @@ public final class Main {
         }
     }
 
-    private static CommandLine configure(CommandLine cl) {
+    private static CommandLine configure(CommandLine cl, CliContext context) {
         JobOptions.addTo(cl);
-        ErrorReporter reporter = new ErrorReporter();
+        ErrorReporter reporter = new ErrorReporter(context);
         cl.setExecutionExceptionHandler(reporter);
         cl.setParameterExceptionHandler(reporter);
         cl.setExitCodeExceptionMapper(reporter);
-        cl.setUsageHelpAutoWidth(true);
+        if (context.terminal().own()) {
+            cl.setUsageHelpAutoWidth(true);
+        } else { // another process's terminal (the CLI daemon's client): what picocli would have found there
+            HelpLook.apply(cl, context);
+        }
         return cl;
     }
 }

@@ -37,6 +37,7 @@ final class RunWaiter {
     }
 
     private void noteIfDue() {
+        stopIfInterrupted();
         if (System.nanoTime() - noteDueNanos >= 0) {
             noteDueNanos = System.nanoTime() + NOTE_EVERY.toNanos();
             String line = note.get();
@@ -71,6 +72,7 @@ final class RunWaiter {
 
             @Override
             public void alive() {
+                stopIfInterrupted();
                 if ("staged".equals(state[0])) {
                     noteIfDue();
                 }
@@ -95,6 +97,16 @@ final class RunWaiter {
             }
         }, this::noteIfDue));
         return p.outcomes().stream().mapToInt(o -> RunStates.exitStatus(o.state(), o.exitCode())).max().orElse(0);
+    }
+
+    /**
+     * Ends a wait whose caller is gone: the CLI daemon interrupts a call when its client ends (Ctrl-C), as the JVM
+     * path's wait ends with its process; heard at the next event or ping of the stream.
+     */
+    private static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CommandFailedException("interrupted");
+        }
     }
 
     /** The pause of commands that still poll (cluster start-up, {@code --run-once}). */

@@ -62,7 +62,7 @@ final class RunsCommand extends ClusterClientCommand {
         if (!summary && mode != OutputMode.JSON) {
             hidden(page, err());
         }
-        mode.print(new RunsReport(page, summary, states, TerminalWidth.of(context.env())), out());
+        mode.print(new RunsReport(page, summary, states, TerminalWidth.of(context)), out());
         return ExitCodes.OK;
     }
 

@@ -136,7 +136,7 @@ final class SubmitRunCommand extends ClusterClientCommand {
                 out.add(request(argv, dir, with(base, "HPC_DASK_ARRAY_INDEX", Long.toString(index))));
             }
         } else if (eachLine != null) {
-            for (String line : lines(eachLine)) {
+            for (String line : lines(eachLine, context.resolve(eachLine))) {
                 out.add(request(argv, dir, with(base, "HPC_DASK_ENTRY", line)));
             }
         } else {
@@ -146,7 +146,7 @@ final class SubmitRunCommand extends ClusterClientCommand {
     }
 
     private String localDirectory() {
-        String dir = (cwd == null ? Path.of(System.getProperty("user.dir")) : cwd).toAbsolutePath().normalize().toString();
+        String dir = (cwd == null ? context.cwd() : context.resolve(cwd)).toAbsolutePath().normalize().toString();
         if (!Files.isDirectory(Path.of(dir))) {
             throw new BadInputException("--cwd: '" + cwd + "' is not an existing directory");
         }
@@ -173,9 +173,10 @@ final class SubmitRunCommand extends ClusterClientCommand {
         return m;
     }
 
-    private static List<String> lines(Path file) {
+    /** @param file as given, for messages; {@code resolved} against the caller's current directory, to read */
+    private static List<String> lines(Path file, Path resolved) {
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+            List<String> lines = Files.readAllLines(resolved, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
             if (lines.isEmpty()) {
                 throw new BadInputException("--each-line: '" + file + "' has no non-empty line");
             }

@@ -3,7 +3,6 @@ package io.hpcdask.launcher.cli;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
@@ -16,15 +15,15 @@ final class TerminalWidth {
     private TerminalWidth() {
     }
 
-    static OptionalInt of(Map<String, String> env) {
-        String columns = env.get("COLUMNS");
+    static OptionalInt of(CliContext context) {
+        String columns = context.env().get("COLUMNS");
         if (columns != null && columns.strip().matches("\\d{1,5}") && Integer.parseInt(columns.strip()) > 0) {
             return OptionalInt.of(Integer.parseInt(columns.strip()));
         }
-        return System.console() == null ? OptionalInt.empty() : fromTty();
+        return context.terminal().columns();
     }
 
-    private static OptionalInt fromTty() {
+    static OptionalInt fromTty() {
         File tty = new File("/dev/tty");
         if (!tty.canRead()) {
             return OptionalInt.empty();

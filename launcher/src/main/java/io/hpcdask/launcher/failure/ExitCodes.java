@@ -12,6 +12,11 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 2;
     /** The command needs a running cluster and none answers. */
     public static final int NO_CLUSTER = 3;
+    /**
+     * The CLI daemon that had started the command ended before it did (killed, say): the command may have taken
+     * effect. Said by the daemon's client (distribution/src/main/sh/cli-client.pl), which never runs it again itself.
+     */
+    public static final int DAEMON_LOST = 4;
 
     private ExitCodes() {
     }
