@@ -50,6 +50,13 @@ public final class LocalWorkers {
 
     private static final String NAME_PREFIX = "local";
 
+    /**
+     * Extra JVM options for a local cluster's workers, split on white space, after the worker's own (so they can
+     * override them), e.g. {@code HPC_DASK_WORKER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/w.jfr} to profile
+     * them. Read by the server process, which inherits it from the command that started the cluster.
+     */
+    public static final String WORKER_JAVA_OPTS = "HPC_DASK_WORKER_JAVA_OPTS";
+
     public synchronized void start(LocalWorkerSpec spec, String schedulerAddress, Path jar) {
         start(spec, schedulerAddress, jar, spec.count());
     }
@@ -109,7 +116,12 @@ public final class LocalWorkers {
             return WorkerCommand.forJar(spec.workerCommand(), jar.toString(), List.of())
                     .argv(spec.options(schedulerAddress, tokenFile, name));
         }
-        return WorkerCommand.forJar(javaExecutable(), jar.toString(), archiveOptions)
+        List<String> jvmOptions = new ArrayList<>(archiveOptions);
+        String extra = System.getenv(WORKER_JAVA_OPTS);
+        if (extra != null && !extra.isBlank()) {
+            jvmOptions.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return WorkerCommand.forJar(javaExecutable(), jar.toString(), jvmOptions)
                 .argv(spec.options(schedulerAddress, tokenFile, name));
     }
 

@@ -58,6 +58,7 @@ class RandomizedCoreTest {
     @Test
     void invariantsHoldWithRunsSentAhead() {
         long base = Long.getLong("core.seed", System.nanoTime());
+        int aheadStarts = 0;
         for (int round = 0; round < 4; round++) {
             long seed = base + round;
             System.out.println("RandomizedCoreTest (ahead) seed " + seed + " (replay with -Dcore.seed=" + seed + ")");
@@ -67,8 +68,13 @@ class RandomizedCoreTest {
                 sim.core.deferDispatch();
             }
             sim.run();
-            assertThat(sim.aheadStarts).as("runs sent ahead must start on their worker").isGreaterThan(50);
+            // how many depends on the seed (one round in about twenty, where workers are lost often, starts fewer
+            // than 50): every round must start some, and the four together enough to have exercised the mode
+            assertThat(sim.aheadStarts).as("runs sent ahead must start on their worker (seed %d)", seed)
+                    .isGreaterThan(10);
+            aheadStarts += sim.aheadStarts;
         }
+        assertThat(aheadStarts).as("runs sent ahead started in the four rounds").isGreaterThan(400);
     }
 
     /** A start a simulated worker holds in its queue. */
