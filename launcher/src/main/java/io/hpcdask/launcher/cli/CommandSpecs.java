@@ -258,7 +258,7 @@ final class CommandSpecs {
         HpcDaskCommand c = f.create(HpcDaskCommand.class);
         CommandSpec s = CommandSpec.wrapWithoutInspection(c, f);
         s.usageMessage().description("A central scheduler in front of HPC batch systems (SLURM, PBS, or local processes).");
-        s.usageMessage().footer("  0  success", "  1  the command failed (batch system, SSH, scheduler); the failure is shown verbatim", "  2  bad input: unknown option, malformed value or config file; nothing was written or submitted", "  3  no running cluster answers");
+        s.usageMessage().footer("  0  success", "  1  the command failed (batch system, SSH, scheduler); the failure is shown verbatim", "  2  bad input: unknown option, malformed value or config file; nothing was written or submitted", "  3  no running cluster answers", "  4  the CLI daemon ended during the command, which may have taken effect (check with 'hpc-dask runs')");
         s.usageMessage().footerHeading("%nExit codes:%n");
         s.name("hpc-dask");
         s.versionProvider(f.create(VersionProvider.class));

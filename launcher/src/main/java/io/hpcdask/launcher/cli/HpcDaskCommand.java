@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             "  1  the command failed (batch system, SSH, scheduler); the failure is shown verbatim",
             "  2  bad input: unknown option, malformed value or config file; nothing was written or submitted",
             "  3  no running cluster answers",
+            "  4  the CLI daemon ended during the command, which may have taken effect (check with 'hpc-dask runs')",
         })
 public final class HpcDaskCommand implements Runnable {
     @picocli.CommandLine.Spec
