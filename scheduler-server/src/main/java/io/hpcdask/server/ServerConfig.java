@@ -16,7 +16,8 @@ import java.util.Map;
  * @param restoreGraceMillis   after a restart, how long runs that were running wait for their worker
  * @param maxAttempts          starts of a run before a lost worker makes it {@code lost}
  * @param starvationPasses     later runs that may start before a waiting run reserves a worker
- * @param aheadPerSlot         runs sent ahead to a busy worker per slot ({@link CoreConfig#aheadPerSlot()}; 0: none)
+ * @param aheadPerSlot         runs sent ahead to a busy worker per slot ({@link CoreConfig#aheadPerSlot()}; 0: none,
+ *                             {@link CoreConfig#AHEAD_ADAPTIVE}: chosen per worker)
  */
 public record ServerConfig(Path clusterDir, Map<String, Long> declaredResources, long tickMillis,
                            long reconnectGraceMillis, long restoreGraceMillis, int maxAttempts, int starvationPasses,

@@ -15,7 +15,8 @@ import java.util.Map;
  *                           re-register
  * @param leaseMarginMillis    added to a worker's lease: its runs are re-staged no earlier than lease + margin after
  *                           it went silent, so its own copies are dead by then (it kills them when its lease runs out)
- * @param aheadPerSlot       runs sent ahead to a busy worker per slot it has (0: none), which it starts itself as its
+ * @param aheadPerSlot       runs sent ahead to a busy worker per slot it has (0: none; {@link #AHEAD_ADAPTIVE}: as
+ *                           many as a few ms of its recent runs, see {@link AheadRuns}), which it starts itself as its
  *                           slots free, without a round trip to the scheduler (see {@link SchedulerCore})
  */
 public record CoreConfig(Map<String, Long> declaredResources, int maxAttempts, int starvationPasses,
@@ -23,15 +24,21 @@ public record CoreConfig(Map<String, Long> declaredResources, int maxAttempts, i
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int DEFAULT_STARVATION_PASSES = 50;
     public static final long DEFAULT_LEASE_MARGIN_MILLIS = 10_000;
-    /** A server's runs sent ahead per worker slot: one keeps each slot's next run on its worker. */
-    public static final int DEFAULT_AHEAD_PER_SLOT = 1;
+    /**
+     * Runs sent ahead per slot chosen for each worker from how long its recent runs lasted: one for long runs, more for
+     * short ones, so that a worker holds a few ms of work (a fixed number holds too little of short runs to hide the
+     * round trip, or too much of long ones while another worker idles).
+     */
+    public static final int AHEAD_ADAPTIVE = -1;
+    /** A server's runs sent ahead per worker slot. */
+    public static final int DEFAULT_AHEAD_PER_SLOT = AHEAD_ADAPTIVE;
 
     public CoreConfig {
         declaredResources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(declaredResources));
         if (maxAttempts < 1 || starvationPasses < 1 || reconnectGraceMillis < 0 || leaseMarginMillis < 0
-                || aheadPerSlot < 0) {
-            throw new IllegalArgumentException(
-                    "maxAttempts and starvationPasses must be >= 1, grace, margin and aheadPerSlot >= 0");
+                || aheadPerSlot < AHEAD_ADAPTIVE) {
+            throw new IllegalArgumentException("maxAttempts and starvationPasses must be >= 1, grace and margin >= 0,"
+                    + " aheadPerSlot >= 0 or AHEAD_ADAPTIVE");
         }
     }
 

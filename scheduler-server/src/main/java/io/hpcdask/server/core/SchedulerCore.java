@@ -51,7 +51,8 @@ import java.util.TreeMap;
  * is in state running, so a lost worker, a cancel and the worker's reports treat it as a run that may have started,
  * which it may have: a lost worker's runs ahead wait in the ledger with its running ones; one it re-registers holding
  * started there, one it comes back without never did and is staged again uncounted; a drained or stopped worker gives
- * its queue back ({@link #runReturned}), staged again at once, uncounted.
+ * its queue back ({@link #runReturned}), staged again at once, uncounted. How many a worker may hold is fixed per slot
+ * or, adaptive, follows how long its recent runs lasted (the times of their start and end events, {@link RunPace}).
  *
  * <p><b>Attempts.</b> Every start of a run is numbered; the worker echoes the number in its reports. A report about
  * an attempt that is not the run's current one, or from a worker that no longer has the run, changes nothing: it goes
@@ -110,7 +111,7 @@ public final class SchedulerCore<P> {
         this.out = out;
         this.reasons = new WaitReasons(config.declaredResources());
         this.workers = new WorkerPool(names, shapes, reasons, new AheadRuns(config.aheadPerSlot()));
-        this.sendsAhead = config.aheadPerSlot() > 0;
+        this.sendsAhead = config.aheadPerSlot() != 0;
         this.reservations = new Reservations(workers, config.starvationPasses(), out);
         ReconnectLedger ledger = new ReconnectLedger();
         this.transitions = new Transitions<>(runs, staged, workers, reservations, ledger, timeLimits, names, config, out,
@@ -354,6 +355,9 @@ public final class SchedulerCore<P> {
         }
         if (run.ahead && run.on != null && !(error != null && run.cancelRequested)) {
             transitions.startedAhead(run, false, now); // its end came without its start: it ran
+        }
+        if (run.on != null && error == null && !abandoned && !run.cancelRequested && !run.timedOut) {
+            run.on.pace.ended(now - run.startedAt); // ran its course: before unhold, whose refresh reads the pace
         }
         transitions.unhold(run);
         if (run.timedOut) {

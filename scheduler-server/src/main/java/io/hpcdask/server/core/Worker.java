@@ -25,6 +25,8 @@ final class Worker {
     final Map<RunId, Run> runs = new LinkedHashMap<>();
     /** Runs sent ahead here, not yet reported started: they hold nothing until they are ({@link Run#ahead}). */
     final Map<RunId, Run> ahead = new LinkedHashMap<>();
+    /** How long its recent runs lasted: how many it may hold ahead when that is adaptive ({@link AheadRuns}). */
+    final RunPace pace = new RunPace();
     boolean draining;
     /** The starving run this worker is kept free for; nothing else starts here meanwhile. */
     Run reservedFor;
