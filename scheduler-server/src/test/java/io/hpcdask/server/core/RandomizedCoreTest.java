@@ -75,6 +75,12 @@ class RandomizedCoreTest {
             aheadStarts += sim.aheadStarts;
         }
         assertThat(aheadStarts).as("runs sent ahead started in the four rounds").isGreaterThan(400);
+        // the server's default: each worker's share follows how long its runs lasted
+        long seed = base + 4;
+        System.out.println("RandomizedCoreTest (adaptive ahead) seed " + seed + " (replay with -Dcore.seed=" + seed + ")");
+        Simulation sim = new Simulation(seed, 500, CoreConfig.AHEAD_ADAPTIVE);
+        sim.run();
+        assertThat(sim.aheadStarts).as("runs sent ahead must start on their worker (seed %d)", seed).isGreaterThan(10);
     }
 
     /** A start a simulated worker holds in its queue. */
@@ -172,7 +178,7 @@ class RandomizedCoreTest {
         }
 
         void step() {
-            if (aheadPerSlot > 0 && rnd.nextInt(4) == 0 && !executing.isEmpty()) {
+            if (aheadPerSlot != 0 && rnd.nextInt(4) == 0 && !executing.isEmpty()) {
                 List<String> up = new ArrayList<>(executing.keySet());
                 java.util.Collections.sort(up);
                 startQueued(up.get(rnd.nextInt(up.size())));
@@ -375,7 +381,7 @@ class RandomizedCoreTest {
                         require(!e.getValue().contains(s.runId()), "run " + s.runId() + " started twice at once");
                 }
                 require(executing.containsKey(s.worker()), "start on worker " + s.worker() + ", which is down");
-                boolean sentAhead = aheadPerSlot > 0
+                boolean sentAhead = aheadPerSlot != 0
                         && core.run(RunId.of(s.runId())).map(r -> r.state() == RunState.STAGED).orElse(false);
                 if (sentAhead) {
                     for (Map.Entry<String, LinkedHashMap<String, Queued>> e : queued.entrySet()) {
@@ -520,7 +526,7 @@ class RandomizedCoreTest {
             Map<String, Set<String>> aheadOn = new HashMap<>();
             for (CoreRun r : active) {
                 if (r.state() == RunState.STAGED && r.worker() != null) {
-                    require(aheadPerSlot > 0, "staged run " + r.id() + " names worker " + r.worker());
+                    require(aheadPerSlot != 0, "staged run " + r.id() + " names worker " + r.worker());
                     aheadOn.computeIfAbsent(r.worker().name(), k -> new HashSet<>()).add(r.id().value());
                 }
             }
@@ -532,7 +538,8 @@ class RandomizedCoreTest {
                         + ", the core has " + aheadOn.getOrDefault(name, Set.of()) + " sent ahead there");
                 WorkerSpec spec = specs.get(name);
                 int slots = spec.slots() > 0 ? spec.slots() : spec.resources().get("cores").intValue();
-                require(held.size() <= aheadPerSlot * slots, "more runs ahead on " + name + " than its share");
+                int perSlot = aheadPerSlot > 0 ? aheadPerSlot : AheadRuns.MAX_ADAPTIVE_PER_SLOT;
+                require(held.size() <= perSlot * slots, "more runs ahead on " + name + " than its share");
                 for (String id : held) {
                     require(seen.add(id), "run " + id + " queued on two workers");
                     require(!executing.get(name).contains(id), "run " + id + " both queued and executing on " + name);
