@@ -9,20 +9,18 @@ import java.util.TreeSet;
  * it names no gpu (device ids are chosen when a run takes them, and a run sent ahead takes nothing until it starts),
  * it holds no reservation, and a worker taking runs fits it by total capacity and holds fewer than its share ahead:
  * {@link CoreConfig#aheadPerSlot()} x its slots when that is fixed, else (adaptive, the server's default) as many runs
- * per slot as its recent runs ({@link RunPace}) take to fill {@value #BUDGET_MILLIS} ms, at least 1 and at most
- * {@value #MAX_ADAPTIVE_PER_SLOT}: a worker of short runs always holds a few ms of work, one of long runs holds one,
- * and a run waits behind at most about that much work on a worker while another could have taken it (the tail of an
- * array is not stretched). Among those, the earliest-joined gets it, as in dispatch. A worker whose share is full takes more only once half of it has started: it is then filled up again in one
+ * as it gets through in {@value #BUDGET_MILLIS} ms ({@link RunPace}), at least 1 and at most
+ * {@value #MAX_ADAPTIVE_PER_SLOT} per slot: a worker of short runs always holds a few ms of work, one of long runs one
+ * run per slot, and a run waits behind at most about that much work on a worker while another could have taken it
+ * (the tail of an array is not stretched). Among those, the earliest-joined gets it, as in dispatch. A worker whose share is full takes more only once half of it has started: it is then filled up again in one
  * dispatch, so several runs go out in one frame instead of one per start (a share of 1 or 2 refills at every start).
  * Pure bookkeeping beside {@link ShapeIndex}: kept current on every change of a worker, so a decision never scans
  * workers that are full.
  */
 final class AheadRuns {
-    /** Work per slot an adaptive share holds ahead: several round trips to the scheduler under load. */
+    /** Work an adaptive share holds ahead: several round trips to the scheduler under load. */
     static final int BUDGET_MILLIS = 4;
     static final int MAX_ADAPTIVE_PER_SLOT = 16;
-    /** Runs shorter than the core's clock can tell (ends reported with their start) count as this long. */
-    private static final double SHORTEST_MILLIS = (double) BUDGET_MILLIS / MAX_ADAPTIVE_PER_SLOT;
 
     /** Runs per slot; {@link CoreConfig#AHEAD_ADAPTIVE}: chosen per worker from its pace. */
     private final int perSlot;
@@ -38,18 +36,14 @@ final class AheadRuns {
 
     /** How many runs {@code w} may hold ahead now. */
     long share(Worker w) {
-        return (long) perSlot(w) * w.slots;
-    }
-
-    private int perSlot(Worker w) {
         if (perSlot != CoreConfig.AHEAD_ADAPTIVE) {
-            return perSlot;
+            return (long) perSlot * w.slots;
         }
         if (!w.pace.known()) {
-            return 1;
+            return w.slots;
         }
-        double runs = Math.ceil(BUDGET_MILLIS / Math.max(SHORTEST_MILLIS, w.pace.millis()));
-        return (int) Math.max(1, Math.min(MAX_ADAPTIVE_PER_SLOT, runs));
+        double runs = Math.ceil(BUDGET_MILLIS / w.pace.millisPerEnd()); // infinite when ends come faster than the clock
+        return (long) Math.max(w.slots, Math.min((double) MAX_ADAPTIVE_PER_SLOT * w.slots, runs));
     }
 
     /** The worker to send {@code head} of {@code s} ahead to, or null. */

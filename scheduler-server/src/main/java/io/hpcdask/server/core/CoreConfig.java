@@ -25,9 +25,9 @@ public record CoreConfig(Map<String, Long> declaredResources, int maxAttempts, i
     public static final int DEFAULT_STARVATION_PASSES = 50;
     public static final long DEFAULT_LEASE_MARGIN_MILLIS = 10_000;
     /**
-     * Runs sent ahead per slot chosen for each worker from how long its recent runs lasted: one for long runs, more for
-     * short ones, so that a worker holds a few ms of work (a fixed number holds too little of short runs to hide the
-     * round trip, or too much of long ones while another worker idles).
+     * Runs sent ahead chosen for each worker from how fast it got through its recent runs: one per slot for long
+     * runs, more for short ones, so that a worker holds a few ms of work (a fixed number holds too little of short
+     * runs to hide the round trip, or too much of long ones while another worker idles).
      */
     public static final int AHEAD_ADAPTIVE = -1;
     /** A server's runs sent ahead per worker slot. */

@@ -52,7 +52,7 @@ import java.util.TreeMap;
  * which it may have: a lost worker's runs ahead wait in the ledger with its running ones; one it re-registers holding
  * started there, one it comes back without never did and is staged again uncounted; a drained or stopped worker gives
  * its queue back ({@link #runReturned}), staged again at once, uncounted. How many a worker may hold is fixed per slot
- * or, adaptive, follows how long its recent runs lasted (the times of their start and end events, {@link RunPace}).
+ * or, adaptive, follows how fast it got through its recent runs (the times of their ends, {@link RunPace}).
  *
  * <p><b>Attempts.</b> Every start of a run is numbered; the worker echoes the number in its reports. A report about
  * an attempt that is not the run's current one, or from a worker that no longer has the run, changes nothing: it goes
@@ -356,8 +356,8 @@ public final class SchedulerCore<P> {
         if (run.ahead && run.on != null && !(error != null && run.cancelRequested)) {
             transitions.startedAhead(run, false, now); // its end came without its start: it ran
         }
-        if (run.on != null && error == null && !abandoned && !run.cancelRequested && !run.timedOut) {
-            run.on.pace.ended(now - run.startedAt); // ran its course: before unhold, whose refresh reads the pace
+        if (run.on != null) {
+            run.on.pace.ended(now, !run.on.ahead.isEmpty()); // before unhold, whose refresh reads the pace
         }
         transitions.unhold(run);
         if (run.timedOut) {

@@ -25,7 +25,7 @@ final class Worker {
     final Map<RunId, Run> runs = new LinkedHashMap<>();
     /** Runs sent ahead here, not yet reported started: they hold nothing until they are ({@link Run#ahead}). */
     final Map<RunId, Run> ahead = new LinkedHashMap<>();
-    /** How long its recent runs lasted: how many it may hold ahead when that is adaptive ({@link AheadRuns}). */
+    /** How fast it gets through its runs: how many it may hold ahead when that is adaptive ({@link AheadRuns}). */
     final RunPace pace = new RunPace();
     boolean draining;
     /** The starving run this worker is kept free for; nothing else starts here meanwhile. */

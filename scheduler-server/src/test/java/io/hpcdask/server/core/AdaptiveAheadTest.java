@@ -12,9 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The adaptive share of runs sent ahead ({@link CoreConfig#AHEAD_ADAPTIVE}): a worker holds about
- * {@value AheadRuns#BUDGET_MILLIS} ms of its recent runs ahead per slot, at least one and at most
- * {@value AheadRuns#MAX_ADAPTIVE_PER_SLOT}. One worker of one slot runs its queue in order; the clock is explicit.
+ * The adaptive share of runs sent ahead ({@link CoreConfig#AHEAD_ADAPTIVE}): a worker holds as many runs as it got
+ * through in {@value AheadRuns#BUDGET_MILLIS} ms lately, at least one and at most
+ * {@value AheadRuns#MAX_ADAPTIVE_PER_SLOT} per slot. One worker runs its queue in order, one run at a time; the clock
+ * is explicit.
  */
 class AdaptiveAheadTest {
     private static final WorkerId W0 = WorkerId.of("w0");
@@ -27,17 +28,27 @@ class AdaptiveAheadTest {
     private int sent;
 
     private void cluster(int aheadPerSlot, int slots) {
+        cluster(aheadPerSlot, slots, 400);
+    }
+
+    private void cluster(int aheadPerSlot, int slots, int runCount) {
         core = new SchedulerCore<>(new CoreConfig(Map.of(), 3, 50, 5_000, 1_000).withAheadPerSlot(aheadPerSlot), out);
         core.start(now);
         core.workerJoined(new WorkerSpec(W0, "h", "", Map.of("cores", (long) slots), slots, List.of(), Long.MAX_VALUE,
                 2_000), List.of(), now);
+        stage(0, runCount);
+    }
+
+    private void stage(int from, int runCount) {
         List<NewRun<Object>> runs = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
+        for (int i = from; i < from + runCount; i++) {
             runs.add(new NewRun<>(RunId.of("r" + i), Map.of(), null));
         }
         core.runsStaged(runs, now);
         takeStarts();
-        running = queue.poll();
+        if (running == null) {
+            running = queue.poll();
+        }
     }
 
     private void takeStarts() {
@@ -47,16 +58,18 @@ class AdaptiveAheadTest {
     }
 
     /**
-     * The running run ends {@code millis} after it started, and w0 starts its next one at once, as a worker with runs
-     * ahead does; {@code error}: it could not start (not a run that ran its course). Returns the runs then ahead.
+     * The running run ends {@code millis} after the last end (or its start), and w0 starts its next one at once, as a
+     * worker with runs ahead does. Returns the runs then ahead.
      */
-    private int step(long millis, String error) {
+    private int step(long millis) {
         now += millis;
-        core.runFinished(RunId.of(running), W0, 0, error == null ? 0 : -1, false, error, false, now);
+        core.runFinished(RunId.of(running), W0, 0, 0, false, null, false, now);
         takeStarts();
         running = queue.poll();
-        core.runStarted(RunId.of(running), W0, 0, now);
-        takeStarts();
+        if (running != null) {
+            core.runStarted(RunId.of(running), W0, 0, now);
+            takeStarts();
+        }
         return core.aheadCount();
     }
 
@@ -64,7 +77,7 @@ class AdaptiveAheadTest {
     private int mostAhead(int steps, long millis, int bound) {
         int most = 0;
         for (int i = 0; i < steps; i++) {
-            int ahead = step(millis, null);
+            int ahead = step(millis);
             assertThat(ahead).as("runs ahead after %d runs of %d ms", i + 1, millis).isLessThanOrEqualTo(bound);
             most = Math.max(most, ahead);
         }
@@ -110,7 +123,7 @@ class AdaptiveAheadTest {
         int before = core.aheadCount();
         int[] ahead = new int[40];
         for (int i = 0; i < ahead.length; i++) {
-            ahead[i] = step(200, null);
+            ahead[i] = step(200);
         }
         assertThat(ahead[0]).as("one run of 200 ms halves the pace's room at most").isLessThanOrEqualTo(before);
         for (int i = 1; i < ahead.length; i++) {
@@ -120,19 +133,24 @@ class AdaptiveAheadTest {
     }
 
     @Test
-    void runsThatCouldNotStartDoNotShortenThePace() {
-        cluster(CoreConfig.AHEAD_ADAPTIVE, 1);
-        mostAhead(20, 100, 1);
-        for (int i = 0; i < 20; i++) {
-            assertThat(step(0, "cannot execute: no such file")).isEqualTo(1);
+    void timeAWorkerWaitedForRunsIsNotCountedAsWork() {
+        cluster(CoreConfig.AHEAD_ADAPTIVE, 1, 40);
+        mostAhead(30, 1, 4);
+        while (running != null) {
+            step(1); // the last runs: nothing more ahead
         }
+        now += 60_000; // idle for a minute
+        stage(40, 200);
+        assertThat(core.aheadCount()).isEqualTo(4);
+        assertThat(mostAhead(30, 1, 4)).as("still 1 ms runs: the minute idle was not one long run").isEqualTo(4);
     }
 
     @Test
-    void theShareIsPerSlot() {
+    void theShareIsAtLeastOneAndAtMostTheCapPerSlot() {
         cluster(CoreConfig.AHEAD_ADAPTIVE, 2);
-        // only one of the two slots is kept busy here: what counts is that the share doubles with the slots
-        assertThat(mostAhead(60, 1, 8)).isEqualTo(8);
+        assertThat(core.aheadCount()).as("none known yet: one per slot").isEqualTo(2);
+        assertThat(mostAhead(30, 100, 2)).isEqualTo(2);
+        assertThat(mostAhead(80, 0, 2 * AheadRuns.MAX_ADAPTIVE_PER_SLOT)).isEqualTo(2 * AheadRuns.MAX_ADAPTIVE_PER_SLOT);
     }
 
     @Test
