@@ -12,8 +12,9 @@ import java.util.TreeSet;
  * as it gets through in {@value #BUDGET_MILLIS} ms ({@link RunPace}), at least 1 and at most
  * {@value #MAX_ADAPTIVE_PER_SLOT} per slot: a worker of short runs always holds a few ms of work, one of long runs one
  * run per slot, and a run waits behind at most about that much work on a worker while another could have taken it
- * (the tail of an array is not stretched). Among those, the earliest-joined gets it, as in dispatch. A worker whose share is full takes more only once half of it has started: it is then filled up again in one
- * dispatch, so several runs go out in one frame instead of one per start (a share of 1 or 2 refills at every start).
+ * (the tail of an array is not stretched). Among those, the earliest-joined gets it, as in dispatch. A worker whose
+ * share is full takes more only once half of it has started: it is then filled up again in one dispatch, so several
+ * runs go out in one frame instead of one per start (a share of 1 or 2 refills at every start).
  * Pure bookkeeping beside {@link ShapeIndex}: kept current on every change of a worker, so a decision never scans
  * workers that are full.
  */
