@@ -128,10 +128,10 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} on the loop thread without waking it: first in its next turn, which the next other task or tick
-     * starts. For events that only check something and that nothing waits on (a worker confirming a start), where a
+     * Runs {@code task} in the loop without waking it: first in its next turn, which the next other task or tick starts
+     * (or a batch of {@link #executeHere}). For events that only check something and that nothing waits on (a worker confirming a start), where a
      * wake-up per event would cost more than the event. A task queued lazily before a task of {@link #execute} runs
-     * before it.
+     * before it, whoever runs them.
      */
     public boolean executeLazily(Runnable task) {
         if (!running) {
@@ -205,7 +205,9 @@ public final class EventLoop implements AutoCloseable {
         long wait = until == Long.MIN_VALUE ? 1 : Math.max(1, until - now()); // MIN_VALUE: the last plan failed
         Runnable task = tasks.poll(wait, TimeUnit.MILLISECONDS);
         sleepsUntil = Long.MIN_VALUE; // awake: it asks for the next deadline itself at the end of this turn
+        queued.incrementAndGet(); // while it waits for the core, other threads queue rather than go before it
         owner.lock();
+        queued.decrementAndGet();
         try {
             for (Runnable l; (l = lazy.poll()) != null; ) {
                 batch.add(l);
