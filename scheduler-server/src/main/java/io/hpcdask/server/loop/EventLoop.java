@@ -102,7 +102,7 @@ public final class EventLoop implements AutoCloseable {
         if (!running) {
             return false;
         }
-        if (queued.get() != 0 || Thread.currentThread() == thread || !owner.tryLock()) {
+        if (queued.get() != 0 || inLoop() || !owner.tryLock()) { // inLoop: never a batch inside a batch
             return execute(task);
         }
         try {
