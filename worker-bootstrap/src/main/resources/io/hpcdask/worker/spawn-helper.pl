@@ -54,10 +54,11 @@ my $lease;                # epoch second the lease holds until; undef until the 
 my $chld = 0;
 
 POSIX::setsid();
-$SIG{PIPE} = 'IGNORE';
 # A batch system that ends the job signals every process in it: the runs then die of it and their ends reach the
-# worker, which knows what such a signal means; this helper goes when the worker does (its stdin closes).
-$SIG{$_} = 'IGNORE' for qw(TERM INT HUP QUIT);
+# worker, which knows what such a signal means; this helper goes when the worker does (its stdin closes). Handled,
+# not ignored: exec resets a handled signal to its default (an ignored one would stay ignored in every run), so a
+# run's child needs no call per signal to undo them.
+$SIG{$_} = sub { } for qw(PIPE TERM INT HUP QUIT);
 $SIG{CHLD} = sub { $chld = 1 };   # also makes select return early when a run exits
 binmode STDIN;
 binmode STDOUT;
@@ -145,8 +146,6 @@ sub start_run {
         return;
     }
     if ($pid == 0) {
-        # an ignored signal stays ignored across exec; a handled one (CHLD) is reset by it
-        $SIG{$_} = 'DEFAULT' for qw(PIPE TERM INT HUP QUIT);
         POSIX::setsid();
         my $fail = sub { POSIX::write($exec_w, $_[0], length $_[0]); POSIX::_exit(127) };
         my $status;
@@ -276,7 +275,8 @@ sub read_output {
 
 sub reap {
     $chld = 0;
-    while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+    # no wait once every run is reaped: the call that would only say so is saved
+    while (%by_pid && (my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
         my $tag = delete $by_pid{$pid};
         next unless defined $tag;
         my $run = $runs{$tag};
