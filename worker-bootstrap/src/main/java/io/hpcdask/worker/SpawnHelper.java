@@ -341,9 +341,10 @@ final class SpawnHelper implements AutoCloseable {
         if (runs.isEmpty()) {
             return;
         }
-        LOG.error("The spawn helper (pid {}) died; killing its {} run(s), which the scheduler re-stages", process.pid(),
-                runs.size());
         List<HelperRun> left = new ArrayList<>(runs.values());
+        long waited = left.stream().filter(run -> run.chained).count();
+        LOG.error("The spawn helper (pid {}) died; killing its {} run(s), which the scheduler re-stages{}",
+                process.pid(), left.size() - waited, waited == 0 ? "" : "; " + waited + " run(s) waiting in it start anew");
         for (HelperRun run : left) {
             if (run.chained) { // never started, and will not now: the worker starts it another way
                 runs.remove(run.tag);
