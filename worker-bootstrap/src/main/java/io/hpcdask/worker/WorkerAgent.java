@@ -332,8 +332,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                 break; // nothing further can start or be chained: what waits costs nothing per end
             }
             Message.StartRun start = it.next();
-            if (runs.containsKey(start.runId())) {
-                behind = true;
+            if (runs.containsKey(start.runId()) || chained.containsKey(start.runId())) {
+                behind = true; // a newer attempt waits for the older one to end or be withdrawn
             } else if (fitsNow(start)) {
                 it.remove();
                 launch(start);
