@@ -54,7 +54,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
      * its turn (the end before it names it), when it takes over what that run held; the same rules as for waiting
      * runs withdraw it from the helper first ({@link #withdrawing}): a run the helper says started is running.
      */
-    private final Map<String, RunProcess> chained = new java.util.HashMap<>();
+    private final Map<String, RunProcess> chained = new java.util.LinkedHashMap<>();
     private final RunChains chains = new RunChains();
     /** Chained runs asked back from the helper, whose answer has not come: no run is chained while any is. */
     private final java.util.Set<RunProcess> withdrawing = java.util.Collections.newSetFromMap(
@@ -321,6 +321,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
      */
     private void startWaiting() {
         if (waiting.isEmpty()) {
+            unchainWhereFree();
             return;
         }
         if (System.currentTimeMillis() >= link.lastHeardMillis() + spec.leaseMillis()) {
@@ -343,7 +344,30 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                 behind = true;
             }
         }
+        unchainWhereFree();
         updateSettleAtOnce();
+    }
+
+    /**
+     * A chain is fixed when a run comes, so a run may wait behind a long one while another slot frees: with room free
+     * here and nothing waiting, the earliest chained runs that fit now are asked back, to start at once (or, should
+     * the run before them end first, they start in their turn anyway).
+     */
+    private void unchainWhereFree() {
+        if (chained.isEmpty() || !withdrawing.isEmpty() || !waiting.isEmpty() || capacity.freeSlots() < 1) {
+            return;
+        }
+        int free = capacity.freeSlots();
+        for (RunProcess run : chained.values()) {
+            if (free == 0) {
+                break;
+            }
+            if (fitsNow(run.request())) {
+                withdrawing.add(run);
+                spawner.withdraw(run);
+                free--;
+            }
+        }
     }
 
     /**
