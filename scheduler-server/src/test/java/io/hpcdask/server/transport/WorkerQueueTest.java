@@ -181,6 +181,18 @@ class WorkerQueueTest {
     }
 
     @Test
+    void noRunWaitsBehindALongOneWhileASlotIsFree() {
+        start("long", Map.of(), "sleep", "30");
+        start("short", Map.of(), "sleep", "0.5");
+        start("c", Map.of(), "true"); // behind one of the two, maybe the long one
+        start("d", Map.of(), "true");
+        await().atMost(WAIT).until(() -> listener.finished("c").isPresent() && listener.finished("d").isPresent());
+        assertThat(listener.finished("long")).as("c and d did not wait for the long run").isEmpty();
+        link.send(new Message.CancelRun("long", 1));
+        await().atMost(WAIT).until(() -> listener.finished("long").isPresent());
+    }
+
+    @Test
     void aStartThatCanNeverFitHereFailsWithTheReason() {
         start("big", Map.of("cores", 4L), "true");
         await().atMost(WAIT).until(() -> listener.finished("big").isPresent());
