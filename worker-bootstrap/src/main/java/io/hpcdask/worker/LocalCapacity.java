@@ -55,6 +55,23 @@ final class LocalCapacity {
         return true;
     }
 
+    /**
+     * Whether what a run asking {@code freed} gives back when it ends suffices for a run asking {@code asks}: a slot,
+     * and no more of any amount this worker offers (GPUs aside: {@link GpuPool} counts them).
+     */
+    boolean covers(Map<String, Long> asks, Map<String, Long> freed) {
+        if (asks == null) {
+            return true;
+        }
+        for (Map.Entry<String, Long> e : asks.entrySet()) {
+            if (total.containsKey(e.getKey()) && !GPU.equals(e.getKey()) && e.getValue() != null
+                    && e.getValue() > (freed == null ? 0L : freed.getOrDefault(e.getKey(), 0L))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void take(Map<String, Long> asks) {
         freeSlots--;
         add(asks, -1);

@@ -23,6 +23,12 @@ abstract class RunProcess {
         void failedToStart(RunProcess run, String error);
 
         void finished(RunProcess run, Message.RunFinished result);
+
+        /**
+         * A run handed to the spawn helper to start after another's end never starts there (withdrawn when asked,
+         * the run before it was killed or had ended, the lease ran out, or the helper died); nothing ran.
+         */
+        void withdrawn(RunProcess run);
     }
 
     private final Message.StartRun request;

@@ -125,8 +125,46 @@ final class SpawnHelper implements AutoCloseable {
             throws IOException {
         int tag = tags.incrementAndGet();
         HelperRun run = new HelperRun(this, tag, request, gpuIds, events);
-        List<String> fields = new ArrayList<>();
-        fields.add(Integer.toString(tag));
+        send(run, 'S', fields(request, gpuIds, workDirectory, Integer.toString(tag)));
+        return run;
+    }
+
+    /**
+     * Asks the helper to start the run (which uses no GPU) in the same turn as {@code after} exits on its own, or at
+     * once when {@code after} has ended already, with no trip through this JVM; the caller has checked that what
+     * {@code after} frees suffices. {@code started} or {@code failedToStart} follows the end of {@code after}, or
+     * {@link RunProcess.Events#withdrawn} says it never starts. Null when {@code after} is not this helper's run.
+     */
+    RunProcess chain(Message.StartRun request, RunProcess after, Path workDirectory, RunProcess.Events events)
+            throws IOException {
+        if (!(after instanceof HelperRun previous) || previous.helper != this || dead) {
+            return null;
+        }
+        int tag = tags.incrementAndGet();
+        HelperRun run = new HelperRun(this, tag, request, List.of(), events);
+        run.chained = true;
+        send(run, 'C', fields(request, List.of(), workDirectory, Integer.toString(tag),
+                Integer.toString(previous.tag)));
+        return run;
+    }
+
+    /**
+     * Asks the helper to drop a chained run that has not started: {@link RunProcess.Events#withdrawn} follows, unless
+     * it started first (then its start was told before).
+     */
+    void withdraw(RunProcess run) {
+        if (run instanceof HelperRun chained && chained.helper == this && chained.chained) {
+            try {
+                send('W', Integer.toString(chained.tag));
+            } catch (IOException e) {
+                LOG.debug("Cannot reach the spawn helper to withdraw run {}: {}", chained.tag, e.toString());
+            }
+        }
+    }
+
+    private static String[] fields(Message.StartRun request, List<String> gpuIds, Path workDirectory, String... tags)
+            throws IOException {
+        List<String> fields = new ArrayList<>(List.of(tags));
         fields.add(JdkRunProcess.cwd(request, workDirectory).toString());
         Map<String, String> env = JdkRunProcess.extraEnv(request, gpuIds);
         fields.add(Integer.toString(env.size()));
@@ -137,14 +175,17 @@ final class SpawnHelper implements AutoCloseable {
                 throw new IOException("the run's command, directory or environment holds a NUL character");
             }
         }
-        runs.put(tag, run);
+        return fields.toArray(String[]::new);
+    }
+
+    private void send(HelperRun run, char type, String[] fields) throws IOException {
+        runs.put(run.tag, run);
         try {
-            send('S', fields.toArray(String[]::new));
+            send(type, fields);
         } catch (IOException e) {
-            runs.remove(tag);
+            runs.remove(run.tag);
             throw new IOException("the spawn helper is gone: " + e.getMessage(), e);
         }
-        return run;
     }
 
     /** The lease holds until {@code untilSecond} (epoch): past it, the helper kills every run this JVM has not. */
@@ -261,11 +302,13 @@ final class SpawnHelper implements AutoCloseable {
         }
         switch (type) {
             case 'P' -> {
+                run.chained = false;
                 run.pid = int32(buf, data) & 0xffffffffL;
                 run.events.started(run);
             }
             case 'E' -> {
                 runs.remove(tag);
+                run.chained = false;
                 run.ended = true;
                 run.events.failedToStart(run, new String(buf, data, length - 5, StandardCharsets.UTF_8));
             }
@@ -276,6 +319,12 @@ final class SpawnHelper implements AutoCloseable {
                 run.killedForLease = length > 9 && buf[data + 4] == 1;
                 run.ended = true;
                 run.events.finished(run, run.result(exitCode(int32(buf, data))));
+            }
+            case 'R' -> {
+                runs.remove(tag);
+                run.chained = false;
+                run.ended = true;
+                run.events.withdrawn(run);
             }
             default -> throw new IOException("unknown frame type " + type + " from the spawn helper");
         }
@@ -292,10 +341,22 @@ final class SpawnHelper implements AutoCloseable {
         if (runs.isEmpty()) {
             return;
         }
-        LOG.error("The spawn helper (pid {}) died; killing its {} run(s), which the scheduler re-stages", process.pid(),
-                runs.size());
-        for (HelperRun run : new ArrayList<>(runs.values())) {
-            runs.remove(run.tag);
+        List<HelperRun> left = new ArrayList<>(runs.values());
+        long waited = left.stream().filter(run -> run.chained).count();
+        LOG.error("The spawn helper (pid {}) died; killing its {} run(s), which the scheduler re-stages{}",
+                process.pid(), left.size() - waited, waited == 0 ? "" : "; " + waited + " run(s) waiting in it start anew");
+        for (HelperRun run : left) {
+            if (run.chained) { // never started, and will not now: the worker starts it another way
+                runs.remove(run.tag);
+                run.chained = false;
+                run.ended = true;
+                run.events.withdrawn(run);
+            }
+        }
+        for (HelperRun run : left) {
+            if (!runs.remove(run.tag, run)) {
+                continue;
+            }
             run.ended = true;
             if (run.pid > 1) {
                 ProcessGroups.signal(run.pid, "KILL"); // no helper left to send it
@@ -328,6 +389,8 @@ final class SpawnHelper implements AutoCloseable {
         private volatile long pid;
         private volatile boolean ended;
         private volatile boolean killedForLease;
+        /** Handed to the helper to start when another run ends; false once started, failed or withdrawn. */
+        private volatile boolean chained;
 
         HelperRun(SpawnHelper helper, int tag, Message.StartRun request, List<String> gpuIds, Events events) {
             super(request, gpuIds);
@@ -357,5 +420,6 @@ final class SpawnHelper implements AutoCloseable {
         boolean killedForLease() {
             return killedForLease;
         }
+
     }
 }

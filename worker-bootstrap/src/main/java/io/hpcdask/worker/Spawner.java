@@ -129,6 +129,26 @@ final class Spawner implements AutoCloseable {
         return JdkRunProcess.start(request, gpuIds, workDirectory, jdkThreads, guard, events);
     }
 
+    /**
+     * Hands the run (which uses no GPU) to the spawn helper to start the moment {@code after} exits, as
+     * {@link SpawnHelper#chain} does; null when runs do not start through a live helper or {@code after} is not
+     * one of its runs: the run then waits in this JVM.
+     */
+    RunProcess chain(Message.StartRun request, RunProcess after, Path workDirectory, RunProcess.Events events)
+            throws IOException {
+        if (helper == null || helper.dead() || request.argv() == null || request.argv().isEmpty()) {
+            return null;
+        }
+        return helper.chain(request, after, workDirectory, events);
+    }
+
+    /** Asks the helper to drop a chained run that has not started (see {@link SpawnHelper#withdraw}). */
+    void withdraw(RunProcess run) {
+        if (helper != null) {
+            helper.withdraw(run);
+        }
+    }
+
     @Override
     public void close() {
         if (helper != null) {

@@ -49,10 +49,26 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
      */
     private final Map<String, Message.StartRun> waiting = new java.util.LinkedHashMap<>();
     /**
-     * Runs that ended, their results already handed to the link, for the agent to settle (slot, GPUs) before the next
-     * start it handles, at the next tick, or at once when {@link #settleAtOnce}: an end costs no thread hand-off.
+     * Starts handed to the spawn helper to start the moment a run before them exits (a chain, see {@link #chain}), so
+     * a run's end and the next one's start take no trip through this JVM. Each holds nothing here until it starts in
+     * its turn (the end before it names it), when it takes over what that run held; the same rules as for waiting
+     * runs withdraw it from the helper first ({@link #withdrawing}): a run the helper says started is running.
      */
-    private final java.util.Queue<RunProcess> ended = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Map<String, RunProcess> chained = new java.util.LinkedHashMap<>();
+    private final RunChains chains = new RunChains();
+    /** Chained runs asked back from the helper, whose answer has not come: no run is chained while any is. */
+    private final java.util.Set<RunProcess> withdrawing = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
+    /**
+     * What the helper said of runs (ended, could not start, withdrawn), in the order it said it, results already
+     * handed to the link, for the agent to settle (slot, GPUs, a chained run taking over) before the next start it
+     * handles, at the next tick, or at once when {@link #settleAtOnce}: an end costs no thread hand-off.
+     */
+    private final java.util.Queue<Settled> ended = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** One thing to settle: a run ended ({@code error} null, not withdrawn), could not start, or was withdrawn. */
+    private record Settled(RunProcess run, String error, boolean withdrawn) {
+    }
     /** An end must be settled at once: a start waits for it, or this worker exits once its runs are done. */
     private volatile boolean settleAtOnce;
     private boolean leaseExpiredLogged;
@@ -170,16 +186,15 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     @Override
     public void failedToStart(RunProcess run, String error) {
-        agent.execute(() -> {
-            if (runs.remove(run.runId(), run)) {
-                gpus.release(run.gpuIds());
-                capacity.give(run.request().resources());
-            }
-            updateHeld();
-            failToStart(run.request(), error);
-            startWaiting();
-            maybeExit();
-        });
+        // in order after the end that started it, when it was chained
+        ended.add(new Settled(run, error, false));
+        agent.execute(this::settleEnded);
+    }
+
+    @Override
+    public void withdrawn(RunProcess run) {
+        ended.add(new Settled(run, null, true));
+        agent.execute(this::settleEnded);
     }
 
     @Override
@@ -205,7 +220,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                 } else {
                     link.send(result);
                 }
-                ended.add(run);
+                ended.add(new Settled(run, null, false));
                 settleEnded();
             }, FOREIGN_SIGNAL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             return;
@@ -216,7 +231,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             LOG.debug("Run {} ended with exit code {}{}", run.runId(), result.exitCode(),
                     result.terminated() ? " (terminated)" : "");
         }
-        ended.add(run);
+        ended.add(new Settled(run, null, false));
         if (settleAtOnce) {
             agent.execute(this::settleEnded);
         }
@@ -224,16 +239,29 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     // ---- agent thread ----
 
-    /** Frees what runs that ended held, and starts what waited for them. */
+    /** Frees what runs that ended held, hands it to the runs the helper started in their place, starts what waited. */
     private void settleEnded() {
-        RunProcess run = ended.poll();
-        if (run == null) {
+        Settled settled = ended.poll();
+        if (settled == null) {
             return;
         }
-        for (; run != null; run = ended.poll()) {
+        for (; settled != null; settled = ended.poll()) {
+            RunProcess run = settled.run();
+            if (settled.withdrawn()) {
+                settleWithdrawn(run);
+                continue;
+            }
             if (runs.remove(run.runId(), run)) {
                 gpus.release(run.gpuIds());
                 capacity.give(run.request().resources());
+            }
+            RunProcess next = chains.next(run);
+            chains.remove(run);
+            if (next != null) {
+                takeOver(next); // the helper starts it now (or did), or withdraws it: settleWithdrawn gives it back
+            }
+            if (settled.error() != null) {
+                failToStart(run.request(), settled.error());
             }
         }
         updateHeld();
@@ -241,26 +269,156 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         maybeExit();
     }
 
-    private void updateSettleAtOnce() {
-        settleAtOnce = !waiting.isEmpty() || drainReason != null || stopping;
+    /**
+     * The run a chained one follows has ended: the helper starts it in its turn (or has, or withdraws it), so it holds
+     * what the run before it held (which covers what it asks) until it ends or the helper says it never starts.
+     */
+    private void takeOver(RunProcess run) {
+        chained.remove(run.runId(), run);
+        withdrawing.remove(run);
+        capacity.take(run.request().resources());
+        runs.put(run.runId(), run);
+        if (run.killedByWorker() || stopping || waiting.containsKey(run.runId())) {
+            // cancelled, stopping, or a newer attempt waits for it: asked back too late, so it ends now
+            run.kill(agent);
+        }
     }
 
-    /** Starts every waiting run that may start now, in the order they came; the others wait for the next end. */
+    /** The helper never starts this chained run: it waits here again, goes back, or is dropped, as waiting runs do. */
+    private void settleWithdrawn(RunProcess run) {
+        withdrawing.remove(run);
+        chains.remove(run);
+        if (runs.remove(run.runId(), run)) {
+            capacity.give(run.request().resources()); // took over an ended run's place, and never started in it
+        } else if (!chained.remove(run.runId(), run)) {
+            return;
+        }
+        Message.StartRun start = run.request();
+        if (run.killedByWorker()) {
+            // cancelled before it started, and now it never will
+            link.send(new Message.RunFinished(start.runId(), -1, true, NOT_HELD, start.attempt(), false));
+        } else if (!waiting.containsKey(start.runId())) { // else a newer attempt replaced it
+            Map<String, Message.StartRun> after = new java.util.LinkedHashMap<>(waiting);
+            waiting.clear();
+            waiting.put(start.runId(), start); // it came before every run still waiting
+            waiting.putAll(after);
+            if (stopping || drainReason != null) {
+                returnWaiting(stopping ? "stopping" : "draining");
+            } else if (!connected) {
+                dropWaiting("the link to the scheduler is down");
+            }
+        }
+        updateSettleAtOnce();
+    }
+
+    private void updateSettleAtOnce() {
+        settleAtOnce = !waiting.isEmpty() || !chained.isEmpty() || drainReason != null || stopping;
+    }
+
+    /**
+     * Starts every waiting run that may start now, in the order they came, and chains the first ones that cannot
+     * behind a running run ({@link #chain}); the others wait for the next end.
+     */
     private void startWaiting() {
         if (waiting.isEmpty()) {
+            unchainWhereFree();
             return;
         }
         if (System.currentTimeMillis() >= link.lastHeardMillis() + spec.leaseMillis()) {
             return; // past the lease the scheduler may have staged them again: checkLease drops them
         }
+        boolean behind = false; // a run that came earlier still waits here: no later one takes a turn before it
         for (java.util.Iterator<Message.StartRun> it = waiting.values().iterator(); it.hasNext(); ) {
+            if (behind && capacity.freeSlots() < 1) {
+                break; // nothing further can start or be chained: what waits costs nothing per end
+            }
             Message.StartRun start = it.next();
-            if (!runs.containsKey(start.runId()) && fitsNow(start)) {
+            if (runs.containsKey(start.runId()) || chained.containsKey(start.runId())) {
+                behind = true; // a newer attempt waits for the older one to end or be withdrawn
+            } else if (fitsNow(start)) {
                 it.remove();
                 launch(start);
+            } else if (!behind && chain(start)) {
+                it.remove();
+            } else {
+                behind = true;
             }
         }
+        unchainWhereFree();
         updateSettleAtOnce();
+    }
+
+    /**
+     * A chain is fixed when a run comes, so a run may wait behind a long one while another slot frees: with room free
+     * here and nothing waiting, the earliest chained runs that fit now are asked back, to start at once (or, should
+     * the run before them end first, they start in their turn anyway).
+     */
+    private void unchainWhereFree() {
+        if (chained.isEmpty() || !withdrawing.isEmpty() || !waiting.isEmpty() || capacity.freeSlots() < 1) {
+            return;
+        }
+        int free = capacity.freeSlots();
+        for (RunProcess run : chained.values()) {
+            if (free == 0) {
+                break;
+            }
+            if (fitsNow(run.request())) {
+                withdrawing.add(run);
+                spawner.withdraw(run);
+                free--;
+            }
+        }
+    }
+
+    /**
+     * Hands the start to the spawn helper to begin the moment a running run exits whose slot and amounts cover what it
+     * asks, behind the shortest such chain (at most {@link RunChains#MAX_DEPTH}): its start then takes no trip
+     * through this JVM. Not for a run using GPUs (chosen as it starts), nor while the link is down, past the lease,
+     * draining, stopping, or while a chained run is being asked back. False when it stays waiting here.
+     */
+    private boolean chain(Message.StartRun start) {
+        if (!connected || drainReason != null || stopping || !withdrawing.isEmpty() || gpuCount(start) > 0
+                || start.gpuIds() != null && !start.gpuIds().isEmpty() || chained.containsKey(start.runId())) {
+            return false;
+        }
+        RunProcess best = null;
+        int bestDepth = RunChains.MAX_DEPTH;
+        for (RunProcess head : runs.values()) {
+            int depth = chains.depth(head);
+            if (depth < bestDepth) {
+                RunProcess tail = chains.tail(head);
+                if (!tail.killedByWorker() && tail.isAlive()
+                        && capacity.covers(start.resources(), tail.request().resources())) {
+                    best = tail;
+                    bestDepth = depth;
+                }
+            }
+        }
+        if (best == null) {
+            return false;
+        }
+        try {
+            RunProcess run = spawner.chain(start, best, spec.workDirectory(), this);
+            if (run == null) {
+                return false;
+            }
+            spawner.lease(link.lastHeardMillis() + spec.leaseMillis());
+            chains.add(best, run);
+            chained.put(start.runId(), run);
+            return true;
+        } catch (IOException e) {
+            LOG.debug("Run {} waits here: {}", start.runId(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Asks the helper for every chained run back (for {@link #settleWithdrawn}), but those it started first. */
+    private void withdrawChained() {
+        for (RunProcess run : chained.values()) {
+            if (withdrawing.add(run)) {
+                spawner.withdraw(run);
+            }
+        }
     }
 
     private boolean fitsNow(Message.StartRun start) {
@@ -273,6 +431,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     /** Starts that wait here never start: each goes back to the scheduler, which stages it again. */
     private void returnWaiting(String why) {
+        withdrawChained(); // each comes back here first, then goes back the same way
         if (waiting.isEmpty()) {
             return;
         }
@@ -286,6 +445,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     /** As {@link #returnWaiting}, when no word can reach the scheduler: it stages them when it reconciles. */
     private void dropWaiting(String why) {
+        withdrawChained();
         if (!waiting.isEmpty()) {
             LOG.info("Dropping {} run(s) that had not started: {}", waiting.size(), why);
             waiting.clear();
@@ -300,6 +460,17 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         } else if (message instanceof Message.CancelRun cancel) {
             RunProcess run = runs.get(cancel.runId());
             Message.StartRun queued = waiting.get(cancel.runId());
+            RunProcess inChain = chained.get(cancel.runId());
+            if (inChain != null && (cancel.attempt() == 0 || inChain.attempt() <= cancel.attempt())) {
+                // told as ended once the helper says it never starts; killed should it have started first
+                LOG.info("Cancelling run {} (attempt {}), which waits in the spawn helper", cancel.runId(),
+                        inChain.attempt());
+                inChain.kill(agent);
+                if (withdrawing.add(inChain)) {
+                    spawner.withdraw(inChain);
+                }
+                return;
+            }
             if (queued != null && (cancel.attempt() == 0 || queued.attempt() <= cancel.attempt())) {
                 // it never started, and now never will
                 waiting.remove(cancel.runId());
@@ -332,6 +503,15 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         if (stopping) {
             link.send(new Message.RunReturned(start.runId(), start.attempt()));
             return;
+        }
+        RunProcess inChain = chained.get(start.runId());
+        if (inChain != null && (start.attempt() == 0 || inChain.attempt() >= start.attempt())) {
+            LOG.warn("Run {} is already waiting here; ignoring a second start", start.runId());
+            return;
+        }
+        if (inChain != null && withdrawing.add(inChain)) {
+            // a newer attempt replaces it: it goes unless it started first (then the new one waits for its end)
+            spawner.withdraw(inChain);
         }
         RunProcess held = runs.get(start.runId());
         if (held != null && (start.attempt() == 0 || held.attempt() >= start.attempt())) {
@@ -482,7 +662,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     }
 
     private void maybeExit() {
-        if ((drainReason != null || stopping) && runs.isEmpty() && connected) {
+        if ((drainReason != null || stopping) && runs.isEmpty() && chained.isEmpty() && connected) {
             finish(EXIT_OK);
         }
     }

@@ -6,6 +6,8 @@
 #
 # Frames both ways: a 4-byte big-endian length, then the payload.
 #   worker -> helper  "S" tag NUL cwd NUL count NUL name=value... NUL argv...  start a run (env on top of ours)
+#                     "C" tag NUL after NUL cwd NUL count NUL ...             start it when run `after` exits (a chain)
+#                     "W" tag                                                 withdraw a chained run that has not started
 #                     "K" tag NUL signal-number                               signal the run's process group
 #                     "L" second                                              the lease holds until this epoch second
 #   helper -> worker  "H" 0(4)                     hello: the helper runs
@@ -14,6 +16,13 @@
 #                     "O" tag(4) stream(1) bytes   output, stream 1 = stdout, 2 = stderr
 #                     "X" tag(4) wait-status(4) lease(1)   ended, after all its output; lease 1: killed here because
 #                                                          the lease ran out
+#                     "R" tag(4)                   a chained run that never starts: withdrawn, or its chain broke
+# A chain is the worker's own decision, made when the run came (the worker checks that what `after` frees suffices):
+# the chained run starts in the same turn as `after`'s end is reported (its P or E right behind that X), with no trip
+# through the worker; when `after` has ended (or failed to start) before the chain came, it starts at once. It never
+# starts past the lease, nor after an `after` killed by a signal (a cancel, the job's end): then the chain comes back
+# as R frames and the worker decides anew. The worker counts a chained run as holding what `after` held from the
+# moment it learns `after` ended, so an R then gives that back.
 # When the worker closes our stdin (it exited, was killed, or gave up on us) every run's group is killed: no run
 # outlives it. The helper has a session of its own, so a kill of the worker's process group leaves it to do that.
 #
@@ -32,6 +41,9 @@ my $DRAIN_TICKS = $TCK * $ARGV[0] / 1000;   # drain time in milliseconds
 my $HOLD = 0.002;         # seconds a start waits for the run's end to go out with it
 my $HIGH = 1 << 20;       # bytes waiting for the worker beyond which run output is left in its pipes
 my %runs;                 # tag => { pid, open (output fds left), status, deadline, killed, lease }
+my %chained;              # tag => [after, cwd, count, env and argv...]: a start waiting for run `after` to exit
+my %next;                 # tag => the chained tag that starts when it ends
+my %found;                # "PATH\0name" => where execvp's search found name before (asked again only if gone)
 my %by_fd;                # raw fd => [tag, stream]
 my %by_pid;               # pid => tag
 my $inbuf = '';
@@ -42,10 +54,11 @@ my $lease;                # epoch second the lease holds until; undef until the 
 my $chld = 0;
 
 POSIX::setsid();
-$SIG{PIPE} = 'IGNORE';
 # A batch system that ends the job signals every process in it: the runs then die of it and their ends reach the
-# worker, which knows what such a signal means; this helper goes when the worker does (its stdin closes).
-$SIG{$_} = 'IGNORE' for qw(TERM INT HUP QUIT);
+# worker, which knows what such a signal means; this helper goes when the worker does (its stdin closes). Handled,
+# not ignored: exec resets a handled signal to its default (an ignored one would stay ignored in every run), so a
+# run's child needs no call per signal to undo them.
+$SIG{$_} = sub { } for qw(PIPE TERM INT HUP QUIT);
 $SIG{CHLD} = sub { $chld = 1 };   # also makes select return early when a run exits
 binmode STDIN;
 binmode STDOUT;
@@ -85,10 +98,34 @@ sub kill_all {
     }
 }
 
+# Where execvp would find $name on $path: asked once per command and PATH, so that a run's exec does not first fail in
+# every directory before the right one. Null when the search must be the run's own (a relative directory in PATH).
+sub resolve {
+    my ($name, $path) = @_;
+    return undef if index($name, '/') >= 0;
+    my $key = "$path\0$name";
+    my $hit = $found{$key};
+    return $hit if defined $hit;
+    for my $dir (split /:/, $path) {
+        return undef if substr($dir, 0, 1) ne '/';
+        my $file = "$dir/$name";
+        if (-f $file && -x _) {
+            %found = () if keys %found >= 1000;
+            return $found{$key} = $file;
+        }
+    }
+    return undef;
+}
+
 sub start_run {
     my ($tag, $cwd, $count, @rest) = @_;
     my @env = splice(@rest, 0, $count);
     my @argv = @rest;
+    my $path = $ENV{PATH};
+    for my $kv (@env) {
+        $path = substr($kv, 5) if substr($kv, 0, 5) eq 'PATH=';
+    }
+    my $file = defined $path ? resolve($argv[0], $path) : undef;
     my ($out_r, $out_w) = POSIX::pipe();
     my ($err_r, $err_w) = defined $out_r ? POSIX::pipe() : ();
     my ($exec_r, $exec_w) = defined $err_r ? POSIX::pipe() : ();
@@ -97,6 +134,7 @@ sub start_run {
         my $why = "cannot make pipes: $!";
         POSIX::close($_) for @fds;
         emit('E', $tag, $why);
+        unchain($tag);
         return;
     }
     my $pid = fork();
@@ -104,11 +142,10 @@ sub start_run {
         my $why = "cannot fork: $!";
         POSIX::close($_) for @fds;
         emit('E', $tag, $why);
+        unchain($tag);
         return;
     }
     if ($pid == 0) {
-        # an ignored signal stays ignored across exec; a handled one (CHLD) is reset by it
-        $SIG{$_} = 'DEFAULT' for qw(PIPE TERM INT HUP QUIT);
         POSIX::setsid();
         my $fail = sub { POSIX::write($exec_w, $_[0], length $_[0]); POSIX::_exit(127) };
         my $status;
@@ -122,7 +159,8 @@ sub start_run {
             my ($k, $v) = split(/=/, $kv, 2);
             $ENV{$k} = $v;
         }
-        { no warnings 'exec'; exec { $argv[0] } @argv; }
+        # where the search found it before, else (it is gone, or never searched) execvp's own search
+        { no warnings 'exec'; exec { $file } @argv if defined $file; exec { $argv[0] } @argv; }
         $fail->("cannot start $argv[0] in $cwd: $!");
     }
     POSIX::close($_) for ($out_w, $err_w, $exec_w);
@@ -138,6 +176,7 @@ sub start_run {
         waitpid($pid, 0);
         POSIX::close($_) for ($out_r, $err_r);
         emit('E', $tag, $why);
+        unchain($tag);
         return;
     }
     $runs{$tag} = { pid => $pid, open => 2, status => undef, deadline => 0, killed => 0, lease => 0 };
@@ -147,12 +186,49 @@ sub start_run {
     emit('P', $tag, pack('N', $pid));
 }
 
+# The runs chained after $tag never start: each goes back to the worker.
+sub unchain {
+    my ($tag) = @_;
+    while (defined($tag = delete $next{$tag})) {
+        delete $chained{$tag};
+        emit('R', $tag, '');
+    }
+}
+
+# A chained run that has not started never will; the run chained after it moves up to its place.
+sub withdraw {
+    my ($tag) = @_;
+    my $chain = delete $chained{$tag} or return;   # started already: its P or E went out before
+    my $after = $chain->[0];
+    my $then = delete $next{$tag};
+    if (defined $then) {
+        $next{$after} = $then;
+        $chained{$then}[0] = $after;
+    } else {
+        delete $next{$after};
+    }
+    emit('R', $tag, '');
+}
+
 sub command {
     my ($payload) = @_;
     my $type = substr($payload, 0, 1);
     my @f = split(/\0/, substr($payload, 1), -1);
     if ($type eq 'S') {
         start_run(@f);
+    } elsif ($type eq 'C') {
+        my ($tag, $after) = @f;
+        $after = $next{$after} while exists $next{$after};   # (the worker chains behind a chain's last run)
+        if (exists $runs{$after} || exists $chained{$after}) {
+            $chained{$tag} = [@f[1 .. $#f]];
+            $next{$after} = $tag;
+        } elsif (!defined $lease || time() < $lease) {
+            start_run(@f[0, 2 .. $#f]);   # the run it follows has ended: its place is free
+        } else {
+            emit('R', $tag, '');
+        }
+    } elsif ($type eq 'W') {
+        withdraw($f[0]);
     } elsif ($type eq 'K') {
         my $run = $runs{$f[0]};
         # only a run we still track: its group cannot have been reused by a stranger
@@ -199,7 +275,8 @@ sub read_output {
 
 sub reap {
     $chld = 0;
-    while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+    # no wait once every run is reaped: the call that would only say so is saved
+    while (%by_pid && (my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
         my $tag = delete $by_pid{$pid};
         next unless defined $tag;
         my $run = $runs{$tag};
@@ -211,6 +288,11 @@ sub reap {
 # Past the lease the worker has not been heard from by its scheduler, which re-stages its runs: none may go on.
 sub keep_lease {
     return if !defined $lease || time() < $lease;
+    if (%chained) {
+        emit('R', $_, '') for sort { $a <=> $b } keys %chained;
+        %chained = ();
+        %next = ();
+    }
     for my $run (values %runs) {
         next if defined $run->{status} || $run->{lease};
         kill 'KILL', -$run->{pid};
@@ -244,7 +326,19 @@ sub finish_runs {
             }
         }
         delete $runs{$tag};
+        my $then = delete $next{$tag};
+        # a run killed by a signal (a cancel, the batch system's end of the job) passes its place to nobody
+        if (defined $then && ($run->{status} & 0x7f || $run->{lease})) {
+            $next{$tag} = $then;
+            $then = undef;
+        }
         emit('X', $tag, pack('NC', $run->{status}, $run->{lease}));
+        if (defined $then) {
+            my $chain = delete $chained{$then};
+            start_run($then, @{$chain}[1 .. $#$chain]);
+        } else {
+            unchain($tag);
+        }
     }
 }
 

@@ -33,6 +33,11 @@ final class RecordedRuns implements RunProcess.Events {
     }
 
     @Override
+    public void withdrawn(RunProcess run) {
+        events.add("withdrawn " + run.runId());
+    }
+
+    @Override
     public void output(String runId, int attempt, String stream, byte[] data) {
         events.add("output " + runId);
         output.computeIfAbsent(runId + "/" + stream, k -> new ByteArrayOutputStream()).writeBytes(data);

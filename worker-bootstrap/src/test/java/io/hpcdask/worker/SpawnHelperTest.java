@@ -97,6 +97,11 @@ class SpawnHelperTest {
             }
 
             @Override
+            public void withdrawn(RunProcess run) {
+                events.withdrawn(run);
+            }
+
+            @Override
             public void output(String runId, int attempt, String stream, byte[] data) {
                 seen.add(open.get() == 1 ? "output" : "output outside a batch");
                 events.output(runId, attempt, stream, data);
@@ -279,6 +284,123 @@ class SpawnHelperTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    private RunProcess chain(Message.StartRun request, RunProcess after) throws IOException {
+        return helper.chain(request, after, work, events);
+    }
+
+    @Test
+    void aChainedRunStartsInTheSameTurnAsTheEndOfTheRunBeforeItIsReported() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        helper = SpawnHelper.start(List.of("perl"), new SpawnHelper.Batches() {
+            @Override
+            public void begin() {
+                seen.add("begin");
+            }
+
+            @Override
+            public void end() {
+                seen.add("end");
+            }
+        });
+        RunProcess first = start(RecordedRuns.start("c1", "sh", "-c", "sleep 0.3; echo $PPID"));
+        RunProcess second = chain(RecordedRuns.start("c2", "sh", "-c", "echo $PPID"), first);
+        RunProcess third = chain(RecordedRuns.start("c3", "true"), second);
+        assertThat(finished("c3").exitCode()).isZero();
+        assertThat(events.events).containsSubsequence("finished c1", "started c2", "finished c2", "started c3");
+        assertThat(events.events.indexOf("started c2")).isEqualTo(events.events.indexOf("finished c1") + 1);
+        assertThat(events.output("c2", "stdout").trim()).isEqualTo(Long.toString(helper.pid()));
+        assertThat(third.pid()).isGreaterThan(1);
+        assertThat(events.events).noneMatch(e -> e.startsWith("withdrawn"));
+    }
+
+    @Test
+    void aRunChainedAfterOneThatFailsToExecStartsAllTheSame() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        RunProcess broken = start(RecordedRuns.start("f1", "no-such-program-" + UUID.randomUUID()));
+        chain(RecordedRuns.start("f2", "true"), broken);
+        await().atMost(WAIT).until(() -> events.failed.containsKey("f1"));
+        await().atMost(WAIT).until(() -> events.finished.containsKey("f2") || events.events.contains("withdrawn f2"));
+        // either it started at once (the run it follows had gone) or came back to the worker: never lost, never both
+        assertThat(events.events.contains("started f2")).isNotEqualTo(events.events.contains("withdrawn f2"));
+        if (events.finished.containsKey("f2")) {
+            assertThat(events.finished.get("f2").exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void aChainComesBackUnstartedWhenTheRunBeforeItIsKilledByASignal() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        String marker = marker();
+        RunProcess sleeper = start(RecordedRuns.start("k1", "sleep", marker));
+        RunProcess next = chain(RecordedRuns.start("k2", "true"), sleeper);
+        chain(RecordedRuns.start("k3", "true"), next);
+        await().atMost(WAIT).until(() -> events.events.contains("started k1"));
+        sleeper.kill(timer);
+        await().atMost(WAIT).until(() -> events.events.contains("withdrawn k3"));
+        assertThat(events.events).containsSubsequence("finished k1", "withdrawn k2", "withdrawn k3")
+                .doesNotContain("started k2", "started k3");
+        assertThat(next.isAlive()).isFalse();
+    }
+
+    @Test
+    void aWithdrawnRunNeverStartsAndTheRunBehindItMovesUp() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        RunProcess first = start(RecordedRuns.start("w1", "sleep", "0.3"));
+        RunProcess second = chain(RecordedRuns.start("w2", "true"), first);
+        chain(RecordedRuns.start("w3", "true"), second);
+        helper.withdraw(second);
+        assertThat(finished("w3").exitCode()).isZero();
+        assertThat(events.events).containsSubsequence("withdrawn w2", "finished w1", "started w3")
+                .doesNotContain("started w2");
+    }
+
+    @Test
+    void aWithdrawalRacingTheStartGetsExactlyOneAnswerStartedOrWithdrawn() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        for (int i = 0; i < 30; i++) {
+            RunProcess quick = start(RecordedRuns.start("q" + i, "true"));
+            RunProcess next = chain(RecordedRuns.start("n" + i, "true"), quick);
+            if (i % 3 == 1) {
+                Thread.sleep(1);
+            }
+            helper.withdraw(next);
+            String id = "n" + i;
+            await().atMost(WAIT).until(() -> events.finished.containsKey(id) || events.events.contains("withdrawn " + id));
+            Thread.sleep(20); // anything more it would say comes now
+            boolean started = events.events.contains("started " + id);
+            assertThat(events.events.contains("withdrawn " + id)).as(id).isNotEqualTo(started);
+            assertThat(events.finished.containsKey(id)).as(id).isEqualTo(started);
+        }
+    }
+
+    @Test
+    void aKilledHelperWithdrawsItsChainedRunsBeforeItReportsTheRunsTheyFollowed() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        String marker = marker();
+        RunProcess sleeper = start(RecordedRuns.start("d1", "sleep", marker));
+        chain(RecordedRuns.start("d2", "true"), sleeper);
+        await().atMost(WAIT).until(() -> events.events.contains("started d1"));
+        ProcessHandle.of(helper.pid()).orElseThrow().destroyForcibly();
+        assertThat(finished("d1").abandoned()).isTrue();
+        assertThat(events.events).containsSubsequence("withdrawn d2", "finished d1").doesNotContain("started d2");
+        await().atMost(WAIT).until(() -> processesWithArg(marker).isEmpty());
+    }
+
+    @Test
+    void pastTheLeaseAChainedRunNeverStarts() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        helper.lease(System.currentTimeMillis() / 1000 + 600);
+        String marker = marker();
+        RunProcess sleeper = start(RecordedRuns.start("e1", "sleep", marker));
+        chain(RecordedRuns.start("e2", "true"), sleeper);
+        await().atMost(WAIT).until(() -> events.events.contains("started e1"));
+        helper.lease(System.currentTimeMillis() / 1000 - 1);
+        await().atMost(WAIT).until(() -> events.events.contains("withdrawn e2"));
+        assertThat(finished("e1").exitCode()).isEqualTo(128 + 9);
+        assertThat(sleeper.killedForLease()).isTrue();
+        assertThat(events.events).doesNotContain("started e2");
     }
 
     /** A sleep duration no other process on this machine uses marks the run's processes in /proc. */

@@ -11,8 +11,10 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * The one thread that owns the decision core. Transport callbacks and API calls become tasks here; between tasks,
- * {@code onTick} runs about every {@code tickMillis} with the current time.
+ * The owner of the decision core: one thread at a time. Transport callbacks and API calls become tasks here; between
+ * tasks, {@code onTick} runs about every {@code tickMillis} with the current time. The loop's own thread runs them,
+ * except that a thread with events for an idle loop may run them itself ({@link #executeHere}) while it holds the
+ * loop: the hand-off and the wake-up of the loop thread cost more than a short batch of events.
  *
  * <p>A turn of the loop runs every task queued so far (up to {@link #MAX_BATCH}), then {@code afterBatch} once: the
  * core dispatches there, once per batch of events rather than after each. A task of {@link #call} runs
@@ -23,6 +25,15 @@ public final class EventLoop implements AutoCloseable {
     static final int MAX_BATCH = 4_096;
 
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    /**
+     * Who runs the core now: the loop thread for each of its turns, or a thread in {@link #executeHere}. Tasks are taken
+     * from the queues only under it, so tasks queued by one thread run in the order it queued them, whoever runs them.
+     */
+    private final java.util.concurrent.locks.ReentrantLock owner = new java.util.concurrent.locks.ReentrantLock();
+    /** Tasks queued by {@link #execute} and not yet run; while above 0 {@link #executeHere} queues behind them. */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    /** Until when the loop thread sleeps (its next tick or deadline); a batch run elsewhere that brings it closer wakes it. */
+    private volatile long sleepsUntil = Long.MAX_VALUE;
     private final java.util.ArrayList<Runnable> batch = new java.util.ArrayList<>();
     /** Tasks that do not wake the loop: they run first in its next turn, or at the next tick. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> lazy = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -54,7 +65,7 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Set before {@link #start}: when, besides every {@code tickMillis}, {@code onTick} is due (e.g. the core's earliest
-     * time limit); asked on the loop thread after every turn, so the loop sleeps exactly until then.
+     * time limit); asked after every turn (by whoever runs it), so the loop thread sleeps exactly until then.
      */
     public void wakeAt(LongSupplier wakeAt) {
         this.wakeAt = wakeAt;
@@ -76,15 +87,51 @@ public final class EventLoop implements AutoCloseable {
         if (!running) {
             return false;
         }
+        queued.incrementAndGet();
         tasks.add(task);
         return true;
     }
 
     /**
-     * Runs {@code task} on the loop thread without waking it: first in its next turn, which the next other task or tick
-     * starts. For events that only check something and that nothing waits on (a worker confirming a start), where a
+     * Runs {@code task} now on the calling thread, followed by {@code afterBatch}, when the loop is idle (nothing queued,
+     * no turn in progress); otherwise queues it as {@link #execute} does. For transport threads with a read's events:
+     * what the core sends back to the same link then leaves from that link's own thread, and neither thread waits for
+     * the other. Tasks queued lazily before run first. Returns false once the loop has stopped.
+     */
+    public boolean executeHere(Runnable task) {
+        if (!running) {
+            return false;
+        }
+        if (queued.get() != 0 || inLoop() || !owner.tryLock()) { // inLoop: never a batch inside a batch
+            return execute(task);
+        }
+        try {
+            if (queued.get() != 0) { // queued meanwhile: behind them, as the loop thread would run it
+                return execute(task);
+            }
+            for (Runnable l; (l = lazy.poll()) != null; ) {
+                batch.add(l);
+            }
+            batch.add(task);
+            try {
+                runBatch();
+                if (wakeAt.getAsLong() < sleepsUntil) { // a deadline the sleeping loop thread does not know of
+                    execute(() -> { });
+                }
+            } catch (RuntimeException | Error e) { // as on the loop thread: logged, and the caller carries on
+                log.error("Scheduler event failed: {}", e.toString(), e);
+            }
+            return true;
+        } finally {
+            owner.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code task} in the loop without waking it: first in its next turn, which the next other task or tick starts
+     * (or a batch of {@link #executeHere}). For events that only check something and that nothing waits on (a worker confirming a start), where a
      * wake-up per event would cost more than the event. A task queued lazily before a task of {@link #execute} runs
-     * before it.
+     * before it, whoever runs them.
      */
     public boolean executeLazily(Runnable task) {
         if (!running) {
@@ -96,7 +143,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Runs {@code task} on the loop thread and waits for its result. */
     public <T> T call(Callable<T> task) {
-        if (Thread.currentThread() == thread) {
+        if (inLoop()) {
             throw new IllegalStateException("call() from the loop thread would wait for itself");
         }
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -124,12 +171,19 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Whether the calling thread runs the core now: the loop thread, or a thread inside {@link #executeHere}. */
     public boolean inLoop() {
-        return Thread.currentThread() == thread;
+        return Thread.currentThread() == thread || owner.isHeldByCurrentThread();
     }
 
     private void run() {
-        nextTick = now() + tickMillis;
+        owner.lock();
+        try {
+            nextTick = now() + tickMillis;
+            planSleep();
+        } finally {
+            owner.unlock();
+        }
         while (running || !tasks.isEmpty()) {
             try {
                 turn();
@@ -147,26 +201,46 @@ public final class EventLoop implements AutoCloseable {
      * of thousands of turns (on-stack replacement), so a loop body would run interpreted for hours at a few turns a run.
      */
     private void turn() throws InterruptedException {
-        long due = Math.min(nextTick, wakeAt.getAsLong());
-        Runnable task = tasks.poll(Math.max(1, due - now()), TimeUnit.MILLISECONDS);
-        for (Runnable l; (l = lazy.poll()) != null; ) {
-            batch.add(l);
-        }
-        if (task != null) {
-            batch.add(task);
-            tasks.drainTo(batch, MAX_BATCH - 1);
-        }
-        if (!batch.isEmpty()) {
-            runBatch();
-        }
-        long now = now();
-        if (now >= nextTick || now >= wakeAt.getAsLong()) {
-            if (now >= nextTick) {
-                nextTick = now + tickMillis;
+        long until = sleepsUntil;
+        long wait = until == Long.MIN_VALUE ? 1 : Math.max(1, until - now()); // MIN_VALUE: the last plan failed
+        Runnable task = tasks.poll(wait, TimeUnit.MILLISECONDS);
+        sleepsUntil = Long.MIN_VALUE; // awake: it asks for the next deadline itself at the end of this turn
+        queued.incrementAndGet(); // while it waits for the core, other threads queue rather than go before it
+        owner.lock();
+        queued.decrementAndGet();
+        try {
+            for (Runnable l; (l = lazy.poll()) != null; ) {
+                batch.add(l);
             }
-            onTick.accept(now);
-            settle();
+            int taken = 0;
+            if (task != null) {
+                batch.add(task);
+                taken = 1 + tasks.drainTo(batch, MAX_BATCH - 1);
+            }
+            if (!batch.isEmpty()) {
+                try {
+                    runBatch();
+                } finally {
+                    queued.addAndGet(-taken);
+                }
+            }
+            long now = now();
+            if (now >= nextTick || now >= wakeAt.getAsLong()) {
+                if (now >= nextTick) {
+                    nextTick = now + tickMillis;
+                }
+                onTick.accept(now);
+                settle();
+            }
+        } finally {
+            planSleep();
+            owner.unlock();
         }
+    }
+
+    /** Under {@link #owner}: until when the loop thread may sleep, as a batch run elsewhere will compare. */
+    private void planSleep() {
+        sleepsUntil = Math.min(nextTick, wakeAt.getAsLong());
     }
 
     private void runBatch() {
@@ -195,6 +269,7 @@ public final class EventLoop implements AutoCloseable {
             return;
         }
         CompletableFuture<Void> drained = new CompletableFuture<>();
+        queued.incrementAndGet();
         tasks.add(() -> drained.complete(null));
         running = false;
         try {

@@ -109,7 +109,7 @@ public final class WorkerEvents implements WorkerListener {
         List<Message> batch = events;
         Runnable task = () -> handle(connection, batch);
         if (wake) {
-            loop.execute(task);
+            loop.executeHere(task); // on this thread when the loop is idle: answers to this link leave from here
         } else {
             loop.executeLazily(task);
         }

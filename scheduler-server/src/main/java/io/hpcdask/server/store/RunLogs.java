@@ -32,6 +32,11 @@ public final class RunLogs {
     private volatile java.util.function.Consumer<RunId> appended = runId -> { };
     /** Whether {@link #prepare} found the directory in place during this turn of the scheduler (its thread only). */
     private boolean dirChecked;
+    /**
+     * Whether the directory held no subdirectory at all when last checked (its link count was 2), so that no run's log
+     * name can be a directory in the way: then {@link #prepare} looks up no name of its own. Checked with the directory.
+     */
+    private boolean noSubdirectories;
 
     public RunLogs(Path dir) {
         this.dir = dir;
@@ -123,8 +128,11 @@ public final class RunLogs {
     /**
      * Before a run starts: makes sure its output has somewhere to go, without creating its log. The log is created by
      * the run's first output (0600), so a run that prints nothing costs no file: creating one per run cost the server
-     * more CPU than everything else it does for the run. A lookup in the directory's cached entries stands in for it,
-     * and one of the directory itself once per {@link #turnEnded turn} (the runs of one dispatch share it).
+     * more CPU than everything else it does for the run. A look at the directory itself once per {@link #turnEnded
+     * turn} (the runs of one dispatch share it) stands in for it; and a lookup of the run's log name, unless the
+     * directory has no subdirectory at all (a directory's link count is 2 plus its subdirectories on the file systems
+     * that keep it; elsewhere every name is looked up): a lookup that finds nothing cost the server more than the rest
+     * of a run's dispatch.
      *
      * @throws UncheckedIOException when the log could not be created: the run must then not start
      */
@@ -132,10 +140,10 @@ public final class RunLogs {
         String name = fileName(runId);
         String why = null;
         if (!dirChecked) {
-            why = !dirFile.isDirectory() ? (dirFile.exists() ? "Not a directory" : "no such directory") : null;
+            why = checkDirectory();
             dirChecked = why == null;
         }
-        if (why == null && new java.io.File(dirFile, name).isDirectory()) {
+        if (why == null && !noSubdirectories && new java.io.File(dirFile, name).isDirectory()) {
             why = "a directory is in the way";
         }
         if (why != null) {
@@ -145,6 +153,22 @@ public final class RunLogs {
         }
         // the first chunk writes an index entry without reading the index first (a spare entry does no harm)
         remember(runId, LogStream.UNKNOWN);
+    }
+
+    /** Why no log can be created in the directory (null: it is a directory), and whether it has subdirectories. */
+    private String checkDirectory() {
+        noSubdirectories = false;
+        try {
+            Map<String, Object> a = Files.readAttributes(dir, "unix:isDirectory,nlink");
+            if (!Boolean.TRUE.equals(a.get("isDirectory"))) {
+                return "Not a directory";
+            }
+            noSubdirectories = Integer.valueOf(2).equals(a.get("nlink"));
+            return null;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // no unix view here, or the directory cannot be looked at: as java.io.File sees it
+            return !dirFile.isDirectory() ? (dirFile.exists() ? "Not a directory" : "no such directory") : null;
+        }
     }
 
     /**

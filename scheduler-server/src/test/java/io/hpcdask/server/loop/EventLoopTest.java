@@ -97,4 +97,91 @@ class EventLoopTest {
         }
         assertThat(loop.executeLazily(() -> seen.add("late"))).isFalse();
     }
+
+    /**
+     * Calls {@code task} through {@link EventLoop#executeHere} from a thread of its own until one call ran it there (the
+     * loop thread may still be ending a turn at the first); {@code task} must bear running more than once.
+     */
+    private static void runHere(EventLoop loop, String threadName, Runnable task) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicBoolean ranHere = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread caller = new Thread(() -> {
+            for (int i = 0; i < 10_000 && !ranHere.get(); i++) {
+                Thread me = Thread.currentThread();
+                loop.executeHere(() -> {
+                    task.run();
+                    if (Thread.currentThread() == me) {
+                        ranHere.set(true);
+                    }
+                });
+            }
+        }, threadName);
+        caller.start();
+        caller.join();
+        assertThat(ranHere).as("an idle loop let the caller run its task").isTrue();
+    }
+
+    /** An idle loop lets the caller run its task and the batch's end there; a busy one gets it queued, in order. */
+    @Test
+    void executeHereRunsOnTheCallerWhenTheLoopIsIdleAndQueuesBehindABusyOne() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> afterBatch = new CopyOnWriteArrayList<>();
+        EventLoop loop = new EventLoop("test-loop", System::currentTimeMillis, 3_600_000, now -> { },
+                LoggerFactory.getLogger("test"));
+        loop.afterBatch(now -> afterBatch.add(Thread.currentThread().getName()));
+        loop.start();
+        try {
+            loop.executeLazily(() -> seen.add("lazy"));
+            runHere(loop, "transport", () -> {
+                if (loop.inLoop()) {
+                    seen.add("in loop " + Thread.currentThread().getName());
+                }
+            });
+            assertThat(seen).startsWith("lazy").endsWith("in loop transport");
+            assertThat(afterBatch).endsWith("transport");
+
+            java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            loop.execute(() -> {
+                busy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                seen.add("slow");
+            });
+            busy.await();
+            int before = seen.size();
+            Thread second = new Thread(() -> loop.executeHere(() -> seen.add("queued " + Thread.currentThread().getName())),
+                    "transport-2");
+            second.start();
+            second.join();
+            assertThat(seen).as("queued while the loop was busy, not run by the caller").hasSize(before);
+            release.countDown();
+            assertThat(loop.call(() -> List.copyOf(seen))).endsWith("slow", "queued test-loop");
+        } finally {
+            loop.close();
+        }
+        assertThat(loop.executeHere(() -> seen.add("late"))).isFalse();
+    }
+
+    /** A deadline set by a batch run on another thread wakes the sleeping loop thread for its tick. */
+    @Test
+    void aDeadlineSetByABatchRunElsewhereWakesTheLoop() throws Exception {
+        List<Long> ticks = new CopyOnWriteArrayList<>();
+        EventLoop loop = new EventLoop("test-loop", System::currentTimeMillis, 3_600_000, ticks::add,
+                LoggerFactory.getLogger("test"));
+        java.util.concurrent.atomic.AtomicLong wake = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        loop.wakeAt(wake::get);
+        loop.start();
+        try {
+            long deadline = System.currentTimeMillis() + 300;
+            runHere(loop, "transport", () -> wake.set(deadline));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !ticks.isEmpty());
+            assertThat(ticks.get(0)).isGreaterThanOrEqualTo(deadline);
+            wake.set(Long.MAX_VALUE);
+        } finally {
+            loop.close();
+        }
+    }
 }

@@ -113,4 +113,26 @@ class RunLogsTest {
         assertThat(out).matches("o+").hasSize(2 * 1197); // two writers, each the sum over i of 1 + i % 7
         assertThat(err).matches("e+").hasSize(out.length());
     }
+
+    /** Names are not looked up while the directory has no subdirectory; one that appears is seen from the next turn. */
+    @Test
+    void aDirectoryInTheWayOfALogIsFoundFromTheTurnAfterItAppeared() throws Exception {
+        RunLogs logs = new RunLogs(dir);
+        logs.prepare(RunId.of("6"));
+        logs.turnEnded();
+        Files.createDirectory(dir.resolve("7.log"));
+        Files.createDirectory(dir.resolve("unrelated"));
+        logs.prepare(RunId.of("8")); // its name is free
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> logs.prepare(RunId.of("7")))
+                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageEndingWith("7.log): a directory is in the way");
+        logs.turnEnded();
+        Files.delete(dir.resolve("unrelated"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> logs.prepare(RunId.of("7")))
+                .hasMessageEndingWith("7.log): a directory is in the way");
+        logs.turnEnded();
+        Files.delete(dir.resolve("7.log"));
+        logs.prepare(RunId.of("7"));
+        logs.append(RunId.of("7"), LogStream.STDOUT, b("out\n"));
+        assertThat(Files.readString(logs.path(RunId.of("7")))).isEqualTo("out\n");
+    }
 }

@@ -114,6 +114,85 @@ class WorkerQueueTest {
     }
 
     @Test
+    void aRunWaitingBehindOneThatCannotExecStartsAllTheSame() {
+        start("bad", Map.of("lic", 1L), "no-such-program-in-any-path");
+        start("next", Map.of("lic", 1L), "true");
+        start("last", Map.of("lic", 1L), "true");
+        await().atMost(WAIT).until(() -> listener.finished("last").isPresent());
+        assertThat(listener.finished("bad").orElseThrow().exitCode()).isEqualTo(127);
+        assertThat(listener.started("bad")).isEmpty();
+        assertThat(listener.finished("next").orElseThrow().exitCode()).isZero();
+        assertThat(listener.finished("last").orElseThrow().exitCode()).isZero();
+    }
+
+    @Test
+    void aCancelRacingTheStartOfAWaitingRunIsEitherAnsweredUnstartedOrKillsIt() {
+        // each b waits behind a run ending at once: the cancel meets it before or after it started, never both
+        for (int i = 0; i < 20; i++) {
+            String a = "ra" + i;
+            String b = "rb" + i;
+            start(a, Map.of("lic", 1L), "true");
+            start(b, Map.of("lic", 1L), "sleep", "30");
+            link.send(new Message.CancelRun(b, 1));
+            await().atMost(WAIT).until(() -> listener.finished(b).isPresent());
+            Message.RunFinished done = listener.finished(b).orElseThrow();
+            assertThat(done.terminated()).isTrue();
+            if ("not running on this worker".equals(done.error())) {
+                assertThat(indexOf(Message.RunStarted.class, b)).as(b + " started after its cancel was answered")
+                        .isLessThan(0);
+            } else {
+                assertThat(listener.started(b)).as(b).isPresent();
+                assertThat(done.exitCode()).isEqualTo(128 + 15);
+            }
+        }
+    }
+
+    @Test
+    void drainingWithRunsWaitingInAChainGivesThemAllBackAndStartsNone() throws Exception {
+        start("a", Map.of("lic", 1L), "sleep", "2");
+        start("b", Map.of("lic", 1L), "true");
+        start("c", Map.of("lic", 1L), "true");
+        start("d", Map.of("lic", 1L), "true");
+        await().atMost(WAIT).until(() -> listener.started("a").isPresent());
+        link.send(new Message.Drain("test"));
+        await().atMost(WAIT).until(() -> indexOf(Message.RunReturned.class, "b") >= 0
+                && indexOf(Message.RunReturned.class, "c") >= 0 && indexOf(Message.RunReturned.class, "d") >= 0);
+        await().atMost(WAIT).until(() -> listener.finished("a").isPresent());
+        assertThat(worker.exitCode(30)).isZero();
+        for (String id : List.of("b", "c", "d")) {
+            assertThat(listener.started(id)).as(id).isEmpty();
+            assertThat(listener.finished(id)).as(id).isEmpty();
+        }
+    }
+
+    @Test
+    void aKilledSpawnHelperLeavesNoWaitingRunLostTheyStartThroughANewOne() throws Exception {
+        start("a", Map.of("lic", 1L), "sleep", "30");
+        start("b", Map.of("lic", 1L), "true");
+        await().atMost(WAIT).until(() -> listener.started("a").isPresent());
+        long helper = ProcessHandle.of(worker.pid()).orElseThrow().children()
+                .filter(p -> p.info().command().orElse("").contains("perl")).findFirst().orElseThrow().pid();
+        ProcessHandle.of(helper).orElseThrow().destroyForcibly();
+        await().atMost(WAIT).until(() -> listener.finished("b").isPresent());
+        Message.RunFinished a = listener.finished("a").orElseThrow();
+        assertThat(a.abandoned()).as("a run of a dead helper is re-staged").isTrue();
+        assertThat(listener.finished("b").orElseThrow().exitCode()).isZero();
+        assertThat(indexOf(Message.RunStarted.class, "b")).isGreaterThan(indexOf(Message.RunFinished.class, "a"));
+    }
+
+    @Test
+    void noRunWaitsBehindALongOneWhileASlotIsFree() {
+        start("long", Map.of(), "sleep", "30");
+        start("short", Map.of(), "sleep", "0.5");
+        start("c", Map.of(), "true"); // behind one of the two, maybe the long one
+        start("d", Map.of(), "true");
+        await().atMost(WAIT).until(() -> listener.finished("c").isPresent() && listener.finished("d").isPresent());
+        assertThat(listener.finished("long")).as("c and d did not wait for the long run").isEmpty();
+        link.send(new Message.CancelRun("long", 1));
+        await().atMost(WAIT).until(() -> listener.finished("long").isPresent());
+    }
+
+    @Test
     void aStartThatCanNeverFitHereFailsWithTheReason() {
         start("big", Map.of("cores", 4L), "true");
         await().atMost(WAIT).until(() -> listener.finished("big").isPresent());
