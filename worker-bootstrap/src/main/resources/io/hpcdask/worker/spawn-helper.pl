@@ -43,7 +43,7 @@ my $HIGH = 1 << 20;       # bytes waiting for the worker beyond which run output
 my %runs;                 # tag => { pid, open (output fds left), status, deadline, killed, lease }
 my %chained;              # tag => [after, cwd, count, env and argv...]: a start waiting for run `after` to exit
 my %next;                 # tag => the chained tag that starts when it ends
-my %found;                # "PATH\0name" => where execvp's search found name before (asked again only if gone)
+my %found;                # "PATH\0name" => [where execvp's search found name, epoch second it looked]
 my %by_fd;                # raw fd => [tag, stream]
 my %by_pid;               # pid => tag
 my $inbuf = '';
@@ -98,20 +98,24 @@ sub kill_all {
     }
 }
 
-# Where execvp would find $name on $path: asked once per command and PATH, so that a run's exec does not first fail in
-# every directory before the right one. Null when the search must be the run's own (a relative directory in PATH).
+# Where execvp would find $name on $path: searched at most once a second per command and PATH, so that a run's exec
+# does not first fail in every directory before the right one, while a command installed earlier in PATH (a script a
+# user drops into ~/bin) is used from the next second on, as execvp would. Null when the search must be the run's own
+# (a relative directory in PATH).
 sub resolve {
     my ($name, $path) = @_;
     return undef if index($name, '/') >= 0;
     my $key = "$path\0$name";
+    my $now = time();
     my $hit = $found{$key};
-    return $hit if defined $hit;
+    return $hit->[0] if defined $hit && $hit->[1] == $now;
     for my $dir (split /:/, $path) {
         return undef if substr($dir, 0, 1) ne '/';
         my $file = "$dir/$name";
         if (-f $file && -x _) {
             %found = () if keys %found >= 1000;
-            return $found{$key} = $file;
+            $found{$key} = [$file, $now];
+            return $file;
         }
     }
     return undef;

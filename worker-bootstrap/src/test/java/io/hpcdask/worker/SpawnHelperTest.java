@@ -63,6 +63,30 @@ class SpawnHelperTest {
     }
 
     @Test
+    void aCommandInstalledEarlierInPathIsTheOneRunFromTheNextSecondOn() throws Exception {
+        helper = SpawnHelper.start(List.of("perl"));
+        Path early = Files.createDirectories(work.resolve("early"));
+        Path late = Files.createDirectories(work.resolve("late"));
+        writeScript(late.resolve("which-one"), "echo late");
+        Map<String, String> env = Map.of("PATH", early + ":" + late + ":/usr/bin:/bin");
+        helper.start(new Message.StartRun("p1", List.of("which-one"), false, null, env, Map.of(), List.of()),
+                List.of(), work, events);
+        assertThat(finished("p1").exitCode()).isZero();
+        assertThat(events.output("p1", "stdout")).isEqualTo("late\n");
+        writeScript(early.resolve("which-one"), "echo early");
+        Thread.sleep(1_100); // the helper searches PATH again once the second it last looked has passed
+        helper.start(new Message.StartRun("p2", List.of("which-one"), false, null, env, Map.of(), List.of()),
+                List.of(), work, events);
+        assertThat(finished("p2").exitCode()).isZero();
+        assertThat(events.output("p2", "stdout")).isEqualTo("early\n");
+    }
+
+    private static void writeScript(Path file, String body) throws IOException {
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
     void everyReportOfARunIsMadeInsideABatchOfWhatOneReadBrought() throws Exception {
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
