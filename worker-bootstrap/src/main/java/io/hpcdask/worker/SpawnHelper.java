@@ -188,6 +188,14 @@ final class SpawnHelper implements AutoCloseable {
         }
     }
 
+    /** A chained run that never starts in this helper: told once, as ended, so nothing waits for it here. */
+    private void withdrawn(HelperRun run) {
+        runs.remove(run.tag);
+        run.chained = false;
+        run.ended = true;
+        run.events.withdrawn(run);
+    }
+
     /** The lease holds until {@code untilSecond} (epoch): past it, the helper kills every run this JVM has not. */
     void lease(long untilSecond) throws IOException {
         send('L', Long.toString(untilSecond));
@@ -320,12 +328,7 @@ final class SpawnHelper implements AutoCloseable {
                 run.ended = true;
                 run.events.finished(run, run.result(exitCode(int32(buf, data))));
             }
-            case 'R' -> {
-                runs.remove(tag);
-                run.chained = false;
-                run.ended = true;
-                run.events.withdrawn(run);
-            }
+            case 'R' -> withdrawn(run);
             default -> throw new IOException("unknown frame type " + type + " from the spawn helper");
         }
     }
@@ -347,10 +350,7 @@ final class SpawnHelper implements AutoCloseable {
                 process.pid(), left.size() - waited, waited == 0 ? "" : "; " + waited + " run(s) waiting in it start anew");
         for (HelperRun run : left) {
             if (run.chained) { // never started, and will not now: the worker starts it another way
-                runs.remove(run.tag);
-                run.chained = false;
-                run.ended = true;
-                run.events.withdrawn(run);
+                withdrawn(run);
             }
         }
         for (HelperRun run : left) {
@@ -420,6 +420,5 @@ final class SpawnHelper implements AutoCloseable {
         boolean killedForLease() {
             return killedForLease;
         }
-
     }
 }
