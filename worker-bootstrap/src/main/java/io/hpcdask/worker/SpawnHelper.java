@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's side of spawn-helper.pl: one perl process per worker forks each run straight into its own session, so a
- * run costs one exec (its command), and one reader thread here carries every run's output and exit, taking all the
+ * The worker's side of the spawn helper (spawn-helper.c, or spawn-helper.pl where the C one cannot run): one process per
+ * worker starts each run straight into its own session, so a run costs one exec (its command), and one reader thread here carries every run's output and exit, taking all the
  * frames one read brings at once (a run that ended at once comes with its start). Signals go to a run's group through
  * the helper's kill(2). The helper also keeps the lease ({@link #lease}): should this JVM freeze past it, the helper
  * kills the runs and says so in their ends. Should the helper die, its runs are killed and reported abandoned, so
@@ -84,8 +84,18 @@ final class SpawnHelper implements AutoCloseable {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         List<String> command = new ArrayList<>(perl);
-        command.addAll(List.of("-e", script, Long.toString(RunProcess.OUTPUT_DRAIN_MILLIS)));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        command.addAll(List.of("-e", script));
+        return run(command, String.join(" ", perl), batches);
+    }
+
+    /**
+     * Starts the helper that {@code command} runs (the C one, or perl with its script), given the drain time as its
+     * last argument; {@code what} names it in a failure. Throws when it does not say hello.
+     */
+    static SpawnHelper run(List<String> command, String what, Batches batches) throws IOException {
+        List<String> withDrain = new ArrayList<>(command);
+        withDrain.add(Long.toString(RunProcess.OUTPUT_DRAIN_MILLIS));
+        Process p = new ProcessBuilder(withDrain).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         SpawnHelper helper = new SpawnHelper(p, batches);
         // a helper that cannot run (a perl without POSIX, a broken one) exits before its hello
         try {
@@ -95,7 +105,7 @@ final class SpawnHelper implements AutoCloseable {
             }
         } catch (IOException e) {
             p.destroyForcibly();
-            throw new IOException(String.join(" ", perl) + " did not start the spawn helper (exit " + exit(p) + ")", e);
+            throw new IOException(what + " did not start the spawn helper (exit " + exit(p) + ")", e);
         }
         Thread reader = new Thread(helper::readEvents, "spawn-helper");
         reader.setDaemon(true);

@@ -9,32 +9,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How this worker starts runs: through the spawn helper (one exec per run) when perl can run it, otherwise through the
- * JDK (setsid, pump threads, kill execs). A helper that died is replaced at the next run. It passes the lease on to
- * what keeps it outside this JVM: the helper, and for runs started by the JDK a {@link RunGuard}, started with the
- * first of them. Used from the agent thread.
+ * How this worker starts runs: through a spawn helper (one exec per run): the C one where it runs, else the perl one;
+ * else through the JDK (setsid, pump threads, kill execs). {@link SpawnWay} says which to try first; each that cannot
+ * run is logged in one line saying why, and the next one down is tried. A helper that died is replaced at the next
+ * run. It passes the lease on to what keeps it outside this JVM: the helper, and for runs started by the JDK a
+ * {@link RunGuard}, started with the first of them. Used from the agent thread.
  */
 final class Spawner implements AutoCloseable {
-    /** The perl that runs the helper; a site without a usable one may point this elsewhere, or at nothing to opt out. */
+    /** The perl that runs the helper; a site without a usable one may point this elsewhere, or at nothing to skip it. */
     static final String PERL_ENV = "HPC_DASK_WORKER_PERL";
     private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
 
+    private final SpawnWay first;
     private final String perl;
+    private final NativeHelperBinary binary;
+    private final List<Path> binaryPlaces;
     private final ExecutorService jdkThreads;
     private final SpawnHelper.Batches batches;
     private SpawnHelper helper;
+    private SpawnWay helperWay;
     private RunGuard guard;
     private long leaseUntilMillis;
     /** The lease's end as last told to the helper, in epoch seconds (the helper's clock counts seconds). */
     private long helperLeaseSecond = Long.MIN_VALUE;
 
+    /** Through the perl helper, else the JDK. */
     Spawner(String perl, ExecutorService jdkThreads) {
-        this(perl, jdkThreads, SpawnHelper.Batches.NONE);
+        this(SpawnWay.PERL, perl, NativeHelperBinary.OF_THIS_JAR, List.of(), jdkThreads, SpawnHelper.Batches.NONE);
     }
 
-    /** {@code batches} is told where the reports of each read from the helper begin and end. */
-    Spawner(String perl, ExecutorService jdkThreads, SpawnHelper.Batches batches) {
+    /**
+     * {@code batches} is told where the reports of each read from the helper begin and end; the C helper is copied to
+     * the temporary directory, else {@code workDirectory} or home, to run.
+     */
+    Spawner(SpawnWay first, String perl, Path workDirectory, ExecutorService jdkThreads, SpawnHelper.Batches batches) {
+        this(first, perl, NativeHelperBinary.OF_THIS_JAR, NativeHelperBinary.places(workDirectory), jdkThreads, batches);
+    }
+
+    Spawner(SpawnWay first, String perl, NativeHelperBinary binary, List<Path> binaryPlaces, ExecutorService jdkThreads,
+            SpawnHelper.Batches batches) {
+        this.first = first;
         this.perl = perl;
+        this.binary = binary;
+        this.binaryPlaces = List.copyOf(binaryPlaces);
         this.jdkThreads = jdkThreads;
         this.batches = batches;
     }
@@ -46,26 +63,49 @@ final class Spawner implements AutoCloseable {
     void open(long leaseUntilMillis) {
         this.leaseUntilMillis = leaseUntilMillis;
         helper = startHelper();
-        if (helper != null) {
-            LOG.info("Runs start through the spawn helper ({}, pid {}): one exec per run", perl, helper.pid());
-        }
     }
 
     private SpawnHelper startHelper() {
-        if (perl == null || perl.isBlank()) {
-            LOG.info("Runs start through the JDK ({} is empty): setsid, then the command", PERL_ENV);
+        SpawnHelper started = null;
+        if (first == SpawnWay.NATIVE) {
+            try {
+                started = binary.start(binaryPlaces, batches);
+                helperWay = SpawnWay.NATIVE;
+                LOG.info("Runs start through the native spawn helper (pid {}): posix_spawn, one exec per run",
+                        started.pid());
+            } catch (IOException e) {
+                LOG.info("Runs cannot start through the native spawn helper: {}", RunProcess.rootMessage(e));
+            }
+        }
+        if (started == null && first != SpawnWay.JDK) {
+            if (perl == null || perl.isBlank()) {
+                LOG.info("Runs start through the JDK ({} is empty): setsid, then the command", PERL_ENV);
+                return null;
+            }
+            try {
+                started = SpawnHelper.start(List.of(perl), batches);
+                helperWay = SpawnWay.PERL;
+                LOG.info("Runs start through the perl spawn helper ({}, pid {}): one exec per run", perl, started.pid());
+            } catch (IOException e) {
+                LOG.warn("Runs start through the JDK (setsid, then the command): the perl spawn helper cannot run: {}",
+                        RunProcess.rootMessage(e));
+                return null;
+            }
+        }
+        if (started == null) {
+            LOG.info("Runs start through the JDK ({}={}): setsid, then the command", SpawnWay.ENV, first);
             return null;
         }
         try {
-            SpawnHelper started = SpawnHelper.start(List.of(perl), batches);
             helperLeaseSecond = Long.MIN_VALUE;
             tellLease(started);
-            return started;
         } catch (IOException e) {
-            LOG.warn("Runs start through the JDK (setsid, then the command): the spawn helper cannot run: {}",
-                    RunProcess.rootMessage(e));
+            LOG.warn("Runs start through the JDK (setsid, then the command): the spawn helper (pid {}) did not take the"
+                    + " lease: {}", started.pid(), e.toString());
+            started.close();
             return null;
         }
+        return started;
     }
 
     /** Moves the lease's end; cheap when the second is unchanged, so callable at every tick and start. */
@@ -91,9 +131,9 @@ final class Spawner implements AutoCloseable {
         }
     }
 
-    /** "helper" or "jdk": the way the next run starts. */
+    /** The way the next run starts: "native", "perl" or "jdk". */
     String mode() {
-        return helper != null && !helper.dead() ? "helper" : "jdk";
+        return (helper != null && !helper.dead() ? helperWay : SpawnWay.JDK).toString();
     }
 
     /**
@@ -106,10 +146,8 @@ final class Spawner implements AutoCloseable {
             throw new IOException("the run has no command");
         }
         if (helper != null && helper.dead()) {
+            LOG.info("The spawn helper died: starting another");
             helper = startHelper();
-            if (helper != null) {
-                LOG.info("Started a new spawn helper (pid {})", helper.pid());
-            }
         }
         if (helper != null) {
             try {

@@ -83,7 +83,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         this.capacity = new LocalCapacity(spec.resources(), spec.slots());
         this.link = new SchedulerLink(spec, () -> heldRunIds, this);
         // what one read from the spawn helper brings (a run's start and end) goes to the scheduler as one frame
-        this.spawner = new Spawner(System.getenv().getOrDefault(Spawner.PERL_ENV, "perl"), processThreads,
+        this.spawner = new Spawner(spec.spawnWay(), System.getenv().getOrDefault(Spawner.PERL_ENV, "perl"),
+                spec.workDirectory(), processThreads,
                 new SpawnHelper.Batches() {
                     @Override
                     public void begin() {

@@ -13,7 +13,8 @@ import java.util.Map;
 /** Everything this worker is, resolved once at start: what it offers, who it is, and when it must end. */
 record WorkerSpec(String schedulerHost, int schedulerPort, String token, String name, String host, String jobId,
                   Map<String, Long> resources, int slots, List<String> gpuIds, long startMillis, long endTimeMillis,
-                  long drainAtMillis, long deathTimeoutMillis, Path workDirectory, long leaseMillis) {
+                  long drainAtMillis, long deathTimeoutMillis, Path workDirectory, long leaseMillis,
+                  SpawnWay spawnWay) {
 
     static WorkerSpec resolve(WorkerOptions o, Map<String, String> env, Path driverGpus, long nowMillis)
             throws UsageException {
@@ -36,7 +37,8 @@ record WorkerSpec(String schedulerHost, int schedulerPort, String token, String 
         HostPort scheduler = o.schedulerAddress();
         return new WorkerSpec(scheduler.host(), scheduler.port(), readToken(o.tokenFile()), name, NodeFacts.host(env),
                 jobId, Collections.unmodifiableMap(resources), o.slots() > 0 ? o.slots() : cores, gpuIds, nowMillis, end, drainAt,
-                o.deathTimeoutSeconds() * 1000, workDir, o.leaseSeconds() * 1000);
+                o.deathTimeoutSeconds() * 1000, workDir, o.leaseSeconds() * 1000,
+                SpawnWay.of(env.get(SpawnWay.ENV)));
     }
 
     /**

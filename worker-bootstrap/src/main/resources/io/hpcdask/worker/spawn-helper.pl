@@ -60,6 +60,8 @@ POSIX::setsid();
 # run's child needs no call per signal to undo them.
 $SIG{$_} = sub { } for qw(PIPE TERM INT HUP QUIT);
 $SIG{CHLD} = sub { $chld = 1 };   # also makes select return early when a run exits
+# a mask is inherited through fork and exec: the JVM's (SIGQUIT blocked) must not reach the runs
+POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new()) or die "spawn helper: sigprocmask: $!\n";
 binmode STDIN;
 binmode STDOUT;
 # never blocked by a worker that does not read (frozen): the lease must still be kept

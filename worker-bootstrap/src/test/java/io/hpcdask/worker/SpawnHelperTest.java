@@ -19,13 +19,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The spawn helper as the worker drives it: a real perl process forking real runs. */
-class SpawnHelperTest {
+/**
+ * The spawn helper as the worker drives it: a real helper process starting real runs. Every case holds for both
+ * helpers, the C one and the perl one ({@link NativeSpawnHelperTest}, {@link PerlSpawnHelperTest}).
+ */
+abstract class SpawnHelperTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path work;
-    private final RecordedRuns events = new RecordedRuns();
+    final RecordedRuns events = new RecordedRuns();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private SpawnHelper helper;
 
@@ -35,6 +38,21 @@ class SpawnHelperTest {
             helper.close();
         }
         timer.shutdownNow();
+    }
+
+    /** The helper, its command run through {@code before} (e.g. {@code env NAME=value}). */
+    abstract SpawnHelper startHelper(List<String> before, SpawnHelper.Batches batches) throws IOException;
+
+    /** The command that runs the helper, less its drain time. */
+    abstract List<String> helperCommand() throws IOException;
+
+    /** A spawner that tries this helper first. */
+    abstract Spawner spawner(ExecutorService threads);
+
+    abstract SpawnWay way();
+
+    private SpawnHelper startHelper() throws IOException {
+        return startHelper(List.of(), SpawnHelper.Batches.NONE);
     }
 
     private RunProcess start(Message.StartRun request) throws IOException {
@@ -48,7 +66,7 @@ class SpawnHelperTest {
 
     @Test
     void aRunIsTheHelpersOwnChildExecdStraightIntoItsOwnSession() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         // its pid, its parent and its session id (field 6 of /proc/PID/stat; sh's name holds no space)
         RunProcess run = start(RecordedRuns.start("r1", "sh", "-c", "echo $$ $PPID $(cut -d' ' -f6 /proc/$$/stat)"));
         Message.RunFinished done = finished("r1");
@@ -64,7 +82,7 @@ class SpawnHelperTest {
 
     @Test
     void aCommandInstalledEarlierInPathIsTheOneRunFromTheNextSecondOn() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         Path early = Files.createDirectories(work.resolve("early"));
         Path late = Files.createDirectories(work.resolve("late"));
         writeScript(late.resolve("which-one"), "echo late");
@@ -90,7 +108,7 @@ class SpawnHelperTest {
     void everyReportOfARunIsMadeInsideABatchOfWhatOneReadBrought() throws Exception {
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
-        helper = SpawnHelper.start(List.of("perl"), new SpawnHelper.Batches() {
+        helper = startHelper(List.of(), new SpawnHelper.Batches() {
             @Override
             public void begin() {
                 seen.add(open.incrementAndGet() == 1 ? "begin" : "begin inside a batch");
@@ -145,7 +163,7 @@ class SpawnHelperTest {
 
     @Test
     void theHelperHasASessionOfItsOwnSoAKillOfTheWorkersGroupLeavesItToKillTheRuns() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         String stat = Files.readString(Path.of("/proc", Long.toString(helper.pid()), "stat"));
         String session = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]; // state, ppid, pgrp, session
         assertThat(Long.parseLong(session)).isEqualTo(helper.pid());
@@ -153,7 +171,7 @@ class SpawnHelperTest {
 
     @Test
     void pastTheLeaseTheHelperKillsItsRunsAndSaysSoWhileARunEndedBeforeItIsReportedAsItEnded() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         helper.lease(System.currentTimeMillis() / 1000 + 600);
         RunProcess quick = start(RecordedRuns.start("l0", "true"));
         assertThat(finished("l0").exitCode()).isZero();
@@ -170,11 +188,9 @@ class SpawnHelperTest {
 
     @Test
     void theLeaseIsKeptWhileTheWorkerReadsNothingAsAFrozenOneWould() throws Exception {
-        String script;
-        try (var in = SpawnHelper.class.getResourceAsStream("spawn-helper.pl")) {
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        Process p = new ProcessBuilder("perl", "-e", script, "2000").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> command = new java.util.ArrayList<>(helperCommand());
+        command.add("2000");
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             String marker = marker();
             var commands = p.getOutputStream();
@@ -199,7 +215,7 @@ class SpawnHelperTest {
 
     @Test
     void theHelperOutlivesAJobWideTermWhileItsRunsGetTheSignalsUntouched() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         ProcessHandle.of(helper.pid()).orElseThrow().destroy(); // SIGTERM, as a batch system ends a job
         // what the helper ignores (HUP, INT, QUIT, PIPE, TERM) must not reach a run through exec
         start(RecordedRuns.start("t1", "grep", "^SigIgn:", "/proc/self/status"));
@@ -212,7 +228,7 @@ class SpawnHelperTest {
 
     @Test
     void envCwdAndGpusReachTheRunAndOutputComesWholeBeforeTheEnd() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         Path sub = Files.createDirectories(work.resolve("sub dir"));
         Message.StartRun request = new Message.StartRun("r2", List.of("echo $FOO $HPC_DASK_RUN_ID $CUDA_VISIBLE_DEVICES;"
                 + " pwd; seq 1 200000; echo oops >&2; exit 3"), true, "sub dir", Map.of("FOO", "a=b c"), Map.of(), List.of());
@@ -231,7 +247,7 @@ class SpawnHelperTest {
     @Test
     void signalsReachTheWholeGroupWithoutAnyKillProgram() throws Exception {
         // no PATH for the helper: it could not exec kill if it tried
-        helper = SpawnHelper.start(List.of("/usr/bin/env", "PATH=/nonexistent", "/usr/bin/perl"));
+        helper = startHelper(List.of("/usr/bin/env", "PATH=/nonexistent"), SpawnHelper.Batches.NONE);
         String marker = marker();
         RunProcess run = start(RecordedRuns.start("r3", "/bin/bash", "-c",
                 "/bin/sleep " + marker + " & /bin/sleep " + marker + "; wait"));
@@ -245,7 +261,7 @@ class SpawnHelperTest {
 
     @Test
     void leftoversThatKeepTheOutputOpenAreKilledOnceTheDrainTimeIsOver() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         String marker = marker();
         start(RecordedRuns.start("r4", "bash", "-c", "sleep " + marker + " & echo left"));
         Message.RunFinished done = finished("r4");
@@ -256,7 +272,7 @@ class SpawnHelperTest {
 
     @Test
     void aRunThatCannotStartIsToldWhyAndNothingRuns() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         start(new Message.StartRun("r5", List.of("true"), false, "no-such-dir", Map.of(), Map.of(), List.of()));
         start(RecordedRuns.start("r6", "no-such-program-" + UUID.randomUUID()));
         await().atMost(WAIT).until(() -> events.failed.size() == 2);
@@ -270,7 +286,7 @@ class SpawnHelperTest {
 
     @Test
     void aKilledHelperIsNoticedItsRunsKilledAndReportedAbandonedSoTheyAreReStaged() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         String marker = marker();
         start(RecordedRuns.start("r8", "sleep", marker));
         await().atMost(WAIT).until(() -> events.events.contains("started r8"));
@@ -285,7 +301,7 @@ class SpawnHelperTest {
     @Test
     void withoutAUsablePerlRunsStartThroughTheJdkAndADeadHelperIsReplaced() throws Exception {
         ExecutorService threads = Executors.newCachedThreadPool();
-        try (Spawner jdk = new Spawner("/nonexistent/perl", threads); Spawner perl = new Spawner("perl", threads)) {
+        try (Spawner jdk = new Spawner("/nonexistent/perl", threads); Spawner perl = spawner(threads)) {
             jdk.open(0);
             assertThat(jdk.mode()).isEqualTo("jdk");
             jdk.start(RecordedRuns.start("j1", "sh", "-c", "echo hi; echo bad >&2; exit 4"), List.of(), work, events);
@@ -294,7 +310,7 @@ class SpawnHelperTest {
             assertThat(events.output("j1", "stderr")).isEqualTo("bad\n");
 
             perl.open(0);
-            assertThat(perl.mode()).isEqualTo("helper");
+            assertThat(perl.mode()).isEqualTo(way().toString());
             RunProcess first = perl.start(RecordedRuns.start("p1", "sh", "-c", "echo $PPID"), List.of(), work, events);
             finished("p1");
             long helperPid = Long.parseLong(events.output("p1", "stdout").trim());
@@ -302,7 +318,7 @@ class SpawnHelperTest {
             await().atMost(WAIT).until(() -> perl.mode().equals("jdk"));
             perl.start(RecordedRuns.start("p2", "sh", "-c", "echo $PPID"), List.of(), work, events);
             assertThat(finished("p2").exitCode()).isZero();
-            assertThat(perl.mode()).isEqualTo("helper");
+            assertThat(perl.mode()).isEqualTo(way().toString());
             assertThat(Long.parseLong(events.output("p2", "stdout").trim())).isNotEqualTo(helperPid);
             assertThat(first.isAlive()).isFalse();
         } finally {
@@ -317,7 +333,7 @@ class SpawnHelperTest {
     @Test
     void aChainedRunStartsInTheSameTurnAsTheEndOfTheRunBeforeItIsReported() throws Exception {
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        helper = SpawnHelper.start(List.of("perl"), new SpawnHelper.Batches() {
+        helper = startHelper(List.of(), new SpawnHelper.Batches() {
             @Override
             public void begin() {
                 seen.add("begin");
@@ -341,7 +357,7 @@ class SpawnHelperTest {
 
     @Test
     void aRunChainedAfterOneThatFailsToExecStartsAllTheSame() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         RunProcess broken = start(RecordedRuns.start("f1", "no-such-program-" + UUID.randomUUID()));
         chain(RecordedRuns.start("f2", "true"), broken);
         await().atMost(WAIT).until(() -> events.failed.containsKey("f1"));
@@ -355,7 +371,7 @@ class SpawnHelperTest {
 
     @Test
     void aChainComesBackUnstartedWhenTheRunBeforeItIsKilledByASignal() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         String marker = marker();
         RunProcess sleeper = start(RecordedRuns.start("k1", "sleep", marker));
         RunProcess next = chain(RecordedRuns.start("k2", "true"), sleeper);
@@ -370,7 +386,7 @@ class SpawnHelperTest {
 
     @Test
     void aWithdrawnRunNeverStartsAndTheRunBehindItMovesUp() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         RunProcess first = start(RecordedRuns.start("w1", "sleep", "0.3"));
         RunProcess second = chain(RecordedRuns.start("w2", "true"), first);
         chain(RecordedRuns.start("w3", "true"), second);
@@ -382,7 +398,7 @@ class SpawnHelperTest {
 
     @Test
     void aWithdrawalRacingTheStartGetsExactlyOneAnswerStartedOrWithdrawn() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         for (int i = 0; i < 30; i++) {
             RunProcess quick = start(RecordedRuns.start("q" + i, "true"));
             RunProcess next = chain(RecordedRuns.start("n" + i, "true"), quick);
@@ -401,7 +417,7 @@ class SpawnHelperTest {
 
     @Test
     void aKilledHelperWithdrawsItsChainedRunsBeforeItReportsTheRunsTheyFollowed() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         String marker = marker();
         RunProcess sleeper = start(RecordedRuns.start("d1", "sleep", marker));
         chain(RecordedRuns.start("d2", "true"), sleeper);
@@ -414,7 +430,7 @@ class SpawnHelperTest {
 
     @Test
     void pastTheLeaseAChainedRunNeverStarts() throws Exception {
-        helper = SpawnHelper.start(List.of("perl"));
+        helper = startHelper();
         helper.lease(System.currentTimeMillis() / 1000 + 600);
         String marker = marker();
         RunProcess sleeper = start(RecordedRuns.start("e1", "sleep", marker));
@@ -425,6 +441,56 @@ class SpawnHelperTest {
         assertThat(finished("e1").exitCode()).isEqualTo(128 + 9);
         assertThat(sleeper.killedForLease()).isTrue();
         assertThat(events.events).doesNotContain("started e2");
+    }
+
+    @Test
+    void aRunLeadsItsOwnSessionWithOnlyItsStdinStdoutAndStderrOpenAndNoSignalBlocked() throws Exception {
+        helper = startHelper();
+        String marker = marker();
+        RunProcess run = start(RecordedRuns.start("i1", "sleep", marker));
+        await().atMost(WAIT).until(() -> events.events.contains("started i1"));
+        Path proc = Path.of("/proc", Long.toString(run.pid()));
+        // the exec has happened once the command line is sleep's: before it, a child may still hold what it closes
+        await().atMost(WAIT).until(() -> cmdline(run.pid()).contains(marker));
+        String stat = Files.readString(proc.resolve("stat"));
+        String session = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3];
+        assertThat(Long.parseLong(session)).isEqualTo(run.pid());
+        try (var fds = Files.list(proc.resolve("fd"))) {
+            assertThat(fds.map(fd -> fd.getFileName().toString())).containsExactlyInAnyOrder("0", "1", "2");
+        }
+        assertThat(Files.readAllLines(proc.resolve("status"))).contains("SigBlk:\t0000000000000000");
+        run.kill(timer);
+        assertThat(finished("i1").terminated()).isTrue();
+    }
+
+    @Test
+    void theRunsEnvironmentIsTheHelpersWithTheRunsOwnOnTop() throws Exception {
+        helper = startHelper(List.of("/usr/bin/env", "HPC_DASK_TEST_A=helper", "HPC_DASK_TEST_B=kept"),
+                SpawnHelper.Batches.NONE);
+        helper.start(new Message.StartRun("v1", List.of("sh", "-c", "echo $HPC_DASK_TEST_A $HPC_DASK_TEST_B"), false,
+                null, Map.of("HPC_DASK_TEST_A", "run"), Map.of(), List.of()), List.of(), work, events);
+        assertThat(finished("v1").exitCode()).isZero();
+        assertThat(events.output("v1", "stdout")).isEqualTo("run kept\n");
+    }
+
+    @Test
+    void aRelativeDirectoryInTheRunsPathIsSearchedFromTheRunsDirectoryAndAScriptWithoutHashBangRunsInSh()
+            throws Exception {
+        helper = startHelper();
+        Path bin = Files.createDirectories(work.resolve("sub/bin"));
+        writeScript(bin.resolve("from-sub-bin"), "echo found in sub/bin");
+        Files.writeString(bin.resolve("no-hash-bang"), "echo run by sh\n");
+        Files.setPosixFilePermissions(bin.resolve("no-hash-bang"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("PATH", "bin:/usr/bin:/bin");
+        helper.start(new Message.StartRun("s1", List.of("from-sub-bin"), false, "sub", env, Map.of(), List.of()),
+                List.of(), work, events);
+        helper.start(new Message.StartRun("s2", List.of("no-hash-bang"), false, "sub", env, Map.of(), List.of()),
+                List.of(), work, events);
+        assertThat(finished("s1").exitCode()).isZero();
+        assertThat(finished("s2").exitCode()).isZero();
+        assertThat(events.output("s1", "stdout")).isEqualTo("found in sub/bin\n");
+        assertThat(events.output("s2", "stdout")).isEqualTo("run by sh\n");
     }
 
     /** A sleep duration no other process on this machine uses marks the run's processes in /proc. */

@@ -47,6 +47,16 @@ class WorkerSpecTest {
     }
 
     @Test
+    void theWayRunsStartIsTakenFromTheEnvironmentAndABadOneIsRefusedNamingTheChoices() throws Exception {
+        assertThat(spec(Map.of()).spawnWay()).isEqualTo(SpawnWay.NATIVE);
+        assertThat(spec(Map.of(SpawnWay.ENV, "")).spawnWay()).isEqualTo(SpawnWay.NATIVE);
+        assertThat(spec(Map.of(SpawnWay.ENV, "perl")).spawnWay()).isEqualTo(SpawnWay.PERL);
+        assertThat(spec(Map.of(SpawnWay.ENV, " JDK ")).spawnWay()).isEqualTo(SpawnWay.JDK);
+        assertThatThrownBy(() -> spec(Map.of(SpawnWay.ENV, "vfork"))).isInstanceOf(UsageException.class)
+                .hasMessage("HPC_DASK_WORKER_SPAWN: 'vfork' is not native, perl or jdk");
+    }
+
+    @Test
     void lifetimeSetsTheEndAndTheDrainPoint() throws Exception {
         WorkerSpec s = spec(Map.of(), "--lifetime", "00:10:00", "--lifetime-grace", "60");
         assertThat(s.endTimeMillis()).isEqualTo(1_000_000 + 600_000);
