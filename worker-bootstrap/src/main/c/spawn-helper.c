@@ -799,6 +799,9 @@ static void finish_runs(void) {
     static struct run **snapshot;
     static int capsnap;
     int count = nruns;
+    if (count == 0) {
+        return;
+    }
     snapshot = grow(snapshot, &capsnap, count, sizeof *snapshot);
     memcpy(snapshot, runs, sizeof *runs * (size_t)count);   /* runs started here are not visited this turn */
     long long now = -1;
