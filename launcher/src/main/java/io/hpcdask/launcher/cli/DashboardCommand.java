@@ -6,6 +6,7 @@ import io.hpcdask.launcher.remote.RemoteCluster;
 import io.hpcdask.server.api.LoginCode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.function.BooleanSupplier;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,12 +75,13 @@ final class DashboardCommand extends ClusterClientCommand {
         out.println("Forwarding 127.0.0.1:" + local + " to the scheduler on " + running.remote().orElseThrow().where()
                 + " over SSH; press Ctrl-C to stop");
         out.flush();
-        StopSignals.interruptOnStop(Thread.currentThread());
+        BooleanSupplier stopped = StopSignals.interruptOnStop(Thread.currentThread());
         try {
-            running.holdForward(local, CHECK_SECONDS, err());
+            running.holdForward(local, CHECK_SECONDS, stopped, err());
         } catch (InterruptedException e) {
-            out.println("Stopped forwarding 127.0.0.1:" + local);
+            // the stop, seen while waiting between checks
         }
+        out.println("Stopped forwarding 127.0.0.1:" + local);
         return ExitCodes.OK;
     }
 }

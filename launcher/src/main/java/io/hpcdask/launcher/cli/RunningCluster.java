@@ -14,6 +14,7 @@ import io.hpcdask.server.api.ApiUnreachableException;
 import io.hpcdask.server.api.SchedulerClient;
 import java.io.PrintWriter;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -98,9 +99,10 @@ final class RunningCluster {
      * {@code checkSeconds} a command over the connection notices a drop and reconnects, and a new connection gets the
      * forward again on the same port (a browser tab left open carries on).
      */
-    void holdForward(int localPort, int checkSeconds, PrintWriter err) throws InterruptedException {
+    void holdForward(int localPort, int checkSeconds, BooleanSupplier stopped, PrintWriter err) throws InterruptedException {
         int connects = shell.connectCount();
-        while (!Thread.currentThread().isInterrupted()) {
+        // the flag as well as the interrupt: one that lands inside the SSH check can be swallowed there
+        while (!stopped.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
             Thread.sleep(checkSeconds * 1000L);
             try {
                 shell.run("true");
