@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Assumptions;
  * what a timeout kills (by pid, never by name).
  */
 public final class MultiHost {
+    private static final String RESET_STOP_SIGNALS =
+            "$SIG{$_} = 'DEFAULT' for qw(INT QUIT HUP); exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";";
     /** A host of the world: its network and UTS namespaces. */
     public enum Host {
         LOGIN("login"), NODE1("node1"), NODE2("node2"), LAPTOP("laptop");
@@ -233,8 +235,10 @@ public final class MultiHost {
 
     /** Starts COMMAND as USER ("root" for root) on HOST with a clean environment (PATH, HOME, USER, LANG + env). */
     public static Running start(Host host, String user, Map<String, String> env, List<String> command) {
-        List<String> argv = new ArrayList<>(List.of("setsid", "nsenter", "--net=" + host.netnsFile(),
-                "--uts=" + host.utsFile(), "--"));
+        // A user's terminal leaves Ctrl-C to its commands; a test run started as a background job (`nohup ... &`)
+        // hands every process SIGINT and SIGQUIT ignored, which exec keeps and a JVM cannot undo: perl resets them.
+        List<String> argv = new ArrayList<>(List.of("setsid", "perl", "-e", RESET_STOP_SIGNALS, "--", "nsenter",
+                "--net=" + host.netnsFile(), "--uts=" + host.utsFile(), "--"));
         Path home;
         if ("root".equals(user)) {
             home = Path.of("/root");
