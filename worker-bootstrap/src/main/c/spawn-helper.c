@@ -84,6 +84,7 @@ static volatile sig_atomic_t chld;
 static int devnull;
 static const int handled[] = {SIGCHLD, SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
 static sigset_t handled_set;
+static posix_spawnattr_t spawn_attr;   /* every run's: its own session, our signals at their defaults, none blocked */
 
 static void *grow(void *p, int *cap, int need, size_t size) {
     if (need <= *cap) {
@@ -457,6 +458,49 @@ static void fail_start(uint32_t tag, const char *why, int *fds, int nfds) {
     unchain(tag);
 }
 
+/*
+ * A run's file actions (/dev/null, its two pipes' write ends, its cwd), kept for the next run with the same ones:
+ * pipe2 hands the lowest free numbers, so a worker's runs mostly get the same few, and each adddup2 asks the kernel
+ * for the descriptor limit twice (getdtablesize), six calls a run otherwise.
+ */
+#define ACTIONS_KEPT 8
+static struct actions {
+    int out, err;
+    char *cwd;
+    posix_spawn_file_actions_t fa;
+} kept[ACTIONS_KEPT];
+static int nkept, next_kept;
+
+static const posix_spawn_file_actions_t *actions_for(int out, int err, const char *cwd) {
+    for (int i = 0; i < nkept; i++) {
+        if (kept[i].out == out && kept[i].err == err && strcmp(kept[i].cwd, cwd) == 0) {
+            return &kept[i].fa;
+        }
+    }
+    char *copy = strdup(cwd);
+    if (!copy) {
+        return NULL;
+    }
+    struct actions *a = &kept[next_kept];
+    if (nkept < ACTIONS_KEPT) {
+        nkept++;
+    } else {
+        free(a->cwd);
+        posix_spawn_file_actions_destroy(&a->fa);
+    }
+    next_kept = (next_kept + 1) % ACTIONS_KEPT;
+    a->out = out;
+    a->err = err;
+    a->cwd = copy;
+    posix_spawn_file_actions_init(&a->fa);
+    /* every other descriptor of ours is close-on-exec: a run inherits only its own stdin, stdout and stderr */
+    posix_spawn_file_actions_adddup2(&a->fa, devnull, 0);
+    posix_spawn_file_actions_adddup2(&a->fa, out, 1);
+    posix_spawn_file_actions_adddup2(&a->fa, err, 2);
+    posix_spawn_file_actions_addchdir_np(&a->fa, copy);
+    return &a->fa;
+}
+
 /* f: cwd, count, count name=value pairs, argv. */
 static void start_run(uint32_t tag, char **f, int n) {
     char why[4096];
@@ -493,28 +537,19 @@ static void start_run(uint32_t tag, char **f, int n) {
         fail_start(tag, why, fds, 4);
         return;
     }
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setsigdefault(&attr, &handled_set);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawn_file_actions_init(&fa);
-    /* every other descriptor of ours is close-on-exec: a run inherits only its own stdin, stdout and stderr */
-    posix_spawn_file_actions_adddup2(&fa, devnull, 0);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, fds[3], 2);
-    posix_spawn_file_actions_addchdir_np(&fa, cwd);
+    const posix_spawn_file_actions_t *fa = actions_for(fds[1], fds[3], cwd);
+    if (!fa) {
+        free(argv);
+        free(env);
+        fail_start(tag, "cannot start: out of memory", fds, 4);
+        return;
+    }
     pid_t pid = 0;
     const char *file = path ? resolve(argv[0], path) : NULL;
-    int e = file ? spawn(&pid, file, argv, &fa, &attr, env) : -1;
+    int e = file ? spawn(&pid, file, argv, fa, &spawn_attr, env) : -1;
     if (e != 0) {   /* never searched, or what the search found is gone: execvp's own search */
-        e = spawn_searched(&pid, cwd, path ? path : "/bin:/usr/bin", argv, &fa, &attr, env);
+        e = spawn_searched(&pid, cwd, path ? path : "/bin:/usr/bin", argv, fa, &spawn_attr, env);
     }
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
     free(env);
     close(fds[1]);
     close(fds[3]);
@@ -734,13 +769,17 @@ static void read_output(struct run *r, int stream) {
 
 static void reap(void) {
     chld = 0;
-    int status;
+    int status, unreaped = 0;
     pid_t pid;
-    /* no wait once every run is reaped: the call that would only say so is saved */
-    while (nruns > 0 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    for (int i = 0; i < nruns; i++) {
+        unreaped += !runs[i]->has_status;
+    }
+    /* no wait once every run is reaped: the call that would only say so (ECHILD, or 0) is saved */
+    while (unreaped > 0 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
         for (int i = 0; i < nruns; i++) {
             struct run *r = runs[i];
             if (r->pid == pid && !r->has_status) {
+                unreaped--;
                 r->has_status = 1;
                 r->status = status;
                 if (r->open > 0) {
@@ -915,8 +954,13 @@ int main(int argc, char **argv) {
         sigaddset(&handled_set, handled[i]);
         sigaction(handled[i], &sa, NULL);
     }
-    sigset_t polling;
+    sigset_t polling, none;
     sigprocmask(SIG_BLOCK, &handled_set, &polling);
+    sigemptyset(&none);
+    posix_spawnattr_init(&spawn_attr);
+    posix_spawnattr_setflags(&spawn_attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setsigdefault(&spawn_attr, &handled_set);
+    posix_spawnattr_setsigmask(&spawn_attr, &none);
     /* whatever we were given beyond 0, 1 and 2 stays here */
     for (int fd = 3; fd < 1024; fd++) {
         int fl = fcntl(fd, F_GETFD);
@@ -976,7 +1020,12 @@ int main(int argc, char **argv) {
                 if (pfd[i].revents) {
                     struct run *r = owner[i];
                     int s = r->fd[0] == pfd[i].fd ? 0 : 1;
-                    if (r->fd[s] == pfd[i].fd) {
+                    if (r->fd[s] != pfd[i].fd) {
+                        continue;
+                    }
+                    if ((pfd[i].revents & (POLLIN | POLLHUP)) == POLLHUP) {
+                        close_fd(r, s);   /* empty, and no writer is left: the read that would say so is saved */
+                    } else {
                         read_output(r, s);
                     }
                 }
