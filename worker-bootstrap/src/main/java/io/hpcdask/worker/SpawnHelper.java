@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +60,8 @@ final class SpawnHelper implements AutoCloseable {
     private final Batches batches;
     private final OutputStream commands;
     private final InputStream fromHelper;
+    /** The helper's output read straight from the pipe, or null to read it through {@link #fromHelper}. */
+    private FileChannel rawFromHelper;
     private final Map<Integer, HelperRun> runs = new ConcurrentHashMap<>();
     private final AtomicInteger tags = new AtomicInteger();
     private volatile boolean dead;
@@ -107,6 +111,7 @@ final class SpawnHelper implements AutoCloseable {
             p.destroyForcibly();
             throw new IOException(what + " did not start the spawn helper (exit " + exit(p) + ")", e);
         }
+        helper.rawFromHelper = HelperPipe.open(p, helper.fromHelper);
         Thread reader = new Thread(helper::readEvents, "spawn-helper");
         reader.setDaemon(true);
         reader.start();
@@ -243,8 +248,8 @@ final class SpawnHelper implements AutoCloseable {
     }
 
     private void readEvents() {
-        try (InputStream in = fromHelper) {
-            while (readOnce(in)) {
+        try (InputStream in = fromHelper; FileChannel raw = rawFromHelper) {
+            while (readOnce(in, raw)) {
                 // each turn in a method of its own: this loop never ends, so a JIT that compiles only methods called
                 // often (C1 at its default thresholds) would leave a turn's work interpreted
             }
@@ -258,9 +263,10 @@ final class SpawnHelper implements AutoCloseable {
     private byte[] buf = new byte[FIRST_BUFFER];
     private int start;
     private int end;
+    private ByteBuffer wrapped = ByteBuffer.wrap(buf);
 
     /** Handles every whole frame read, then reads more; false at the end of the helper's output. */
-    private boolean readOnce(InputStream in) throws IOException {
+    private boolean readOnce(InputStream in, FileChannel raw) throws IOException {
         boolean batch = false;
         try {
             while (end - start >= 4) {
@@ -297,7 +303,16 @@ final class SpawnHelper implements AutoCloseable {
                 start = 0;
             }
         }
-        int n = in.read(buf, end, buf.length - end);
+        int n;
+        if (raw == null) {
+            n = in.read(buf, end, buf.length - end);
+        } else {
+            if (wrapped.array() != buf) {
+                wrapped = ByteBuffer.wrap(buf);
+            }
+            wrapped.limit(buf.length).position(end);
+            n = raw.read(wrapped);
+        }
         if (n < 0) {
             return false;
         }

@@ -1,0 +1,45 @@
+package io.hpcdask.worker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The spawn helper's output pipe, opened anew for reading through /proc: the JDK's stream of a child's output is a
+ * BufferedInputStream that, after each read(2) that does not fill the caller's array, asks whether more is ready
+ * (fstat and ioctl(FIONREAD)), two more system calls for every batch of frames the helper writes. A channel of the same
+ * pipe reads with one.
+ */
+final class HelperPipe {
+    private static final Logger LOG = LoggerFactory.getLogger(HelperPipe.class);
+
+    private HelperPipe() {
+    }
+
+    /**
+     * The pipe {@code helper} writes its frames to (its stdout), or null where it cannot be opened (no /proc, another
+     * system): then {@code stream} is read. Called once the helper has written to it, so its stdout is that pipe; the
+     * helper alive after the open proves its pid had not been reused. Nothing may wait unread in {@code stream}.
+     */
+    static FileChannel open(Process helper, InputStream stream) {
+        try {
+            if (stream.available() > 0) {
+                return null;
+            }
+            FileChannel pipe = FileChannel.open(Path.of("/proc", Long.toString(helper.pid()), "fd", "1"),
+                    StandardOpenOption.READ);
+            if (!helper.isAlive()) {
+                pipe.close();
+                return null;
+            }
+            return pipe;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            LOG.debug("The spawn helper's output is read through the JDK's stream: {}", e.toString());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.hpcdask.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class HelperPipeTest {
+    /** Says hello, then echoes each line it is given until its input closes, then says bye. */
+    private static Process child() throws Exception {
+        return new ProcessBuilder("sh", "-c", "echo hello; while read l; do echo \"$l\"; done; echo bye").start();
+    }
+
+    private static String readSome(FileChannel pipe, int bytes) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(bytes);
+        while (b.hasRemaining() && pipe.read(b) >= 0) {
+            // a pipe may hand over less than asked
+        }
+        return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsWhatTheChildWritesAfterItsHelloStraightFromItsPipeToItsEnd() throws Exception {
+        Process p = child();
+        InputStream stream = p.getInputStream();
+        assertThat(new String(stream.readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("hello\n");
+        try (FileChannel pipe = HelperPipe.open(p, stream); OutputStream in = p.getOutputStream()) {
+            assertThat(pipe).isNotNull();
+            in.write("one\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            assertThat(readSome(pipe, 4)).isEqualTo("one\n");
+            in.close();
+            assertThat(readSome(pipe, 100)).as("everything to the end of its output").isEqualTo("bye\n");
+        } finally {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void leavesTheStreamToBeReadWhenItHoldsWhatWasNotReadYet() throws Exception {
+        Process p = child();
+        try {
+            InputStream stream = p.getInputStream();
+            assertThat(stream.read()).isEqualTo('h');
+            assertThat(HelperPipe.open(p, stream)).isNull();
+        } finally {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void isNotOpenedForAChildThatHasGone() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor(10, TimeUnit.SECONDS);
+        assertThat(HelperPipe.open(p, p.getInputStream())).isNull();
+    }
+}
