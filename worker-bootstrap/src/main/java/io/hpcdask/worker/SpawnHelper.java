@@ -53,6 +53,13 @@ final class SpawnHelper implements AutoCloseable {
 
         void begin();
 
+        /**
+         * Told inside a batch, at most once, when a run of it ended and no chained run started in its place in the
+         * same turn of the helper (the helper says so in the next frame), so a place may be free.
+         */
+        default void placeFreed() {
+        }
+
         void end();
     }
 
@@ -264,6 +271,10 @@ final class SpawnHelper implements AutoCloseable {
     private int start;
     private int end;
     private ByteBuffer wrapped = ByteBuffer.wrap(buf);
+    /** The last frame handled was an end: the next one says whether a chained run started in its place. */
+    private boolean endLast;
+    /** A run of this batch ended and no chained run started in its place. */
+    private boolean freed;
 
     /** Handles every whole frame read, then reads more; false at the end of the helper's output. */
     private boolean readOnce(InputStream in, FileChannel raw) throws IOException {
@@ -286,8 +297,13 @@ final class SpawnHelper implements AutoCloseable {
             }
         } finally {
             if (batch) {
+                if (freed || endLast) { // an end last in a read: what follows it is not known yet
+                    batches.placeFreed();
+                }
                 batches.end();
             }
+            endLast = false;
+            freed = false;
         }
         if (start == end) {
             start = 0;
@@ -330,6 +346,9 @@ final class SpawnHelper implements AutoCloseable {
         int tag = int32(buf, at + 1);
         int data = at + 5;
         HelperRun run = runs.get(tag);
+        // the helper starts a chained run in the same turn as the end before it, its frame right behind that end's
+        freed |= endLast && !(type == 'P' && run != null && run.chained);
+        endLast = false;
         if (run == null) {
             return;
         }
@@ -351,6 +370,7 @@ final class SpawnHelper implements AutoCloseable {
                 runs.remove(tag);
                 run.killedForLease = length > 9 && buf[data + 4] == 1;
                 run.ended = true;
+                endLast = true;
                 run.events.finished(run, run.result(exitCode(int32(buf, data))));
             }
             case 'R' -> withdrawn(run);

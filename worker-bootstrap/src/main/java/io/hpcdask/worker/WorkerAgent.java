@@ -69,8 +69,22 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     /** One thing to settle: a run ended ({@code error} null, not withdrawn), could not start, or was withdrawn. */
     private record Settled(RunProcess run, String error, boolean withdrawn) {
     }
-    /** An end must be settled at once: a start waits for it, or this worker exits once its runs are done. */
+    /**
+     * An end must be settled at once: a start waits for it, a chained run is being asked back (it may have started in
+     * the ended run's place, and must be killed should it be cancelled), this worker exits once its runs are done, or
+     * the link is down (what this worker holds is told when it is back).
+     */
     private volatile boolean settleAtOnce;
+    /**
+     * Runs wait chained in the helper: an end that frees a place must be settled at once, for them to be asked back
+     * to start in it ({@link #unchainWhereFree}); one whose place a chained run took in the same turn need not be.
+     */
+    private volatile boolean chainsWait;
+    /** The spawn helper's reader while it hands over a batch; the ends of a batch are settled once, at its end. */
+    private volatile Thread helperBatch;
+    // the reader's, within a batch: a run ended; and one's place may be free
+    private boolean batchEnded;
+    private boolean batchFreed;
     private boolean leaseExpiredLogged;
     private boolean connected;
     private long disconnectedSince;
@@ -89,11 +103,23 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                     @Override
                     public void begin() {
                         link.holdSends();
+                        helperBatch = Thread.currentThread();
+                    }
+
+                    @Override
+                    public void placeFreed() {
+                        batchFreed = true;
                     }
 
                     @Override
                     public void end() {
+                        helperBatch = null;
                         link.releaseSends();
+                        if (batchEnded && (settleAtOnce || batchFreed && chainsWait)) {
+                            agent.execute(WorkerAgent.this::settleEnded);
+                        }
+                        batchEnded = false;
+                        batchFreed = false;
                     }
                 });
     }
@@ -136,6 +162,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         ClassArchiveDump.afterRegistering();
         agent.execute(() -> {
             connected = true;
+            updateSettleAtOnce();
             if (drainReason != null) {
                 link.send(new Message.Draining(drainReason)); // a new link: the scheduler must hear it again
             }
@@ -146,9 +173,11 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     public void disconnected(String reason) {
         agent.execute(() -> {
             connected = false;
+            updateSettleAtOnce();
             disconnectedSince = System.currentTimeMillis();
             // the scheduler stages these again (it reconciles what this worker holds when it is back): none may start
             dropWaiting("the link to the scheduler is down");
+            settleEnded(); // a chained run that started in an ended run's place is held here before the link is back
         });
     }
 
@@ -233,7 +262,9 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                     result.terminated() ? " (terminated)" : "");
         }
         ended.add(new Settled(run, null, false));
-        if (settleAtOnce) {
+        if (Thread.currentThread() == helperBatch) {
+            batchEnded = true; // settled, if it must be at once, when the batch ends
+        } else if (settleAtOnce || chainsWait) {
             agent.execute(this::settleEnded);
         }
     }
@@ -267,6 +298,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         }
         updateHeld();
         startWaiting();
+        updateSettleAtOnce(); // what was asked back has answered, or started
         maybeExit();
     }
 
@@ -313,7 +345,16 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     }
 
     private void updateSettleAtOnce() {
-        settleAtOnce = !waiting.isEmpty() || !chained.isEmpty() || drainReason != null || stopping;
+        settleAtOnce = !waiting.isEmpty() || !withdrawing.isEmpty() || drainReason != null || stopping || !connected;
+        chainsWait = !chained.isEmpty();
+    }
+
+    /** Asks the helper for a chained run back; ends are settled at once until its answer (or its start) is known. */
+    private void askBack(RunProcess run) {
+        if (withdrawing.add(run)) {
+            settleAtOnce = true;
+            spawner.withdraw(run);
+        }
     }
 
     /**
@@ -364,8 +405,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                 break;
             }
             if (fitsNow(run.request())) {
-                withdrawing.add(run);
-                spawner.withdraw(run);
+                askBack(run);
                 free--;
             }
         }
@@ -416,9 +456,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     /** Asks the helper for every chained run back (for {@link #settleWithdrawn}), but those it started first. */
     private void withdrawChained() {
         for (RunProcess run : chained.values()) {
-            if (withdrawing.add(run)) {
-                spawner.withdraw(run);
-            }
+            askBack(run);
         }
     }
 
@@ -467,9 +505,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                 LOG.info("Cancelling run {} (attempt {}), which waits in the spawn helper", cancel.runId(),
                         inChain.attempt());
                 inChain.kill(agent);
-                if (withdrawing.add(inChain)) {
-                    spawner.withdraw(inChain);
-                }
+                askBack(inChain);
                 return;
             }
             if (queued != null && (cancel.attempt() == 0 || queued.attempt() <= cancel.attempt())) {
@@ -510,9 +546,9 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
             LOG.warn("Run {} is already waiting here; ignoring a second start", start.runId());
             return;
         }
-        if (inChain != null && withdrawing.add(inChain)) {
+        if (inChain != null) {
             // a newer attempt replaces it: it goes unless it started first (then the new one waits for its end)
-            spawner.withdraw(inChain);
+            askBack(inChain);
         }
         RunProcess held = runs.get(start.runId());
         if (held != null && (start.attempt() == 0 || held.attempt() >= start.attempt())) {

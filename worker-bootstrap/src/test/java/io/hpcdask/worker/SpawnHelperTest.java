@@ -356,6 +356,41 @@ abstract class SpawnHelperTest {
     }
 
     @Test
+    void anEndFreesAPlaceUnlessTheRunChainedAfterItStartsInTheSameTurn() throws Exception {
+        helper = startHelper(List.of(), new SpawnHelper.Batches() {
+            @Override
+            public void begin() {
+                events.events.add("begin");
+            }
+
+            @Override
+            public void placeFreed() {
+                events.events.add("freed");
+            }
+
+            @Override
+            public void end() {
+                events.events.add("end");
+            }
+        });
+        RunProcess first = start(RecordedRuns.start("q1", "sleep", "0.3"));
+        chain(RecordedRuns.start("q2", "true"), first);
+        assertThat(finished("q2").exitCode()).isZero();
+        await().atMost(WAIT).until(() -> events.events.get(events.events.size() - 1).equals("end"));
+        assertThat(batchOf("finished q1")).as("q2 took q1's place").containsExactly("finished q1", "started q2");
+        assertThat(batchOf("finished q2")).as("nothing took q2's place").contains("freed");
+    }
+
+    /** The frames of the batch that told {@code event}, and whether it freed a place. */
+    private List<String> batchOf(String event) {
+        List<String> all = events.events;
+        int at = all.indexOf(event);
+        int from = all.subList(0, at).lastIndexOf("begin") + 1;
+        int to = at + all.subList(at, all.size()).indexOf("end");
+        return all.subList(from, to);
+    }
+
+    @Test
     void aRunChainedAfterOneThatFailsToExecStartsAllTheSame() throws Exception {
         helper = startHelper();
         RunProcess broken = start(RecordedRuns.start("f1", "no-such-program-" + UUID.randomUUID()));
