@@ -23,7 +23,9 @@ final class HelperPipe {
     /**
      * The pipe {@code helper} writes its frames to (its stdout), or null where it cannot be opened (no /proc, another
      * system): then {@code stream} is read. Called once the helper has written to it, so its stdout is that pipe; the
-     * helper alive after the open proves its pid had not been reused. Nothing may wait unread in {@code stream}.
+     * helper alive after the open proves its pid had not been reused. Nothing may wait unread in {@code stream}, which
+     * is closed once the pipe is open: at the child's exit the JDK drains what is left in the pipe into that stream
+     * (ProcessPipeInputStream.processExited), and the last frames of a helper that died must reach this pipe's reader.
      */
     static FileChannel open(Process helper, InputStream stream) {
         try {
@@ -36,6 +38,7 @@ final class HelperPipe {
                 pipe.close();
                 return null;
             }
+            stream.close();
             return pipe;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             LOG.debug("The spawn helper's output is read through the JDK's stream: {}", e.toString());
