@@ -5,8 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +66,7 @@ final class SpawnHelper implements AutoCloseable {
     private final OutputStream commands;
     private final InputStream fromHelper;
     /** The helper's output read straight from the pipe, or null to read it through {@link #fromHelper}. */
-    private FileChannel rawFromHelper;
+    private InputStream rawFromHelper;
     private final Map<Integer, HelperRun> runs = new ConcurrentHashMap<>();
     private final AtomicInteger tags = new AtomicInteger();
     private volatile boolean dead;
@@ -255,8 +253,9 @@ final class SpawnHelper implements AutoCloseable {
     }
 
     private void readEvents() {
-        try (InputStream in = fromHelper; FileChannel raw = rawFromHelper) {
-            while (readOnce(in, raw)) {
+        try (InputStream jdk = fromHelper; InputStream raw = rawFromHelper) {
+            InputStream in = raw != null ? raw : jdk;
+            while (readOnce(in)) {
                 // each turn in a method of its own: this loop never ends, so a JIT that compiles only methods called
                 // often (C1 at its default thresholds) would leave a turn's work interpreted
             }
@@ -270,14 +269,13 @@ final class SpawnHelper implements AutoCloseable {
     private byte[] buf = new byte[FIRST_BUFFER];
     private int start;
     private int end;
-    private ByteBuffer wrapped = ByteBuffer.wrap(buf);
     /** The last frame handled was an end: the next one says whether a chained run started in its place. */
     private boolean endLast;
     /** A run of this batch ended and no chained run started in its place. */
     private boolean freed;
 
     /** Handles every whole frame read, then reads more; false at the end of the helper's output. */
-    private boolean readOnce(InputStream in, FileChannel raw) throws IOException {
+    private boolean readOnce(InputStream in) throws IOException {
         boolean batch = false;
         try {
             while (end - start >= 4) {
@@ -319,16 +317,7 @@ final class SpawnHelper implements AutoCloseable {
                 start = 0;
             }
         }
-        int n;
-        if (raw == null) {
-            n = in.read(buf, end, buf.length - end);
-        } else {
-            if (wrapped.array() != buf) {
-                wrapped = ByteBuffer.wrap(buf);
-            }
-            wrapped.limit(buf.length).position(end);
-            n = raw.read(wrapped);
-        }
+        int n = in.read(buf, end, buf.length - end);
         if (n < 0) {
             return false;
         }
