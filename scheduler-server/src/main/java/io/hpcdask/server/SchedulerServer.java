@@ -106,7 +106,6 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         core.deferDispatch();
         loop.afterBatch(now -> {
             core.dispatchPending(now);
-            logs.turnEnded();
             reportDemand(false);
         });
         loop.wakeAt(core::nextDeadline);
@@ -152,8 +151,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
         }
         core.start(now);
+        logs.lookAgain();
         core.dispatchPending(now); // the loop has not started: this thread still owns the core
-        logs.turnEnded();
         if (staged + running > 0) {
             LOG.info("Restored {} staged and {} running run(s) from {}", staged, running, store.file());
         }
@@ -166,10 +165,14 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         for (StoredRun r : staged) {
             runs.add(RunPolicies.newRun(r.id(), r.spec()));
         }
-        loop.execute(() -> core.runsStaged(runs, loop.now()));
+        loop.execute(() -> {
+            logs.lookAgain(); // a directory broken before this submission fails its runs before any starts
+            core.runsStaged(runs, loop.now());
+        });
     }
 
     private void tick(long now) {
+        logs.lookAgain();
         core.tick(now);
         reportBusyChanges();
         reportDemand(true);
