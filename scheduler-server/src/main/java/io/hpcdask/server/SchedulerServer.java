@@ -82,6 +82,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     /** Demand last told to scaling, and whether workers joined or left since (on the loop thread only). */
     private Map<Map<String, Long>, Integer> demandTold = Map.of();
     private boolean workersChangedSinceDemand;
+    /** {@link SchedulerCore#stagedAdded} when demand was last looked at (on the loop thread only). */
+    private long stagedAddedAtDemand = -1;
 
     private SchedulerServer(ServerConfig config, LongSupplier clock, int storeBatch) {
         this.logs = new RunLogs(config.clusterDir().resolve(RUN_LOGS));
@@ -218,6 +220,11 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         if (o == WorkerObserver.NONE) {
             return;
         }
+        long added = core.stagedAdded();
+        if (!tick && !workersChangedSinceDemand && added == stagedAddedAtDemand) {
+            return; // runs only left the queues since the last look, so nothing grew past what scaling was told
+        }
+        stagedAddedAtDemand = added;
         Map<Map<String, Long>, Integer> now = core.stagedByShape(); // the same instance while no queue changed
         if (workersChangedSinceDemand || now != demandTold && (grew(now, demandTold) || tick && !now.equals(demandTold))) {
             workersChangedSinceDemand = false;
