@@ -9,9 +9,12 @@ import java.util.Locale;
 public enum RunState {
     STAGED, RUNNING, COMPLETED, ERROR, TERMINATED, LOST, TIMEOUT;
 
+    /** Made once: every state change told to a watching client reads it. */
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     /** The word users see and type ({@code hpc-dask runs --state completed}). */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 
     public boolean isFinal() {
