@@ -23,58 +23,62 @@ import java.util.Map;
  */
 final class RunColumns {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectReader SPEC = JSON.readerFor(RunRequest.class);
-    private static final ObjectReader ASSIGNMENT = JSON.readerFor(Assignment.class);
+    private static final ObjectReader SPEC_JSON = JSON.readerFor(RunRequest.class);
+    private static final ObjectReader ASSIGNMENT_JSON = JSON.readerFor(Assignment.class);
 
-    private final int id;
-    private final int spec;
-    private final int state;
-    private final int worker;
-    private final int attempts;
-    private final int stagedAt;
-    private final int startedAt;
-    private final int endedAt;
-    private final int exitCode;
-    private final int assignment;
-    private final int reason;
-    private final int retried;
-    private final int tryBase;
+    /** The columns read, named as in the table. */
+    private enum Column {
+        ID, SPEC, STATE, WORKER, ATTEMPTS, STAGED_AT, STARTED_AT, ENDED_AT, EXIT_CODE, ASSIGNMENT, REASON, RETRIED,
+        TRY_BASE;
 
-    private RunColumns(Map<String, Integer> at) {
-        id = at.getOrDefault("id", 0);
-        spec = at.getOrDefault("spec", 0);
-        state = at.getOrDefault("state", 0);
-        worker = at.getOrDefault("worker", 0);
-        attempts = at.getOrDefault("attempts", 0);
-        stagedAt = at.getOrDefault("staged_at", 0);
-        startedAt = at.getOrDefault("started_at", 0);
-        endedAt = at.getOrDefault("ended_at", 0);
-        exitCode = at.getOrDefault("exit_code", 0);
-        assignment = at.getOrDefault("assignment", 0);
-        reason = at.getOrDefault("reason", 0);
-        retried = at.getOrDefault("retried", 0);
-        tryBase = at.getOrDefault("try_base", 0);
+        static final Map<String, Column> BY_NAME = new HashMap<>();
+
+        static {
+            for (Column c : values()) {
+                BY_NAME.put(c.name().toLowerCase(Locale.ROOT), c);
+            }
+        }
     }
+
+    private final int[] at = new int[Column.values().length];
+
+    private RunColumns() {}
 
     static RunColumns of(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
-        Map<String, Integer> at = new HashMap<>();
+        RunColumns columns = new RunColumns();
         for (int i = md.getColumnCount(); i >= 1; i--) { // the first of two equal names wins, as a lookup by name
-            at.put(md.getColumnName(i).toLowerCase(Locale.ROOT), i);
+            Column c = Column.BY_NAME.get(md.getColumnName(i).toLowerCase(Locale.ROOT));
+            if (c != null) {
+                columns.at[c.ordinal()] = i;
+            }
         }
-        return new RunColumns(at);
+        return columns;
+    }
+
+    private int at(Column c) {
+        return at[c.ordinal()];
     }
 
     /** The run of the result set's current row. */
     StoredRun row(ResultSet rs) throws SQLException, JsonProcessingException {
-        String assignmentJson = rs.getString(assignment);
-        String workerName = rs.getString(worker);
-        return new StoredRun(RunId.of(rs.getLong(id)), SPEC.readValue(rs.getString(spec)),
-                RunState.fromLabel(rs.getString(state)), workerName == null ? null : WorkerId.of(workerName),
-                rs.getInt(attempts), longOrNull(rs, stagedAt), longOrNull(rs, startedAt), longOrNull(rs, endedAt),
-                intOrNull(rs, exitCode), assignmentJson == null ? null : ASSIGNMENT.readValue(assignmentJson),
-                reason == 0 ? null : rs.getString(reason), retried == 0 ? 0 : rs.getInt(retried),
-                tryBase == 0 ? 0 : rs.getInt(tryBase));
+        String assignment = rs.getString(at(Column.ASSIGNMENT));
+        String worker = rs.getString(at(Column.WORKER));
+        return new StoredRun(RunId.of(rs.getLong(at(Column.ID))), SPEC_JSON.readValue(rs.getString(at(Column.SPEC))),
+                RunState.fromLabel(rs.getString(at(Column.STATE))), worker == null ? null : WorkerId.of(worker),
+                rs.getInt(at(Column.ATTEMPTS)), longOrNull(rs, at(Column.STAGED_AT)),
+                longOrNull(rs, at(Column.STARTED_AT)), longOrNull(rs, at(Column.ENDED_AT)),
+                intOrNull(rs, at(Column.EXIT_CODE)), assignment == null ? null : ASSIGNMENT_JSON.readValue(assignment),
+                stringOrAbsent(rs, at(Column.REASON)), intOrAbsent(rs, at(Column.RETRIED)),
+                intOrAbsent(rs, at(Column.TRY_BASE)));
+    }
+
+    private static String stringOrAbsent(ResultSet rs, int column) throws SQLException {
+        return column == 0 ? null : rs.getString(column);
+    }
+
+    private static int intOrAbsent(ResultSet rs, int column) throws SQLException {
+        return column == 0 ? 0 : rs.getInt(column);
     }
 
     private static Long longOrNull(ResultSet rs, int column) throws SQLException {
