@@ -82,6 +82,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     /** Demand last told to scaling, and whether workers joined or left since (on the loop thread only). */
     private Map<Map<String, Long>, Integer> demandTold = Map.of();
     private boolean workersChangedSinceDemand;
+    /** {@link SchedulerCore#stagedAdded} when demand was last looked at (on the loop thread only). */
+    private long stagedAddedAtDemand = -1;
 
     private SchedulerServer(ServerConfig config, LongSupplier clock, int storeBatch) {
         this.logs = new RunLogs(config.clusterDir().resolve(RUN_LOGS));
@@ -106,7 +108,6 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         core.deferDispatch();
         loop.afterBatch(now -> {
             core.dispatchPending(now);
-            logs.turnEnded();
             reportDemand(false);
         });
         loop.wakeAt(core::nextDeadline);
@@ -152,8 +153,8 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
         }
         core.start(now);
+        logs.lookAgain();
         core.dispatchPending(now); // the loop has not started: this thread still owns the core
-        logs.turnEnded();
         if (staged + running > 0) {
             LOG.info("Restored {} staged and {} running run(s) from {}", staged, running, store.file());
         }
@@ -166,10 +167,14 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         for (StoredRun r : staged) {
             runs.add(RunPolicies.newRun(r.id(), r.spec()));
         }
-        loop.execute(() -> core.runsStaged(runs, loop.now()));
+        loop.execute(() -> {
+            logs.lookAgain(); // a directory broken before this submission fails its runs before any starts
+            core.runsStaged(runs, loop.now());
+        });
     }
 
     private void tick(long now) {
+        logs.lookAgain();
         core.tick(now);
         reportBusyChanges();
         reportDemand(true);
@@ -215,6 +220,11 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         if (o == WorkerObserver.NONE) {
             return;
         }
+        long added = core.stagedAdded();
+        if (!tick && !workersChangedSinceDemand && added == stagedAddedAtDemand) {
+            return; // runs only left the queues since the last look, so nothing grew past what scaling was told
+        }
+        stagedAddedAtDemand = added;
         Map<Map<String, Long>, Integer> now = core.stagedByShape(); // the same instance while no queue changed
         if (workersChangedSinceDemand || now != demandTold && (grew(now, demandTold) || tick && !now.equals(demandTold))) {
             workersChangedSinceDemand = false;

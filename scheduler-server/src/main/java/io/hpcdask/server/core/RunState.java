@@ -9,9 +9,13 @@ import java.util.Locale;
 public enum RunState {
     STAGED, RUNNING, COMPLETED, ERROR, TERMINATED, LOST, TIMEOUT;
 
+    /** Made once: the store writes a label per state change, and reads one per row of a restore. */
+    private final String label = name().toLowerCase(Locale.ROOT);
+    private static final RunState[] ALL = values();
+
     /** The word users see and type ({@code hpc-dask runs --state completed}). */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 
     public boolean isFinal() {
@@ -19,6 +23,11 @@ public enum RunState {
     }
 
     public static RunState fromLabel(String label) {
+        for (RunState s : ALL) {
+            if (s.label.equals(label)) { // as the store writes it
+                return s;
+            }
+        }
         return valueOf(label.trim().toUpperCase(Locale.ROOT));
     }
 }

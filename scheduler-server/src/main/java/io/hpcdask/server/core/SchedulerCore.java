@@ -543,6 +543,14 @@ public final class SchedulerCore<P> {
         return staged.byShape();
     }
 
+    /**
+     * How many times a run joined the staged queues so far: while it stands still, runs only left them, so no count of
+     * {@link #stagedByShape} grew, and the map need not be built to know it.
+     */
+    public long stagedAdded() {
+        return staged.added();
+    }
+
     /** Whether some staged run fits the total capacity of a connected worker taking runs (so it will start). */
     public boolean anyStagedCanStart() {
         return shapes.anyCandidates();

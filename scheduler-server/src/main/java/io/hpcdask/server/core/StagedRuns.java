@@ -13,6 +13,7 @@ final class StagedRuns {
     private int count;
     private Map<Map<String, Long>, Integer> byShape = Map.of();
     private boolean changedSinceByShape;
+    private long added;
 
     StagedRuns(ShapeIndex shapes) {
         this.shapes = shapes;
@@ -35,6 +36,7 @@ final class StagedRuns {
             run.passedOver = oldHead.passedOver;
         }
         count++;
+        added++;
         changedSinceByShape = true;
     }
 
@@ -52,6 +54,11 @@ final class StagedRuns {
 
     int count() {
         return count;
+    }
+
+    /** How many runs have joined a queue so far: while it stands still, no shape's count in {@link #byShape} grew. */
+    long added() {
+        return added;
     }
 
     /** How many runs are queued per requirements; an unchanging map, the same one while no queue changed. */

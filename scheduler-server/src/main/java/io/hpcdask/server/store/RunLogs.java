@@ -30,7 +30,7 @@ public final class RunLogs {
     /** One run's log and index are written together under one of these, so their entries never cross. */
     private final Object[] stripes = new Object[LOCK_STRIPES];
     private volatile java.util.function.Consumer<RunId> appended = runId -> { };
-    /** Whether {@link #prepare} found the directory in place during this turn of the scheduler (its thread only). */
+    /** Whether {@link #prepare} found the directory in place since the last {@link #lookAgain} (its thread only). */
     private boolean dirChecked;
     /**
      * Whether the directory held no subdirectory at all when last checked (its link count was 2), so that no run's log
@@ -128,22 +128,25 @@ public final class RunLogs {
     /**
      * Before a run starts: makes sure its output has somewhere to go, without creating its log. The log is created by
      * the run's first output (0600), so a run that prints nothing costs no file: creating one per run cost the server
-     * more CPU than everything else it does for the run. A look at the directory itself once per {@link #turnEnded
-     * turn} (the runs of one dispatch share it) stands in for it; and a lookup of the run's log name, unless the
-     * directory has no subdirectory at all (a directory's link count is 2 plus its subdirectories on the file systems
-     * that keep it; elsewhere every name is looked up): a lookup that finds nothing cost the server more than the rest
-     * of a run's dispatch.
+     * more CPU than everything else it does for the run. A look at the directory itself after each {@link #lookAgain}
+     * (runs were staged, or a tick passed) stands in for it, not once per dispatch: at one or two runs a dispatch, that
+     * look was the server's only system call per run besides its messages. And a lookup of the run's log name, unless
+     * the directory had no subdirectory at all then (a directory's link count is 2 plus its subdirectories on the file
+     * systems that keep it; elsewhere every name is looked up): a lookup that finds nothing cost the server more than
+     * the rest of a run's dispatch.
      *
      * @throws UncheckedIOException when the log could not be created: the run must then not start
      */
     public void prepare(RunId runId) {
-        String name = fileName(runId);
+        if (!isDecimal(runId.value())) {
+            throw new IllegalArgumentException("not a run id: " + runId);
+        }
         String why = null;
         if (!dirChecked) {
             why = checkDirectory();
             dirChecked = why == null;
         }
-        if (why == null && !noSubdirectories && new java.io.File(dirFile, name).isDirectory()) {
+        if (why == null && !noSubdirectories && new java.io.File(dirFile, fileName(runId)).isDirectory()) {
             why = "a directory is in the way";
         }
         if (why != null) {
@@ -172,10 +175,12 @@ public final class RunLogs {
     }
 
     /**
-     * The scheduler's turn has ended: the next {@link #prepare} looks at the directory again (it may have been moved or
-     * replaced meanwhile). Called on the thread that calls {@code prepare}.
+     * The next {@link #prepare} looks at the directory again (it may have been moved or replaced, or gained a
+     * subdirectory, since the last look). Called on the thread that calls {@code prepare}: when runs are staged, so
+     * that a directory broken before a submission fails its runs before any starts, and once a tick, so that runs
+     * staged earlier start with a broken directory for a tick at most (their output is then refused as it arrives).
      */
-    public void turnEnded() {
+    public void lookAgain() {
         dirChecked = false;
     }
 

@@ -139,8 +139,9 @@ public final class RunQueries {
 
     private static void collect(PreparedStatement ps, Map<Long, StoredRun> into) throws SQLException, JsonProcessingException {
         try (ResultSet rs = ps.executeQuery()) {
+            RunColumns columns = RunColumns.of(rs);
             while (rs.next()) {
-                StoredRun r = RunStore.row(rs);
+                StoredRun r = columns.row(rs);
                 into.put(r.id().number(), r);
             }
         }

@@ -709,8 +709,9 @@ public final class RunStore implements AutoCloseable {
             ps.setLong(1, first);
             ps.setLong(2, first + count);
             try (ResultSet rs = ps.executeQuery()) {
+                RunColumns columns = RunColumns.of(rs);
                 while (rs.next()) {
-                    job.rows.add(row(rs));
+                    job.rows.add(columns.row(rs));
                 }
             }
         }
@@ -928,8 +929,9 @@ public final class RunStore implements AutoCloseable {
             }
             List<StoredRun> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
+                RunColumns columns = RunColumns.of(rs);
                 while (rs.next()) {
-                    out.add(row(rs));
+                    out.add(columns.row(rs));
                 }
             }
             return out;
@@ -949,53 +951,12 @@ public final class RunStore implements AutoCloseable {
             try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM runs WHERE id = ?")) {
                 ps.setLong(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(withPending(row(rs), pending)) : Optional.empty();
+                    return rs.next() ? Optional.of(withPending(RunColumns.of(rs).row(rs), pending)) : Optional.empty();
                 }
             } catch (SQLException | JsonProcessingException e) {
                 throw new StoreException("cannot read run " + id + " from " + file + ": " + e.getMessage(), e);
             }
         }
-    }
-
-    static StoredRun row(ResultSet rs) throws SQLException, JsonProcessingException {
-        String assignment = rs.getString("assignment");
-        return new StoredRun(RunId.of(rs.getLong("id")), JSON.readValue(rs.getString("spec"), RunRequest.class),
-                RunState.fromLabel(rs.getString("state")), workerOrNull(rs.getString("worker")), rs.getInt("attempts"),
-                longOrNull(rs, "staged_at"), longOrNull(rs, "started_at"), longOrNull(rs, "ended_at"),
-                rs.getObject("exit_code") == null ? null : rs.getInt("exit_code"),
-                assignment == null ? null : JSON.readValue(assignment, Assignment.class), reasonOf(rs),
-                intColumn(rs, "retried"), intColumn(rs, "try_base"));
-    }
-
-    /** An integer column added after the first version: 0 in a database of an older version opened read-only. */
-    private static int intColumn(ResultSet rs, String column) throws SQLException {
-        java.sql.ResultSetMetaData md = rs.getMetaData();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-            if (column.equalsIgnoreCase(md.getColumnName(i))) {
-                return rs.getInt(i);
-            }
-        }
-        return 0;
-    }
-
-    private static WorkerId workerOrNull(String name) {
-        return name == null ? null : WorkerId.of(name);
-    }
-
-    /** The reason column, absent from databases of older versions opened read-only. */
-    private static String reasonOf(ResultSet rs) throws SQLException {
-        java.sql.ResultSetMetaData md = rs.getMetaData();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-            if ("reason".equalsIgnoreCase(md.getColumnName(i))) {
-                return rs.getString(i);
-            }
-        }
-        return null;
-    }
-
-    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
     }
 
     /**

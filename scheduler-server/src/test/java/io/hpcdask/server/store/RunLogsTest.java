@@ -114,22 +114,25 @@ class RunLogsTest {
         assertThat(err).matches("e+").hasSize(out.length());
     }
 
-    /** Names are not looked up while the directory has no subdirectory; one that appears is seen from the next turn. */
+    /**
+     * Names are not looked up while the directory had no subdirectory at the last look; one that appears is seen from
+     * the next look.
+     */
     @Test
-    void aDirectoryInTheWayOfALogIsFoundFromTheTurnAfterItAppeared() throws Exception {
+    void aDirectoryInTheWayOfALogIsFoundFromTheLookAfterItAppeared() throws Exception {
         RunLogs logs = new RunLogs(dir);
         logs.prepare(RunId.of("6"));
-        logs.turnEnded();
+        logs.lookAgain();
         Files.createDirectory(dir.resolve("7.log"));
         Files.createDirectory(dir.resolve("unrelated"));
         logs.prepare(RunId.of("8")); // its name is free
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> logs.prepare(RunId.of("7")))
                 .isInstanceOf(java.io.UncheckedIOException.class).hasMessageEndingWith("7.log): a directory is in the way");
-        logs.turnEnded();
+        logs.lookAgain();
         Files.delete(dir.resolve("unrelated"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> logs.prepare(RunId.of("7")))
                 .hasMessageEndingWith("7.log): a directory is in the way");
-        logs.turnEnded();
+        logs.lookAgain();
         Files.delete(dir.resolve("7.log"));
         logs.prepare(RunId.of("7"));
         logs.append(RunId.of("7"), LogStream.STDOUT, b("out\n"));
