@@ -86,7 +86,7 @@ final class RunColumns {
         return rs.wasNull() ? null : v;
     }
 
-    private static Integer intOrNull(ResultSet rs, int column) throws SQLException {
+    static Integer intOrNull(ResultSet rs, int column) throws SQLException {
         int v = rs.getInt(column);
         return rs.wasNull() ? null : v;
     }

@@ -61,10 +61,15 @@ public final class RunLogs {
     }
 
     private static String fileName(RunId runId) {
-        if (!isDecimal(runId.value())) { // ids are decimal; anything else must not name a path
+        requireDecimal(runId);
+        return runId.value() + ".log";
+    }
+
+    /** Ids are decimal; anything else must not name a path. */
+    private static void requireDecimal(RunId runId) {
+        if (!isDecimal(runId.value())) {
             throw new IllegalArgumentException("not a run id: " + runId);
         }
-        return runId.value() + ".log";
     }
 
     private static boolean isDecimal(String s) {
@@ -138,9 +143,7 @@ public final class RunLogs {
      * @throws UncheckedIOException when the log could not be created: the run must then not start
      */
     public void prepare(RunId runId) {
-        if (!isDecimal(runId.value())) {
-            throw new IllegalArgumentException("not a run id: " + runId);
-        }
+        requireDecimal(runId);
         String why = null;
         if (!dirChecked) {
             why = checkDirectory();

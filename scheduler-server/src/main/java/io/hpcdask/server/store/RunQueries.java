@@ -227,7 +227,8 @@ public final class RunQueries {
                 ps.setLong(2, last);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        counts.merge(key(RunState.fromLabel(rs.getString(1)), exitCode(rs, 2)), rs.getLong(3), Long::sum);
+                        counts.merge(key(RunState.fromLabel(rs.getString(1)), RunColumns.intOrNull(rs, 2)), rs.getLong(3),
+                                Long::sum);
                     }
                 }
             }
@@ -243,7 +244,8 @@ public final class RunQueries {
                     ps.setString(1, idsJson(mine));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            counts.merge(key(RunState.fromLabel(rs.getString(2)), exitCode(rs, 3)), -1L, Long::sum);
+                            counts.merge(key(RunState.fromLabel(rs.getString(2)), RunColumns.intOrNull(rs, 3)), -1L,
+                                    Long::sum);
                             List<StateChange> changes = mine.get(rs.getLong(1));
                             StateChange last1 = changes.get(changes.size() - 1);
                             counts.merge(key(last1.to(), last1.exitCode()), 1L, Long::sum);
@@ -263,11 +265,6 @@ public final class RunQueries {
 
     private static Ending key(RunState state, Integer exitCode) {
         return new Ending(state, exitCode, 0);
-    }
-
-    private static Integer exitCode(ResultSet rs, int column) throws SQLException {
-        int v = rs.getInt(column);
-        return rs.wasNull() ? null : v;
     }
 
     private static String idsJson(Map<Long, ?> pending) {
