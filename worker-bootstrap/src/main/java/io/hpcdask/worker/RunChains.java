@@ -11,9 +11,13 @@ import java.util.Map;
 final class RunChains {
     /**
      * Chained runs behind one running run, at most: a chain is fixed when the run comes, so with several slots a run
-     * may wait behind a long one while another slot frees; this bounds how many do.
+     * may wait behind a long one while another slot frees; this bounds how many do (and a freed place asks chained runs
+     * back). As deep as the scheduler's largest adaptive share per slot: every run it sends a busy worker ahead then
+     * waits in the helper, where an end starts the next without waking this JVM, and the reports of a string of short
+     * runs leave together ({@link io.hpcdask.protocol.ReportHold}). The share, not this bound, keeps a chain short for
+     * runs that are not: it holds a few tens of milliseconds of work.
      */
-    static final int MAX_DEPTH = 2;
+    static final int MAX_DEPTH = 16;
 
     private final Map<RunProcess, RunProcess> next = new IdentityHashMap<>();
     private final Map<RunProcess, RunProcess> previous = new IdentityHashMap<>();

@@ -136,15 +136,30 @@ final class SchedulerLink {
         }
     }
 
-    /** Sends what waited since {@link #holdSends}. */
+    /** Sends what waited since {@link #holdSends}, and what a {@link #releaseSendsLater} still holds. */
     void releaseSends() {
-        LinkSender held;
-        synchronized (lock) {
-            held = heldSender;
-            heldSender = null;
-        }
+        LinkSender held = takeHeld();
         if (held != null) {
-            held.release();
+            held.releaseNow();
+        }
+    }
+
+    /**
+     * Ends a {@link #holdSends}, but what waited goes out only within {@code millis} (or at the next
+     * {@link #releaseSends}): for reports nobody needs at once, so that several leave in one frame.
+     */
+    void releaseSendsLater(long millis) {
+        LinkSender held = takeHeld();
+        if (held != null) {
+            held.releaseLater(millis);
+        }
+    }
+
+    private LinkSender takeHeld() {
+        synchronized (lock) {
+            LinkSender held = heldSender;
+            heldSender = null;
+            return held;
         }
     }
 

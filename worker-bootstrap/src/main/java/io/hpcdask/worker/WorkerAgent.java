@@ -1,6 +1,7 @@
 package io.hpcdask.worker;
 
 import io.hpcdask.protocol.Message;
+import io.hpcdask.protocol.ReportHold;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -114,7 +115,13 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                     @Override
                     public void end() {
                         helperBatch = null;
-                        link.releaseSends();
+                        // runs sent ahead took every place that ended: nothing waits on the scheduler, whose share of
+                        // runs ahead covers the hold, so these reports may wait for the next ones to share a frame
+                        if (batchEnded && !batchFreed && !settleAtOnce) {
+                            link.releaseSendsLater(ReportHold.MILLIS);
+                        } else {
+                            link.releaseSends();
+                        }
                         if (batchEnded && (settleAtOnce || batchFreed && chainsWait)) {
                             agent.execute(WorkerAgent.this::settleEnded);
                         }

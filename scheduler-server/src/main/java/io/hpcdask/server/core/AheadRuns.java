@@ -1,5 +1,6 @@
 package io.hpcdask.server.core;
 
+import io.hpcdask.protocol.ReportHold;
 import java.util.Comparator;
 import java.util.TreeSet;
 
@@ -9,7 +10,7 @@ import java.util.TreeSet;
  * it names no gpu (device ids are chosen when a run takes them, and a run sent ahead takes nothing until it starts),
  * it holds no reservation, and a worker taking runs fits it by total capacity and holds fewer than its share ahead:
  * {@link CoreConfig#aheadPerSlot()} x its slots when that is fixed, else (adaptive, the server's default) as many runs
- * as it gets through in {@value #BUDGET_MILLIS} ms ({@link RunPace}), at least 1 and at most
+ * as it gets through in {@link #BUDGET_MILLIS} ms ({@link RunPace}), at least 1 and at most
  * {@value #MAX_ADAPTIVE_PER_SLOT} per slot: a worker of short runs always holds a few ms of work, one of long runs one
  * run per slot, and a run waits behind at most about that much work on a worker while another could have taken it
  * (the tail of an array is not stretched). Among those, the earliest-joined gets it, as in dispatch. A worker whose
@@ -19,8 +20,12 @@ import java.util.TreeSet;
  * workers that are full.
  */
 final class AheadRuns {
-    /** Work an adaptive share holds ahead: several round trips to the scheduler under load. */
-    static final int BUDGET_MILLIS = 4;
+    /**
+     * Work an adaptive share holds ahead: a busy worker may hold its reports up to {@link ReportHold#MILLIS}, and the
+     * share is filled up again once half of it has started, so half of it must last through a hold and a round trip
+     * (about 2 ms under load) for the worker never to run dry.
+     */
+    static final int BUDGET_MILLIS = (int) (2 * (ReportHold.MILLIS + 2));
     static final int MAX_ADAPTIVE_PER_SLOT = 16;
 
     /** Runs per slot; {@link CoreConfig#AHEAD_ADAPTIVE}: chosen per worker from its pace. */

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class AdaptiveAheadTest {
     private static final WorkerId W0 = WorkerId.of("w0");
+    /** Runs this long make a share of 4: the budget is a whole number of them. */
+    private static final long QUARTER = AheadRuns.BUDGET_MILLIS / 4;
     private final RecordingOutbox out = new RecordingOutbox();
     private SchedulerCore<Object> core;
     private long now = 1_000;
@@ -94,7 +96,7 @@ class AdaptiveAheadTest {
     @Test
     void shortRunsGetADeeperShareOfAFewMillisecondsOfWork() {
         cluster(CoreConfig.AHEAD_ADAPTIVE, 1);
-        assertThat(mostAhead(40, 1, 4)).as("4 ms of 1 ms runs").isEqualTo(4);
+        assertThat(mostAhead(40, QUARTER, 4)).as("the budget's work in runs of a quarter of it").isEqualTo(4);
     }
 
     @Test
@@ -135,14 +137,14 @@ class AdaptiveAheadTest {
     @Test
     void timeAWorkerWaitedForRunsIsNotCountedAsWork() {
         cluster(CoreConfig.AHEAD_ADAPTIVE, 1, 40);
-        mostAhead(30, 1, 4);
+        mostAhead(30, QUARTER, 4);
         while (running != null) {
-            step(1); // the last runs: nothing more ahead
+            step(QUARTER); // the last runs: nothing more ahead
         }
         now += 60_000; // idle for a minute
         stage(40, 200);
         assertThat(core.aheadCount()).isEqualTo(4);
-        assertThat(mostAhead(30, 1, 4)).as("still 1 ms runs: the minute idle was not one long run").isEqualTo(4);
+        assertThat(mostAhead(30, QUARTER, 4)).as("still short runs: the minute idle was not one long run").isEqualTo(4);
     }
 
     @Test

@@ -1,0 +1,104 @@
+package io.hpcdask.server.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hpcdask.protocol.Message;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real worker JVM of one slot holds the reports of runs whose place a run sent ahead took at once
+ * ({@link io.hpcdask.protocol.ReportHold}): a string of short runs reaches the scheduler in a few reads, not one per
+ * run, while no report waits for a later run's end.
+ */
+class WorkerReportHoldTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    /** The messages of each read from the worker, in order. */
+    private final List<List<Message>> reads = new CopyOnWriteArrayList<>();
+    private final RecordingListener listener = new RecordingListener() {
+        @Override
+        public void messagesReceived(WorkerConnection connection, List<Message> messages) {
+            reads.add(List.copyOf(messages));
+            super.messagesReceived(connection, messages);
+        }
+    };
+    private WorkerTransport transport;
+    private WorkerProcess worker;
+    private WorkerConnection link;
+
+    @BeforeEach
+    void startWorker() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "hold-token\n");
+        transport = new WorkerTransport("127.0.0.1", 0, "hold-token".getBytes(StandardCharsets.UTF_8), 1_000, listener)
+                .start();
+        worker = WorkerProcess.start(WorkerProcess.command(token, "127.0.0.1", transport.port(), "hold").slots(1), dir,
+                Map.of());
+        await().atMost(WAIT).until(() -> listener.connections.containsKey("hold"));
+        link = listener.connection("hold");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        worker.close();
+        transport.close();
+    }
+
+    private void start(String id, String... argv) {
+        link.send(new Message.StartRun(id, List.of(argv), false, null, Map.of(), Map.of(), List.of(), 1));
+    }
+
+    /** The index of the read that brought {@code runId}'s end, or -1. */
+    private int readOfEnd(String runId) {
+        for (int i = 0; i < reads.size(); i++) {
+            for (Message m : reads.get(i)) {
+                if (m instanceof Message.RunFinished f && f.runId().equals(runId)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void shortRunsStartedInEachOthersPlaceAreReportedSeveralToARead() {
+        int runs = 16; // as many as wait chained behind one run: each starts in the place of the one before
+        start("first", "sleep", "0.5");
+        for (int i = 0; i < runs; i++) {
+            start("r" + i, "true");
+        }
+        await().atMost(WAIT).until(() -> listener.finished("r" + (runs - 1)).isPresent());
+        long readsWithEnds = reads.stream()
+                .filter(read -> read.stream().anyMatch(m -> m instanceof Message.RunFinished))
+                .count();
+        for (int i = 0; i < runs; i++) {
+            assertThat(listener.finished("r" + i)).as("r" + i).hasValueSatisfying(f -> assertThat(f.exitCode()).isZero());
+        }
+        assertThat(readsWithEnds).as("the ends of %d short runs came in fewer reads than half their number", runs + 1)
+                .isLessThan((runs + 1) / 2);
+    }
+
+    @Test
+    void anEndIsNotHeldUntilTheRunThatTookItsPlaceEnds() {
+        start("short", "true");
+        start("long", "sleep", "5"); // chained: starts in short's place, so short's end may be held, but not for long
+        await().atMost(WAIT).until(() -> listener.finished("short").isPresent());
+        assertThat(listener.started("long")).as("long started in short's place").isPresent();
+        assertThat(listener.finished("long")).as("short's end came while long still ran").isEmpty();
+        await().atMost(WAIT).until(() -> listener.finished("long").isPresent());
+        assertThat(readOfEnd("short")).isLessThan(readOfEnd("long"));
+    }
+}
