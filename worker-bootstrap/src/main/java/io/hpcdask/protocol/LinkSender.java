@@ -25,7 +25,7 @@ public final class LinkSender {
     /** A {@link #releaseLater} keeps one hold until its timer or {@link #releaseNow}, whichever comes first. */
     private final AtomicBoolean deferred = new AtomicBoolean();
     private final Runnable drain = this::drain;
-    private final Runnable releaseDeferred = this::releaseDeferred;
+    private final Runnable deferredRelease = this::releaseDeferred;
 
     public LinkSender(Channel channel) {
         this.channel = channel;
@@ -76,7 +76,7 @@ public final class LinkSender {
             return;
         }
         try {
-            channel.eventLoop().schedule(releaseDeferred, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            channel.eventLoop().schedule(deferredRelease, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) { // the loop has stopped: nothing will be written
             releaseDeferred();
         }
@@ -88,7 +88,8 @@ public final class LinkSender {
         releaseDeferred();
     }
 
-    private void releaseDeferred() {
+    /** Ends a {@link #releaseLater} still waiting, if any: for a link about to close, whose timer would come too late. */
+    public void releaseDeferred() {
         if (deferred.compareAndSet(true, false)) {
             release();
         }

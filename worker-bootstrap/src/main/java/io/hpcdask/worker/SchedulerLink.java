@@ -194,15 +194,17 @@ final class SchedulerLink {
      */
     void abandon() {
         closing = true;
-        Channel c = liveChannel();
-        if (c != null) {
-            c.close();
-        }
-    }
-
-    private Channel liveChannel() {
+        Channel c;
+        LinkSender sender;
         synchronized (lock) {
-            return live;
+            c = live;
+            sender = liveSender;
+        }
+        if (c != null) {
+            // results held back to share a frame go first (the close is queued on the loop behind them): a run that
+            // ended just before the job did must not run again because its end was never sent
+            sender.releaseDeferred();
+            c.close();
         }
     }
 
@@ -218,6 +220,7 @@ final class SchedulerLink {
             // sent after every earlier message and written in order: once this one is out, every earlier result is too
             java.util.concurrent.CountDownLatch out = new java.util.concurrent.CountDownLatch(1);
             sender.send(new Message.Heartbeat(System.currentTimeMillis()), f -> out.countDown());
+            sender.releaseDeferred();
             try {
                 out.await(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

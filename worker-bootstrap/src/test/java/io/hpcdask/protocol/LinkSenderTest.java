@@ -146,6 +146,21 @@ class LinkSenderTest {
     }
 
     @Test
+    void aLinkAboutToCloseSendsWhatADeferralHeldAheadOfTheClose() throws Exception {
+        EmbeddedChannel link = sealingLink();
+        link.freezeTime();
+        LinkSender sender = new LinkSender(link);
+        Message ended = new Message.RunFinished("1", 0, false, null);
+        sender.hold();
+        sender.send(ended);
+        sender.releaseLater(20);
+        sender.releaseDeferred(); // the worker's job ends: its held results go before the link closes
+        link.close();
+        link.runPendingTasks();
+        assertThat(oneFrame(link)).containsExactly(ended);
+    }
+
+    @Test
     void aSenderIsToldWhenItsMessageCouldNotBeWritten() throws Exception {
         EmbeddedChannel link = sealingLink();
         LinkSender sender = new LinkSender(link);
