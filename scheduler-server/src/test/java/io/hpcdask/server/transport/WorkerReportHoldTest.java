@@ -93,7 +93,7 @@ class WorkerReportHoldTest {
 
     @Test
     void anEndIsNotHeldUntilTheRunThatTookItsPlaceEnds() {
-        start("short", "true");
+        start("short", "sleep", "0.3");
         start("long", "sleep", "5"); // chained: starts in short's place, so short's end may be held, but not for long
         await().atMost(WAIT).until(() -> listener.finished("short").isPresent());
         assertThat(listener.started("long")).as("long started in short's place").isPresent();
