@@ -27,6 +27,7 @@ extern char **environ;
 
 #define HOLD_NS 2000000LL     /* a start waits this long for the run's end to go out with it */
 #define HIGH (1 << 20)        /* bytes waiting for the worker beyond which run output is left in its pipes */
+#define HELD_MAX 65536        /* bytes of held reports beyond which they go at once */
 #define READ_CHUNK 65536
 #define FOUND_MAX 1000
 
@@ -78,9 +79,14 @@ static int nfound;
 static char *inbuf, *outbuf;
 static size_t inlen, incap, outlen, outcap;
 static int hold;          /* 1: a start waits in outbuf; 2: it waited one poll */
+static long long report_hold_ns;   /* the worker's "Q": how long reports may wait while chained runs take every place */
+static long long held_since;       /* monotonic ns the reports in outbuf were first held, or 0: not holding */
+static int turn_ended;             /* this turn reported an end whose place a chained run took */
+static int must_send;              /* this turn made a report that must go at once */
 static int has_lease;
 static time_t lease;
 static volatile sig_atomic_t chld;
+static volatile sig_atomic_t ending;   /* a signal that ends jobs came: what ended must reach the worker at once */
 static int devnull;
 static const int handled[] = {SIGCHLD, SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
 static sigset_t handled_set;
@@ -151,6 +157,11 @@ static void emit2(char type, uint32_t tag, const char *a, size_t alen, const cha
         hold = 0;   /* anything else goes out at the end of this turn, starts before it included */
     } else if (idle) {
         hold = 1;
+    }
+    if (type == 'X') {
+        turn_ended = 1;   /* finish_runs says when the place was not taken */
+    } else if (type != 'P' && type != 'O') {
+        must_send = 1;
     }
 }
 
@@ -710,6 +721,12 @@ static void command(char *payload, size_t len) {
         lease = (time_t)strtoll(f[0], NULL, 10);
         has_lease = 1;
         break;
+    case 'Q':
+        report_hold_ns = strtoll(f[0], NULL, 10) * 1000000LL;   /* 0: held reports go at the end of this turn */
+        break;
+    case 'F':
+        emit('F', 0, NULL, 0);   /* behind all that is held, which goes with it at the end of this turn */
+        break;
     default:
         break;
     }
@@ -884,6 +901,9 @@ static void finish_runs(void) {
         put32(x, (uint32_t)r->status);
         x[4] = (char)r->lease;
         emit('X', r->tag, x, 5);
+        if (!has_then) {
+            must_send = 1;   /* a place is free: the worker may have a run for it */
+        }
         if (has_then) {
             struct chained *c = take_chain(then);
             if (c) {
@@ -922,6 +942,15 @@ static long long timeout(void) {
     if (hold && (t < 0 || t > HOLD_NS)) {
         t = HOLD_NS;
     }
+    if (held_since) {
+        if (now < 0) {
+            now = now_ns();
+        }
+        long long left = held_since + report_hold_ns - now;
+        if (t < 0 || left < t) {
+            t = left < 0 ? 0 : left;
+        }
+    }
     if (has_lease && nruns > 0) {
         long long left = (long long)(lease - time(NULL)) * 1000000000LL;   /* past it, keep_lease has killed them */
         if (left > 0 && (t < 0 || left < t)) {
@@ -934,7 +963,24 @@ static long long timeout(void) {
 static void on_signal(int sig) {
     if (sig == SIGCHLD) {
         chld = 1;
+    } else if (sig != SIGPIPE) {
+        ending = 1;
     }
+}
+
+/*
+ * Whether this turn's reports wait for later ones to share a write: only while the worker allows it ("Q"), each end
+ * this turn had its place taken by a chained run (nothing waits on the worker), and the first held is not too old.
+ */
+static int keep_held(void) {
+    if (!outlen || !report_hold_ns || must_send || ending || outlen >= HELD_MAX || (!held_since && !turn_ended)) {
+        return 0;
+    }
+    long long now = now_ns();
+    if (!held_since) {
+        held_since = now;
+    }
+    return now - held_since < report_hold_ns;
 }
 
 int main(int argc, char **argv) {
@@ -992,7 +1038,7 @@ int main(int argc, char **argv) {
         pfd[np].fd = 0;
         pfd[np].events = POLLIN;
         owner[np++] = NULL;
-        if (outlen && !hold) {
+        if (outlen && !hold && !held_since) {
             pfd[np].fd = 1;
             pfd[np].events = POLLOUT;
             owner[np++] = NULL;
@@ -1044,7 +1090,12 @@ int main(int argc, char **argv) {
             hold = 2;   /* one more poll before the start goes out, unless something else comes first */
         } else {
             hold = 0;
-            flush_out();
+            if (!keep_held()) {
+                held_since = 0;
+                flush_out();
+            }
         }
+        turn_ended = 0;
+        must_send = 0;
     }
 }

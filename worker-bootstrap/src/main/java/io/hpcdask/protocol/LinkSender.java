@@ -22,10 +22,7 @@ public final class LinkSender {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** While above 0, sends only queue: the loop is woken once, at the last {@link #release}. */
     private final AtomicInteger holds = new AtomicInteger();
-    /** A {@link #releaseLater} keeps one hold until its timer or {@link #releaseNow}, whichever comes first. */
-    private final AtomicBoolean deferred = new AtomicBoolean();
     private final Runnable drain = this::drain;
-    private final Runnable deferredRelease = this::releaseDeferred;
 
     public LinkSender(Channel channel) {
         this.channel = channel;
@@ -62,36 +59,6 @@ public final class LinkSender {
         // a send that saw the hold queued before this decrement, so the queue shows it here
         if (holds.decrementAndGet() == 0 && !queue.isEmpty()) {
             schedule();
-        }
-    }
-
-    /**
-     * Ends a {@link #hold}, but what was sent meanwhile waits up to {@code millis} more for more to join it, unless a
-     * {@link #releaseNow} comes first. The timer runs on the link's own loop (its select times out), so waiting costs no
-     * thread a wake-up of its own.
-     */
-    public void releaseLater(long millis) {
-        if (!deferred.compareAndSet(false, true)) {
-            release(); // a deferral already holds what is sent
-            return;
-        }
-        try {
-            channel.eventLoop().schedule(deferredRelease, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) { // the loop has stopped: nothing will be written
-            releaseDeferred();
-        }
-    }
-
-    /** Ends a {@link #hold} and any {@link #releaseLater} still waiting: what was sent goes out now. */
-    public void releaseNow() {
-        release();
-        releaseDeferred();
-    }
-
-    /** Ends a {@link #releaseLater} still waiting, if any: for a link about to close, whose timer would come too late. */
-    public void releaseDeferred() {
-        if (deferred.compareAndSet(true, false)) {
-            release();
         }
     }
 

@@ -4,8 +4,10 @@ package io.hpcdask.protocol;
  * How long a busy worker may hold its reports of runs ({@link Message.RunStarted}, {@link Message.RunFinished}) to
  * send several in one frame. It holds them only while every place a run ended in was taken at once by a run the
  * scheduler sent ahead, so nothing waits on the scheduler meanwhile; an end that frees a place goes out at once, and
- * with it everything held. Both ends know it: the scheduler sends a busy worker enough runs ahead to last through a
- * hold and the trip back ({@code AheadRuns}).
+ * with it everything held. The worker's JVM decides whether a hold is allowed (not while it settles at once for a
+ * drain or a closing link) and its spawn helper, which sees the ends first, does the holding, so a string of short
+ * runs also wakes the JVM once per several. Both ends know it: the scheduler sends a busy worker enough runs ahead to
+ * last through a hold and the trip back ({@code AheadRuns}).
  */
 public final class ReportHold {
     /**

@@ -136,30 +136,15 @@ final class SchedulerLink {
         }
     }
 
-    /** Sends what waited since {@link #holdSends}, and what a {@link #releaseSendsLater} still holds. */
+    /** Sends what waited since {@link #holdSends}. */
     void releaseSends() {
-        LinkSender held = takeHeld();
-        if (held != null) {
-            held.releaseNow();
-        }
-    }
-
-    /**
-     * Ends a {@link #holdSends}, but what waited goes out only within {@code millis} (or at the next
-     * {@link #releaseSends}): for reports nobody needs at once, so that several leave in one frame.
-     */
-    void releaseSendsLater(long millis) {
-        LinkSender held = takeHeld();
-        if (held != null) {
-            held.releaseLater(millis);
-        }
-    }
-
-    private LinkSender takeHeld() {
+        LinkSender held;
         synchronized (lock) {
-            LinkSender held = heldSender;
+            held = heldSender;
             heldSender = null;
-            return held;
+        }
+        if (held != null) {
+            held.release();
         }
     }
 
@@ -194,17 +179,15 @@ final class SchedulerLink {
      */
     void abandon() {
         closing = true;
-        Channel c;
-        LinkSender sender;
-        synchronized (lock) {
-            c = live;
-            sender = liveSender;
-        }
+        Channel c = liveChannel();
         if (c != null) {
-            // results held back to share a frame go first (the close is queued on the loop behind them): a run that
-            // ended just before the job did must not run again because its end was never sent
-            sender.releaseDeferred();
             c.close();
+        }
+    }
+
+    private Channel liveChannel() {
+        synchronized (lock) {
+            return live;
         }
     }
 
@@ -220,7 +203,6 @@ final class SchedulerLink {
             // sent after every earlier message and written in order: once this one is out, every earlier result is too
             java.util.concurrent.CountDownLatch out = new java.util.concurrent.CountDownLatch(1);
             sender.send(new Message.Heartbeat(System.currentTimeMillis()), f -> out.countDown());
-            sender.releaseDeferred();
             try {
                 out.await(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -70,6 +70,8 @@ final class SpawnHelper implements AutoCloseable {
     private final Map<Integer, HelperRun> runs = new ConcurrentHashMap<>();
     private final AtomicInteger tags = new AtomicInteger();
     private volatile boolean dead;
+    /** Counted down once the reader has handed on everything the helper wrote before its answer to a "F". */
+    private volatile java.util.concurrent.CountDownLatch heldTaken;
 
     private SpawnHelper(Process process, Batches batches) {
         this.process = process;
@@ -221,6 +223,33 @@ final class SpawnHelper implements AutoCloseable {
         send('L', Long.toString(untilSecond));
     }
 
+    /**
+     * Lets the helper hold reports up to {@code millis} while chained runs take the place of every run that ends, for
+     * several to reach this JVM in one write; 0 sends what it holds and holds nothing more.
+     */
+    void holdReports(long millis) throws IOException {
+        send('Q', Long.toString(millis));
+    }
+
+    /**
+     * Asks the helper for every report it holds and waits, at most {@code millis}, until this JVM has handed them all
+     * on (told {@code events} and ended the batch that brought them): for a worker going down, so that a run that
+     * ended just before is reported, not run again. False when that did not happen in time.
+     */
+    boolean takeHeld(long millis) {
+        java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
+        heldTaken = taken;
+        try {
+            send('F');
+            return taken.await(millis, TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     void signal(int tag, String signal) {
         int number = "KILL".equals(signal) ? SIGKILL : SIGTERM;
         try {
@@ -273,6 +302,8 @@ final class SpawnHelper implements AutoCloseable {
     private boolean endLast;
     /** A run of this batch ended and no chained run started in its place. */
     private boolean freed;
+    /** This batch brought the helper's answer to a {@link #takeHeld}. */
+    private boolean heldAnswered;
 
     /** Handles every whole frame read, then reads more; false at the end of the helper's output. */
     private boolean readOnce(InputStream in) throws IOException {
@@ -302,6 +333,10 @@ final class SpawnHelper implements AutoCloseable {
             }
             endLast = false;
             freed = false;
+            if (heldAnswered) {
+                heldAnswered = false;
+                heldTaken.countDown();
+            }
         }
         if (start == end) {
             start = 0;
@@ -338,6 +373,10 @@ final class SpawnHelper implements AutoCloseable {
         // the helper starts a chained run in the same turn as the end before it, its frame right behind that end's
         freed |= endLast && !(type == 'P' && run != null && run.chained);
         endLast = false;
+        if (type == 'F') {
+            heldAnswered = heldTaken != null;
+            return;
+        }
         if (run == null) {
             return;
         }

@@ -26,12 +26,15 @@ final class Spawner implements AutoCloseable {
     private final List<Path> binaryPlaces;
     private final ExecutorService jdkThreads;
     private final SpawnHelper.Batches batches;
-    private SpawnHelper helper;
+    private volatile SpawnHelper helper;
     private SpawnWay helperWay;
     private RunGuard guard;
     private long leaseUntilMillis;
     /** The lease's end as last told to the helper, in epoch seconds (the helper's clock counts seconds). */
     private long helperLeaseSecond = Long.MIN_VALUE;
+    /** How long the helper may hold reports, as this worker wants it and as last told to the helper. */
+    private long reportHoldMillis;
+    private long helperReportHoldMillis;
 
     /** Through the perl helper, else the JDK. */
     Spawner(String perl, ExecutorService jdkThreads) {
@@ -99,6 +102,8 @@ final class Spawner implements AutoCloseable {
         try {
             helperLeaseSecond = Long.MIN_VALUE;
             tellLease(started);
+            helperReportHoldMillis = 0;
+            tellReportHold(started);
         } catch (IOException e) {
             LOG.warn("Runs start through the JDK (setsid, then the command): the spawn helper (pid {}) did not take the"
                     + " lease: {}", started.pid(), e.toString());
@@ -128,6 +133,39 @@ final class Spawner implements AutoCloseable {
         if (leaseUntilMillis > 0 && second != helperLeaseSecond) {
             to.lease(second);
             helperLeaseSecond = second;
+        }
+    }
+
+    /**
+     * How long the helper may hold reports of ended runs whose place a chained run took ({@link SpawnHelper#holdReports});
+     * 0 while this worker must hear of every end at once. Cheap when unchanged.
+     */
+    void holdReports(long millis) {
+        reportHoldMillis = millis;
+        if (helper != null && !helper.dead()) {
+            try {
+                tellReportHold(helper);
+            } catch (IOException e) {
+                LOG.debug("Cannot tell the spawn helper how long it may hold reports: {}", e.toString());
+            }
+        }
+    }
+
+    private void tellReportHold(SpawnHelper to) throws IOException {
+        if (reportHoldMillis != helperReportHoldMillis) {
+            to.holdReports(reportHoldMillis);
+            helperReportHoldMillis = reportHoldMillis;
+        }
+    }
+
+    /**
+     * Has the helper send what it holds, and waits at most {@code millis} until it was handed on; from any thread (a
+     * shutdown hook), so the helper is read once.
+     */
+    void takeHeld(long millis) {
+        SpawnHelper h = helper;
+        if (h != null && !h.dead() && !h.takeHeld(millis)) {
+            LOG.warn("The spawn helper (pid {}) did not send the reports it held within {} ms", h.pid(), millis);
         }
     }
 

@@ -115,13 +115,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
                     @Override
                     public void end() {
                         helperBatch = null;
-                        // runs sent ahead took every place that ended: nothing waits on the scheduler, whose share of
-                        // runs ahead covers the hold, so these reports may wait for the next ones to share a frame
-                        if (batchEnded && !batchFreed && !settleAtOnce) {
-                            link.releaseSendsLater(ReportHold.MILLIS);
-                        } else {
-                            link.releaseSends();
-                        }
+                        link.releaseSends(); // the helper held what may wait (holdReports)
                         if (batchEnded && (settleAtOnce || batchFreed && chainsWait)) {
                             agent.execute(WorkerAgent.this::settleEnded);
                         }
@@ -142,12 +136,17 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     /** The error of the report a cancel of a run this worker does not hold gets. */
     static final String NOT_HELD = "not running on this worker";
     private volatile boolean shuttingDown;
+    /** How long a worker going down waits for the reports its spawn helper held (it answers within a turn). */
+    private static final long HELD_ON_EXIT_MILLIS = 500;
 
     /** Runs until the worker should exit and returns its exit code. */
     int run() {
         disconnectedSince = spec.startMillis();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shuttingDown = true;
+            // what the helper held goes out before the link closes: a run that ended just before the worker's job
+            // did must not run again because its end was never sent
+            spawner.takeHeld(HELD_ON_EXIT_MILLIS);
             link.abandon();
             killAllNow();
         }, "kill-runs"));
@@ -354,12 +353,22 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private void updateSettleAtOnce() {
         settleAtOnce = !waiting.isEmpty() || !withdrawing.isEmpty() || drainReason != null || stopping || !connected;
         chainsWait = !chained.isEmpty();
+        holdReports();
+    }
+
+    /**
+     * The helper may hold reports of ends whose place a chained run took, for several to share a write, unless an end
+     * must be settled at once: nothing then waits on the scheduler, whose share of runs ahead covers the hold.
+     */
+    private void holdReports() {
+        spawner.holdReports(settleAtOnce ? 0 : ReportHold.MILLIS);
     }
 
     /** Asks the helper for a chained run back; ends are settled at once until its answer (or its start) is known. */
     private void askBack(RunProcess run) {
         if (withdrawing.add(run)) {
             settleAtOnce = true;
+            holdReports();
             spawner.withdraw(run);
         }
     }

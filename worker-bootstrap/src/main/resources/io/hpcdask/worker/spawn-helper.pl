@@ -10,6 +10,8 @@
 #                     "W" tag                                                 withdraw a chained run that has not started
 #                     "K" tag NUL signal-number                               signal the run's process group
 #                     "L" second                                              the lease holds until this epoch second
+#                     "Q" millis                                              reports may wait this long (0: never)
+#                     "F"                                                     send all that is held, then an F
 #   helper -> worker  "H" 0(4)                     hello: the helper runs
 #                     "P" tag(4) pid(4)            started
 #                     "E" tag(4) message           could not start (nothing runs)
@@ -17,12 +19,18 @@
 #                     "X" tag(4) wait-status(4) lease(1)   ended, after all its output; lease 1: killed here because
 #                                                          the lease ran out
 #                     "R" tag(4)                   a chained run that never starts: withdrawn, or its chain broke
+#                     "F" 0(4)                     everything held before the worker's "F" came went out before this
 # A chain is the worker's own decision, made when the run came (the worker checks that what `after` frees suffices):
 # the chained run starts in the same turn as `after`'s end is reported (its P or E right behind that X), with no trip
 # through the worker; when `after` has ended (or failed to start) before the chain came, it starts at once. It never
 # starts past the lease, nor after an `after` killed by a signal (a cancel, the job's end): then the chain comes back
 # as R frames and the worker decides anew. The worker counts a chained run as holding what `after` held from the
 # moment it learns `after` ended, so an R then gives that back.
+# While the worker allows it ("Q", which it withdraws whenever it must hear of ends at once), an end whose place a
+# chained run took in the same turn is held, with everything after it, for later ones to share a write: until the
+# time given has passed since the first held, or a report that must go at once (an end that frees a place, E, R),
+# or a signal that ends jobs (TERM, INT, HUP, QUIT), whichever comes first. One write then wakes the worker for
+# several runs.
 # When the worker closes our stdin (it exited, was killed, or gave up on us) every run's group is killed: no run
 # outlives it. The helper has a session of its own, so a kill of the worker's process group leaves it to do that.
 #
@@ -50,6 +58,12 @@ my $inbuf = '';
 my $outbuf = '';
 my $rbuf = '';
 my $hold = 0;             # 1: a start waits in $outbuf; 2: it waited one select
+my $HELD_MAX = 65536;     # bytes of held reports beyond which they go at once
+my $report_hold = 0;      # ticks reports may wait while chained runs take every place (the worker's "Q")
+my $held_since;           # tick the reports in $outbuf were first held; undef: not holding
+my $turn_ended = 0;       # this turn reported an end whose place a chained run took
+my $must_send = 0;        # this turn made a report that must go at once
+my $ending = 0;           # a signal that ends jobs came: what ended must reach the worker at once
 my $lease;                # epoch second the lease holds until; undef until the worker gives one
 my $chld = 0;
 
@@ -58,7 +72,8 @@ POSIX::setsid();
 # worker, which knows what such a signal means; this helper goes when the worker does (its stdin closes). Handled,
 # not ignored: exec resets a handled signal to its default (an ignored one would stay ignored in every run), so a
 # run's child needs no call per signal to undo them.
-$SIG{$_} = sub { } for qw(PIPE TERM INT HUP QUIT);
+$SIG{PIPE} = sub { };
+$SIG{$_} = sub { $ending = 1 } for qw(TERM INT HUP QUIT);
 $SIG{CHLD} = sub { $chld = 1 };   # also makes select return early when a run exits
 # a mask is inherited through fork and exec: the JVM's (SIGQUIT blocked) must not reach the runs
 POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new()) or die "spawn helper: sigprocmask: $!\n";
@@ -78,6 +93,11 @@ sub emit {
         $hold = 0;   # anything else goes out at the end of this turn, starts before it included
     } elsif ($idle) {
         $hold = 1;
+    }
+    if ($type eq 'X') {
+        $turn_ended = 1;   # finish_runs says when the place was not taken
+    } elsif ($type ne 'P' && $type ne 'O') {
+        $must_send = 1;
     }
 }
 
@@ -241,6 +261,11 @@ sub command {
         kill($f[1], -$run->{pid}) if $run && $run->{pid} > 1;
     } elsif ($type eq 'L') {
         $lease = $f[0];
+    } elsif ($type eq 'Q') {
+        # whole ticks, at least one: a hold ends at the first tick at least this far past its start
+        $report_hold = $f[0] > 0 ? int(($f[0] * $TCK + 999) / 1000) || 1 : 0;
+    } elsif ($type eq 'F') {
+        emit('F', 0, '');   # behind all that is held, which goes with it at the end of this turn
     }
 }
 
@@ -339,6 +364,7 @@ sub finish_runs {
             $then = undef;
         }
         emit('X', $tag, pack('NC', $run->{status}, $run->{lease}));
+        $must_send = 1 unless defined $then;   # a place is free: the worker may have a run for it
         if (defined $then) {
             my $chain = delete $chained{$then};
             start_run($then, @{$chain}[1 .. $#$chain]);
@@ -362,6 +388,11 @@ sub timeout {
     }
     $t = 0.002 if $poll && (!defined $t || $t > 0.002);
     $t = $HOLD if $hold && (!defined $t || $t > $HOLD);
+    if (defined $held_since) {
+        $now //= ticks();
+        my $left = ($held_since + $report_hold - $now) / $TCK;
+        $t = $left if !defined $t || $left < $t;
+    }
     if (defined $lease && %runs) {
         my $left = $lease - time();   # past it, keep_lease has killed them all already
         $t = $left if $left > 0 && (!defined $t || $left < $t);
@@ -369,6 +400,15 @@ sub timeout {
     # a run that exits between the reap and the select leaves us waiting for this long at most
     $t = 1 if %runs && (!defined $t || $t > 1);
     return defined $t && $t < 0 ? 0 : $t;
+}
+
+# Whether this turn's reports wait for later ones to share a write (see the header).
+sub keep_held {
+    return 0 if $outbuf eq '' || !$report_hold || $must_send || $ending || length($outbuf) >= $HELD_MAX;
+    return 0 unless defined $held_since || $turn_ended;
+    my $now = ticks();
+    $held_since //= $now;
+    return $now - $held_since < $report_hold;
 }
 
 emit('H', 0, '');
@@ -379,7 +419,7 @@ while (1) {
     if (length($outbuf) < $HIGH) {
         vec($rin, $_, 1) = 1 for keys %by_fd;
     }
-    vec($win, 1, 1) = 1 if length $outbuf && !$hold;
+    vec($win, 1, 1) = 1 if length $outbuf && !$hold && !defined $held_since;
     my $n = select(my $rout = $rin, my $wout = $win, undef, timeout());
     if ($n > 0) {
         read_commands() if vec($rout, 0, 1);
@@ -394,6 +434,11 @@ while (1) {
         $hold = 2;   # one more select before the start goes out, unless something else comes first
     } else {
         $hold = 0;
-        flush_out();
+        if (!keep_held()) {
+            $held_since = undef;
+            flush_out();
+        }
     }
+    $turn_ended = 0;
+    $must_send = 0;
 }

@@ -7,7 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -78,86 +77,6 @@ class LinkSenderTest {
         link.runPendingTasks();
         link.runPendingTasks();
         assertThat((ByteBuf) link.readOutbound()).as("released: a send leaves at the loop's next turn").isNotNull();
-    }
-
-    /** Runs what the link's loop has to do now, scheduled tasks whose time came included. */
-    private static void turn(EmbeddedChannel link) {
-        link.runPendingTasks();
-        link.runScheduledPendingTasks();
-        link.runPendingTasks();
-    }
-
-    @Test
-    void aDeferredReleaseHoldsWhatIsSentUntilItsTimeAndLaterHoldsJoinTheSameFrame() throws Exception {
-        EmbeddedChannel link = sealingLink();
-        link.freezeTime();
-        LinkSender sender = new LinkSender(link);
-        List<Message> sent = List.of(new Message.RunStarted("1", 10), new Message.RunFinished("1", 0, false, null),
-                new Message.RunStarted("2", 11), new Message.RunFinished("2", 0, false, null));
-        sender.hold();
-        sender.send(sent.get(0));
-        sender.send(sent.get(1));
-        sender.releaseLater(20);
-        turn(link);
-        link.advanceTimeBy(19, TimeUnit.MILLISECONDS);
-        turn(link);
-        assertThat((ByteBuf) link.readOutbound()).as("nothing leaves before the deferral's time").isNull();
-        sender.hold(); // a second burst while the first still waits: it joins it, and does not move its time
-        sender.send(sent.get(2));
-        sender.send(sent.get(3));
-        sender.releaseLater(20);
-        turn(link);
-        assertThat((ByteBuf) link.readOutbound()).isNull();
-        link.advanceTimeBy(1, TimeUnit.MILLISECONDS);
-        turn(link);
-        assertThat(oneFrame(link)).as("both bursts at the first one's time").isEqualTo(sent);
-        sender.send(new Message.RunStarted("3", 12));
-        turn(link);
-        assertThat((ByteBuf) link.readOutbound()).as("nothing held any more").isNotNull();
-    }
-
-    @Test
-    void aReleaseNowSendsWhatADeferralHeldAtOnce() throws Exception {
-        EmbeddedChannel link = sealingLink();
-        link.freezeTime();
-        LinkSender sender = new LinkSender(link);
-        List<Message> sent = List.of(new Message.RunFinished("1", 0, false, null), new Message.RunStarted("2", 11),
-                new Message.RunFinished("2", 0, false, null));
-        sender.hold();
-        sender.send(sent.get(0));
-        sender.send(sent.get(1));
-        sender.releaseLater(20);
-        turn(link);
-        sender.hold();
-        sender.send(sent.get(2));
-        sender.releaseNow(); // this end freed a place: the scheduler must hear it, and all before it, now
-        turn(link);
-        assertThat(oneFrame(link)).isEqualTo(sent);
-        link.advanceTimeBy(20, TimeUnit.MILLISECONDS);
-        turn(link);
-        sender.hold();
-        sender.send(new Message.RunStarted("3", 12));
-        turn(link);
-        assertThat((ByteBuf) link.readOutbound()).as("the deferral's timer, come after, released no later hold")
-                .isNull();
-        sender.release();
-        turn(link);
-        assertThat((ByteBuf) link.readOutbound()).isNotNull();
-    }
-
-    @Test
-    void aLinkAboutToCloseSendsWhatADeferralHeldAheadOfTheClose() throws Exception {
-        EmbeddedChannel link = sealingLink();
-        link.freezeTime();
-        LinkSender sender = new LinkSender(link);
-        Message ended = new Message.RunFinished("1", 0, false, null);
-        sender.hold();
-        sender.send(ended);
-        sender.releaseLater(20);
-        sender.releaseDeferred(); // the worker's job ends: its held results go before the link closes
-        link.close();
-        link.runPendingTasks();
-        assertThat(oneFrame(link)).containsExactly(ended);
     }
 
     @Test

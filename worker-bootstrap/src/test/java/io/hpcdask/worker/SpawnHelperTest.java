@@ -381,6 +381,100 @@ abstract class SpawnHelperTest {
         assertThat(batchOf("finished q2")).as("nothing took q2's place").contains("freed");
     }
 
+    /** A helper whose batches are recorded among the events, as "begin", "freed" and "end". */
+    private SpawnHelper startRecordingHelper() throws IOException {
+        return startHelper(List.of(), new SpawnHelper.Batches() {
+            @Override
+            public void begin() {
+                events.events.add("begin");
+            }
+
+            @Override
+            public void placeFreed() {
+                events.events.add("freed");
+            }
+
+            @Override
+            public void end() {
+                events.events.add("end");
+            }
+        });
+    }
+
+    @Test
+    void whileAllowedEndsWhosePlaceAChainedRunTookWaitForTheEndThatFreesAPlaceAndGoInOneWrite() throws Exception {
+        helper = startRecordingHelper();
+        helper.holdReports(60_000);
+        RunProcess first = start(RecordedRuns.start("h1", "sleep", "0.3"));
+        RunProcess second = chain(RecordedRuns.start("h2", "true"), first);
+        RunProcess third = chain(RecordedRuns.start("h3", "true"), second);
+        chain(RecordedRuns.start("h4", "true"), third);
+        assertThat(finished("h4").exitCode()).isZero();
+        assertThat(batchOf("finished h1")).containsExactly("finished h1", "started h2", "finished h2", "started h3",
+                "finished h3", "started h4", "finished h4", "freed");
+    }
+
+    @Test
+    void heldReportsGoOutOnceTheHoldIsOverWhileTheRunThatTookThePlaceStillRuns() throws Exception {
+        helper = startRecordingHelper();
+        helper.holdReports(200);
+        RunProcess first = start(RecordedRuns.start("o1", "sleep", "0.2"));
+        chain(RecordedRuns.start("o2", "sleep", "3"), first);
+        await().atMost(WAIT).until(() -> events.finished.containsKey("o1"));
+        assertThat(events.events).as("o1's end came while o2 ran").doesNotContain("finished o2");
+        assertThat(batchOf("finished o1")).containsExactly("finished o1", "started o2");
+        assertThat(finished("o2").exitCode()).isZero();
+    }
+
+    @Test
+    void withoutLeaveToHoldOrOnceItIsTakenBackEveryEndGoesOutAtOnce() throws Exception {
+        helper = startRecordingHelper();
+        helper.holdReports(60_000);
+        helper.holdReports(0);
+        RunProcess first = start(RecordedRuns.start("z1", "sleep", "0.2"));
+        RunProcess second = chain(RecordedRuns.start("z2", "sleep", "0.5"), first);
+        await().atMost(WAIT).until(() -> events.finished.containsKey("z1"));
+        assertThat(events.events).doesNotContain("finished z2");
+
+        helper.holdReports(60_000);
+        RunProcess third = chain(RecordedRuns.start("z3", "sleep", "30"), second);
+        await().atMost(WAIT).until(() -> events.events.contains("started z2"));
+        Thread.sleep(1_500); // z2 ended and z3 took its place: both held
+        assertThat(events.events).as("held").doesNotContain("finished z2", "started z3");
+        helper.holdReports(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.events.contains("started z3"));
+        assertThat(batchOf("finished z2")).containsExactly("finished z2", "started z3");
+        assertThat(third.isAlive()).isTrue();
+    }
+
+    @Test
+    void aSignalThatEndsJobsSendsWhatIsHeldAtOnce() throws Exception {
+        helper = startRecordingHelper();
+        helper.holdReports(60_000);
+        RunProcess first = start(RecordedRuns.start("s1", "sleep", "0.2"));
+        RunProcess second = chain(RecordedRuns.start("s2", "sleep", "30"), first);
+        await().atMost(WAIT).until(() -> events.events.contains("started s1"));
+        Thread.sleep(1_500);
+        assertThat(events.events).as("held").doesNotContain("finished s1");
+        ProcessHandle.of(helper.pid()).orElseThrow().destroy(); // SIGTERM, as a batch system ends a job
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.events.contains("started s2"));
+        assertThat(batchOf("finished s1")).containsExactly("finished s1", "started s2");
+        assertThat(second.isAlive()).isTrue();
+    }
+
+    @Test
+    void takingWhatIsHeldReturnsOnceEveryHeldReportWasHandedOn() throws Exception {
+        helper = startRecordingHelper();
+        helper.holdReports(60_000);
+        RunProcess first = start(RecordedRuns.start("t1", "sleep", "0.2"));
+        chain(RecordedRuns.start("t2", "sleep", "30"), first);
+        Thread.sleep(1_500);
+        assertThat(events.events).as("held").doesNotContain("finished t1");
+        assertThat(helper.takeHeld(10_000)).isTrue();
+        assertThat(events.events).containsSubsequence("finished t1", "started t2", "end");
+        assertThat(helper.takeHeld(10_000)).as("with nothing held").isTrue();
+    }
+
     /** The frames of the batch that told {@code event}, and whether it freed a place. */
     private List<String> batchOf(String event) {
         List<String> all = events.events;

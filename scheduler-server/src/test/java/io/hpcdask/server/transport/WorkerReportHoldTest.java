@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A real worker JVM of one slot holds the reports of runs whose place a run sent ahead took at once
- * ({@link io.hpcdask.protocol.ReportHold}): a string of short runs reaches the scheduler in a few reads, not one per
- * run, while no report waits for a later run's end.
+ * A real worker JVM of one slot, and its spawn helper (the C one, and the perl one), hold the reports of runs whose
+ * place a run sent ahead took at once ({@link io.hpcdask.protocol.ReportHold}): a string of short runs reaches the
+ * scheduler in a few reads, not one per run, while no report waits for a later run's end.
  */
 class WorkerReportHoldTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -39,22 +39,25 @@ class WorkerReportHoldTest {
     private WorkerProcess worker;
     private WorkerConnection link;
 
-    @BeforeEach
-    void startWorker() throws Exception {
+    private void startWorker(String spawnWay) throws Exception {
         Path token = dir.resolve("token");
         Files.writeString(token, "hold-token\n");
         transport = new WorkerTransport("127.0.0.1", 0, "hold-token".getBytes(StandardCharsets.UTF_8), 1_000, listener)
                 .start();
         worker = WorkerProcess.start(WorkerProcess.command(token, "127.0.0.1", transport.port(), "hold").slots(1), dir,
-                Map.of());
+                Map.of("HPC_DASK_WORKER_SPAWN", spawnWay));
         await().atMost(WAIT).until(() -> listener.connections.containsKey("hold"));
         link = listener.connection("hold");
     }
 
     @AfterEach
     void stop() throws Exception {
-        worker.close();
-        transport.close();
+        if (worker != null) {
+            worker.close();
+        }
+        if (transport != null) {
+            transport.close();
+        }
     }
 
     private void start(String id, String... argv) {
@@ -73,8 +76,10 @@ class WorkerReportHoldTest {
         return -1;
     }
 
-    @Test
-    void shortRunsStartedInEachOthersPlaceAreReportedSeveralToARead() {
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "perl"})
+    void shortRunsStartedInEachOthersPlaceAreReportedSeveralToARead(String spawnWay) throws Exception {
+        startWorker(spawnWay);
         int runs = 16; // as many as wait chained behind one run: each starts in the place of the one before
         start("first", "sleep", "0.5");
         for (int i = 0; i < runs; i++) {
@@ -91,8 +96,10 @@ class WorkerReportHoldTest {
                 .isLessThan((runs + 1) / 2);
     }
 
-    @Test
-    void anEndIsNotHeldUntilTheRunThatTookItsPlaceEnds() {
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "perl"})
+    void anEndIsNotHeldUntilTheRunThatTookItsPlaceEnds(String spawnWay) throws Exception {
+        startWorker(spawnWay);
         start("short", "sleep", "0.3");
         start("long", "sleep", "5"); // chained: starts in short's place, so short's end may be held, but not for long
         await().atMost(WAIT).until(() -> listener.finished("short").isPresent());
