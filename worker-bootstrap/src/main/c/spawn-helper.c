@@ -1,8 +1,7 @@
 /*
  * The worker's spawn helper in C: the same frames, chain, lease, drain time and signals as spawn-helper.pl (read its
- * header for the protocol), but each run starts with posix_spawn, which glibc does with CLONE_VM|CLONE_VFORK: no copy
- * of this process's page tables and no copy-on-write faults in the child before its exec, which is what a perl fork
- * costs on a node where forks are slow. Built static (see worker-bootstrap/pom.xml), so it runs whatever the node's
+ * header for the protocol), but each run starts with vfork: no copy of this process's page tables and no copy-on-write
+ * faults in the child before its exec, which is what a perl fork costs on a node where forks are slow. Built static (see worker-bootstrap/pom.xml), so it runs whatever the node's
  * glibc; where it cannot run, the worker falls back to the perl helper.
  *
  * usage: spawn-helper DRAIN_MILLIS; frames on stdin and stdout, nothing else.
@@ -12,7 +11,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +88,8 @@ static volatile sig_atomic_t ending;   /* a signal that ends jobs came: what end
 static int devnull;
 static const int handled[] = {SIGCHLD, SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
 static sigset_t handled_set;
-static posix_spawnattr_t spawn_attr;   /* every run's: its own session, our signals at their defaults, none blocked */
+static sigset_t all_set, none_set;
+static struct sigaction default_action;
 
 static void *grow(void *p, int *cap, int need, size_t size) {
     if (need <= *cap) {
@@ -387,9 +386,54 @@ static char **run_env(char **pairs, int count) {
     return env;
 }
 
-static int spawn(pid_t *pid, const char *file, char **argv, const posix_spawn_file_actions_t *fa,
-                 const posix_spawnattr_t *attr, char **env) {
-    int e = posix_spawn(pid, file, fa, attr, argv, env);
+/* A run's place: the write ends of its two pipes and its cwd. */
+struct place {
+    int out, err;
+    const char *cwd;
+};
+
+/* The child's errno when it could not exec: it shares our memory until then. */
+static volatile int launch_errno;
+
+/*
+ * Starts file in its own session with our signals at their defaults and none blocked, on /dev/null and its pipes, in
+ * its cwd. vfork rather than posix_spawn: glibc's maps a stack for each child and unmaps it after, and the unmap
+ * flushes the TLB of every CPU this process ran on (an interrupt to each, dear on a virtual machine). The child only
+ * makes system calls until its exec, with every signal blocked until ours are back at their defaults, so no handler
+ * of ours runs on the memory it shares with us.
+ */
+static int launch(pid_t *pid, const char *file, char **argv, const struct place *at, char **env) {
+    sigset_t old;
+    sigprocmask(SIG_SETMASK, &all_set, &old);
+    launch_errno = 0;
+    pid_t p = vfork();
+    if (p == 0) {
+        for (size_t i = 0; i < sizeof handled / sizeof handled[0]; i++) {
+            sigaction(handled[i], &default_action, NULL);
+        }
+        if (setsid() < 0 || dup2(devnull, 0) < 0 || dup2(at->out, 1) < 0 || dup2(at->err, 2) < 0
+                || chdir(at->cwd) != 0) {
+            launch_errno = errno;
+            _exit(127);
+        }
+        sigprocmask(SIG_SETMASK, &none_set, NULL);
+        execve(file, argv, env);
+        launch_errno = errno;
+        _exit(127);
+    }
+    int e = p < 0 ? errno : launch_errno;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (p > 0 && e) {
+        while (waitpid(p, NULL, 0) < 0 && errno == EINTR) {
+        }
+    } else if (p > 0) {
+        *pid = p;
+    }
+    return e;
+}
+
+static int spawn(pid_t *pid, const char *file, char **argv, const struct place *at, char **env) {
+    int e = launch(pid, file, argv, at, env);
     if (e == ENOEXEC) {   /* no #! line: a shell runs it, as execvp does */
         int n = 0;
         while (argv[n]) {
@@ -402,18 +446,18 @@ static int spawn(pid_t *pid, const char *file, char **argv, const posix_spawn_fi
         sh[0] = "/bin/sh";
         sh[1] = (char *)file;
         memcpy(sh + 2, argv + 1, sizeof *sh * (size_t)n);
-        e = posix_spawn(pid, "/bin/sh", fa, attr, sh, env);
+        e = launch(pid, "/bin/sh", sh, at, env);
         free(sh);
     }
     return e;
 }
 
 /* execvp's search of path, each candidate tried in turn; a relative directory is taken from the run's cwd. */
-static int spawn_searched(pid_t *pid, const char *cwd, const char *path, char **argv,
-                          const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr, char **env) {
+static int spawn_searched(pid_t *pid, const char *cwd, const char *path, char **argv, const struct place *at,
+                          char **env) {
     const char *name = argv[0];
     if (strchr(name, '/')) {
-        return spawn(pid, name, argv, fa, attr, env);
+        return spawn(pid, name, argv, at, env);
     }
     if (!*name) {
         return ENOENT;
@@ -437,7 +481,7 @@ static int spawn_searched(pid_t *pid, const char *cwd, const char *path, char **
         if (stat(file, &st) != 0) {
             err = errno;
         } else {
-            err = spawn(pid, file, argv, fa, attr, env);
+            err = spawn(pid, file, argv, at, env);
         }
         free(file);
         if (err == 0) {
@@ -467,49 +511,6 @@ static void fail_start(uint32_t tag, const char *why, int *fds, int nfds) {
     }
     emit('E', tag, why, strlen(why));
     unchain(tag);
-}
-
-/*
- * A run's file actions (/dev/null, its two pipes' write ends, its cwd), kept for the next run with the same ones:
- * pipe2 hands the lowest free numbers, so a worker's runs mostly get the same few, and each adddup2 asks the kernel
- * for the descriptor limit twice (getdtablesize), six calls a run otherwise.
- */
-#define ACTIONS_KEPT 8
-static struct actions {
-    int out, err;
-    char *cwd;
-    posix_spawn_file_actions_t fa;
-} kept[ACTIONS_KEPT];
-static int nkept, next_kept;
-
-static const posix_spawn_file_actions_t *actions_for(int out, int err, const char *cwd) {
-    for (int i = 0; i < nkept; i++) {
-        if (kept[i].out == out && kept[i].err == err && strcmp(kept[i].cwd, cwd) == 0) {
-            return &kept[i].fa;
-        }
-    }
-    char *copy = strdup(cwd);
-    if (!copy) {
-        return NULL;
-    }
-    struct actions *a = &kept[next_kept];
-    if (nkept < ACTIONS_KEPT) {
-        nkept++;
-    } else {
-        free(a->cwd);
-        posix_spawn_file_actions_destroy(&a->fa);
-    }
-    next_kept = (next_kept + 1) % ACTIONS_KEPT;
-    a->out = out;
-    a->err = err;
-    a->cwd = copy;
-    posix_spawn_file_actions_init(&a->fa);
-    /* every other descriptor of ours is close-on-exec: a run inherits only its own stdin, stdout and stderr */
-    posix_spawn_file_actions_adddup2(&a->fa, devnull, 0);
-    posix_spawn_file_actions_adddup2(&a->fa, out, 1);
-    posix_spawn_file_actions_adddup2(&a->fa, err, 2);
-    posix_spawn_file_actions_addchdir_np(&a->fa, copy);
-    return &a->fa;
 }
 
 /* f: cwd, count, count name=value pairs, argv. */
@@ -548,18 +549,12 @@ static void start_run(uint32_t tag, char **f, int n) {
         fail_start(tag, why, fds, 4);
         return;
     }
-    const posix_spawn_file_actions_t *fa = actions_for(fds[1], fds[3], cwd);
-    if (!fa) {
-        free(argv);
-        free(env);
-        fail_start(tag, "cannot start: out of memory", fds, 4);
-        return;
-    }
+    struct place at = {fds[1], fds[3], cwd};
     pid_t pid = 0;
     const char *file = path ? resolve(argv[0], path) : NULL;
-    int e = file ? spawn(&pid, file, argv, fa, &spawn_attr, env) : -1;
+    int e = file ? spawn(&pid, file, argv, &at, env) : -1;
     if (e != 0) {   /* never searched, or what the search found is gone: execvp's own search */
-        e = spawn_searched(&pid, cwd, path ? path : "/bin:/usr/bin", argv, fa, &spawn_attr, env);
+        e = spawn_searched(&pid, cwd, path ? path : "/bin:/usr/bin", argv, &at, env);
     }
     free(env);
     close(fds[1]);
@@ -1000,13 +995,12 @@ int main(int argc, char **argv) {
         sigaddset(&handled_set, handled[i]);
         sigaction(handled[i], &sa, NULL);
     }
-    sigset_t polling, none;
+    sigset_t polling;
     sigprocmask(SIG_BLOCK, &handled_set, &polling);
-    sigemptyset(&none);
-    posix_spawnattr_init(&spawn_attr);
-    posix_spawnattr_setflags(&spawn_attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setsigdefault(&spawn_attr, &handled_set);
-    posix_spawnattr_setsigmask(&spawn_attr, &none);
+    sigdelset(&polling, SIGCHLD);   /* even if whoever started us blocked it: ends are known by it */
+    sigfillset(&all_set);
+    sigemptyset(&none_set);
+    default_action.sa_handler = SIG_DFL;
     /* whatever we were given beyond 0, 1 and 2 stays here */
     for (int fd = 3; fd < 1024; fd++) {
         int fl = fcntl(fd, F_GETFD);
@@ -1077,8 +1071,11 @@ int main(int argc, char **argv) {
                 }
             }
         }
+        /* a child's pipes close before it becomes a zombie and its SIGCHLD comes: a wait on their closing would mostly
+           find no one, and the SIGCHLD would then end a poll for nothing. Only a poll run out with such a child left
+           waits without the signal, should it never come. */
         int reapable = chld;
-        for (int i = 0; i < nruns && !reapable; i++) {
+        for (int i = 0; i < nruns && !reapable && n == 0; i++) {
             reapable = !runs[i]->has_status && runs[i]->open == 0;
         }
         if (reapable) {

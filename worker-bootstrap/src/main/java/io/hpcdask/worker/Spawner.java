@@ -74,7 +74,7 @@ final class Spawner implements AutoCloseable {
             try {
                 started = binary.start(binaryPlaces, batches);
                 helperWay = SpawnWay.NATIVE;
-                LOG.info("Runs start through the native spawn helper (pid {}): posix_spawn, one exec per run",
+                LOG.info("Runs start through the native spawn helper (pid {}): vfork, one exec per run",
                         started.pid());
             } catch (IOException e) {
                 LOG.info("Runs cannot start through the native spawn helper: {}", RunProcess.rootMessage(e));

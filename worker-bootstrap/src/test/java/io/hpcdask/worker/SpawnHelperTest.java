@@ -271,6 +271,16 @@ abstract class SpawnHelperTest {
     }
 
     @Test
+    void aRunThatClosesItsOutputAndGoesOnEndsWhenItExitsNotWhenItsPipesClose() throws Exception {
+        helper = startHelper();
+        long startNanos = System.nanoTime();
+        start(RecordedRuns.start("r4b", "bash", "-c", "exec >&- 2>&-; sleep 0.6; exit 3"));
+        Message.RunFinished done = finished("r4b");
+        assertThat(done.exitCode()).isEqualTo(3);
+        assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+    }
+
+    @Test
     void aRunThatCannotStartIsToldWhyAndNothingRuns() throws Exception {
         helper = startHelper();
         start(new Message.StartRun("r5", List.of("true"), false, "no-such-dir", Map.of(), Map.of(), List.of()));
