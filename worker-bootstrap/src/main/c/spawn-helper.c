@@ -1,8 +1,9 @@
 /*
  * The worker's spawn helper in C: the same frames, chain, lease, drain time and signals as spawn-helper.pl (read its
  * header for the protocol), but each run starts with vfork: no copy of this process's page tables and no copy-on-write
- * faults in the child before its exec, which is what a perl fork costs on a node where forks are slow. Built static (see worker-bootstrap/pom.xml), so it runs whatever the node's
- * glibc; where it cannot run, the worker falls back to the perl helper.
+ * faults in the child before its exec, which is what a perl fork costs on a node where forks are slow. Built static
+ * (see worker-bootstrap/pom.xml), so it runs whatever the node's glibc; where it cannot run, the worker falls back to
+ * the perl helper.
  *
  * usage: spawn-helper DRAIN_MILLIS; frames on stdin and stdout, nothing else.
  */
