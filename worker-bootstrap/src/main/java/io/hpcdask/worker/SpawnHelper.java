@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -71,7 +72,7 @@ final class SpawnHelper implements AutoCloseable {
     private final AtomicInteger tags = new AtomicInteger();
     private volatile boolean dead;
     /** Counted down once the reader has handed on everything the helper wrote before its answer to a "F". */
-    private volatile java.util.concurrent.CountDownLatch heldTaken;
+    private volatile CountDownLatch heldTaken;
 
     private SpawnHelper(Process process, Batches batches) {
         this.process = process;
@@ -237,7 +238,7 @@ final class SpawnHelper implements AutoCloseable {
      * ended just before is reported, not run again. False when that did not happen in time.
      */
     boolean takeHeld(long millis) {
-        java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch taken = new CountDownLatch(1);
         heldTaken = taken;
         try {
             send('F');

@@ -353,22 +353,15 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private void updateSettleAtOnce() {
         settleAtOnce = !waiting.isEmpty() || !withdrawing.isEmpty() || drainReason != null || stopping || !connected;
         chainsWait = !chained.isEmpty();
-        holdReports();
-    }
-
-    /**
-     * The helper may hold reports of ends whose place a chained run took, for several to share a write, unless an end
-     * must be settled at once: nothing then waits on the scheduler, whose share of runs ahead covers the hold.
-     */
-    private void holdReports() {
+        // the helper may hold reports of ends whose place a chained run took, for several to share a write, unless an
+        // end must be settled at once: nothing then waits on the scheduler, whose share of runs ahead covers the hold
         spawner.holdReports(settleAtOnce ? 0 : ReportHold.MILLIS);
     }
 
     /** Asks the helper for a chained run back; ends are settled at once until its answer (or its start) is known. */
     private void askBack(RunProcess run) {
         if (withdrawing.add(run)) {
-            settleAtOnce = true;
-            holdReports();
+            updateSettleAtOnce();
             spawner.withdraw(run);
         }
     }

@@ -367,22 +367,7 @@ abstract class SpawnHelperTest {
 
     @Test
     void anEndFreesAPlaceUnlessTheRunChainedAfterItStartsInTheSameTurn() throws Exception {
-        helper = startHelper(List.of(), new SpawnHelper.Batches() {
-            @Override
-            public void begin() {
-                events.events.add("begin");
-            }
-
-            @Override
-            public void placeFreed() {
-                events.events.add("freed");
-            }
-
-            @Override
-            public void end() {
-                events.events.add("end");
-            }
-        });
+        helper = startRecordingHelper();
         RunProcess first = start(RecordedRuns.start("q1", "sleep", "0.3"));
         chain(RecordedRuns.start("q2", "true"), first);
         assertThat(finished("q2").exitCode()).isZero();
