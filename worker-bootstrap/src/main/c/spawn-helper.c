@@ -996,9 +996,13 @@ int main(int argc, char **argv) {
         sigaddset(&handled_set, handled[i]);
         sigaction(handled[i], &sa, NULL);
     }
+    /*
+     * The mask we were started with is not ours: the JVM that starts us has SIGQUIT blocked, and SIGQUIT must still
+     * reach us while polling. Nothing is blocked then.
+     */
     sigset_t polling;
-    sigprocmask(SIG_BLOCK, &handled_set, &polling);
-    sigdelset(&polling, SIGCHLD);   /* even if whoever started us blocked it: ends are known by it */
+    sigemptyset(&polling);
+    sigprocmask(SIG_SETMASK, &handled_set, NULL);
     sigfillset(&all_set);
     sigemptyset(&none_set);
     default_action.sa_handler = SIG_DFL;

@@ -18,6 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The spawn helper as the worker drives it: a real helper process starting real runs. Every case holds for both
@@ -442,8 +444,13 @@ abstract class SpawnHelperTest {
         assertThat(third.isAlive()).isTrue();
     }
 
-    @Test
-    void aSignalThatEndsJobsSendsWhatIsHeldAtOnce() throws Exception {
+    /**
+     * Every signal a batch system may end a job with (QUIT too: the JVM that starts the helper has it blocked, and a
+     * mask is inherited).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT", "HUP", "QUIT"})
+    void aSignalThatEndsJobsSendsWhatIsHeldAtOnce(String signal) throws Exception {
         helper = startRecordingHelper();
         helper.holdReports(60_000);
         RunProcess first = start(RecordedRuns.start("s1", "sleep", "0.2"));
@@ -451,7 +458,8 @@ abstract class SpawnHelperTest {
         await().atMost(WAIT).until(() -> events.events.contains("started s1"));
         Thread.sleep(1_500);
         assertThat(events.events).as("held").doesNotContain("finished s1");
-        ProcessHandle.of(helper.pid()).orElseThrow().destroy(); // SIGTERM, as a batch system ends a job
+        Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(helper.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -s " + signal).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> events.events.contains("started s2"));
         assertThat(batchOf("finished s1")).containsExactly("finished s1", "started s2");
         assertThat(second.isAlive()).isTrue();
