@@ -136,6 +136,11 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     /** The error of the report a cancel of a run this worker does not hold gets. */
     static final String NOT_HELD = "not running on this worker";
     private volatile boolean shuttingDown;
+    /**
+     * How long the helper may hold reports: {@link ReportHold#MILLIS}, which the scheduler's share of runs ahead is
+     * made for. A test lengthens it (this system property) to catch a hold in the act.
+     */
+    static final long REPORT_HOLD_MILLIS = Long.getLong("hpcdask.worker.reportHoldMillis", ReportHold.MILLIS);
     /** How long a worker going down waits for the reports its spawn helper held (it answers within a turn). */
     private static final long HELD_ON_EXIT_MILLIS = 500;
 
@@ -355,7 +360,7 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
         chainsWait = !chained.isEmpty();
         // the helper may hold reports of ends whose place a chained run took, for several to share a write, unless an
         // end must be settled at once: nothing then waits on the scheduler, whose share of runs ahead covers the hold
-        spawner.holdReports(settleAtOnce ? 0 : ReportHold.MILLIS);
+        spawner.holdReports(settleAtOnce ? 0 : REPORT_HOLD_MILLIS);
     }
 
     /** Asks the helper for a chained run back; ends are settled at once until its answer (or its start) is known. */

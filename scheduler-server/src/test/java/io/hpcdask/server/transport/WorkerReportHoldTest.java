@@ -40,14 +40,24 @@ class WorkerReportHoldTest {
     private WorkerConnection link;
 
     private void startWorker(String spawnWay) throws Exception {
+        startWorker(spawnWay, Map.of());
+    }
+
+    private void startWorker(String spawnWay, Map<String, String> env) throws Exception {
         Path token = dir.resolve("token");
         Files.writeString(token, "hold-token\n");
         transport = new WorkerTransport("127.0.0.1", 0, "hold-token".getBytes(StandardCharsets.UTF_8), 1_000, listener)
                 .start();
         worker = WorkerProcess.start(WorkerProcess.command(token, "127.0.0.1", transport.port(), "hold").slots(1), dir,
-                Map.of("HPC_DASK_WORKER_SPAWN", spawnWay));
+                with(env, "HPC_DASK_WORKER_SPAWN", spawnWay));
         await().atMost(WAIT).until(() -> listener.connections.containsKey("hold"));
         link = listener.connection("hold");
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put(name, value);
+        return all;
     }
 
     @AfterEach
@@ -107,5 +117,28 @@ class WorkerReportHoldTest {
         assertThat(listener.finished("long")).as("short's end came while long still ran").isEmpty();
         await().atMost(WAIT).until(() -> listener.finished("long").isPresent());
         assertThat(readOfEnd("short")).isLessThan(readOfEnd("long"));
+    }
+
+    /**
+     * A batch system ends a worker's job with SIGTERM while its helper holds the end of a run that a chained run took
+     * the place of: that end reaches the scheduler before the link closes, so the run is not run again. The hold is
+     * lengthened here (2 minutes, not 20 ms) so that the SIGTERM surely finds it held.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "perl"})
+    void aWorkerEndedBySigtermSendsTheEndsItsHelperHeldBeforeItsLinkCloses(String spawnWay) throws Exception {
+        startWorker(spawnWay, Map.of("JAVA_TOOL_OPTIONS", "-Dhpcdask.worker.reportHoldMillis=120000"));
+        start("ended", "sleep", "0.3");
+        start("chained", "sleep", "60"); // starts in ended's place: ended's end (and chained's start) are held
+        await().atMost(WAIT).until(() -> listener.started("ended").isPresent());
+        Thread.sleep(2_000);
+        assertThat(listener.finished("ended")).as("ended's end is held").isEmpty();
+        ProcessHandle.of(worker.pid()).orElseThrow().destroy(); // SIGTERM, as a batch system ends a job
+        assertThat(worker.exitCode(30)).as("the worker went down on SIGTERM").isNotNull();
+        // what it wrote before it exited is read here a moment later
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.finished("ended").isPresent());
+        assertThat(listener.finished("ended")).as("ended's end, sent before the link closed")
+                .hasValueSatisfying(f -> assertThat(f.exitCode()).isZero());
+        assertThat(listener.started("chained")).as("chained's start, held with it").isPresent();
     }
 }
