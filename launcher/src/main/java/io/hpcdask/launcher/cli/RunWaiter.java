@@ -101,7 +101,8 @@ final class RunWaiter {
 
     /**
      * Ends a wait whose caller is gone: the CLI daemon interrupts a call when its client ends (Ctrl-C), as the JVM
-     * path's wait ends with its process; heard at the next event or ping of the stream.
+     * path's wait ends with its process. The interrupt also closes the connection the wait reads (a channel's socket),
+     * so it is heard at once, not at the next event or ping of the stream.
      */
     private static void stopIfInterrupted() {
         if (Thread.currentThread().isInterrupted()) {

@@ -198,23 +198,64 @@ class CliDaemonIT {
 
     @Test
     void ctrlCEndsAWaitAsItEndsTheJvmPath() throws Exception {
-        startDaemon();
+        long daemon = startDaemon();
         Map<String, String> env = with(Map.of("HPC_DASK_HOME", clusterHome.toString()), NO_JVM);
-        Process waiting = start(tmp, env, List.of("submit", "run", "--wait", "--label", "ctrl-c", "--", "sleep", "4"));
+        Process waiting = start(tmp, env, List.of("submit", "run", "--wait", "--label", "ctrl-c", "--", "sleep", "120"));
         StringBuilder line = new StringBuilder(); // its id, then it waits
         for (int c = waiting.getInputStream().read(); c != -1 && c != '\n'; c = waiting.getInputStream().read()) {
             line.append((char) c);
         }
         String id = line.toString();
         assertThat(id).matches("\\d+");
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(waiting.pid())).inheritIO().start();
-        assertThat(kill.waitFor()).isZero();
-        assertThat(waiting.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(waiting.exitValue()).isEqualTo(130); // the JVM's exit on SIGINT
-        assertThat(new String(waiting.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
-        // the run itself goes on, as after a Ctrl-C of the plain path
-        Result runs = cli(tmp, env, List.of("runs", "--label", "ctrl-c", "-o", "quiet"));
-        assertThat(runs.out().lines()).containsExactly(id);
+        try {
+            // the wait's connection to the scheduler, which sends nothing until the run ends or a ping is due (15 s)
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> establishedTcp(daemon) > 0);
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(waiting.pid())).inheritIO().start();
+            assertThat(kill.waitFor()).isZero();
+            assertThat(waiting.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(waiting.exitValue()).isEqualTo(130); // the JVM's exit on SIGINT
+            assertThat(new String(waiting.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
+            // the daemon's call ends with its client, and closes that connection, well before the next ping
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> establishedTcp(daemon) == 0);
+            // the run itself goes on, as after a Ctrl-C of the plain path
+            Result runs = cli(tmp, env, List.of("runs", "--label", "ctrl-c", "-o", "quiet"));
+            assertThat(runs.out().lines()).as(runs.toString()).containsExactly(id);
+        } finally {
+            cli(tmp, env, List.of("cancel", id)); // the one worker's slot is the other tests'
+        }
+    }
+
+    /** The TCP connections of process {@code pid} that are established (its socket inodes in /proc/PID/net/tcp*). */
+    private static int establishedTcp(long pid) throws IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // closed while listed
+                }
+            }
+        }
+        int n = 0;
+        for (String table : List.of("tcp", "tcp6")) {
+            Path f = Path.of("/proc", Long.toString(pid), "net", table);
+            if (!Files.exists(f)) {
+                continue;
+            }
+            for (String row : Files.readAllLines(f).subList(1, Files.readAllLines(f).size())) {
+                String[] col = row.trim().split("\\s+");
+                if (col.length > 9 && col[3].equals("01") && inodes.contains(col[9])) { // 01: ESTABLISHED
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     @Test

@@ -311,7 +311,8 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
     private static RetryPolicy waitRetry(Exception failure) {
         if (failure instanceof ApiUnreachableException e) {
             boolean lostWhileWaiting = !(e.getCause() instanceof ConnectException || e.getCause() instanceof SocketTimeoutException
-                    || e.getCause() instanceof InterruptedException);
+                    || e.getCause() instanceof InterruptedException
+                    || e.getCause() instanceof java.nio.channels.ClosedByInterruptException);
             return lostWhileWaiting ? WAIT_LOST : null;
         }
         return failure instanceof ApiException e && e.status() == 503 ? WAIT_REFUSED : null;
@@ -453,6 +454,10 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         }
         if (e instanceof SocketTimeoutException) {
             return new ApiUnreachableException("the scheduler at " + base + " did not answer within " + timeout.toSeconds() + "s", e);
+        }
+        if (e instanceof java.nio.channels.ClosedByInterruptException) {
+            // the caller was interrupted (the CLI daemon's client went): the connection was closed on our side
+            return new ApiUnreachableException("interrupted while talking to " + base, e);
         }
         return new ApiUnreachableException("lost the connection to " + base + ": " + e, e);
     }

@@ -105,4 +105,54 @@ class HttpExchangeOnceTest {
                     5_000, 5_000)).isInstanceOf(IOException.class).hasMessageContaining("not an HTTP answer");
         }
     }
+
+    /**
+     * The CLI daemon interrupts a call whose client went (Ctrl-C): a wait for an answer that may be minutes away ends
+     * at once, and its connection with it, rather than at the next byte the scheduler sends.
+     */
+    @Test
+    void aCallInterruptedWhileItWaitsForTheAnswerEndsAtOnceAndClosesItsConnection() throws Exception {
+        for (boolean streamed : new boolean[] {false, true}) {
+            try (ServerSocket server = listen()) {
+                CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return server.accept();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                CompletableFuture<Throwable> failure = new CompletableFuture<>();
+                Thread caller = new Thread(() -> {
+                    try {
+                        if (streamed) {
+                            HttpExchangeOnce.stream("127.0.0.1", server.getLocalPort(), "/events", Map.of(), 5_000, 600_000,
+                                    (head, body) -> body.readAllBytes());
+                        } else {
+                            HttpExchangeOnce.send("127.0.0.1", server.getLocalPort(), "GET", "/wait", Map.of(), null, 5_000,
+                                    600_000);
+                        }
+                        failure.complete(null);
+                    } catch (Throwable t) {
+                        failure.complete(t);
+                    }
+                }, "interrupted-call");
+                caller.start();
+                try (Socket peer = accepted.get(10, TimeUnit.SECONDS)) {
+                    InputStream in = peer.getInputStream();
+                    while (!new String(in.readNBytes(1), StandardCharsets.ISO_8859_1).equals("\n")) {
+                        // the request line: the call now waits for an answer that never comes
+                    }
+                    Thread.sleep(300);
+                    caller.interrupt();
+                    assertThat(failure.get(5, TimeUnit.SECONDS)).as(streamed ? "streamed" : "plain")
+                            .isInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+                    peer.setSoTimeout(5_000);
+                    while (in.read() >= 0) {
+                        // the rest of the request, then the end of the connection the call closed
+                    }
+                }
+                caller.join(5_000);
+            }
+        }
+    }
 }
