@@ -138,7 +138,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private volatile boolean shuttingDown;
     /**
      * How long the helper may hold reports: {@link ReportHold#MILLIS}, which the scheduler's share of runs ahead is
-     * made for. A test lengthens it (this system property) to catch a hold in the act.
+     * made for. Tests lengthen it with the system property {@code hpcdask.worker.reportHoldMillis} to catch a hold in
+     * the act.
      */
     static final long REPORT_HOLD_MILLIS = Long.getLong("hpcdask.worker.reportHoldMillis", ReportHold.MILLIS);
     /** How long a worker going down waits for the reports its spawn helper held (it answers within a turn). */
