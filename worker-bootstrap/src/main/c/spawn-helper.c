@@ -998,10 +998,8 @@ int main(int argc, char **argv) {
     }
     /*
      * The mask we were started with is not ours: the JVM that starts us has SIGQUIT blocked, and SIGQUIT must still
-     * reach us while polling. Nothing is blocked then.
+     * reach us while polling. Nothing is blocked then (none_set).
      */
-    sigset_t polling;
-    sigemptyset(&polling);
     sigprocmask(SIG_SETMASK, &handled_set, NULL);
     sigfillset(&all_set);
     sigemptyset(&none_set);
@@ -1056,7 +1054,7 @@ int main(int argc, char **argv) {
         }
         long long t = timeout();
         struct timespec ts = {(time_t)(t / 1000000000LL), (long)(t % 1000000000LL)};
-        int n = ppoll(pfd, (nfds_t)np, t < 0 ? NULL : &ts, &polling);
+        int n = ppoll(pfd, (nfds_t)np, t < 0 ? NULL : &ts, &none_set);
         if (n > 0) {
             if (pfd[0].revents) {
                 read_commands();   /* starts runs and signals them; removes none, so owner stays valid */

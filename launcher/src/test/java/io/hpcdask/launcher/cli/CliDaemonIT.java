@@ -248,7 +248,8 @@ class CliDaemonIT {
             if (!Files.exists(f)) {
                 continue;
             }
-            for (String row : Files.readAllLines(f).subList(1, Files.readAllLines(f).size())) {
+            List<String> rows = Files.readAllLines(f);
+            for (String row : rows.subList(1, rows.size())) {
                 String[] col = row.trim().split("\\s+");
                 if (col.length > 9 && col[3].equals("01") && inodes.contains(col[9])) { // 01: ESTABLISHED
                     n++;

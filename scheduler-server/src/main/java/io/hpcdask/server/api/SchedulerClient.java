@@ -9,6 +9,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -312,7 +313,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         if (failure instanceof ApiUnreachableException e) {
             boolean lostWhileWaiting = !(e.getCause() instanceof ConnectException || e.getCause() instanceof SocketTimeoutException
                     || e.getCause() instanceof InterruptedException
-                    || e.getCause() instanceof java.nio.channels.ClosedByInterruptException);
+                    || e.getCause() instanceof ClosedByInterruptException);
             return lostWhileWaiting ? WAIT_LOST : null;
         }
         return failure instanceof ApiException e && e.status() == 503 ? WAIT_REFUSED : null;
@@ -455,7 +456,7 @@ public final class SchedulerClient implements SchedulerService, ClusterControl {
         if (e instanceof SocketTimeoutException) {
             return new ApiUnreachableException("the scheduler at " + base + " did not answer within " + timeout.toSeconds() + "s", e);
         }
-        if (e instanceof java.nio.channels.ClosedByInterruptException) {
+        if (e instanceof ClosedByInterruptException) {
             // the caller was interrupted (the CLI daemon's client went): the connection was closed on our side
             return new ApiUnreachableException("interrupted while talking to " + base, e);
         }

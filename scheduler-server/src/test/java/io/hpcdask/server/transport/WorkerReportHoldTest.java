@@ -128,10 +128,11 @@ class WorkerReportHoldTest {
     @ValueSource(strings = {"native", "perl"})
     void aWorkerEndedBySigtermSendsTheEndsItsHelperHeldBeforeItsLinkCloses(String spawnWay) throws Exception {
         startWorker(spawnWay, Map.of("JAVA_TOOL_OPTIONS", "-Dhpcdask.worker.reportHoldMillis=120000"));
-        start("ended", "sleep", "0.3");
+        // a second for chained to reach the helper behind it, even from a worker JVM that has just started
+        start("ended", "sleep", "1");
         start("chained", "sleep", "60"); // starts in ended's place: ended's end (and chained's start) are held
         await().atMost(WAIT).until(() -> listener.started("ended").isPresent());
-        Thread.sleep(2_000);
+        Thread.sleep(3_000);
         assertThat(listener.finished("ended")).as("ended's end is held").isEmpty();
         ProcessHandle.of(worker.pid()).orElseThrow().destroy(); // SIGTERM, as a batch system ends a job
         assertThat(worker.exitCode(30)).as("the worker went down on SIGTERM").isNotNull();
