@@ -65,6 +65,11 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     public static final String DEGRADED = "degraded: store unavailable";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+    /**
+     * Runs read, turned into views and sent on at a time when a page is answered in slices: a few MB of heap, however
+     * many runs the page holds.
+     */
+    static final int RUN_SLICE = 2_000;
 
     private final RunStore store;
     private final RunLogs logs;
@@ -360,6 +365,20 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
     @Override
     public List<RunView> runs(String state) {
         RunState filter = parseState(state);
+        commitBeforeShowing();
+        return views(store.runs(filter), !closed);
+    }
+
+    /** As {@link #runs(String)} answers, read and handed on a slice at a time ({@link #RUN_SLICE} runs). */
+    @Override
+    public void runs(String state, java.util.function.Consumer<List<RunView>> slices) {
+        RunState filter = parseState(state);
+        commitBeforeShowing();
+        queries.pageInSlices(filter == null ? Set.of() : Set.of(filter), null, 0, RUN_SLICE,
+                rows -> slices.accept(views(rows, !closed)));
+    }
+
+    private void commitBeforeShowing() {
         try {
             // what a client is shown must survive a crash (a run shown completed must never run again), so changes
             // still being gathered are committed first; with none outstanding this returns at once, without a commit
@@ -367,24 +386,6 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         } catch (StoreUnavailableException e) {
             // what is not committed yet is still shown: the store reads its queued changes too
         }
-        List<StoredRun> stored = store.runs(filter);
-        Map<RunId, String> reasons = closed ? Map.of() : loop.call(() -> {
-            Map<RunId, String> m = new HashMap<>();
-            for (StoredRun r : stored) {
-                if (r.state() == RunState.STAGED) {
-                    String why = core.waitReason(r.id());
-                    if (why != null) {
-                        m.put(r.id(), why);
-                    }
-                }
-            }
-            return m;
-        });
-        List<RunView> views = new ArrayList<>(stored.size());
-        for (StoredRun r : stored) {
-            views.add(view(r, reasons.get(r.id())));
-        }
-        return views;
     }
 
     /** The run from the store, with the core's reason when it is staged and waits. */
@@ -402,10 +403,30 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         return page(queries.page(parseStates(filter.states()), filter.label(), filter.limit()), !closed);
     }
 
+    /** Read and handed on a slice at a time ({@link #RUN_SLICE} runs), each with the core's reasons as it is read. */
+    @Override
+    public RunPage runPage(RunFilter filter, java.util.function.Consumer<List<RunView>> slices) {
+        long serverTime = System.currentTimeMillis();
+        RunQueries.Page p = queries.pageInSlices(parseStates(filter.states()), filter.label(), filter.limit(), RUN_SLICE,
+                rows -> slices.accept(views(rows, !closed)));
+        return new RunPage(List.of(), p.matching(), labelled(p.counts()), serverTime);
+    }
+
     private RunPage page(RunQueries.Page p, boolean withReasons) {
+        return new RunPage(views(p.runs(), withReasons), p.matching(), labelled(p.counts()));
+    }
+
+    private static Map<String, Long> labelled(Map<RunState, Long> counts) {
+        Map<String, Long> byLabel = new java.util.LinkedHashMap<>();
+        counts.forEach((s, n) -> byLabel.put(s.label(), n));
+        return byLabel;
+    }
+
+    /** The runs as a client sees them, with the core's reason for each staged one that waits. */
+    private List<RunView> views(List<StoredRun> runs, boolean withReasons) {
         Map<RunId, String> reasons = !withReasons ? Map.of() : loop.call(() -> {
             Map<RunId, String> m = new HashMap<>();
-            for (StoredRun r : p.runs()) {
+            for (StoredRun r : runs) {
                 String why = r.state() == RunState.STAGED ? core.waitReason(r.id()) : null;
                 if (why != null) {
                     m.put(r.id(), why);
@@ -413,13 +434,11 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
             }
             return m;
         });
-        List<RunView> views = new ArrayList<>(p.runs().size());
-        for (StoredRun r : p.runs()) {
+        List<RunView> views = new ArrayList<>(runs.size());
+        for (StoredRun r : runs) {
             views.add(view(r, reasons.get(r.id())));
         }
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        p.counts().forEach((s, n) -> counts.put(s.label(), n));
-        return new RunPage(views, p.matching(), counts);
+        return views;
     }
 
     /** A page of runs straight from a cluster's database, for {@code hpc-dask runs} when no server answers. */

@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
     private final byte[] expectedAuthorization;
     private final DashboardAccess access;
     private final ObjectMapper json = new ObjectMapper();
+    private final RunPageStream pageStream = new RunPageStream(json);
     private final HttpServer http;
     private final ExecutorService executor;
     private final Object flight = new Object();
@@ -504,8 +505,15 @@ public final class ApiServer implements AutoCloseable {
                 }
                 sendJson(ex, service.stage(ex.getRequestHeaders().getFirst(ApiPaths.REQUEST_ID), runs));
             }
-            case "GET " + ApiPaths.RUNS -> sendJson(ex, service.runs(query.get("state")));
-            case "GET " + ApiPaths.RUNS_PAGE -> sendJson(ex, service.runPage(new RunFilter(states(query), query.get("label"), limit(query))));
+            case "GET " + ApiPaths.RUNS -> pageStream.sendAll(ex, service, query.get("state"));
+            case "GET " + ApiPaths.RUNS_PAGE -> {
+                RunFilter filter = new RunFilter(states(query), query.get("label"), limit(query));
+                if (RunPageStream.wanted(filter)) {
+                    pageStream.send(ex, service, filter);
+                } else {
+                    sendJson(ex, service.runPage(filter));
+                }
+            }
             case "GET " + ApiPaths.RUNS_WAIT -> {
                 admitWait();
                 return answerLater(ex, service.awaitRuns(RunIds.decode(required(query, "ids")), waitMillis(query)),

@@ -25,6 +25,14 @@ public interface SchedulerService {
     /** Runs in staging order; {@code state} null for all. */
     List<RunView> runs(String state);
 
+    /**
+     * What {@link #runs(String)} answers, handed to {@code slices} a part at a time in staging order instead of
+     * returned, so that every run of a large cluster is never held whole.
+     */
+    default void runs(String state, java.util.function.Consumer<List<RunView>> slices) {
+        slices.accept(runs(state));
+    }
+
     /** One run; {@link ApiException} 404 when there is none with this id. */
     default RunView run(String id) {
         return runs(null).stream().filter(r -> r.id().equals(id)).findFirst()
@@ -45,6 +53,17 @@ public interface SchedulerService {
                 : all.stream().filter(r -> filter.states().contains(r.state())).toList();
         int from = filter.limit() == 0 ? 0 : Math.max(0, matching.size() - filter.limit());
         return new RunPage(matching.subList(from, matching.size()), matching.size(), counts);
+    }
+
+    /**
+     * What {@link #runPage(RunFilter)} answers, its runs handed to {@code slices} a part at a time in staging order
+     * instead of returned, so that a page of every run of a large cluster is never held whole; returns the page with
+     * its counts and no runs.
+     */
+    default RunPage runPage(RunFilter filter, java.util.function.Consumer<List<RunView>> slices) {
+        RunPage p = runPage(filter);
+        slices.accept(p.runs());
+        return new RunPage(List.of(), p.matching(), p.counts(), p.serverTime());
     }
 
     /**

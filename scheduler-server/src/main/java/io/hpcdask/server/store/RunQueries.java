@@ -137,6 +137,127 @@ public final class RunQueries {
         });
     }
 
+    /**
+     * What {@link #page(Set, String, int)} answers, its runs handed to {@code each} at most {@code slice} at a time in
+     * staging order instead of returned: an answer of every run of a large table is never held whole. Each slice is a
+     * read of its own, so no snapshot or connection is held while {@code each} sends one on. The runs are those staged
+     * before the first read; one that changes state meanwhile is shown as the read of its slice finds it. The page
+     * returned has the counts (of the first read) and no runs.
+     */
+    public Page pageInSlices(Set<RunState> states, String labelGlob, int limit, int slice,
+                             java.util.function.Consumer<List<StoredRun>> each) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("a limit must be 0 (no limit) or more, got " + limit);
+        }
+        if (slice < 1) {
+            throw new IllegalArgumentException("a slice must hold a run at least, got " + slice);
+        }
+        long[] ids = new long[2]; // the first and the last id to show
+        Page head = reader.read((c, pending) -> {
+            Map<RunState, Long> counts = counts(c, pending, labelGlob);
+            long matching = states.isEmpty() ? counts.values().stream().mapToLong(Long::longValue).sum()
+                    : states.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
+            ids[0] = limit == 0 ? 0 : firstOfLatest(c, pending, states, labelGlob, limit);
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM runs");
+                 ResultSet rs = ps.executeQuery()) {
+                ids[1] = rs.next() ? rs.getLong(1) : 0;
+            }
+            return new Page(List.of(), matching, counts);
+        });
+        long from = ids[0];
+        while (from <= ids[1]) {
+            long start = from;
+            long[] next = new long[1];
+            List<StoredRun> shown = reader.read((c, pending) -> slice(c, pending, states, labelGlob, start, ids[1], slice,
+                    next));
+            if (!shown.isEmpty()) {
+                each.accept(shown);
+            }
+            from = next[0];
+        }
+        return head;
+    }
+
+    /**
+     * The id of the {@code limit}-th latest run that passes the filter as its queued changes leave it, or 0 when fewer
+     * pass: reads ids and states only, newest first, and stops there.
+     */
+    private static long firstOfLatest(Connection c, Map<Long, List<StateChange>> pending, Set<RunState> states,
+                                      String labelGlob, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, state FROM runs"
+                + (labelGlob == null ? "" : " WHERE label GLOB ?") + " ORDER BY id DESC")) {
+            if (labelGlob != null) {
+                ps.setString(1, labelGlob);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                int passed = 0;
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    List<StateChange> changes = pending.get(id);
+                    RunState state = changes == null ? RunState.fromLabel(rs.getString(2))
+                            : changes.get(changes.size() - 1).to();
+                    if ((states.isEmpty() || states.contains(state)) && ++passed == limit) {
+                        return id;
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Up to {@code slice} rows from id {@code from} to {@code last} that the label passes and, by their committed state
+     * or by a queued change, could pass the states; returns those that do once their queued changes are applied, and
+     * sets {@code next[0]} to the id to go on from ({@code last + 1} when none are left).
+     */
+    private static List<StoredRun> slice(Connection c, Map<Long, List<StateChange>> pending, Set<RunState> states,
+                                         String labelGlob, long from, long last, int slice, long[] next)
+            throws SQLException, JsonProcessingException {
+        StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE id >= ? AND id <= ?");
+        if (labelGlob != null) {
+            sql.append(" AND label GLOB ?");
+        }
+        boolean byState = !states.isEmpty();
+        if (byState) {
+            sql.append(" AND (state IN (").append(String.join(",", Collections.nCopies(states.size(), "?"))).append(")");
+            sql.append(pending.isEmpty() ? ")" : " OR id IN (SELECT value FROM json_each(?)))");
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        List<StoredRun> shown = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setLong(i++, from);
+            ps.setLong(i++, last);
+            if (labelGlob != null) {
+                ps.setString(i++, labelGlob);
+            }
+            if (byState) {
+                for (RunState s : states) {
+                    ps.setString(i++, s.label());
+                }
+                if (!pending.isEmpty()) {
+                    ps.setString(i++, idsJson(pending));
+                }
+            }
+            ps.setInt(i, slice);
+            int rows = 0;
+            long lastRead = from - 1;
+            try (ResultSet rs = ps.executeQuery()) {
+                RunColumns columns = RunColumns.of(rs);
+                while (rs.next()) {
+                    rows++;
+                    StoredRun r = RunStore.withPending(columns.row(rs), pending);
+                    lastRead = r.id().number();
+                    if (!byState || states.contains(r.state())) {
+                        shown.add(r);
+                    }
+                }
+            }
+            next[0] = rows < slice ? last + 1 : lastRead + 1;
+        }
+        return shown;
+    }
+
     private static void collect(PreparedStatement ps, Map<Long, StoredRun> into) throws SQLException, JsonProcessingException {
         try (ResultSet rs = ps.executeQuery()) {
             RunColumns columns = RunColumns.of(rs);

@@ -60,6 +60,32 @@ class RunQueriesTest {
                 new RunQueries.Ending(RunState.ERROR, 4, 1));
         assertThat(q.countIds(1, 10)).isEqualTo(6);
         assertThat(q.counts()).isEqualTo(staged.counts());
+        assertSlicedAsWhole(q);
+    }
+
+    /** Every filter, read in slices of every size, hands on the runs (in order) and counts that the whole page has. */
+    private static void assertSlicedAsWhole(RunQueries q) {
+        List<java.util.Set<RunState>> stateSets = List.of(java.util.Set.of(), java.util.Set.of(RunState.STAGED),
+                java.util.Set.of(RunState.COMPLETED, RunState.RUNNING), java.util.Set.of(RunState.ERROR, RunState.STAGED),
+                java.util.Set.of(RunState.TERMINATED));
+        java.util.Collection<String> labels = java.util.Arrays.asList(null, "r*", "r[2-5]", "r6", "none");
+        for (java.util.Set<RunState> states : stateSets) {
+            for (String label : labels) {
+                for (int limit : new int[] {0, 1, 2, 3, 5, 6, 7}) {
+                    RunQueries.Page whole = q.page(states, label, limit);
+                    for (int slice : new int[] {1, 2, 4, 100}) {
+                        List<List<StoredRun>> slices = new java.util.ArrayList<>();
+                        RunQueries.Page rest = q.pageInSlices(states, label, limit, slice, slices::add);
+                        String what = states + " " + label + " limit " + limit + " slice " + slice;
+                        assertThat(slices).as(what).allSatisfy(one -> assertThat(one).isNotEmpty().hasSizeLessThanOrEqualTo(slice));
+                        assertThat(slices.stream().flatMap(List::stream).toList()).as(what).isEqualTo(whole.runs());
+                        assertThat(rest.runs()).as(what).isEmpty();
+                        assertThat(rest.matching()).as(what).isEqualTo(whole.matching());
+                        assertThat(rest.counts()).as(what).isEqualTo(whole.counts());
+                    }
+                }
+            }
+        }
     }
 
     @Test
@@ -87,6 +113,21 @@ class RunQueriesTest {
     }
 
     @Test
+    void aPageInSlicesLeavesOutRunsStagedAfterItBegan() {
+        try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
+            store.stage(specs(5), 1);
+            List<String> seen = new java.util.ArrayList<>();
+            store.queries().pageInSlices(java.util.Set.of(), null, 0, 2, slice -> {
+                slice.forEach(r -> seen.add(r.id().value()));
+                if (seen.size() == 2) {
+                    store.stage(specs(3), 2); // ids 6-8, staged while the page is sent
+                }
+            });
+            assertThat(seen).containsExactly("1", "2", "3", "4", "5");
+        }
+    }
+
+    @Test
     void anEmptyStoreHasNoRunsAndNoCounts() {
         try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
             RunQueries.Page p = store.queries().page(RunState.STAGED, 10);
@@ -94,6 +135,10 @@ class RunQueriesTest {
             assertThat(p.matching()).isZero();
             assertThat(p.counts()).isEqualTo(Collections.emptyMap());
             assertThat(store.queries().endings(1, 5)).isEmpty();
+            List<List<StoredRun>> slices = new java.util.ArrayList<>();
+            RunQueries.Page sliced = store.queries().pageInSlices(java.util.Set.of(), null, 0, 10, slices::add);
+            assertThat(slices).isEmpty();
+            assertThat(sliced.matching()).isZero();
         }
     }
 }
