@@ -449,9 +449,7 @@ public final class SchedulerServer implements SchedulerService, AutoCloseable {
         for (StoredRun r : p.runs()) {
             views.add(view(r, null));
         }
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        p.counts().forEach((s, n) -> counts.put(s.label(), n));
-        return new RunPage(views, p.matching(), counts);
+        return new RunPage(views, p.matching(), labelled(p.counts()));
     }
 
     /**

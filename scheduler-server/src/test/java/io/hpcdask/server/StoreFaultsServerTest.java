@@ -12,8 +12,7 @@ import io.hpcdask.protocol.Message;
 import io.hpcdask.server.api.ApiException;
 import io.hpcdask.server.api.ApiServer;
 import io.hpcdask.server.api.ApiUnreachableException;
-import io.hpcdask.server.api.ClusterControl;
-import io.hpcdask.server.api.ClusterStatus;
+import io.hpcdask.server.api.NoControl;
 import io.hpcdask.server.api.RunRequest;
 import io.hpcdask.server.api.RunView;
 import io.hpcdask.server.api.SchedulerClient;
@@ -165,16 +164,5 @@ class StoreFaultsServerTest {
 
     private static Map<String, RunView> byId(List<RunView> runs) {
         return runs.stream().collect(Collectors.toMap(RunView::id, Function.identity()));
-    }
-
-    private static final class NoControl implements ClusterControl {
-        @Override
-        public ClusterStatus status() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void shutdown() {
-        }
     }
 }

@@ -85,8 +85,7 @@ public final class RunQueries {
         }
         return reader.read((c, pending) -> {
             Map<RunState, Long> counts = counts(c, pending, labelGlob);
-            long matching = states.isEmpty() ? counts.values().stream().mapToLong(Long::longValue).sum()
-                    : states.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
+            long matching = matching(states, counts);
             // the latest rows committed in the states (by the state index, newest first), as many more as could
             // turn out not to be in them, and the runs with queued changes, whatever their committed state
             java.util.TreeMap<Long, StoredRun> candidates = new java.util.TreeMap<>(Collections.reverseOrder());
@@ -155,8 +154,7 @@ public final class RunQueries {
         long[] ids = new long[2]; // the first and the last id to show
         Page head = reader.read((c, pending) -> {
             Map<RunState, Long> counts = counts(c, pending, labelGlob);
-            long matching = states.isEmpty() ? counts.values().stream().mapToLong(Long::longValue).sum()
-                    : states.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
+            long matching = matching(states, counts);
             ids[0] = limit == 0 ? 0 : firstOfLatest(c, pending, states, labelGlob, limit);
             try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM runs");
                  ResultSet rs = ps.executeQuery()) {
@@ -176,6 +174,12 @@ public final class RunQueries {
             from = next[0];
         }
         return head;
+    }
+
+    /** How many of the runs counted are in one of {@code states} (empty: any). */
+    private static long matching(Set<RunState> states, Map<RunState, Long> counts) {
+        return states.isEmpty() ? counts.values().stream().mapToLong(Long::longValue).sum()
+                : states.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
     }
 
     /**

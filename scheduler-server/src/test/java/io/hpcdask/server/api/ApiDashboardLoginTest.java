@@ -29,22 +29,7 @@ class ApiDashboardLoginTest {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private void start(DashboardAccess access) throws Exception {
-        SchedulerService service = new SchedulerService() {
-            @Override
-            public StageResult stage(List<RunRequest> runs) {
-                return new StageResult(List.of(), List.of());
-            }
-
-            @Override
-            public List<RunView> runs(String state) {
-                return List.of();
-            }
-
-            @Override
-            public List<WorkerView> workers() {
-                return List.of();
-            }
-
+        SchedulerService service = new EmptyService() {
             @Override
             public List<String> cancel(List<String> runIds) {
                 cancelled.addAll(runIds);

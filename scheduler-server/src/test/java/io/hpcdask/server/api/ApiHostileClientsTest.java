@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,31 +39,11 @@ class ApiHostileClientsTest {
     void start() throws Exception {
         logged.start();
         apiLog.addAppender(logged);
-        SchedulerService service = new SchedulerService() {
+        SchedulerService service = new EmptyService() {
             @Override
             public StageResult stage(List<RunRequest> runs) {
                 staged.addAndGet(runs.size());
                 return new StageResult(List.of(), List.of());
-            }
-
-            @Override
-            public List<RunView> runs(String state) {
-                return List.of();
-            }
-
-            @Override
-            public List<WorkerView> workers() {
-                return List.of();
-            }
-
-            @Override
-            public List<String> cancel(List<String> runIds) {
-                return List.of();
-            }
-
-            @Override
-            public Path runLog(String runId) {
-                return null;
             }
         };
         ClusterControl control = new ClusterControl() {

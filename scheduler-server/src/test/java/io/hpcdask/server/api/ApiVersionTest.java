@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ class ApiVersionTest {
 
     @BeforeEach
     void start() throws Exception {
-        SchedulerService service = new SchedulerService() {
+        SchedulerService service = new EmptyService() {
             @Override
             public StageResult stage(List<RunRequest> runs) {
                 staged.addAndGet(runs.size());
@@ -37,28 +36,8 @@ class ApiVersionTest {
             }
 
             @Override
-            public List<RunView> runs(String state) {
-                return List.of();
-            }
-
-            @Override
-            public List<WorkerView> workers() {
-                return List.of();
-            }
-
-            @Override
-            public List<String> cancel(List<String> runIds) {
-                return List.of();
-            }
-
-            @Override
             public CancelResult cancel(CancelSelection selection) {
                 return new CancelResult(0, "");
-            }
-
-            @Override
-            public Path runLog(String runId) {
-                return null;
             }
         };
         ClusterControl control = new ClusterControl() {

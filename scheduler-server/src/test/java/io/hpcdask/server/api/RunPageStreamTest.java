@@ -102,17 +102,7 @@ class RunPageStreamTest {
     @Test
     void aFailureAfterTheFirstSliceLeavesTheClientNoPageToTakeForWhole() throws Exception {
         RunView one = new RunView("1", "r1", "staged", List.of("true"), Map.of(), null, 1L, null, null, null, 0, null, null);
-        SchedulerService failing = new SchedulerService() {
-            @Override
-            public StageResult stage(List<RunRequest> runs) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public List<RunView> runs(String state) {
-                throw new UnsupportedOperationException();
-            }
-
+        SchedulerService failing = new EmptyService() {
             @Override
             public void runs(String state, java.util.function.Consumer<List<RunView>> slices) {
                 slices.accept(java.util.Collections.nCopies(3_000, one)); // more than the generator buffers
@@ -123,21 +113,6 @@ class RunPageStreamTest {
             public RunPage runPage(RunFilter filter, java.util.function.Consumer<List<RunView>> slices) {
                 slices.accept(java.util.Collections.nCopies(3_000, one));
                 throw new IllegalStateException("the store went away");
-            }
-
-            @Override
-            public List<WorkerView> workers() {
-                return List.of();
-            }
-
-            @Override
-            public List<String> cancel(List<String> runIds) {
-                return List.of();
-            }
-
-            @Override
-            public Path runLog(String runId) {
-                throw new UnsupportedOperationException();
             }
         };
         try (ApiServer api = new ApiServer(failing, new NoControl(), TOKEN.getBytes(StandardCharsets.UTF_8), 0)) {
@@ -174,16 +149,5 @@ class RunPageStreamTest {
         String head = text.substring(0, text.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
         assertThat(head).startsWith("http/1.1 200");
         return head;
-    }
-
-    private static final class NoControl implements ClusterControl {
-        @Override
-        public ClusterStatus status() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void shutdown() {
-        }
     }
 }

@@ -13,12 +13,8 @@ import io.hpcdask.protocol.WireCodec;
 import io.hpcdask.server.api.ApiServer;
 import io.hpcdask.server.api.ClusterControl;
 import io.hpcdask.server.api.ClusterStatus;
-import io.hpcdask.server.api.RunRequest;
-import io.hpcdask.server.api.RunView;
+import io.hpcdask.server.api.EmptyService;
 import io.hpcdask.server.api.SchedulerClient;
-import io.hpcdask.server.api.SchedulerService;
-import io.hpcdask.server.api.StageResult;
-import io.hpcdask.server.api.WorkerView;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
@@ -31,7 +27,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -319,33 +314,6 @@ class HostilePeersTest {
         assertThat(refusals).hasSize(1);
         assertThat(refusals.get(0)).contains("Refused worker w1\\nRun 4242 completed").doesNotContain("\n");
         legitimateWorkerGetsIn("w1");
-    }
-
-    private static final class EmptyService implements SchedulerService {
-        @Override
-        public StageResult stage(List<RunRequest> runs) {
-            return new StageResult(List.of(), List.of());
-        }
-
-        @Override
-        public List<RunView> runs(String state) {
-            return List.of();
-        }
-
-        @Override
-        public List<WorkerView> workers() {
-            return List.of();
-        }
-
-        @Override
-        public List<String> cancel(List<String> runIds) {
-            return List.of();
-        }
-
-        @Override
-        public Path runLog(String runId) {
-            return null;
-        }
     }
 
     private static final class StatusOnly implements ClusterControl {
