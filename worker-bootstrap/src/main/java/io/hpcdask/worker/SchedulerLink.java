@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SchedulerLink {
     static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** At most this long a worker going down waits for its link's loop to write what was sent and close. */
+    private static final long ABANDON_WAIT_MILLIS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerLink.class);
     private static final ByteBufAllocator HEAP = new HeapIoAllocator();
 
@@ -173,15 +175,17 @@ final class SchedulerLink {
     }
 
     /**
-     * The JVM is ending (SIGTERM, scancel): no link is made or registered after this, and the live one is closed
-     * without waiting. A frozen worker woken by the SIGCONT that comes just before its job's SIGTERM would otherwise
-     * reconnect and register while its JVM shuts down, and be given runs it is about to abandon.
+     * The JVM is ending (SIGTERM, scancel): no link is made or registered after this, and the live one is closed. A
+     * frozen worker woken by the SIGCONT that comes just before its job's SIGTERM would otherwise reconnect and
+     * register while its JVM shuts down, and be given runs it is about to abandon. It waits (a little) for the close:
+     * the close follows every send made before it on the link's loop, and the JVM halts as soon as its shutdown hooks
+     * return, so without the wait a result sent just before (a held end) could die unwritten in the loop's queue.
      */
     void abandon() {
         closing = true;
         Channel c = liveChannel();
         if (c != null) {
-            c.close();
+            c.close().awaitUninterruptibly(ABANDON_WAIT_MILLIS);
         }
     }
 

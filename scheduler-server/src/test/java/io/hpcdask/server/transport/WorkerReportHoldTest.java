@@ -137,7 +137,11 @@ class WorkerReportHoldTest {
         ProcessHandle.of(worker.pid()).orElseThrow().destroy(); // SIGTERM, as a batch system ends a job
         assertThat(worker.exitCode(30)).as("the worker went down on SIGTERM").isNotNull();
         // what it wrote before it exited is read here a moment later
-        await().atMost(Duration.ofSeconds(10)).until(() -> listener.finished("ended").isPresent());
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.finished("ended").isPresent());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("ended's end never came; the worker's log:\n" + worker.log(), e);
+        }
         assertThat(listener.finished("ended")).as("ended's end, sent before the link closed")
                 .hasValueSatisfying(f -> assertThat(f.exitCode()).isZero());
         assertThat(listener.started("chained")).as("chained's start, held with it").isPresent();
