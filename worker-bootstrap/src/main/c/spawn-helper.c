@@ -25,6 +25,7 @@
 extern char **environ;
 
 #define HOLD_NS 2000000LL     /* a start waits this long for the run's end to go out with it */
+#define POLL_MAX_NS 1000000000LL   /* the longest wait for a run whose output closed before it exits */
 #define HIGH (1 << 20)        /* bytes waiting for the worker beyond which run output is left in its pipes */
 #define HELD_MAX 65536        /* bytes of held reports beyond which they go at once */
 #define READ_CHUNK 65536
@@ -42,6 +43,7 @@ struct run {
     pid_t pid;
     int fd[2];          /* stdout, stderr read ends; -1 once closed */
     int open;
+    long long closed;   /* monotonic ns when its output closed (open fell to 0) */
     int has_status;
     int status;
     long long deadline; /* monotonic ns */
@@ -763,7 +765,9 @@ static void read_commands(void) {
 static void close_fd(struct run *r, int stream) {
     close(r->fd[stream]);
     r->fd[stream] = -1;
-    r->open--;
+    if (--r->open == 0) {
+        r->closed = now_ns();
+    }
 }
 
 static void read_output(struct run *r, int stream) {
@@ -916,8 +920,7 @@ static void finish_runs(void) {
 
 /* Nanoseconds poll may wait, or -1 for as long as it takes. */
 static long long timeout(void) {
-    long long t = -1, now = -1;
-    int poll_soon = 0;
+    long long t = -1, now = -1, poll = -1;
     for (int i = 0; i < nruns; i++) {
         struct run *r = runs[i];
         if (r->has_status) {
@@ -929,11 +932,22 @@ static long long timeout(void) {
                 t = left < 0 ? 0 : left;
             }
         } else if (r->open == 0) {
-            poll_soon = 1;   /* its output closed as it exited: reapable within moments */
+            /* its output closed, as it does when a run exits: reapable within moments. A run that closed its output
+               and lives on (exec >log 2>&1 in a job script) is looked at less and less often, a tenth of the time
+               since, up to a second: its SIGCHLD ends the poll anyway, and polling every HOLD_NS for hours would
+               spend a run's node's CPU on nothing */
+            if (now < 0) {
+                now = now_ns();
+            }
+            long long wait = (now - r->closed) / 10;
+            wait = wait < HOLD_NS ? HOLD_NS : wait > POLL_MAX_NS ? POLL_MAX_NS : wait;
+            if (poll < 0 || wait < poll) {
+                poll = wait;
+            }
         }
     }
-    if (poll_soon && (t < 0 || t > HOLD_NS)) {
-        t = HOLD_NS;
+    if (poll >= 0 && (t < 0 || t > poll)) {
+        t = poll;
     }
     if (hold && (t < 0 || t > HOLD_NS)) {
         t = HOLD_NS;

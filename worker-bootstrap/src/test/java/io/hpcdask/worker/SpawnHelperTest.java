@@ -282,6 +282,31 @@ abstract class SpawnHelperTest {
         assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
     }
 
+    /**
+     * A job script's {@code exec >log 2>&1} closes the run's pipes hours before it exits. The helper looks for its
+     * exit less and less often meanwhile (its SIGCHLD wakes it anyway): counted in the helper's sleeps, as the
+     * kernel counts them, over 1.5 s of such a run; a helper that polled every 2 ms would sleep about 750 times.
+     */
+    @Test
+    void aRunThatClosedItsOutputLongAgoDoesNotKeepWakingTheHelper() throws Exception {
+        helper = startHelper();
+        start(RecordedRuns.start("r4c", "bash", "-c", "exec >&- 2>&-; sleep 2.5; exit 4"));
+        await().atMost(WAIT).until(() -> events.events.contains("started r4c"));
+        Thread.sleep(500); // its pipes have closed by now (or, on a busy machine, they soon will)
+        long before = voluntarySwitches(helper.pid());
+        Thread.sleep(1_500);
+        long sleeps = voluntarySwitches(helper.pid()) - before;
+        assertThat(finished("r4c").exitCode()).as("its end, told when it exits").isEqualTo(4);
+        assertThat(sleeps).as("the helper's sleeps while the run went on with its output closed").isLessThan(100);
+    }
+
+    private static long voluntarySwitches(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith("voluntary_ctxt_switches:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip()))
+                .findFirst().orElseThrow();
+    }
+
     @Test
     void aRunThatCannotStartIsToldWhyAndNothingRuns() throws Exception {
         helper = startHelper();
