@@ -396,7 +396,9 @@ abstract class SpawnHelperTest {
     void anEndFreesAPlaceUnlessTheRunChainedAfterItStartsInTheSameTurn() throws Exception {
         helper = startRecordingHelper();
         RunProcess first = start(RecordedRuns.start("q1", "sleep", "0.3"));
-        chain(RecordedRuns.start("q2", "true"), first);
+        // not `true`: a start waits a moment for its run's end to share its write, and an end that came in time would
+        // rightly put q2's own end, and the place it frees, in q1's batch
+        chain(RecordedRuns.start("q2", "sleep", "0.5"), first);
         assertThat(finished("q2").exitCode()).isZero();
         await().atMost(WAIT).until(() -> events.events.get(events.events.size() - 1).equals("end"));
         assertThat(batchOf("finished q1")).as("q2 took q1's place").containsExactly("finished q1", "started q2");
