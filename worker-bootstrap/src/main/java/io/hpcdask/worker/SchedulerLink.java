@@ -408,10 +408,8 @@ final class SchedulerLink {
                 LOG.info("Reconnected to scheduler at {} as {}", spec.scheduler(), welcome.name());
             } else {
                 // how long joining took, for start-up benchmarks: from the JVM's start (as the kernel counts it)
-                long sinceStart = ProcessHandle.current().info().startInstant()
-                        .map(t -> System.currentTimeMillis() - t.toEpochMilli()).orElse(-1L);
                 LOG.info("Connected to scheduler at {} as {} ({} ms after the JVM started)", spec.scheduler(),
-                        welcome.name(), sinceStart);
+                        welcome.name(), ProcessAge.millis());
             }
             everConnected = true;
             handler.connected(welcome);
