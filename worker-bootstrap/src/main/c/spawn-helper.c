@@ -43,7 +43,7 @@ struct run {
     pid_t pid;
     int fd[2];          /* stdout, stderr read ends; -1 once closed */
     int open;
-    long long closed;   /* monotonic ns when its output closed (open fell to 0) */
+    long long closed;   /* monotonic ns of the first poll after its output closed (open fell to 0); 0 before */
     int has_status;
     int status;
     long long deadline; /* monotonic ns */
@@ -765,9 +765,7 @@ static void read_commands(void) {
 static void close_fd(struct run *r, int stream) {
     close(r->fd[stream]);
     r->fd[stream] = -1;
-    if (--r->open == 0) {
-        r->closed = now_ns();
-    }
+    r->open--;
 }
 
 static void read_output(struct run *r, int stream) {
@@ -938,6 +936,9 @@ static long long timeout(void) {
                spend a run's node's CPU on nothing */
             if (now < 0) {
                 now = now_ns();
+            }
+            if (r->closed == 0) {
+                r->closed = now;   /* here, not where it closed: the clock is read once a turn, not once more a run */
             }
             long long wait = (now - r->closed) / 10;
             wait = wait < HOLD_NS ? HOLD_NS : wait > POLL_MAX_NS ? POLL_MAX_NS : wait;

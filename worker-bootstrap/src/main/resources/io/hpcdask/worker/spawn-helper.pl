@@ -289,8 +289,7 @@ sub close_fd {
     my ($fd) = @_;
     my $entry = delete $by_fd{$fd};
     POSIX::close($fd);
-    my $run = $runs{$entry->[0]};
-    $run->{closed} = ticks() if --$run->{open} == 0;
+    $runs{$entry->[0]}{open}--;
 }
 
 sub read_output {
@@ -389,6 +388,7 @@ sub timeout {
             # since, up to a second: SIGCHLD ends the select anyway (the poll covers one that comes just before it),
             # and polling every 2 ms for hours would spend a run's node's CPU on nothing
             $now //= ticks();
+            $run->{closed} //= $now;   # here, not where it closed: the clock is asked once a turn, not once more a run
             my $wait = ($now - $run->{closed}) / $TCK / 10;
             $wait = $wait < 0.002 ? 0.002 : $wait > 1 ? 1 : $wait;
             $poll = $wait if !defined $poll || $wait < $poll;
