@@ -2,16 +2,16 @@
      one the JVM spends about a second of CPU loading and verifying classes before the worker registers. An archive
      belongs to one java build and one worker jar (path, size and time, which the JVM checks), so its name is a
      checksum of both; it lives in the user's private cache (0700), on the node or a shared home. The first job that
-     finds none takes a lock (mkdir, atomic); its worker writes the archive under a name of its own once it has
-     registered, while it runs (the JVM's VM.cds dynamic_dump, which -XX:+RecordDynamicDumpInfo allows; never at
-     exit, where the dump kept a cancelled worker alive for seconds past its SIGTERM). The script hands it on as
+     finds none takes a lock (mkdir, atomic); its JVM notes each class it loads (-XX:DumpLoadedClassList) and, once
+     it has registered, the worker has a second JVM make a static archive of that list under a name of its own
+     while it runs (ClassArchiveDump: never at exit, where a dump kept a cancelled worker alive for seconds past its
+     SIGTERM); the list and the dumper's part-written files share that name's prefix. The script hands it on as
      NAME.new when it exits; that job catches TERM (scancel, qdel) so its script outlives the worker, which ends at
      once, and does nothing slow after it. The next job takes NAME.new (mv, atomic), checks that the JVM maps it
      (-Xshare:on; a truncated archive would make the JVM abort) and only then renames it into place, so a
      half-written one is never used. The lock names its host and shell's pid: on that host a lock whose shell is gone
      (SIGKILL after KillWait, before the hand-on) is broken with its dump; elsewhere a lock older than an hour is.
-     Other jobs start without an archive meanwhile. The writing worker keeps the JVM's notes on classes it leaves out
-     (old bytecode, JFR events) out of the job's output. java, jar and jvmOptions are already shell-quoted. -->
+     Other jobs start without an archive meanwhile. java, jar and jvmOptions are already shell-quoted. -->
 # class-data archive of the worker's classes for this java: made by the first worker, used by the next ones
 hpc_dask_cds_dir="${r"${XDG_CACHE_HOME:-$HOME/.cache}"}/hpc-dask"
 hpc_dask_java_home=$(readlink -f "$(command -v ${java})" 2>/dev/null) && hpc_dask_java_home=${r"${hpc_dask_java_home%/bin/*}"}
@@ -34,14 +34,15 @@ else
     if read -r hpc_dask_cds_owner 2>/dev/null < "$hpc_dask_cds.lock/owner" &&
         { [ "${r"${hpc_dask_cds_owner% *}"}" = "$(hostname)" ] && ! kill -0 "${r"${hpc_dask_cds_owner#* }"}" 2>/dev/null ||
             [ -n "$(find "$hpc_dask_cds.lock" -maxdepth 0 -mmin +60 2>/dev/null)" ]; }; then
-        rm -rf "$hpc_dask_cds.lock" "$hpc_dask_cds.dump-$(echo "$hpc_dask_cds_owner" | tr ' ' -)"
+        hpc_dask_cds_owner=$(echo "$hpc_dask_cds_owner" | tr ' ' -)
+        rm -rf "$hpc_dask_cds.lock" "$hpc_dask_cds.dump-$hpc_dask_cds_owner" "$hpc_dask_cds.dump-$hpc_dask_cds_owner".*
     fi
     if (umask 077 && mkdir -p "$hpc_dask_cds_dir" && mkdir "$hpc_dask_cds.lock") 2>/dev/null; then
         echo "$(hostname) $$" > "$hpc_dask_cds.lock/owner"
         hpc_dask_cds_dump="$hpc_dask_cds.dump-$(hostname)-$$"
-        hpc_dask_cds_option=-XX:+RecordDynamicDumpInfo
+        hpc_dask_cds_option="-XX:DumpLoadedClassList=$hpc_dask_cds_dump.classlist"
         trap '[ -s "$hpc_dask_cds_dump" ] && [ ! -f "$hpc_dask_cds" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"
-            rm -rf "$hpc_dask_cds_dump" "$hpc_dask_cds.lock"' EXIT
+            rm -rf "$hpc_dask_cds_dump" "$hpc_dask_cds_dump".* "$hpc_dask_cds.lock"' EXIT
         trap 'hpc_dask_terminated=1' TERM
     fi
 fi

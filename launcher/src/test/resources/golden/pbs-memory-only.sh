@@ -43,15 +43,16 @@ else
     if read -r hpc_dask_cds_owner 2>/dev/null < "$hpc_dask_cds.lock/owner" &&
         { [ "${hpc_dask_cds_owner% *}" = "$(hostname)" ] && ! kill -0 "${hpc_dask_cds_owner#* }" 2>/dev/null ||
             [ -n "$(find "$hpc_dask_cds.lock" -maxdepth 0 -mmin +60 2>/dev/null)" ]; }; then
-        rm -rf "$hpc_dask_cds.lock" "$hpc_dask_cds.dump-$(echo "$hpc_dask_cds_owner" | tr ' ' -)"
+        hpc_dask_cds_owner=$(echo "$hpc_dask_cds_owner" | tr ' ' -)
+        rm -rf "$hpc_dask_cds.lock" "$hpc_dask_cds.dump-$hpc_dask_cds_owner" "$hpc_dask_cds.dump-$hpc_dask_cds_owner".*
     fi
     if (umask 077 && mkdir -p "$hpc_dask_cds_dir" && mkdir "$hpc_dask_cds.lock") 2>/dev/null; then
         echo "$(hostname) $$" > "$hpc_dask_cds.lock/owner"
         hpc_dask_cds_dump="$hpc_dask_cds.dump-$(hostname)-$$"
-        hpc_dask_cds_option=-XX:+RecordDynamicDumpInfo
+        hpc_dask_cds_option="-XX:DumpLoadedClassList=$hpc_dask_cds_dump.classlist"
         trap '[ -s "$hpc_dask_cds_dump" ] && [ ! -f "$hpc_dask_cds" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"
-            rm -rf "$hpc_dask_cds_dump" "$hpc_dask_cds.lock"' EXIT
+            rm -rf "$hpc_dask_cds_dump" "$hpc_dask_cds_dump".* "$hpc_dask_cds.lock"' EXIT
         trap 'hpc_dask_terminated=1' TERM
     fi
 fi
-"$hpc_dask_java" ${hpc_dask_cds_option:+"$hpc_dask_cds_option"} ${hpc_dask_cds_dump:+"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump"} ${hpc_dask_cds_dump:+"-Xlog:cds=off,cds+dynamic=off"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.5 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --memory 28GB --lifetime 00:30:00 --death-timeout 60 --lease 40
+"$hpc_dask_java" ${hpc_dask_cds_option:+"$hpc_dask_cds_option"} ${hpc_dask_cds_dump:+"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.5 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --memory 28GB --lifetime 00:30:00 --death-timeout 60 --lease 40

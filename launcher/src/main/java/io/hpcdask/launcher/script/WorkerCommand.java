@@ -37,9 +37,8 @@ public final class WorkerCommand {
         if (java.archivable()) {
             // the option worker-cds.ftl chose, one word, or none when the node's cache cannot hold an archive
             words.add("${" + CLASS_ARCHIVE_OPTION + ":+\"$" + CLASS_ARCHIVE_OPTION + "\"}");
-            // the worker that writes the archive is told where, and keeps the JVM's notes on classes it leaves out
+            // the worker that writes the archive is told where
             words.add("${" + CLASS_ARCHIVE_DUMP + ":+\"-D" + ClassArchiveDump.PROPERTY + "=$" + CLASS_ARCHIVE_DUMP + "\"}");
-            words.add("${" + CLASS_ARCHIVE_DUMP + ":+\"-Xlog:cds=off,cds+dynamic=off\"}");
         }
         words.addAll(io.hpcdask.worker.WorkerCommand.forJar(List.of(), endpoint.workerJar(), List.of()).words(options, SHELL));
         return String.join(" ", words);
