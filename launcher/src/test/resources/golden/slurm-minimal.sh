@@ -33,7 +33,7 @@ if [ -f "$hpc_dask_cds" ]; then
     rm -f "$hpc_dask_cds.new" # from a dumper that ran while the archive was being installed
 elif mv "$hpc_dask_cds.new" "$hpc_dask_cds.check-$(hostname)-$$" 2>/dev/null; then
     # a new archive (this job took it): kept only when this java maps it
-    if "$hpc_dask_java" -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.5 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -Xshare:on -XX:SharedArchiveFile="$hpc_dask_cds.check-$(hostname)-$$" \
+    if "$hpc_dask_java" -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=2 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -Xshare:on -XX:SharedArchiveFile="$hpc_dask_cds.check-$(hostname)-$$" \
             -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -cp '<worker-jar>' -version >/dev/null 2>&1 &&
         mv -f "$hpc_dask_cds.check-$(hostname)-$$" "$hpc_dask_cds"; then
         hpc_dask_cds_option="-XX:SharedArchiveFile=$hpc_dask_cds"
@@ -56,4 +56,4 @@ else
         trap 'hpc_dask_terminated=1' TERM
     fi
 fi
-"$hpc_dask_java" ${hpc_dask_cds_option:+"$hpc_dask_cds_option"} ${hpc_dask_cds_dump:+"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.5 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --lifetime 00:30:00 --death-timeout 60 --lease 40
+"$hpc_dask_java" ${hpc_dask_cds_option:+"$hpc_dask_cds_option"} ${hpc_dask_cds_dump:+"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=2 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --lifetime 00:30:00 --death-timeout 60 --lease 40

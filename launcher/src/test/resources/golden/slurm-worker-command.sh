@@ -6,4 +6,4 @@
 #SBATCH --cpus-per-task=1
 #SBATCH -t 00:30:00
 
-apptainer exec --bind /scratch 'my image.sif' java -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.5 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 1 --lifetime 00:30:00 --death-timeout 60 --lease 40
+apptainer exec --bind /scratch 'my image.sif' java -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=2 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler '<scheduler-address>' --token-file '<token-file>' --name hpc-dask-worker --cores 1 --lifetime 00:30:00 --death-timeout 60 --lease 40

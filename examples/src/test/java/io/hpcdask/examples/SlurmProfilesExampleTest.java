@@ -25,7 +25,7 @@ class SlurmProfilesExampleTest {
                 "#SBATCH -t 02:00:00\n", "#SBATCH -e /scratch/hpc-dask/logs/hpc-dask-worker-%J.err\n",
                 "module load java/17\n# class-data archive",
                 "\n/opt/java/17/bin/java ${hpc_dask_cds_option:+\"$hpc_dask_cds_option\"}"
-                        + " ${hpc_dask_cds_dump:+\"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump\"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.5 "
+                        + " ${hpc_dask_cds_dump:+\"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump\"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=2 "
                         + "-XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar ").doesNotContain("gres", "--resources");
         assertThat(gpu).contains("#SBATCH -p gpu\n", "#SBATCH --cpus-per-task=8\n", "#SBATCH --mem=64G\n",
                 "#SBATCH --gres=gpu:1\n", "--resources gpu=1 ");
