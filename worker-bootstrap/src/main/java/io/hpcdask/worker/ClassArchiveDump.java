@@ -106,7 +106,7 @@ public final class ClassArchiveDump {
      * Waits for the dumping JVM; a worker that ends meanwhile (SIGTERM at the job's end) takes it down with it, so
      * that it never writes its part-archive after the job script cleaned up.
      */
-    private static boolean waitFor(Process p, Path part) throws InterruptedException {
+    private static boolean waitFor(Process p, Path part) throws InterruptedException, IOException {
         Thread stop = new Thread(() -> {
             p.destroyForcibly();
             try {
@@ -116,7 +116,12 @@ public final class ClassArchiveDump {
                 // the job script removes what is left
             }
         }, "class-archive-stop");
-        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            Runtime.getRuntime().addShutdownHook(stop);
+        } catch (IllegalStateException e) {
+            p.destroyForcibly();
+            throw new IOException("the worker is ending", e);
+        }
         try {
             boolean ended = p.waitFor(DUMP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (!ended) {

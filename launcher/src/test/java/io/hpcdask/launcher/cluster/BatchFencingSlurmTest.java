@@ -132,7 +132,7 @@ class BatchFencingSlurmTest {
 
     /**
      * The worker JVM of SLURM job {@code jobId}: the java process whose environment carries that job id and whose
-     * command line runs the worker jar (everything runs as root on this one host, so /proc shows it all).
+     * command line runs the worker jar with -jar (everything runs as root on this one host, so /proc shows it all).
      */
     private static long workerJvm(String jobId) throws IOException {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -140,7 +140,8 @@ class BatchFencingSlurmTest {
                     .filter(p -> inJob("\0" + read(p.resolve("environ")), jobId))
                     .filter(p -> {
                         String cmd = read(p.resolve("cmdline"));
-                        return cmd.contains("java") && cmd.contains("hpc-dask-worker");
+                        // -jar: the first worker of a new jar on the node also runs a java -cp JAR -Xshare:dump
+                        return cmd.contains("java") && cmd.contains("\0-jar\0") && cmd.contains("hpc-dask-worker");
                     })
                     .map(p -> Long.parseLong(p.getFileName().toString())).toList();
             assertThat(found).as("exactly one worker JVM in job %s", jobId).hasSize(1);
