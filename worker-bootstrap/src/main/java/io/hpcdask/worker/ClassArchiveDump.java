@@ -1,7 +1,6 @@
 package io.hpcdask.worker;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
-import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -149,11 +148,9 @@ public final class ClassArchiveDump {
     /** This JVM's java and options (heap and collector decide what the archive holds) dumping {@code list}. */
     static List<String> command(Path list, Path archive) {
         List<String> argv = new ArrayList<>();
-        String nice = onPath("nice");
-        if (nice != null) {
-            // one-time work for later workers: the runs this worker starts meanwhile come first
-            argv.addAll(List.of(nice, "-n", "10"));
-        }
+        // one-time work for later workers: the runs this worker starts meanwhile come first
+        ExecutableOnPath.find("nice", System.getenv("PATH"))
+                .ifPresent(nice -> argv.addAll(List.of(nice.toString(), "-n", "10")));
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (option.startsWith("-X") && NOT_REPEATED.stream().noneMatch(option::startsWith)) {
@@ -163,16 +160,6 @@ public final class ClassArchiveDump {
         argv.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + archive,
                 "-cp", System.getProperty("java.class.path")));
         return argv;
-    }
-
-    private static String onPath(String program) {
-        String path = System.getenv("PATH");
-        for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return Path.of(dir, program).toString();
-            }
-        }
-        return null;
     }
 
     private static String tail(Path output) {

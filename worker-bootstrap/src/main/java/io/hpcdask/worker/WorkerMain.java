@@ -1,6 +1,5 @@
 package io.hpcdask.worker;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ public final class WorkerMain {
             System.err.println("hpc-dask-worker: " + e.getMessage());
             return EXIT_BAD_INPUT;
         }
-        if (!onPath("setsid", env.getOrDefault("PATH", ""))) {
+        if (ExecutableOnPath.find("setsid", env.get("PATH")).isEmpty()) {
             System.err.println("hpc-dask-worker: setsid (util-linux) is not on PATH; the worker needs it to give each run"
                     + " its own process group");
             return EXIT_FAILED;
@@ -70,14 +69,5 @@ public final class WorkerMain {
         }
         LoggerFactory.getLogger(WorkerMain.class).info("Starting {}; scheduler at {}", spec, spec.scheduler());
         return new WorkerAgent(spec).run();
-    }
-
-    private static boolean onPath(String program, String path) {
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
