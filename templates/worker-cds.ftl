@@ -5,10 +5,11 @@
      finds none takes a lock (mkdir, atomic); its JVM notes each class it loads (-XX:DumpLoadedClassList) and, once
      it has registered, the worker has a second JVM make a static archive of that list under a name of its own
      while it runs (ClassArchiveDump: never at exit, where a dump kept a cancelled worker alive for seconds past its
-     SIGTERM); the list and the dumper's part-written files share that name's prefix. The script hands it on as
-     NAME.new when it exits; that job catches TERM (scancel, qdel) so its script outlives the worker, which ends at
-     once, and does nothing slow after it. The next job takes NAME.new (mv, atomic), checks that the JVM maps it
-     (-Xshare:on; a truncated archive would make the JVM abort) and only then renames it into place, so a
+     SIGTERM); the list and the dumper's part-written files share that name's prefix (the dumping JVM's in a
+     directory of that prefix, so one outliving a worker killed with -9 finds it gone and writes nothing). The script
+     hands it on as NAME.new when it exits; that job catches TERM (scancel, qdel) so its script outlives the worker,
+     which ends at once, and does nothing slow after it. The next job takes NAME.new (mv, atomic), checks that the
+     JVM maps it (-Xshare:on; a truncated archive would make the JVM abort) and only then renames it into place, so a
      half-written one is never used. The lock names its host and shell's pid: on that host a lock whose shell is gone
      (SIGKILL after KillWait, before the hand-on) is broken with its dump; elsewhere a lock older than an hour is.
      Other jobs start without an archive meanwhile. java, jar and jvmOptions are already shell-quoted. -->

@@ -7,9 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -26,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * method-handle forms that the JVM spun at run time, and the JVM mapped it over the JDK's own archive; two workers
  * starting together on 2 cores registered in 610 ms (p50) with it and in 480 ms with the static one. Not at exit
  * ({@code -XX:ArchiveClassesAtExit}) either: that dump kept a cancelled worker's JVM alive for seconds past its SIGTERM.
+ * <p>
+ * The dump's list, output and part-written archive live in a directory of their own beside the file
+ * ({@link #workDirectory}), which the job script removes with everything else of the dump when the worker ends. A
+ * worker killed with -9 (the OOM killer's choice, as the largest process) cannot stop its dumping JVM; that JVM then
+ * finds its directory gone when it comes to write, fails, and leaves nothing on the node, where a file beside the
+ * archive would have been written after the job script had cleaned up, and kept for ever.
  */
 public final class ClassArchiveDump {
     /** The system property naming the archive file to write; absent in every worker but the one chosen to write it. */
@@ -33,6 +43,8 @@ public final class ClassArchiveDump {
     private static final Logger LOG = LoggerFactory.getLogger(ClassArchiveDump.class);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
     private static final long DUMP_TIMEOUT_SECONDS = 300;
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     /** Options of this JVM that the dumping JVM must not repeat: its own archive and list options, logs, agents. */
     private static final List<String> NOT_REPEATED = List.of("-Xshare", "-Xlog", "-XX:SharedArchiveFile",
             "-XX:SharedClassListFile", "-XX:DumpLoadedClassList", "-XX:+RecordDynamicDumpInfo",
@@ -60,9 +72,10 @@ public final class ClassArchiveDump {
             return false;
         }
         long t0 = System.nanoTime();
-        Path list = Path.of(file + ".list");
-        Path part = Path.of(file + ".part");
-        Path output = Path.of(file + ".out");
+        Path work = workDirectory(file);
+        Path list = work.resolve("classes.list");
+        Path part = work.resolve("archive.part");
+        Path output = work.resolve("dump.out");
         try {
             String recorded = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                     .getVMOption("DumpLoadedClassList").getValue();
@@ -72,10 +85,11 @@ public final class ClassArchiveDump {
                 return false;
             }
             LOG.info("Writing a class-data archive of the worker's classes to {} for the workers after it", file);
+            Files.createDirectory(work, OWNER_ONLY);
             Files.write(list, wholeLines(Files.readAllBytes(Path.of(recorded))));
             List<String> argv = command(list, part);
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            boolean ended = waitFor(p, part);
+            boolean ended = waitFor(p, list, part, output, work);
             if (ended && p.exitValue() == 0 && Files.isRegularFile(part) && Files.size(part) > 0) {
                 Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
                 LOG.info("Class-data archive of the worker's classes written to {} in {} ms", file,
@@ -90,30 +104,34 @@ public final class ClassArchiveDump {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            for (Path p : new Path[] {list, part, output}) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.debug("Cannot remove {}: {}", p, e.toString());
-                }
-            }
+            remove(list, part, output, work);
         }
         return false;
+    }
+
+    private static void remove(Path... paths) {
+        for (Path p : paths) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.debug("Cannot remove {}: {}", p, e.toString());
+            }
+        }
     }
 
     /**
      * Waits for the dumping JVM; a worker that ends meanwhile (SIGTERM at the job's end) takes it down with it, so
      * that it never writes its part-archive after the job script cleaned up.
      */
-    private static boolean waitFor(Process p, Path part) throws InterruptedException, IOException {
+    private static boolean waitFor(Process p, Path... itsFiles) throws InterruptedException, IOException {
         Thread stop = new Thread(() -> {
             p.destroyForcibly();
             try {
                 p.waitFor(1, TimeUnit.SECONDS);
-                Files.deleteIfExists(part);
-            } catch (IOException | InterruptedException e) {
+            } catch (InterruptedException e) {
                 // the job script removes what is left
             }
+            remove(itsFiles);
         }, "class-archive-stop");
         try {
             Runtime.getRuntime().addShutdownHook(stop);
@@ -134,6 +152,11 @@ public final class ClassArchiveDump {
                 // the JVM is shutting down: the hook runs
             }
         }
+    }
+
+    /** Where the dump of {@code file} keeps its list, output and part-written archive: a name the job removes. */
+    static Path workDirectory(Path file) {
+        return Path.of(file + ".d");
     }
 
     /** The list as far as its last whole line: the JVM may be writing a line of it right now. */

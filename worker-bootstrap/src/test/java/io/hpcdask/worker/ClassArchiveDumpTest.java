@@ -24,9 +24,15 @@ class ClassArchiveDumpTest {
     @TempDir
     Path dir;
 
-    /** Writes the archive named by its argument and goes on: exit 0 only when it was written and this JVM lives on. */
+    /**
+     * Writes the archive named by its first argument and goes on: exit 0 only when it was written and this JVM lives
+     * on. A second argument is this JVM's class list, to be replaced by one the dumping JVM cannot read, or
+     * {@link #MANY_CLASSES}.
+     */
     public static void main(String[] args) throws Exception {
-        if (args.length > 1) {
+        if (args.length > 1 && args[1].equals(MANY_CLASSES)) {
+            loadManyClasses();
+        } else if (args.length > 1) {
             // a list the dumping JVM cannot read, in place of this JVM's (which goes on writing the file it opened)
             Files.delete(Path.of(args[1]));
             Files.writeString(Path.of(args[1]), "java/lang/Object\n@lambda-proxy nonsense\n");
@@ -34,6 +40,26 @@ class ClassArchiveDumpTest {
         boolean written = ClassArchiveDump.dump(Path.of(args[0]));
         Thread.sleep(50); // still running after the dump: it was not an exit
         System.exit(written ? 0 : 1);
+    }
+
+    /** Loads (without initialising) the classes of a few JDK modules: a list the dump takes seconds over. */
+    private static final String MANY_CLASSES = "--many-classes";
+
+    private static void loadManyClasses() throws IOException {
+        java.nio.file.FileSystem jrt = java.nio.file.FileSystems.getFileSystem(java.net.URI.create("jrt:/"));
+        for (String module : List.of("java.xml", "java.sql", "java.naming")) {
+            try (Stream<Path> files = Files.walk(jrt.getPath("/modules", module))) {
+                for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                    String name = f.subpath(2, f.getNameCount()).toString().replace('/', '.')
+                            .replaceAll("\\.class$", "");
+                    try {
+                        Class.forName(name, false, ClassLoader.getSystemClassLoader());
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        // module-info and the like
+                    }
+                }
+            }
+        }
     }
 
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -110,12 +136,63 @@ class ClassArchiveDumpTest {
                 ClassArchiveDumpTest.class.getName(), archive.toString(), recorded.toString());
         assertThat(dumper.code()).as(dumper.output()).isEqualTo(1);
         assertThat(dumper.output()).contains("No class-data archive written to " + archive + ": `")
-                .contains("-Xshare:dump -XX:SharedClassListFile=" + archive + ".list")
+                .contains("-Xshare:dump -XX:SharedClassListFile="
+                        + ClassArchiveDump.workDirectory(archive).resolve("classes.list"))
                 .contains("` exited with 1; its output ends: ").contains("class list format error");
         assertThat(archive).doesNotExist();
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("worker.jsa"));
         }
+    }
+
+    /**
+     * The worker killed with -9 mid-dump (the OOM killer picks the largest process): nothing can stop its dumping JVM,
+     * and the job script cleans up at once. Once that JVM ends too, nothing of the dump may be left in the cache: the
+     * archive used to be written beside the file after the clean-up, 20 MB kept for ever.
+     */
+    @Test
+    void aWorkerKilledMidDumpLeavesNothingOnceItsJobScriptCleanedUpAndTheDumpEnded() throws Exception {
+        Path archive = dir.resolve("worker.jsa");
+        Process worker = new ProcessBuilder(JAVA, "-XX:DumpLoadedClassList=" + archive + ".classlist", "-cp",
+                jarredClassPath(), ClassArchiveDumpTest.class.getName(), archive.toString(), MANY_CLASSES)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("worker.out").toFile()).start();
+        ProcessHandle dumping = null;
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (dumping == null && worker.isAlive() && System.nanoTime() < until) {
+                dumping = worker.descendants().filter(d -> d.info().commandLine().orElse("").contains("-Xshare:dump"))
+                        .findFirst().orElse(null);
+                Thread.sleep(5);
+            }
+            assertThat(dumping).as("the worker started its dumping JVM: %s",
+                    Files.readString(dir.resolve("worker.out"))).isNotNull();
+            // past its start, the dumping JVM is reading its list and loading the classes (seconds of them)
+            while (dumping.isAlive() && cpuMillis(dumping) < 200 && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            assertThat(dumping.isAlive()).as("the dump still runs when the worker is killed").isTrue();
+            worker.destroyForcibly(); // SIGKILL
+            assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(dumping.isAlive()).as("the dumping JVM outlives a worker killed with -9").isTrue();
+            // the job script's EXIT trap (templates/worker-cds.ftl), with the dump named as the job names it
+            Process trap = new ProcessBuilder("bash", "-c", "rm -rf \"$1\" \"$1\".*", "trap", archive.toString())
+                    .inheritIO().start();
+            assertThat(trap.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(dumping.onExit().get(120, TimeUnit.SECONDS).isAlive()).isFalse();
+            try (Stream<Path> left = Files.list(dir)) {
+                assertThat(left.map(p -> p.getFileName().toString()))
+                        .as("nothing of the dump is left once its JVM ended").noneMatch(n -> n.startsWith("worker.jsa"));
+            }
+        } finally {
+            worker.destroyForcibly();
+            if (dumping != null) {
+                dumping.destroyForcibly();
+            }
+        }
+    }
+
+    private static long cpuMillis(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
     }
 
     @Test
