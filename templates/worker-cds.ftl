@@ -8,7 +8,9 @@
      SIGTERM); the list and the dumper's part-written files share that name's prefix (the dumping JVM's in a
      directory of that prefix, so one outliving a worker killed with -9 finds it gone and writes nothing). The script
      hands it on as NAME.new when it exits; that job catches TERM (scancel, qdel) so its script outlives the worker,
-     which ends at once, and does nothing slow after it. The next job takes NAME.new (mv, atomic), checks that the
+     which ends at once, and does nothing slow after it. Its clean-up runs with TERM ignored, which its mv and rm
+     inherit: a second scancel can come meanwhile (it did, 0.3 s after the first), and an rm it killed left the lock
+     and the class list behind for ever, as the next job takes the handed-on archive and never breaks a lock again. The next job takes NAME.new (mv, atomic), checks that the
      JVM maps it (-Xshare:on; a truncated archive would make the JVM abort) and only then renames it into place, so a
      half-written one is never used. The lock names its host and shell's pid: on that host a lock whose shell is gone
      (SIGKILL after KillWait, before the hand-on) is broken with its dump; elsewhere a lock older than an hour is.
@@ -42,7 +44,8 @@ else
         echo "$(hostname) $$" > "$hpc_dask_cds.lock/owner"
         hpc_dask_cds_dump="$hpc_dask_cds.dump-$(hostname)-$$"
         hpc_dask_cds_option="-XX:DumpLoadedClassList=$hpc_dask_cds_dump.classlist"
-        trap '[ -s "$hpc_dask_cds_dump" ] && [ ! -f "$hpc_dask_cds" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"
+        trap 'trap "" TERM
+            [ -s "$hpc_dask_cds_dump" ] && [ ! -f "$hpc_dask_cds" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"
             rm -rf "$hpc_dask_cds_dump" "$hpc_dask_cds_dump".* "$hpc_dask_cds.lock"' EXIT
         trap 'hpc_dask_terminated=1' TERM
     fi

@@ -44,7 +44,8 @@ else
         echo "$(hostname) $$" > "$hpc_dask_cds.lock/owner"
         hpc_dask_cds_dump="$hpc_dask_cds.dump-$(hostname)-$$"
         hpc_dask_cds_option="-XX:DumpLoadedClassList=$hpc_dask_cds_dump.classlist"
-        trap '[ -s "$hpc_dask_cds_dump" ] && [ ! -f "$hpc_dask_cds" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"
+        trap 'trap "" TERM
+            [ -s "$hpc_dask_cds_dump" ] && [ ! -f "$hpc_dask_cds" ] && mv -f "$hpc_dask_cds_dump" "$hpc_dask_cds.new"
             rm -rf "$hpc_dask_cds_dump" "$hpc_dask_cds_dump".* "$hpc_dask_cds.lock"' EXIT
         trap 'hpc_dask_terminated=1' TERM
     fi

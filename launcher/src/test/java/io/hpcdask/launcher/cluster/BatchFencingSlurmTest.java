@@ -68,11 +68,12 @@ class BatchFencingSlurmTest {
     @AfterEach
     void down() throws Exception {
         // SIGCONT only the pid stopped here, and only while it is still that worker JVM (fencing normally killed it)
-        if (stopped > 0 && read(Path.of("/proc", Long.toString(stopped), "cmdline")).contains("hpc-dask-worker")) {
+        if (stopped > 0
+                && SlurmOverSsh.read(Path.of("/proc", Long.toString(stopped), "cmdline")).contains("hpc-dask-worker")) {
             new ProcessBuilder("kill", "-CONT", Long.toString(stopped)).start().waitFor(10, TimeUnit.SECONDS);
         }
         if (!passed && serverLog != null && Files.exists(serverLog)) {
-            System.out.println("server.log of the failed fencing test:\n" + read(serverLog));
+            System.out.println("server.log of the failed fencing test:\n" + SlurmOverSsh.read(serverLog));
         }
         if (up) {
             cli("cluster", "down", "--name", cluster);
@@ -116,47 +117,6 @@ class BatchFencingSlurmTest {
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     }
 
-    private static String read(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    /** Alive and not a zombie. */
-    private static boolean running(long pid) {
-        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
-        return !stat.isEmpty() && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    }
-
-    /**
-     * The worker JVM of SLURM job {@code jobId}: the java process whose environment carries that job id and whose
-     * command line runs the worker jar with -jar (everything runs as root on this one host, so /proc shows it all).
-     */
-    private static long workerJvm(String jobId) throws IOException {
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            List<Long> found = procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .filter(p -> inJob("\0" + read(p.resolve("environ")), jobId))
-                    .filter(p -> {
-                        String cmd = read(p.resolve("cmdline"));
-                        // -jar: the first worker of a new jar on the node also runs a java -cp JAR -Xshare:dump
-                        return cmd.contains("java") && cmd.contains("\0-jar\0") && cmd.contains("hpc-dask-worker");
-                    })
-                    .map(p -> Long.parseLong(p.getFileName().toString())).toList();
-            assertThat(found).as("exactly one worker JVM in job %s", jobId).hasSize(1);
-            return found.get(0);
-        }
-    }
-
-    /** Whether a NUL-separated environment (with a leading NUL) belongs to job {@code 12} or array element {@code 12_3}. */
-    private static boolean inJob(String environ, String jobId) {
-        int u = jobId.indexOf('_');
-        return u < 0 ? environ.contains("\0SLURM_JOB_ID=" + jobId + "\0")
-                : environ.contains("\0SLURM_ARRAY_JOB_ID=" + jobId.substring(0, u) + "\0")
-                        && environ.contains("\0SLURM_ARRAY_TASK_ID=" + jobId.substring(u + 1) + "\0");
-    }
-
     private String script(int seconds) {
         String d = marks.toString();
         return "exec 9>>'" + d + "'/$HPC_DASK_RUN_ID.lock; flock -n 9 || echo $HPC_DASK_RUN_ID >> '" + d + "'/overlaps;"
@@ -188,7 +148,7 @@ class BatchFencingSlurmTest {
         assertThat(theRun().worker()).isEqualTo(firstWorker);
         long firstCopy = Long.parseLong(Files.readAllLines(marks.resolve("pids")).get(0).strip());
 
-        long jvm = workerJvm(first);
+        long jvm = SlurmOverSsh.workerJvm(first);
         assertThat(run("kill", "-STOP", Long.toString(jvm))).isEmpty();
         stopped = jvm;
         long frozenAt = System.nanoTime();
@@ -199,13 +159,13 @@ class BatchFencingSlurmTest {
         double fencedAfter = (System.nanoTime() - frozenAt) / 1e9;
         assertThat(fencedAfter).as("the job is not cancelled before the lease and margin have run out")
                 .isGreaterThanOrEqualTo(LEASE + MARGIN);
-        String log = read(serverLog);
+        String log = SlurmOverSsh.read(serverLog);
         assertThat(log).as("server log %s", serverLog)
                 .contains("Fencing worker " + firstWorker + ": cancelling its job " + first)
                 .doesNotContain("cancelling job " + first + " failed");
         assertThat(run("scontrol", "show", "job", first)).as("SLURM saw the job cancelled").contains("JobState=CANCELLED");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> !running(firstCopy));
+                .until(() -> !SlurmOverSsh.running(firstCopy));
 
         // the run is re-staged and completes on the replacement worker (target 1 keeps one worker)
         await().atMost(LONG).pollInterval(Duration.ofSeconds(1)).until(() -> "completed".equals(theRun().state()));

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The CLI of one test against the real one-node SLURM through the loopback sshd: its own HPC_DASK_HOME and config
@@ -62,5 +63,46 @@ final class SlurmOverSsh {
     /** Takes away whatever of this test is left in the queue, so it cannot disturb other tests. */
     void cancelLeftovers() throws Exception {
         new ProcessBuilder("scancel", "--name", jobName).start().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Alive and not a zombie. */
+    static boolean running(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        return !stat.isEmpty() && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    }
+
+    /**
+     * The worker JVM of SLURM job {@code jobId}: the java process whose environment carries that job id and whose
+     * command line runs the worker jar with -jar (everything runs as root on this one host, so /proc shows it all).
+     */
+    static long workerJvm(String jobId) throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            List<Long> found = procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> inJob("\0" + read(p.resolve("environ")), jobId))
+                    .filter(p -> {
+                        String cmd = read(p.resolve("cmdline"));
+                        // -jar: the first worker of a new jar on the node also runs a java -cp JAR -Xshare:dump
+                        return cmd.contains("java") && cmd.contains("\0-jar\0") && cmd.contains("hpc-dask-worker");
+                    })
+                    .map(p -> Long.parseLong(p.getFileName().toString())).toList();
+            assertThat(found).as("exactly one worker JVM in job %s", jobId).hasSize(1);
+            return found.get(0);
+        }
+    }
+
+    /** Whether a NUL-separated environment (with a leading NUL) belongs to job {@code 12} or array element {@code 12_3}. */
+    static boolean inJob(String environ, String jobId) {
+        int u = jobId.indexOf('_');
+        return u < 0 ? environ.contains("\0SLURM_JOB_ID=" + jobId + "\0")
+                : environ.contains("\0SLURM_ARRAY_JOB_ID=" + jobId.substring(0, u) + "\0")
+                        && environ.contains("\0SLURM_ARRAY_TASK_ID=" + jobId.substring(u + 1) + "\0");
     }
 }
