@@ -12,7 +12,9 @@
      inherit: a second scancel can come meanwhile (it did, 0.3 s after the first), and an rm it killed left the lock
      and the class list behind for ever, as the next job takes the handed-on archive and never breaks a lock again. The next job takes NAME.new (mv, atomic), checks that the
      JVM maps it (-Xshare:on; a truncated archive would make the JVM abort) and only then renames it into place, so a
-     half-written one is never used. The lock names its host and shell's pid: on that host a lock whose shell is gone
+     half-written one is never used. That job also removes what is older than 30 days in the cache (archives of
+     earlier jars or other javas, and whatever of theirs a killed job left): each new jar makes an archive of 20 MB
+     in a home that has a quota, and an old one still in use is made again by its next job. The lock names its host and shell's pid: on that host a lock whose shell is gone
      (SIGKILL after KillWait, before the hand-on) is broken with its dump; elsewhere a lock older than an hour is.
      Other jobs start without an archive meanwhile. java, jar and jvmOptions are already shell-quoted. -->
 # class-data archive of the worker's classes for this java: made by the first worker, used by the next ones
@@ -30,6 +32,8 @@ elif mv "$hpc_dask_cds.new" "$hpc_dask_cds.check-$(hostname)-$$" 2>/dev/null; th
             -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -cp ${jar} -version >/dev/null 2>&1 &&
         mv -f "$hpc_dask_cds.check-$(hostname)-$$" "$hpc_dask_cds"; then
         hpc_dask_cds_option="-XX:SharedArchiveFile=$hpc_dask_cds"
+        # what other jars and javas left here untouched for 30 days goes: 20 MB an archive, in a home with a quota
+        find "$hpc_dask_cds_dir" -mindepth 1 -maxdepth 1 -name 'hpc-dask-worker-*' -mtime +30 -exec rm -rf {} + 2>/dev/null
     fi
     rm -f "$hpc_dask_cds.check-$(hostname)-$$"
 else

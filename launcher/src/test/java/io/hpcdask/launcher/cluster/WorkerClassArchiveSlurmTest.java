@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 10's worker join, on the real SLURM of this machine: the class-data archive's whole life through the job
  * script ({@code templates/worker-cds.ftl}). The first job on the node, finding no archive, takes the lock and its
  * worker writes the archive while it works; that job hands it on as it ends; the next job checks it, renames it into
- * place, and its worker JVM maps it. The jobs get a cache of this test's own through the prologue
- * ({@code XDG_CACHE_HOME}): the worker jar is the build's, whose archive other tests' jobs may be making meanwhile.
+ * place, and its worker JVM maps it; that job also removes what earlier jars left in the cache over 30 days ago.
+ * The jobs get a cache of this test's own through the prologue ({@code XDG_CACHE_HOME}): the worker jar is the
+ * build's, whose archive other tests' jobs may be making meanwhile.
  */
 class WorkerClassArchiveSlurmTest {
     private static final Duration LONG = Duration.ofSeconds(120);
@@ -89,6 +92,18 @@ class WorkerClassArchiveSlurmTest {
         args.addAll(List.of("--cores", "1", "--memory", "500M", "--walltime", "00:10:00"));
         up = true;
         slurm.ok(args.toArray(String[]::new));
+        // left by earlier jars: an archive and a killed dumper's lock untouched for 40 days, an archive of 10 days
+        Path cacheDir = Files.createDirectories(cacheHome.resolve("hpc-dask"));
+        Path oldArchive = Files.write(cacheDir.resolve("hpc-dask-worker-1-2.jsa"), new byte[1000]);
+        Path oldLock = Files.createDirectory(cacheDir.resolve("hpc-dask-worker-3-4.jsa.lock"));
+        Files.writeString(oldLock.resolve("owner"), "elsewhere 1\n");
+        Path recent = Files.write(cacheDir.resolve("hpc-dask-worker-5-6.jsa"), new byte[1000]);
+        for (Path p : List.of(oldLock.resolve("owner"), oldLock, oldArchive)) {
+            Files.setLastModifiedTime(p, FileTime.from(Instant.now().minus(Duration.ofDays(40))));
+        }
+        Files.setLastModifiedTime(recent, FileTime.from(Instant.now().minus(Duration.ofDays(10))));
+        List<String> leftBefore =
+                List.of("hpc-dask-worker-1-2.jsa", "hpc-dask-worker-3-4.jsa.lock", "hpc-dask-worker-5-6.jsa");
 
         slurm.ok("scale", "1", "--wait", "--timeout", "150", "--name", cluster);
         String first = onlyJob();
@@ -99,19 +114,21 @@ class WorkerClassArchiveSlurmTest {
         await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> cache().stream()
                 .anyMatch(n -> n.matches("hpc-dask-worker-.*\\.jsa\\.dump-[^/]*-\\d+")));
         List<String> whileWorking = cache();
-        String archive = whileWorking.stream().filter(n -> n.endsWith(".lock")).findFirst()
+        String archive = whileWorking.stream().filter(n -> n.endsWith(".lock") && !leftBefore.contains(n)).findFirst()
                 .map(n -> n.substring(0, n.length() - ".lock".length())).orElseThrow();
 
         // scaled down, the worker drains and ends, and its job script cleans up while the scheduler's scancel comes
         slurm.ok("scale", "0", "--name", cluster);
         await().atMost(LONG).pollInterval(Duration.ofMillis(250)).until(() -> slurm.squeue().isEmpty());
         assertThat(cache()).as("the ended job handed its archive on, released the lock and left nothing else; its log:%n%s",
-                jobLogs()).containsExactly(archive + ".new");
+                jobLogs()).containsExactlyInAnyOrder(Stream.concat(Stream.of(archive + ".new"), leftBefore.stream())
+                        .toArray(String[]::new));
 
         slurm.ok("scale", "1", "--wait", "--timeout", "150", "--name", cluster);
         long second = SlurmOverSsh.workerJvm(onlyJob());
         Path installed = cacheHome.resolve("hpc-dask").resolve(archive);
-        assertThat(cache()).as("the next job checked the archive and renamed it into place").containsExactly(archive);
+        assertThat(cache()).as("the next job checked the archive, renamed it into place, and removed the 40-day-old")
+                .containsExactlyInAnyOrder(archive, "hpc-dask-worker-5-6.jsa");
         assertThat(SlurmOverSsh.read(Path.of("/proc", Long.toString(second), "cmdline")))
                 .contains("-XX:SharedArchiveFile=" + installed).doesNotContain("-XX:DumpLoadedClassList=");
         assertThat(SlurmOverSsh.read(Path.of("/proc", Long.toString(second), "maps")))
