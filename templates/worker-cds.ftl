@@ -9,14 +9,16 @@
      directory of that prefix, so one outliving a worker killed with -9 finds it gone and writes nothing). The script
      hands it on as NAME.new when it exits; that job catches TERM (scancel, qdel) so its script outlives the worker,
      which ends at once, and does nothing slow after it. Its clean-up runs with TERM ignored, which its mv and rm
-     inherit: a second scancel can come meanwhile (it did, 0.3 s after the first), and an rm it killed left the lock
-     and the class list behind for ever, as the next job takes the handed-on archive and never breaks a lock again. The next job takes NAME.new (mv, atomic), checks that the
-     JVM maps it (-Xshare:on; a truncated archive would make the JVM abort) and only then renames it into place, so a
-     half-written one is never used. That job also removes what is older than 30 days in the cache (archives of
-     earlier jars or other javas, and whatever of theirs a killed job left): each new jar makes an archive of 20 MB
-     in a home that has a quota, and an old one still in use is made again by its next job. The lock names its host and shell's pid: on that host a lock whose shell is gone
-     (SIGKILL after KillWait, before the hand-on) is broken with its dump; elsewhere a lock older than an hour is.
-     Other jobs start without an archive meanwhile. java, jar and jvmOptions are already shell-quoted. -->
+     inherit: a scale-down drains the worker, which ends by itself, and the scancel that follows came while the
+     script removed the lock; the rm it killed left the lock and the class list behind for ever, as the next job
+     takes the handed-on archive and never breaks a lock again. The next job takes NAME.new (mv, atomic), checks
+     that the JVM maps it (-Xshare:on; a truncated archive would make the JVM abort) and only then renames it into
+     place, so a half-written one is never used. That job also removes what is older than 30 days in the cache
+     (archives of earlier jars or other javas, and whatever of theirs a killed job left): each new jar makes an
+     archive of 20 MB in a home that has a quota, and an old one still in use is made again by its next job. The
+     lock names its host and shell's pid: on that host a lock whose shell is gone (SIGKILL after KillWait, before
+     the hand-on) is broken with its dump; elsewhere a lock older than an hour is. Other jobs start without an
+     archive meanwhile. java, jar and jvmOptions are already shell-quoted. -->
 # class-data archive of the worker's classes for this java: made by the first worker, used by the next ones
 hpc_dask_cds_dir="${r"${XDG_CACHE_HOME:-$HOME/.cache}"}/hpc-dask"
 hpc_dask_java_home=$(readlink -f "$(command -v ${java})" 2>/dev/null) && hpc_dask_java_home=${r"${hpc_dask_java_home%/bin/*}"}
@@ -33,7 +35,8 @@ elif mv "$hpc_dask_cds.new" "$hpc_dask_cds.check-$(hostname)-$$" 2>/dev/null; th
         mv -f "$hpc_dask_cds.check-$(hostname)-$$" "$hpc_dask_cds"; then
         hpc_dask_cds_option="-XX:SharedArchiveFile=$hpc_dask_cds"
         # what other jars and javas left here untouched for 30 days goes: 20 MB an archive, in a home with a quota
-        find "$hpc_dask_cds_dir" -mindepth 1 -maxdepth 1 -name 'hpc-dask-worker-*' -mtime +30 -exec rm -rf {} + 2>/dev/null
+        find "$hpc_dask_cds_dir" -mindepth 1 -maxdepth 1 -name 'hpc-dask-worker-*' -mtime +30 \
+            -exec rm -rf {} + 2>/dev/null
     fi
     rm -f "$hpc_dask_cds.check-$(hostname)-$$"
 else

@@ -43,7 +43,8 @@ elif mv "$hpc_dask_cds.new" "$hpc_dask_cds.check-$(hostname)-$$" 2>/dev/null; th
         mv -f "$hpc_dask_cds.check-$(hostname)-$$" "$hpc_dask_cds"; then
         hpc_dask_cds_option="-XX:SharedArchiveFile=$hpc_dask_cds"
         # what other jars and javas left here untouched for 30 days goes: 20 MB an archive, in a home with a quota
-        find "$hpc_dask_cds_dir" -mindepth 1 -maxdepth 1 -name 'hpc-dask-worker-*' -mtime +30 -exec rm -rf {} + 2>/dev/null
+        find "$hpc_dask_cds_dir" -mindepth 1 -maxdepth 1 -name 'hpc-dask-worker-*' -mtime +30 \
+            -exec rm -rf {} + 2>/dev/null
     fi
     rm -f "$hpc_dask_cds.check-$(hostname)-$$"
 else
