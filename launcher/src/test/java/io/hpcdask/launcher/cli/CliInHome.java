@@ -1,5 +1,6 @@
 package io.hpcdask.launcher.cli;
 
+import java.io.StringWriter;
 import java.nio.file.Path;
 
 /** The CLI in-process with HPC_DASK_HOME set to a test directory. */
@@ -9,6 +10,12 @@ public final class CliInHome {
 
     public static CliRun.Result run(Path hpcDaskHome, String... args) {
         return new CliRun(hpcDaskHome.resolve("user-home")).env("HPC_DASK_HOME", hpcDaskHome.toString()).run(args);
+    }
+
+    /** As {@link #run(Path, String...)}, printing into {@code out} and {@code err} as it goes. */
+    public static CliRun.Result run(Path hpcDaskHome, StringWriter out, StringWriter err, String... args) {
+        return new CliRun(hpcDaskHome.resolve("user-home")).env("HPC_DASK_HOME", hpcDaskHome.toString())
+                .run(out, err, args);
     }
 
     public static String describe(CliRun.Result r) {

@@ -25,8 +25,11 @@ public final class CliRun {
     }
 
     public Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        return run(new StringWriter(), new StringWriter(), args);
+    }
+
+    /** As {@link #run(String...)}, printing into {@code out} and {@code err}: a test may read them while it runs. */
+    public Result run(StringWriter out, StringWriter err, String... args) {
         int code = Main.run(new CliContext(Map.copyOf(env), home), new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(code, out.toString(), err.toString());
     }

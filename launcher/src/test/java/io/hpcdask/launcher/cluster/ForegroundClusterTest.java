@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpcdask.launcher.cli.CliInHome;
 import io.hpcdask.launcher.cli.CliRun;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -21,10 +22,13 @@ class ForegroundClusterTest {
     void staysAttachedUntilClusterDown() throws Exception {
         try (LocalClusterFixture clusters = new LocalClusterFixture(home)) {
             clusters.track("fg");
-            CompletableFuture<CliRun.Result> up = CompletableFuture.supplyAsync(
-                    () -> CliInHome.run(home, "cluster", "up", "--name", "fg", "--system", "local", "--workers", "1", "--foreground"));
-            Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> clusters.dir("fg").readAccess().isPresent()
-                    && clusters.cli("workers", "--name", "fg").out().contains("local-"));
+            StringWriter upOut = new StringWriter();
+            CompletableFuture<CliRun.Result> up = CompletableFuture.supplyAsync(() -> CliInHome.run(home, upOut,
+                    new StringWriter(), "cluster", "up", "--name", "fg", "--system", "local", "--workers", "1", "--foreground"));
+            // the command's own word that the cluster is up: its worker listed by the server is not enough, since a
+            // cluster stopped before the command's next look at its workers is one that stopped while starting
+            Awaitility.await().atMost(Duration.ofSeconds(120))
+                    .until(() -> upOut.toString().contains("Cluster 'fg' is up") || up.isDone());
             assertThat(up).isNotDone();
             clusters.ok("submit", "run", "--name", "fg", "--wait", "--", "echo", "attached");
             clusters.ok("cluster", "down", "--name", "fg");
