@@ -73,6 +73,9 @@ final class SpawnHelper implements AutoCloseable {
     private volatile boolean dead;
     /** Counted down once the reader has handed on everything the helper wrote before its answer to a "F". */
     private volatile CountDownLatch heldTaken;
+    /** Commands are written and left unflushed, for one write to carry several (guarded by {@link #commands}). */
+    private boolean batching;
+    private boolean unflushed;
 
     private SpawnHelper(Process process, Batches batches) {
         this.process = process;
@@ -278,7 +281,33 @@ final class SpawnHelper implements AutoCloseable {
         bytes[3] = (byte) n;
         synchronized (commands) {
             commands.write(bytes);
-            commands.flush();
+            if (batching && type != 'F') {
+                unflushed = true;
+            } else {
+                commands.flush();
+                unflushed = false;
+            }
+        }
+    }
+
+    /**
+     * Until {@link #endBatch}, commands wait in the pipe's buffer: a frame of the scheduler's that starts several runs
+     * then reaches the helper in one write, which wakes it once, instead of one write and one wake-up per run.
+     */
+    void beginBatch() {
+        synchronized (commands) {
+            batching = true;
+        }
+    }
+
+    /** Ends a batch; what it wrote goes to the helper now, or is left for the next batch when {@code more} follow. */
+    void endBatch(boolean more) throws IOException {
+        synchronized (commands) {
+            batching = false;
+            if (unflushed && !more) {
+                unflushed = false;
+                commands.flush();
+            }
         }
     }
 

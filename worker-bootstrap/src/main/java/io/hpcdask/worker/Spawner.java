@@ -218,6 +218,26 @@ final class Spawner implements AutoCloseable {
         return helper.chain(request, after, workDirectory, events);
     }
 
+    /** See {@link SpawnHelper#beginBatch}; nothing for runs the JDK starts. */
+    void beginBatch() {
+        SpawnHelper h = helper;
+        if (h != null) {
+            h.beginBatch();
+        }
+    }
+
+    /** See {@link SpawnHelper#endBatch}. */
+    void endBatch(boolean more) {
+        SpawnHelper h = helper;
+        if (h != null) {
+            try {
+                h.endBatch(more);
+            } catch (IOException e) {
+                LOG.debug("Cannot write to the spawn helper: {}", e.toString());
+            }
+        }
+    }
+
     /** Asks the helper to drop a chained run that has not started (see {@link SpawnHelper#withdraw}). */
     void withdraw(RunProcess run) {
         if (helper != null) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,8 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
     private final GpuPool gpus;
     private final LocalCapacity capacity;
     private final Spawner spawner;
+    /** The link's messages handed to the agent thread and not yet handled. */
+    private final AtomicInteger queuedMessages = new AtomicInteger();
     // agent-thread state
     private final Map<String, RunProcess> runs = new ConcurrentHashMap<>(); // also read by the shutdown hook
     private volatile Map<String, Integer> heldRunIds = Map.of();
@@ -207,7 +210,18 @@ final class WorkerAgent implements SchedulerLink.Handler, RunProcess.Events {
 
     @Override
     public void received(Message message) {
-        agent.execute(() -> handle(message));
+        queuedMessages.incrementAndGet();
+        agent.execute(() -> handleQueued(message));
+    }
+
+    /** One of the link's messages, on the agent thread; the last one queued sends what they asked of the helper. */
+    private void handleQueued(Message message) {
+        spawner.beginBatch();
+        try {
+            handle(message);
+        } finally {
+            spawner.endBatch(queuedMessages.decrementAndGet() > 0);
+        }
     }
 
     // ---- run events (process threads) ----

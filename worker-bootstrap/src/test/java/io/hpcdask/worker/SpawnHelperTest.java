@@ -101,6 +101,26 @@ abstract class SpawnHelperTest {
         assertThat(events.output("p2", "stdout")).isEqualTo("early\n");
     }
 
+    @Test
+    void theStartsOfABatchReachTheHelperOnlyWhenTheLastOfItsBatchesEnds() throws Exception {
+        helper = startHelper();
+        helper.beginBatch();
+        start(RecordedRuns.start("b1", "true"));
+        start(RecordedRuns.start("b2", "true"));
+        Thread.sleep(500);
+        assertThat(events.events).as("nothing reached the helper inside the batch").isEmpty();
+        helper.endBatch(true); // another batch follows: it sends them
+        helper.beginBatch();
+        Thread.sleep(300);
+        assertThat(events.events).isEmpty();
+        helper.endBatch(false);
+        assertThat(finished("b1").exitCode()).isZero();
+        assertThat(finished("b2").exitCode()).isZero();
+        helper.beginBatch();
+        assertThat(helper.takeHeld(WAIT.toMillis())).as("asking for what the helper holds goes at once").isTrue();
+        helper.endBatch(false);
+    }
+
     private static void writeScript(Path file, String body) throws IOException {
         Files.writeString(file, "#!/bin/sh\n" + body + "\n");
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
