@@ -91,7 +91,7 @@ static volatile sig_atomic_t ending;   /* a signal that ends jobs came: what end
 static int devnull;
 static const int handled[] = {SIGCHLD, SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
 static sigset_t handled_set;
-static sigset_t all_set, none_set;
+static sigset_t none_set;
 static struct sigaction default_action;
 
 static void *grow(void *p, int *cap, int need, size_t size) {
@@ -402,12 +402,11 @@ static volatile int launch_errno;
  * Starts file in its own session with our signals at their defaults and none blocked, on /dev/null and its pipes, in
  * its cwd. vfork rather than posix_spawn: glibc's maps a stack for each child and unmaps it after, and the unmap
  * flushes the TLB of every CPU this process ran on (an interrupt to each, dear on a virtual machine). The child only
- * makes system calls until its exec, with every signal blocked until ours are back at their defaults, so no handler
- * of ours runs on the memory it shares with us.
+ * makes system calls until its exec, with the signals we handle blocked until they are back at their defaults, so no
+ * handler of ours runs on the memory it shares with us. They are blocked already: runs start only outside the poll,
+ * the one place that unblocks them, which spares two system calls per run.
  */
 static int launch(pid_t *pid, const char *file, char **argv, const struct place *at, char **env) {
-    sigset_t old;
-    sigprocmask(SIG_SETMASK, &all_set, &old);
     launch_errno = 0;
     pid_t p = vfork();
     if (p == 0) {
@@ -425,7 +424,6 @@ static int launch(pid_t *pid, const char *file, char **argv, const struct place 
         _exit(127);
     }
     int e = p < 0 ? errno : launch_errno;
-    sigprocmask(SIG_SETMASK, &old, NULL);
     if (p > 0 && e) {
         while (waitpid(p, NULL, 0) < 0 && errno == EINTR) {
         }
@@ -1016,7 +1014,6 @@ int main(int argc, char **argv) {
      * reach us while polling. Nothing is blocked then (none_set).
      */
     sigprocmask(SIG_SETMASK, &handled_set, NULL);
-    sigfillset(&all_set);
     sigemptyset(&none_set);
     default_action.sa_handler = SIG_DFL;
     /* whatever we were given beyond 0, 1 and 2 stays here */
