@@ -75,7 +75,6 @@ final class SpawnHelper implements AutoCloseable {
     private volatile CountDownLatch heldTaken;
     /** Commands are written and left unflushed, for one write to carry several (guarded by {@link #commands}). */
     private boolean batching;
-    private boolean unflushed;
 
     private SpawnHelper(Process process, Batches batches) {
         this.process = process;
@@ -281,11 +280,8 @@ final class SpawnHelper implements AutoCloseable {
         bytes[3] = (byte) n;
         synchronized (commands) {
             commands.write(bytes);
-            if (batching && type != 'F') {
-                unflushed = true;
-            } else {
+            if (!batching || type == 'F') {
                 commands.flush();
-                unflushed = false;
             }
         }
     }
@@ -304,9 +300,8 @@ final class SpawnHelper implements AutoCloseable {
     void endBatch(boolean more) throws IOException {
         synchronized (commands) {
             batching = false;
-            if (unflushed && !more) {
-                unflushed = false;
-                commands.flush();
+            if (!more) {
+                commands.flush(); // makes no system call when nothing waits in the buffer
             }
         }
     }
