@@ -42,7 +42,7 @@ if [ -f "$hpc_dask_cds" ]; then
     rm -f "$hpc_dask_cds.new" # from a dumper that ran while the archive was being installed
 elif mv "$hpc_dask_cds.new" "$hpc_dask_cds.check-$(hostname)-$$" 2>/dev/null; then
     # a new archive (this job took it): kept only when this java maps it
-    if "$hpc_dask_java" -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=2 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -Xshare:on -XX:SharedArchiveFile="$hpc_dask_cds.check-$(hostname)-$$" \
+    if "$hpc_dask_java" -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=2 -XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,io.hpcdask.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,io.netty.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,com.sun.crypto.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,sun.security.util.math.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,sun.nio.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,java.nio.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,java.util.concurrent.*::*,0.25' -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -Xshare:on -XX:SharedArchiveFile="$hpc_dask_cds.check-$(hostname)-$$" \
             -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -cp '<worker-jar>' -version >/dev/null 2>&1 &&
         mv -f "$hpc_dask_cds.check-$(hostname)-$$" "$hpc_dask_cds"; then
         hpc_dask_cds_option="-XX:SharedArchiveFile=$hpc_dask_cds"
@@ -69,5 +69,5 @@ else
         trap 'hpc_dask_terminated=1' TERM
     fi
 fi
-"$hpc_dask_java" ${hpc_dask_cds_option:+"$hpc_dask_cds_option"} ${hpc_dask_cds_dump:+"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=2 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler 10.0.0.5:8786 --token-file '<token-file>' --name dask-cpu --cores 32 --memory 1536M --resources 'gpu=1 foo=5' --lifetime 36:00:00 --death-timeout 120 --lease 40 --local-directory "$TMPDIR/dask"
+"$hpc_dask_java" ${hpc_dask_cds_option:+"$hpc_dask_cds_option"} ${hpc_dask_cds_dump:+"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=2 -XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,io.hpcdask.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,io.netty.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,com.sun.crypto.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,sun.security.util.math.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,sun.nio.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,java.nio.*::*,0.25' '-XX:CompileCommand=CompileThresholdScaling,java.util.concurrent.*::*,0.25' -XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar '<worker-jar>' --scheduler 10.0.0.5:8786 --token-file '<token-file>' --name dask-cpu --cores 32 --memory 1536M --resources 'gpu=1 foo=5' --lifetime 36:00:00 --death-timeout 120 --lease 40 --local-directory "$TMPDIR/dask"
 echo worker done

@@ -2,6 +2,8 @@ package io.hpcdask.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpcdask.launcher.shell.ShellQuote;
+import io.hpcdask.worker.WorkerCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +27,8 @@ class SlurmProfilesExampleTest {
                 "#SBATCH -t 02:00:00\n", "#SBATCH -e /scratch/hpc-dask/logs/hpc-dask-worker-%J.err\n",
                 "module load java/17\n# class-data archive",
                 "\n/opt/java/17/bin/java ${hpc_dask_cds_option:+\"$hpc_dask_cds_option\"}"
-                        + " ${hpc_dask_cds_dump:+\"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump\"} -XX:+UseSerialGC -Xms4m -Xmn2m -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=2 "
-                        + "-XX:ReservedCodeCacheSize=16m -Xss256k -XX:-UsePerfData -jar ").doesNotContain("gres", "--resources");
+                        + " ${hpc_dask_cds_dump:+\"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump\"} "
+                        + ShellQuote.join(WorkerCommand.JVM_OPTIONS) + " -jar ").doesNotContain("gres", "--resources");
         assertThat(gpu).contains("#SBATCH -p gpu\n", "#SBATCH --cpus-per-task=8\n", "#SBATCH --mem=64G\n",
                 "#SBATCH --gres=gpu:1\n", "--resources gpu=1 ");
     }

@@ -50,7 +50,7 @@ class BatchClusterPbsShimTest {
                 // never loopback: compute nodes dial the login node's address; the token file is keyed by the cluster id
                 .containsPattern("java " + java.util.regex.Pattern.quote("${hpc_dask_cds_option:+\"$hpc_dask_cds_option\"}"
                         + " ${hpc_dask_cds_dump:+\"-Dhpcdask.worker.classArchive=$hpc_dask_cds_dump\"} "
-                        + String.join(" ", io.hpcdask.worker.WorkerCommand.JVM_OPTIONS))
+                        + io.hpcdask.launcher.shell.ShellQuote.join(io.hpcdask.worker.WorkerCommand.JVM_OPTIONS))
                         + " -jar /\\S+/\\.hpc-dask/lib/hpc-dask-worker-[0-9a-f]{64}\\.jar --scheduler [0-9.]+:\\d+"
                         + " --token-file /\\S+/\\.hpc-dask/secrets/cluster-pbs-[0-9a-f]{8}\\.token --name hpc-dask-worker")
                 .doesNotContain("--scheduler 127.")
