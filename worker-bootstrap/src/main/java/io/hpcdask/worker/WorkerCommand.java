@@ -31,19 +31,19 @@ public final class WorkerCommand {
      * <p>The run path's packages ({@link #RUN_PATH}) compile sooner, with a {@code CompileThresholdScaling} of their
      * own of 0.25: their per-frame code (the link's sealing and framing, netty's writes, the hand-offs between threads)
      * is called once per frame of several runs, so at twice the thresholds much of it still ran interpreted after 4,000
-     * runs. Measured over 6 arrays of 1,000 runs of `true` on
-     * fresh 2 x 1 local clusters, with and without them interleaved, the worker JVMs' CPU per run in the 2nd / 6th
-     * array was 0.26-0.29 / 0.11-0.14 ms against 0.35-0.40 / 0.21-0.29 (3 clusters each), and 0.30-0.38 / 0.18-0.19 ms
-     * against 0.34-0.47 / 0.21-0.24 in a second round (3 each), whose 1st array cost 0.71-0.87 against 0.62-0.77 ms:
-     * the same code compiled sooner. Start-up, where their code runs few times, is not slowed: SLURM workers of
-     * {@code scale 2 --wait} registered in 370 ms (p50) with them and 360 ms without.
+     * runs. Measured over 6 arrays of 1,000 runs of `true` on fresh 2 x 1 local clusters, with and without them
+     * interleaved, the worker JVMs' CPU per run in the 2nd / 6th array was 0.26-0.29 / 0.11-0.14 ms against 0.35-0.40 /
+     * 0.21-0.29 (3 clusters each), and 0.30-0.38 / 0.18-0.19 ms against 0.34-0.47 / 0.21-0.24 in a second round (3
+     * each), whose 1st array cost 0.71-0.87 against 0.62-0.77 ms: the same code compiled sooner. Start-up, where their
+     * code runs few times, is not slowed: SLURM workers of {@code scale 2 --wait} registered in 370 ms (p50) with them
+     * and 360 ms without.
      */
     public static final List<String> JVM_OPTIONS = jvmOptions();
 
     private static List<String> jvmOptions() {
         List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmn2m", "-Xmx256m",
-                "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=2"));
-        options.add("-XX:CompileCommand=quiet"); // or the JVM prints each command on the worker's stdout
+                "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=2",
+                "-XX:CompileCommand=quiet")); // or the JVM prints each command on the worker's stdout
         for (String prefix : RUN_PATH) {
             options.add("-XX:CompileCommand=CompileThresholdScaling," + prefix + "::*,0.25");
         }
