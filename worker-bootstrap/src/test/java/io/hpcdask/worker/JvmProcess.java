@@ -21,9 +21,15 @@ final class JvmProcess implements AutoCloseable {
     }
 
     static JvmProcess start(Path dir, Class<?> main, String... args) throws IOException {
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
-        argv.addAll(List.of(args));
+        List<String> words = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        words.addAll(List.of(args));
+        return java(dir, words);
+    }
+
+    /** This JVM's java with {@code words} (options, then what to run). */
+    static JvmProcess java(Path dir, List<String> words) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        argv.addAll(words);
         Path out = Files.createTempFile(dir, "out-", ".txt");
         Path err = Files.createTempFile(dir, "err-", ".txt");
         ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -2,16 +2,17 @@ package io.hpcdask.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The worker's JVM options given to a real JVM: it must take each as meant, and say nothing of them on stdout. */
 class WorkerJvmOptionsTest {
+    @TempDir
+    Path dir;
+
     @Test
     void theJvmScalesTheRunPathsPackagesThresholdsByAQuarter() throws Exception {
         List<String> echoed = new ArrayList<>(WorkerCommand.JVM_OPTIONS);
@@ -28,14 +29,12 @@ class WorkerJvmOptionsTest {
     }
 
     /** stdout of {@code java OPTIONS -version} (its version goes to stderr), which must exit 0. */
-    private static String javaVersion(List<String> options) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(options);
-        cmd.add("-version");
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
+    private String javaVersion(List<String> options) throws Exception {
+        List<String> words = new ArrayList<>(options);
+        words.add("-version");
+        try (JvmProcess jvm = JvmProcess.java(dir, words)) {
+            assertThat(jvm.waitFor(60)).as(jvm.stderr()).isZero();
+            return jvm.stdout();
+        }
     }
 }
